@@ -1,0 +1,3 @@
+module github.com/jianyan/jianyan
+
+go 1.26.8

@@ -1,0 +1,57 @@
+package feedback
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Account is a local staff account (the local stack's stand-in for the user
+// pool). Only the token's hash is stored.
+type Account struct {
+	ID        string
+	Name      string
+	Role      Role
+	Unit      string // for RoleUnit: the responsible unit it speaks for
+	TokenHash string
+	CreatedAt time.Time
+}
+
+// Validate checks an account before it is stored.
+func (a *Account) Validate() error {
+	if a.ID == "" {
+		return FieldErrorf("id", "id is required")
+	}
+	if !a.Role.Valid() {
+		return FieldErrorf("role", "role must be admin, staff or unit")
+	}
+	if a.Role == RoleUnit && a.Unit == "" {
+		return FieldErrorf("unit", "a unit account needs its unit")
+	}
+	if len(a.TokenHash) != 64 {
+		return FieldErrorf("token", "token hash missing")
+	}
+	return firstErr(
+		checkText("name", a.Name, true, NameMaxRunes, false),
+		checkText("unit", a.Unit, false, UnitMaxRunes, false),
+	)
+}
+
+// HashToken returns the stored form of a bearer token. Tokens are 256-bit
+// random values, so an unsalted SHA-256 is enough to make a stolen database
+// useless for signing in.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Identity is the authenticated caller of a staff request.
+type Identity struct {
+	Subject string // account ID or user-pool subject
+	Name    string
+	Role    Role   // "" when the caller has no role: 403
+	Unit    string // for RoleUnit
+}
+
+// CanSeeContacts reports whether the caller may see personal data unmasked.
+func (id Identity) CanSeeContacts() bool { return id.Role == RoleAdmin || id.Role == RoleStaff }

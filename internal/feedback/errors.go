@@ -1,0 +1,107 @@
+package feedback
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Every error that crosses a layer boundary carries one of these;
+// the HTTP layer maps them to status codes in one place.
+const (
+	EInvalid      = "invalid"       // the caller sent something malformed or out of range
+	ENotFound     = "not_found"     // the thing asked for does not exist
+	EConflict     = "conflict"      // a concurrent change, a duplicate, or a forbidden transition
+	EForbidden    = "forbidden"     // the caller is known but may not do this
+	EUnauthorized = "unauthorized"  // the caller is not known
+	EGone         = "gone"          // the thing existed but no longer accepts this (closed symposium)
+	ETooLarge     = "too_large"     // a body or a batch over its limit
+	EUnsupported  = "unsupported"   // a content type the endpoint does not take
+	ERateLimited  = "rate_limited"  // too many requests from one source
+	EUnavailable  = "unavailable"   // a dependency is overloaded; retry later
+	EInternal     = "internal"      // anything else; the cause is logged, never shown
+)
+
+// Error is the domain error. Message is safe to show to the caller; Err is the
+// underlying cause, for logs only.
+type Error struct {
+	Code    string
+	Message string
+	Field   string // the request field at fault, when there is one
+	Err     error
+}
+
+func (e *Error) Error() string {
+	msg := e.Code
+	if e.Field != "" {
+		msg += " " + e.Field
+	}
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and a message safe to show.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns an EInvalid error that names the request field at fault.
+func FieldErrorf(field, format string, args ...any) *Error {
+	return &Error{Code: EInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound returns an ENotFound error for the named kind of thing.
+func NotFound(what, id string) *Error {
+	return &Error{Code: ENotFound, Message: fmt.Sprintf("%s %q not found", what, id)}
+}
+
+// Conflictf returns an EConflict error.
+func Conflictf(format string, args ...any) *Error {
+	return &Error{Code: EConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal wraps a cause that the caller must not see.
+func Internal(err error) *Error {
+	return &Error{Code: EInternal, Message: "internal error", Err: err}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EInternal for
+// any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorMessage returns the caller-safe message of err: the *Error's message,
+// or "internal error" for anything that is not a domain error.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Code != EInternal && e.Message != "" {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// ErrorField returns the request field an error names, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// IsCode reports whether err carries the given code.
+func IsCode(err error, code string) bool { return ErrorCode(err) == code }

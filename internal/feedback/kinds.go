@@ -1,0 +1,107 @@
+package feedback
+
+// ParticipantKind is who a submitter is (参会身份).
+type ParticipantKind string
+
+// Participant kinds.
+const (
+	NPCDeputy   ParticipantKind = "npc_deputy"   // 人大代表
+	CPPCCMember ParticipantKind = "cppcc_member" // 政协委员
+	Enterprise  ParticipantKind = "enterprise"   // 企业代表
+	Community   ParticipantKind = "community"    // 村(社区)代表
+	Public      ParticipantKind = "public"       // 群众/其他
+)
+
+// ParticipantKinds lists every participant kind in display order.
+var ParticipantKinds = []ParticipantKind{NPCDeputy, CPPCCMember, Enterprise, Community, Public}
+
+var participantLabels = map[ParticipantKind]string{
+	NPCDeputy:   "人大代表",
+	CPPCCMember: "政协委员",
+	Enterprise:  "企业代表",
+	Community:   "村(社区)代表",
+	Public:      "群众/其他",
+}
+
+// Valid reports whether k is a known participant kind.
+func (k ParticipantKind) Valid() bool { _, ok := participantLabels[k]; return ok }
+
+// Label is the Chinese label shown to people.
+func (k ParticipantKind) Label() string { return participantLabels[k] }
+
+// SuggestionKind tells a suggestion (意见建议) from a problem lead (问题线索).
+type SuggestionKind string
+
+// Suggestion kinds.
+const (
+	KindSuggestion  SuggestionKind = "suggestion"   // 意见建议
+	KindProblemLead SuggestionKind = "problem_lead" // 问题线索
+)
+
+// SuggestionKinds lists every suggestion kind in display order.
+var SuggestionKinds = []SuggestionKind{KindSuggestion, KindProblemLead}
+
+// Valid reports whether k is a known suggestion kind.
+func (k SuggestionKind) Valid() bool { return k == KindSuggestion || k == KindProblemLead }
+
+// Label is the Chinese label shown to people.
+func (k SuggestionKind) Label() string {
+	switch k {
+	case KindSuggestion:
+		return "意见建议"
+	case KindProblemLead:
+		return "问题线索"
+	}
+	return ""
+}
+
+// Channel is how a suggestion reached us.
+type Channel string
+
+// Channels.
+const (
+	ChannelQR         Channel = "qr"          // scanned the symposium's QR code
+	ChannelWeb        Channel = "web"         // opened the form link some other way
+	ChannelStaffEntry Channel = "staff_entry" // typed in by staff from paper
+	ChannelImport     Channel = "import"      // imported from a CSV or XLSX file
+)
+
+// Channels lists every channel.
+var Channels = []Channel{ChannelQR, ChannelWeb, ChannelStaffEntry, ChannelImport}
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool {
+	switch c {
+	case ChannelQR, ChannelWeb, ChannelStaffEntry, ChannelImport:
+		return true
+	}
+	return false
+}
+
+// Label is the Chinese label shown to people.
+func (c Channel) Label() string {
+	switch c {
+	case ChannelQR:
+		return "扫码"
+	case ChannelWeb:
+		return "网页"
+	case ChannelStaffEntry:
+		return "工作人员录入"
+	case ChannelImport:
+		return "批量导入"
+	}
+	return ""
+}
+
+// Role is what a staff account may do.
+type Role string
+
+// Roles.
+const (
+	RoleAdmin Role = "admin" // everything, including accounts, routing rules and closing symposia
+	RoleStaff Role = "staff" // the office's clerks: everything but administration
+	RoleUnit  Role = "unit"  // a responsible unit: only its own problems, contacts masked
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleStaff || r == RoleUnit }

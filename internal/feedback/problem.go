@@ -1,0 +1,270 @@
+package feedback
+
+import (
+	"time"
+)
+
+// TriageListID is the fixed ID of the triage list 待分拣, where suggestions
+// that match no routing rule wait for staff. Every store has it.
+const TriageListID = "triage"
+
+// TriageListTitle is the triage list's title.
+const TriageListTitle = "待分拣"
+
+// ProblemList is a problem list (问题清单): per campaign, symposium or unit.
+type ProblemList struct {
+	ID          string
+	Title       string
+	Campaign    string
+	SymposiumID string
+	OwnerUnit   string
+	Triage      bool // true only for the triage list
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
+}
+
+// Validate checks a problem list before it is stored.
+func (l *ProblemList) Validate() error {
+	if l.ID == "" {
+		return FieldErrorf("id", "id is required")
+	}
+	return firstErr(
+		checkText("title", l.Title, true, TitleMaxRunes, false),
+		checkText("campaign", l.Campaign, false, CampaignMaxRunes, false),
+		checkText("owner_unit", l.OwnerUnit, false, UnitMaxRunes, false),
+	)
+}
+
+// NewTriageList returns the triage list as a store seeds it.
+func NewTriageList(now time.Time) *ProblemList {
+	return &ProblemList{ID: TriageListID, Title: TriageListTitle, Triage: true, CreatedAt: now, UpdatedAt: now}
+}
+
+// ProblemStatus is where a problem is in its rectification.
+type ProblemStatus string
+
+// Problem statuses.
+const (
+	ProblemOpen       ProblemStatus = "open"       // 待整改
+	ProblemRectifying ProblemStatus = "rectifying" // 整改中
+	ProblemRectified  ProblemStatus = "rectified"  // 已整改, waiting for the look-back
+	ProblemVerified   ProblemStatus = "verified"   // 回头看通过
+	ProblemReopened   ProblemStatus = "reopened"   // look-back failed
+	ProblemLongTerm   ProblemStatus = "long_term"  // 长期坚持
+)
+
+// ProblemStatuses lists every problem status in display order.
+var ProblemStatuses = []ProblemStatus{ProblemOpen, ProblemRectifying, ProblemRectified, ProblemVerified, ProblemReopened, ProblemLongTerm}
+
+// Valid reports whether s is a known status.
+func (s ProblemStatus) Valid() bool {
+	_, ok := problemTransitions[s]
+	return ok
+}
+
+// Label is the Chinese label shown to people.
+func (s ProblemStatus) Label() string {
+	switch s {
+	case ProblemOpen:
+		return "待整改"
+	case ProblemRectifying:
+		return "整改中"
+	case ProblemRectified:
+		return "已整改"
+	case ProblemVerified:
+		return "回头看通过"
+	case ProblemReopened:
+		return "重新整改"
+	case ProblemLongTerm:
+		return "长期坚持"
+	}
+	return ""
+}
+
+// problemTransitions is the rectification lifecycle, the one place it is
+// written down:
+//
+//	open → rectifying → rectified → verified
+//	rectified → reopened → rectifying           (a failed look-back)
+//	open|rectifying → long_term → rectifying|rectified
+var problemTransitions = map[ProblemStatus][]ProblemStatus{
+	ProblemOpen:       {ProblemRectifying, ProblemLongTerm},
+	ProblemRectifying: {ProblemRectified, ProblemLongTerm},
+	ProblemRectified:  {ProblemVerified, ProblemReopened},
+	ProblemReopened:   {ProblemRectifying},
+	ProblemLongTerm:   {ProblemRectifying, ProblemRectified},
+	ProblemVerified:   {},
+}
+
+// CanBecome reports whether the lifecycle allows moving from s to next.
+func (s ProblemStatus) CanBecome(next ProblemStatus) bool {
+	for _, n := range problemTransitions[s] {
+		if n == next {
+			return true
+		}
+	}
+	return false
+}
+
+// Next lists the statuses s may move to.
+func (s ProblemStatus) Next() []ProblemStatus {
+	return append([]ProblemStatus(nil), problemTransitions[s]...)
+}
+
+// CanBeOverdue reports whether a problem in status s counts as overdue once
+// its deadline has passed.
+func (s ProblemStatus) CanBeOverdue() bool {
+	return s == ProblemOpen || s == ProblemRectifying || s == ProblemReopened
+}
+
+// DefaultLookbackDays is how long after rectification the look-back (回头看)
+// is due unless the transition names another date.
+const DefaultLookbackDays = 30
+
+// Problem is one item on a problem list, tracked through rectification.
+type Problem struct {
+	ID            string
+	ProblemListID string
+	Title         string
+	Description   string
+	SuggestionIDs []string
+	// ResponsibleUnit is the lead unit (牵头单位/责任单位); CoUnits assist.
+	ResponsibleUnit   string
+	CoUnits           []string
+	ResponsiblePerson string // 第一责任人, usually the unit's head
+	Requirement       string // 整改要求
+	Deadline          Date   // 整改期限
+	Status            ProblemStatus
+	Progress          string // latest progress text (整改进展)
+	LookbackDue       Date   // set when rectified
+	Relapses          int    // failed look-backs
+	RectifiedAt       time.Time
+	VerifiedAt        time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Version           int64
+}
+
+// Validate checks a problem before it is stored.
+func (p *Problem) Validate() error {
+	if p.ID == "" {
+		return FieldErrorf("id", "id is required")
+	}
+	if p.ProblemListID == "" {
+		return FieldErrorf("problem_list_id", "problem_list_id is required")
+	}
+	if !p.Status.Valid() {
+		return FieldErrorf("status", "unknown status %q", p.Status)
+	}
+	if !p.Deadline.Valid() {
+		return FieldErrorf("deadline", "deadline must be YYYY-MM-DD")
+	}
+	if !p.LookbackDue.Valid() {
+		return FieldErrorf("lookback_due", "lookback_due must be YYYY-MM-DD")
+	}
+	if len(p.SuggestionIDs) > MaxSuggestionsPerProblem {
+		return FieldErrorf("suggestion_ids", "at most %d suggestions per problem", MaxSuggestionsPerProblem)
+	}
+	if len(p.CoUnits) > MaxCoUnits {
+		return FieldErrorf("co_units", "at most %d co-units", MaxCoUnits)
+	}
+	for _, u := range p.CoUnits {
+		if err := checkText("co_units", u, true, UnitMaxRunes, false); err != nil {
+			return err
+		}
+	}
+	return firstErr(
+		checkText("title", p.Title, true, TitleMaxRunes, false),
+		checkText("description", p.Description, false, DescriptionMaxRunes, true),
+		checkText("responsible_unit", p.ResponsibleUnit, false, UnitMaxRunes, false),
+		checkText("responsible_person", p.ResponsiblePerson, false, PersonMaxRunes, false),
+		checkText("requirement", p.Requirement, false, RequirementMaxRunes, true),
+		checkText("progress", p.Progress, false, ProgressMaxRunes, true),
+	)
+}
+
+// OverdueOn reports whether the problem is overdue on day d: its deadline has
+// passed while it is still open, being rectified or reopened.
+func (p *Problem) OverdueOn(d Date) bool {
+	return p.Status.CanBeOverdue() && p.Deadline.Before(d)
+}
+
+// InvolvesUnit reports whether unit leads or assists the problem.
+func (p *Problem) InvolvesUnit(unit string) bool {
+	if p.ResponsibleUnit == unit {
+		return true
+	}
+	for _, u := range p.CoUnits {
+		if u == unit {
+			return true
+		}
+	}
+	return false
+}
+
+// Transition is a requested status change with its note.
+type Transition struct {
+	To       ProblemStatus
+	Note     string
+	Evidence string
+	// NewDeadline is required when a failed look-back reopens a problem.
+	NewDeadline Date
+	// LookbackDue overrides the default look-back date when rectified.
+	LookbackDue Date
+}
+
+// Apply moves p through t at time now, or returns EConflict when the
+// lifecycle forbids it (or EInvalid for a bad note or date). It returns the
+// audit event to store with the change; the caller fills in the actor.
+func (p *Problem) Apply(t Transition, now time.Time) (*AuditEvent, error) {
+	if !t.To.Valid() {
+		return nil, FieldErrorf("status", "unknown status %q", t.To)
+	}
+	if !p.Status.CanBecome(t.To) {
+		return nil, &Error{Code: EConflict, Field: "status",
+			Message: "不允许从「" + p.Status.Label() + "」变为「" + t.To.Label() + "」 (transition " + string(p.Status) + " → " + string(t.To) + " is not allowed)"}
+	}
+	if err := firstErr(
+		checkText("note", t.Note, false, NoteMaxRunes, true),
+		checkText("evidence", t.Evidence, false, NoteMaxRunes, true),
+	); err != nil {
+		return nil, err
+	}
+	if !t.NewDeadline.Valid() {
+		return nil, FieldErrorf("deadline", "deadline must be YYYY-MM-DD")
+	}
+	if !t.LookbackDue.Valid() {
+		return nil, FieldErrorf("lookback_due", "lookback_due must be YYYY-MM-DD")
+	}
+	from := p.Status
+	ev := &AuditEvent{
+		ID: NewID(now), ProblemID: p.ID, At: now, Action: ActionTransition,
+		From: string(from), To: string(t.To), Note: t.Note, Evidence: t.Evidence,
+	}
+	switch t.To {
+	case ProblemRectified:
+		p.RectifiedAt = now
+		p.LookbackDue = t.LookbackDue
+		if p.LookbackDue == "" {
+			p.LookbackDue = DateOf(now).AddDays(DefaultLookbackDays)
+		}
+	case ProblemVerified:
+		p.VerifiedAt = now
+		p.LookbackDue = ""
+	case ProblemReopened:
+		if t.NewDeadline == "" {
+			return nil, FieldErrorf("deadline", "重新整改需要新的整改期限 (a reopened problem needs a new deadline)")
+		}
+		p.Relapses++
+		p.LookbackDue = ""
+		p.RectifiedAt = time.Time{}
+		ev.Action = ActionLookbackFailed
+	}
+	if t.NewDeadline != "" {
+		p.Deadline = t.NewDeadline
+	}
+	p.Status = t.To
+	p.UpdatedAt = now
+	return ev, nil
+}

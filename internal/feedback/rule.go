@@ -1,0 +1,80 @@
+package feedback
+
+import "time"
+
+// RuleMatch is what a routing rule looks at. Every non-empty field must match
+// (AND); within a field any listed value matches (OR), except KeywordsAll,
+// where every keyword must occur. Keywords are substrings of the topic and
+// content.
+type RuleMatch struct {
+	SymposiumIDs     []string
+	Campaigns        []string
+	ParticipantKinds []ParticipantKind
+	Topics           []string
+	KeywordsAny      []string
+	KeywordsAll      []string
+}
+
+// RoutingRule sends matching suggestions to a problem list (分拣规则).
+type RoutingRule struct {
+	Name            string
+	Match           RuleMatch
+	ProblemListID   string
+	ResponsibleUnit string // default lead unit for problems made from what it routed
+	DeadlineDays    int    // default deadline, in days after the problem is made; 0 = none
+}
+
+// RuleSet is the ordered list of routing rules; the first match wins. It is
+// saved as a whole and versioned so two clerks editing rules cannot
+// overwrite each other unknowingly.
+type RuleSet struct {
+	Rules     []RoutingRule
+	Version   int64
+	UpdatedAt time.Time
+	UpdatedBy string
+}
+
+// Validate checks the rules' shape. Whether the target lists exist is checked
+// by the service, which can ask the store.
+func (rs *RuleSet) Validate() error {
+	if len(rs.Rules) > MaxRules {
+		return FieldErrorf("rules", "at most %d rules", MaxRules)
+	}
+	seen := map[string]bool{}
+	for i := range rs.Rules {
+		r := &rs.Rules[i]
+		if err := checkText("rules.name", r.Name, true, RuleNameMaxRunes, false); err != nil {
+			return err
+		}
+		if seen[r.Name] {
+			return FieldErrorf("rules.name", "rule name %q is used twice", r.Name)
+		}
+		seen[r.Name] = true
+		if r.ProblemListID == "" {
+			return FieldErrorf("rules.problem_list_id", "rule %q needs a problem_list_id", r.Name)
+		}
+		if r.DeadlineDays < 0 || r.DeadlineDays > 3650 {
+			return FieldErrorf("rules.deadline_days", "rule %q: deadline_days must be 0..3650", r.Name)
+		}
+		if err := checkText("rules.responsible_unit", r.ResponsibleUnit, false, UnitMaxRunes, false); err != nil {
+			return err
+		}
+		for _, k := range r.Match.ParticipantKinds {
+			if !k.Valid() {
+				return FieldErrorf("rules.match.participant_kinds", "rule %q: unknown participant kind %q", r.Name, k)
+			}
+		}
+		kw := len(r.Match.KeywordsAny) + len(r.Match.KeywordsAll)
+		if kw > MaxKeywordsPerRule {
+			return FieldErrorf("rules.match", "rule %q: at most %d keywords", r.Name, MaxKeywordsPerRule)
+		}
+		for _, list := range [][]string{r.Match.KeywordsAny, r.Match.KeywordsAll, r.Match.Topics, r.Match.Campaigns} {
+			for _, k := range list {
+				if err := checkText("rules.match", k, true, KeywordMaxRunes, false); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package feedback
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config configures a Service.
+type Config struct {
+	// PublicBaseURL is the origin links and QR codes point at, without a
+	// trailing slash, e.g. https://jianyan.example.gov.cn.
+	PublicBaseURL string
+	// Now tells the time; time.Now when nil.
+	Now Clock
+	// Logger receives operational logs; never personal data.
+	Logger *slog.Logger
+}
+
+// Service holds the use cases. HTTP handlers, the router's stream handler and
+// the summary function call it; it calls the Store. Methods live in files
+// named after the part of the work they serve (collect.go, route.go, …).
+type Service struct {
+	store   Store
+	now     Clock
+	baseURL string
+	log     *slog.Logger
+}
+
+// NewService returns a Service over store.
+func NewService(store Store, cfg Config) *Service {
+	s := &Service{store: store, now: cfg.Now, baseURL: cfg.PublicBaseURL, log: cfg.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s
+}
+
+// Now returns the service's current time.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Store returns the underlying store.
+func (s *Service) Store() Store { return s.store }

@@ -1,0 +1,152 @@
+package feedback
+
+import (
+	"context"
+	"time"
+)
+
+// Page is one page of a list. NextCursor is opaque and tamper-safe: a store
+// rejects a cursor it did not issue, or one issued for another list, with
+// EInvalid. An empty NextCursor means there is nothing more.
+type Page[T any] struct {
+	Items      []T
+	NextCursor string
+}
+
+// SymposiumFilter selects symposia, newest first.
+type SymposiumFilter struct {
+	Status SymposiumStatus // "" = any
+	Limit  int             // 0 = DefaultListLimit; capped at MaxListLimit
+	Cursor string
+}
+
+// SuggestionFilter selects suggestions, newest first (SubmittedAt, then ID,
+// descending). Every non-zero field must match.
+type SuggestionFilter struct {
+	SymposiumID     string
+	ParticipantKind ParticipantKind
+	Kind            SuggestionKind
+	Status          SuggestionStatus
+	ProblemListID   string
+	ProblemID       string
+	Channel         Channel
+	// Query is a full-text search of topic and content (substring semantics
+	// for Chinese text).
+	Query string
+	// From and To bound SubmittedAt: From <= SubmittedAt < To. Zero = open.
+	From   time.Time
+	To     time.Time
+	Limit  int
+	Cursor string
+}
+
+// ProblemListFilter selects problem lists. The triage list comes first, then
+// the others newest first.
+type ProblemListFilter struct {
+	Limit  int
+	Cursor string
+}
+
+// ProblemFilter selects problems in creation order (oldest first, the order
+// of a printed rectification list).
+type ProblemFilter struct {
+	ProblemListID string
+	Unit          string // the lead responsible unit
+	Status        ProblemStatus
+	// OverdueOn, when set, keeps only problems overdue on that day: deadline
+	// before it while open, rectifying or reopened.
+	OverdueOn Date
+	Limit     int
+	Cursor    string
+}
+
+// SummaryFilter selects summaries, newest period first.
+type SummaryFilter struct {
+	Period Period
+	Limit  int
+	Cursor string
+}
+
+// Store is the storage the use cases need. Two adapters implement it (SQLite
+// and DynamoDB) and one contract suite (package storetest) holds them to the
+// same behaviour.
+//
+// Conventions:
+//   - Create* fail with EConflict when the ID (or a unique key such as a
+//     symposium code or receipt) is taken, and set Version to 1.
+//   - Update* are optimistic: the argument carries the Version it was read
+//     with; the store writes only if the stored Version is still that, then
+//     sets the argument's Version to the new value. Otherwise EConflict.
+//   - Get* return ENotFound, never a nil item with a nil error.
+//   - Every write validates its argument and returns the domain error
+//     without storing anything; a write that fails stores nothing at all
+//     (multi-item writes are atomic).
+//   - Lists take Limit (0 means DefaultListLimit, capped at MaxListLimit)
+//     and Cursor, and never return an item twice across pages.
+type Store interface {
+	CreateSymposium(ctx context.Context, s *Symposium) error
+	GetSymposium(ctx context.Context, id string) (*Symposium, error)
+	GetSymposiumByCode(ctx context.Context, code string) (*Symposium, error)
+	UpdateSymposium(ctx context.Context, s *Symposium) error
+	ListSymposia(ctx context.Context, f SymposiumFilter) (Page[*Symposium], error)
+
+	// CreateSuggestion stores s. When s has an IdempotencyKey and a
+	// suggestion with the same SymposiumID and key was stored less than
+	// IdempotencyWindow before s.SubmittedAt, it stores nothing and returns
+	// that earlier suggestion with created == false.
+	CreateSuggestion(ctx context.Context, s *Suggestion) (stored *Suggestion, created bool, err error)
+	GetSuggestion(ctx context.Context, id string) (*Suggestion, error)
+	// GetSuggestionByReceipt is strongly consistent: a receipt just handed
+	// out can be looked up at once.
+	GetSuggestionByReceipt(ctx context.Context, receipt string) (*Suggestion, error)
+	UpdateSuggestion(ctx context.Context, s *Suggestion) error
+	ListSuggestions(ctx context.Context, f SuggestionFilter) (Page[*Suggestion], error)
+
+	// CreateProblemList fails with EConflict for the triage list's ID, which
+	// every store seeds itself.
+	CreateProblemList(ctx context.Context, l *ProblemList) error
+	GetProblemList(ctx context.Context, id string) (*ProblemList, error)
+	ListProblemLists(ctx context.Context, f ProblemListFilter) (Page[*ProblemList], error)
+
+	// CreateProblem stores p with its creation event and the updated
+	// suggestions (optimistic on each suggestion's Version), atomically.
+	CreateProblem(ctx context.Context, p *Problem, ev *AuditEvent, suggestions []*Suggestion) error
+	GetProblem(ctx context.Context, id string) (*Problem, error)
+	// UpdateProblem stores p (optimistic on Version), appends ev and stores
+	// the updated suggestions, atomically. ev may be nil for no event.
+	UpdateProblem(ctx context.Context, p *Problem, ev *AuditEvent, suggestions []*Suggestion) error
+	ListProblems(ctx context.Context, f ProblemFilter) (Page[*Problem], error)
+
+	// AppendAuditEvent stores an event that goes with no other write (an
+	// unmasked export, say). Events can never be changed or deleted.
+	AppendAuditEvent(ctx context.Context, ev *AuditEvent) error
+	// ListAuditEvents lists a problem's events, oldest first.
+	ListAuditEvents(ctx context.Context, problemID string, limit int, cursor string) (Page[*AuditEvent], error)
+
+	// GetRuleSet returns the routing rules; an empty RuleSet with Version 0
+	// when none were ever saved.
+	GetRuleSet(ctx context.Context) (*RuleSet, error)
+	// PutRuleSet replaces the rules if the stored Version is still rs.Version
+	// (0 when none were saved), then sets rs.Version to the new value.
+	PutRuleSet(ctx context.Context, rs *RuleSet) error
+
+	// PutSummary stores s, replacing any summary with the same ID.
+	PutSummary(ctx context.Context, s *Summary) error
+	GetSummary(ctx context.Context, id string) (*Summary, error)
+	ListSummaries(ctx context.Context, f SummaryFilter) (Page[*Summary], error)
+
+	CreateAccount(ctx context.Context, a *Account) error
+	GetAccountByTokenHash(ctx context.Context, hash string) (*Account, error)
+	ListAccounts(ctx context.Context, limit int, cursor string) (Page[*Account], error)
+}
+
+// ClampLimit applies the list-limit convention.
+func ClampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultListLimit
+	case n > MaxListLimit:
+		return MaxListLimit
+	}
+	return n
+}

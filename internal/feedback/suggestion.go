@@ -1,0 +1,180 @@
+package feedback
+
+import (
+	"time"
+)
+
+// SuggestionStatus is where a suggestion is: received → routed → adopted | declined.
+type SuggestionStatus string
+
+// Suggestion statuses.
+const (
+	SuggestionReceived SuggestionStatus = "received" // stored, not yet routed
+	SuggestionRouted   SuggestionStatus = "routed"   // placed in a problem list (maybe triage)
+	SuggestionAdopted  SuggestionStatus = "adopted"  // part of a problem
+	SuggestionDeclined SuggestionStatus = "declined" // not taken up; Reply says why
+)
+
+// Valid reports whether s is a known status.
+func (s SuggestionStatus) Valid() bool {
+	switch s {
+	case SuggestionReceived, SuggestionRouted, SuggestionAdopted, SuggestionDeclined:
+		return true
+	}
+	return false
+}
+
+// Label is the Chinese label shown to submitters and staff.
+func (s SuggestionStatus) Label() string {
+	switch s {
+	case SuggestionReceived:
+		return "已收到"
+	case SuggestionRouted:
+		return "已分拣"
+	case SuggestionAdopted:
+		return "已采纳"
+	case SuggestionDeclined:
+		return "未采纳"
+	}
+	return ""
+}
+
+// suggestionTransitions lists, for each status, the statuses it may move to.
+// Routing again (routed → routed) happens when staff re-run routing on the
+// triage list; a declined suggestion can be taken up later.
+var suggestionTransitions = map[SuggestionStatus][]SuggestionStatus{
+	SuggestionReceived: {SuggestionRouted, SuggestionAdopted, SuggestionDeclined},
+	SuggestionRouted:   {SuggestionRouted, SuggestionAdopted, SuggestionDeclined},
+	SuggestionDeclined: {SuggestionRouted, SuggestionAdopted},
+	SuggestionAdopted:  {SuggestionAdopted},
+}
+
+// CanBecome reports whether a suggestion may move from s to next.
+func (s SuggestionStatus) CanBecome(next SuggestionStatus) bool {
+	for _, n := range suggestionTransitions[s] {
+		if n == next {
+			return true
+		}
+	}
+	return false
+}
+
+// IdempotencyWindow is how long an idempotency key keeps returning the same
+// receipt.
+const IdempotencyWindow = 24 * time.Hour
+
+// Suggestion is one suggestion or problem lead from a participant.
+type Suggestion struct {
+	ID          string
+	Receipt     string // public receipt number, e.g. K7QM-3XPA-9RTD
+	SymposiumID string
+	// Campaign is copied from the symposium when stored, so routing and
+	// filtering need no second read.
+	Campaign        string
+	Kind            SuggestionKind
+	ParticipantKind ParticipantKind
+	// Name, Organization and Contact are personal data: optional, masked for
+	// unit accounts, never logged, anonymised after the retention period.
+	Name         string
+	Organization string
+	Contact      string
+	Topic        string
+	Content      string
+	Channel      Channel
+	Status       SuggestionStatus
+	// Reply is shown to the submitter with the receipt.
+	Reply         string
+	ProblemListID string // set once routed
+	ProblemID     string // set once adopted
+	RuleName      string // the routing rule that placed it, "" for triage
+	// IdempotencyKey makes a retried submission return the first receipt.
+	IdempotencyKey string
+	SubmittedAt    time.Time
+	UpdatedAt      time.Time
+	// Version is the optimistic-concurrency counter; the store sets it.
+	Version int64
+}
+
+// Validate checks a suggestion before it is stored.
+func (s *Suggestion) Validate() error {
+	if s.ID == "" {
+		return FieldErrorf("id", "id is required")
+	}
+	if s.Receipt == "" {
+		return FieldErrorf("receipt", "receipt is required")
+	}
+	if s.SymposiumID == "" {
+		return FieldErrorf("symposium_id", "symposium_id is required")
+	}
+	if !s.ParticipantKind.Valid() {
+		return FieldErrorf("participant_kind", "请选择参会身份 (participant_kind is required and must be one of npc_deputy, cppcc_member, enterprise, community, public)")
+	}
+	if !s.Kind.Valid() {
+		return FieldErrorf("kind", "kind must be suggestion or problem_lead")
+	}
+	if !s.Channel.Valid() {
+		return FieldErrorf("channel", "unknown channel")
+	}
+	if !s.Status.Valid() {
+		return FieldErrorf("status", "unknown status")
+	}
+	if len(s.IdempotencyKey) > IdempotencyKeyMaxBytes {
+		return FieldErrorf("idempotency_key", "idempotency_key is at most %d bytes", IdempotencyKeyMaxBytes)
+	}
+	for i := 0; i < len(s.IdempotencyKey); i++ {
+		if c := s.IdempotencyKey[i]; c < 0x21 || c > 0x7e {
+			return FieldErrorf("idempotency_key", "idempotency_key must be printable ASCII")
+		}
+	}
+	if err := checkText("content", s.Content, true, ContentMaxRunes, true); err != nil {
+		return err
+	}
+	if n := RuneCount(s.Content); n < ContentMinRunes {
+		return FieldErrorf("content", "内容至少 %d 个字 (content needs at least %d characters)", ContentMinRunes, ContentMinRunes)
+	}
+	return firstErr(
+		checkText("name", s.Name, false, NameMaxRunes, false),
+		checkText("organization", s.Organization, false, OrganizationMaxRunes, false),
+		checkText("contact", s.Contact, false, ContactMaxRunes, false),
+		checkText("topic", s.Topic, false, TopicMaxRunes, false),
+		checkText("reply", s.Reply, false, ReplyMaxRunes, true),
+		checkText("campaign", s.Campaign, false, CampaignMaxRunes, false),
+	)
+}
+
+// HasPersonalData reports whether any personal field is filled.
+func (s *Suggestion) HasPersonalData() bool {
+	return s.Name != "" || s.Organization != "" || s.Contact != ""
+}
+
+// MaskContact hides most of a contact detail: "13812345678" → "138****5678".
+// Unit accounts and exports for them see only this.
+func MaskContact(c string) string {
+	r := []rune(c)
+	switch {
+	case len(r) == 0:
+		return ""
+	case len(r) <= 4:
+		return "****"
+	case len(r) <= 7:
+		return string(r[:1]) + "****" + string(r[len(r)-1:])
+	default:
+		return string(r[:3]) + "****" + string(r[len(r)-4:])
+	}
+}
+
+// MaskName keeps a name's first character: "张三丰" → "张**".
+func MaskName(n string) string {
+	r := []rune(n)
+	if len(r) == 0 {
+		return ""
+	}
+	out := string(r[:1])
+	for range r[1:] {
+		out += "*"
+	}
+	if len(r) == 1 {
+		out += "*"
+	}
+	return out
+}
