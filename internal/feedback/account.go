@@ -1,7 +1,9 @@
 package feedback
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"time"
 )
@@ -43,6 +45,13 @@ func (a *Account) Validate() error {
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// NewToken returns a fresh bearer token: 256 random bits, URL-safe.
+func NewToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return "jy_" + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // Identity is the authenticated caller of a staff request.

@@ -8,17 +8,17 @@ import (
 // Error codes. Every error that crosses a layer boundary carries one of these;
 // the HTTP layer maps them to status codes in one place.
 const (
-	EInvalid      = "invalid"       // the caller sent something malformed or out of range
-	ENotFound     = "not_found"     // the thing asked for does not exist
-	EConflict     = "conflict"      // a concurrent change, a duplicate, or a forbidden transition
-	EForbidden    = "forbidden"     // the caller is known but may not do this
-	EUnauthorized = "unauthorized"  // the caller is not known
-	EGone         = "gone"          // the thing existed but no longer accepts this (closed symposium)
-	ETooLarge     = "too_large"     // a body or a batch over its limit
-	EUnsupported  = "unsupported"   // a content type the endpoint does not take
-	ERateLimited  = "rate_limited"  // too many requests from one source
-	EUnavailable  = "unavailable"   // a dependency is overloaded; retry later
-	EInternal     = "internal"      // anything else; the cause is logged, never shown
+	EInvalid      = "invalid"      // the caller sent something malformed or out of range
+	ENotFound     = "not_found"    // the thing asked for does not exist
+	EConflict     = "conflict"     // a concurrent change, a duplicate, or a forbidden transition
+	EForbidden    = "forbidden"    // the caller is known but may not do this
+	EUnauthorized = "unauthorized" // the caller is not known
+	EGone         = "gone"         // the thing existed but no longer accepts this (closed symposium)
+	ETooLarge     = "too_large"    // a body or a batch over its limit
+	EUnsupported  = "unsupported"  // a content type the endpoint does not take
+	ERateLimited  = "rate_limited" // too many requests from one source
+	EUnavailable  = "unavailable"  // a dependency is overloaded; retry later
+	EInternal     = "internal"     // anything else; the cause is logged, never shown
 )
 
 // Error is the domain error. Message is safe to show to the caller; Err is the

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -76,24 +77,52 @@ func ValidSymposiumCode(s string) bool {
 
 // NewID returns a 26-character identifier whose first 10 characters encode the
 // millisecond time, so IDs sort by creation time as strings. The remaining 80
-// bits are random.
+// bits are random, except that IDs made in the same millisecond by one
+// process count up from the first one's random bits: events written in quick
+// succession keep their order (as ULID's monotonic mode does).
 func NewID(t time.Time) string {
 	const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
-	var b [26]byte
 	ms := uint64(t.UnixMilli())
+	idMu.Lock()
+	if ms <= idLast.ms && idLast.ms-ms < 1000 {
+		// The same millisecond, or a clock that stepped back a little:
+		// stay after the previous ID. (A clock far in the past is a test's
+		// injected clock; it starts afresh.)
+		ms = idLast.ms
+		idLast.lo++
+		if idLast.lo == 0 {
+			idLast.hi++
+		}
+	} else {
+		var r [10]byte
+		_, _ = rand.Read(r[:])
+		idLast.ms = ms
+		// Keep the top bit clear so counting up cannot overflow 80 bits.
+		idLast.hi = binary.BigEndian.Uint16(r[0:2]) & 0x7fff
+		idLast.lo = binary.BigEndian.Uint64(r[2:10])
+	}
+	hi, lo := idLast.hi, idLast.lo
+	idMu.Unlock()
+
+	var b [26]byte
 	for i := 9; i >= 0; i-- {
 		b[i] = crockford[ms&31]
 		ms >>= 5
 	}
-	var r [10]byte
-	_, _ = rand.Read(r[:])
-	hi := binary.BigEndian.Uint64(r[0:8])
-	lo := uint64(binary.BigEndian.Uint16(r[8:10]))
-	for i := 10; i < 26; i++ {
-		// 16 symbols × 5 bits = 80 bits from hi (64) and lo (16).
-		b[i] = crockford[(hi>>59)&31]
-		hi = hi<<5 | lo>>11
-		lo = (lo << 5) & 0xffff
+	// 80 bits (hi:16, lo:64) as 16 symbols of 5 bits, most significant first.
+	for i := 25; i >= 10; i-- {
+		b[i] = crockford[lo&31]
+		lo = lo>>5 | uint64(hi&31)<<59
+		hi >>= 5
 	}
 	return string(b[:])
 }
+
+var (
+	idMu   sync.Mutex
+	idLast struct {
+		ms uint64
+		hi uint16
+		lo uint64
+	}
+)

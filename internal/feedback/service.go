@@ -24,6 +24,7 @@ type Service struct {
 	now     Clock
 	baseURL string
 	log     *slog.Logger
+	routing routerCache // compiled routing rules (route.go)
 }
 
 // NewService returns a Service over store.

@@ -94,6 +94,10 @@ type Store interface {
 	// suggestion with the same SymposiumID and key was stored less than
 	// IdempotencyWindow before s.SubmittedAt, it stores nothing and returns
 	// that earlier suggestion with created == false.
+	// When s has an IdempotencyKey, a store may replace s.ID and s.Receipt
+	// with values it derives from the symposium and the key (the DynamoDB
+	// store does: a submission is then one conditional write); it sets them
+	// on s and on the result, so callers use the returned suggestion.
 	CreateSuggestion(ctx context.Context, s *Suggestion) (stored *Suggestion, created bool, err error)
 	GetSuggestion(ctx context.Context, id string) (*Suggestion, error)
 	// GetSuggestionByReceipt is strongly consistent: a receipt just handed
@@ -116,6 +120,11 @@ type Store interface {
 	// the updated suggestions, atomically. ev may be nil for no event.
 	UpdateProblem(ctx context.Context, p *Problem, ev *AuditEvent, suggestions []*Suggestion) error
 	ListProblems(ctx context.Context, f ProblemFilter) (Page[*Problem], error)
+	// GetProblemAggregates returns the problem counters the store maintains
+	// in the same transaction as every CreateProblem and UpdateProblem (see
+	// ProblemCounterDeltas): statuses and units in full, days from..to
+	// (inclusive; none when either is empty). All-zero entries are left out.
+	GetProblemAggregates(ctx context.Context, from, to Date) (*ProblemAggregates, error)
 
 	// AppendAuditEvent stores an event that goes with no other write (an
 	// unmasked export, say). Events can never be changed or deleted.

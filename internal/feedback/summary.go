@@ -43,9 +43,17 @@ type Summary struct {
 	From        Date
 	To          Date
 	GeneratedAt time.Time
+	// AsOf is the day the problem figures describe: problem states, overdue,
+	// due-soon and look-back lists and the unit scorecard are a snapshot
+	// taken when the summary is generated (summary_service.go explains why),
+	// evaluated on this day (the generation day in Asia/Shanghai).
+	AsOf        Date
 	Suggestions SuggestionStats
 	Problems    ProblemStats
 	Units       []UnitScore
+	// Delivered records what was sent for this summary ("summary",
+	// "reminder:<unit>"), so a retried scheduled run does not send it again.
+	Delivered []string
 }
 
 // SuggestionStats counts what came in during the period.
@@ -56,6 +64,8 @@ type SuggestionStats struct {
 	ByStatus          map[string]int
 	ByKind            map[string]int
 	ByChannel         map[string]int
+	// SymposiumTitles names the symposia in BySymposium.
+	SymposiumTitles map[string]string
 }
 
 // ProblemStats counts problems by state at the end of the period.
@@ -70,6 +80,39 @@ type ProblemStats struct {
 	DueSoon      int
 	LookbacksDue int
 	OverdueItems []OverdueItem
+	// Activity counts what happened to problems during the period.
+	Activity ProblemActivity
+	// DueSoonItems are the problems due within DueSoonDays of AsOf.
+	DueSoonItems []DueItem
+	// LookbackItems are the rectified problems whose look-back (回头看) is
+	// due by AsOf + DueSoonDays.
+	LookbackItems []LookbackItem
+}
+
+// ProblemActivity counts problem changes during a summary's period, from
+// the stores' per-day counters.
+type ProblemActivity struct {
+	Created   int
+	Rectified int
+	Verified  int
+	Reopened  int // failed look-backs (relapses)
+}
+
+// DueItem names one problem due soon in a summary.
+type DueItem struct {
+	ProblemID       string
+	Title           string
+	ResponsibleUnit string
+	Deadline        Date
+	DaysLeft        int // 0 = due on AsOf
+}
+
+// LookbackItem names one problem whose look-back is due.
+type LookbackItem struct {
+	ProblemID       string
+	Title           string
+	ResponsibleUnit string
+	LookbackDue     Date
 }
 
 // OverdueItem names one overdue problem in a summary.
@@ -83,10 +126,15 @@ type OverdueItem struct {
 
 // UnitScore is one responsible unit's scorecard.
 type UnitScore struct {
-	Unit       string
-	Assigned   int
-	Rectified  int
-	OnTimeRate float64 // rectified on or before the deadline / rectified; 0 when none
-	Overdue    int
-	Relapses   int
+	Unit      string
+	Assigned  int
+	Rectified int
+	// RectifiedOnTime counts the rectified problems rectified on or before
+	// their deadline (or without one).
+	RectifiedOnTime int
+	OnTimeRate      float64 // RectifiedOnTime / Rectified, 4 decimals; 0 when none
+	Overdue         int
+	// DueSoon counts the unit's problems due within DueSoonDays.
+	DueSoon  int
+	Relapses int
 }

@@ -1,0 +1,40 @@
+// Command collect is the public Lambda: the form page, submissions and
+// receipt lookups, behind API Gateway's HTTP API (payload format 2.0).
+package main
+
+import (
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/jianyan/jianyan/internal/awsenv"
+	"github.com/jianyan/jianyan/internal/dynamo"
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/httpapi"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
+	if table == "" || baseURL == "" {
+		log.Error("TABLE_NAME and PUBLIC_BASE_URL must be set")
+		os.Exit(1)
+	}
+	cfg, err := awsenv.Config(os.Getenv)
+	if err != nil {
+		log.Error("load AWS config", "err", err)
+		os.Exit(1)
+	}
+	// A warm instance reuses a symposium looked up by code for 5 s (like
+	// route's rule cache): a busy form then costs one PutItem per
+	// submission; closing a symposium takes effect here up to 5 s late.
+	store := dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB") }), table,
+		dynamo.WithSymposiumCache(5*time.Second))
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
+	handler := httpapi.NewPublicHandler(httpapi.PublicConfig{Service: svc, Logger: log})
+	lambda.Start(httpadapter.NewV2(handler).ProxyWithContext)
+}

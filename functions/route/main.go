@@ -1,0 +1,43 @@
+// Command route is the Lambda on the table's DynamoDB stream: it routes each
+// new suggestion into a problem list and reports failed records one by one
+// (the event source mapping must enable ReportBatchItemFailures).
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/jianyan/jianyan/internal/awsenv"
+	"github.com/jianyan/jianyan/internal/dynamo"
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/routing"
+)
+
+// ruleCacheTTL is how long a warm instance trusts the routing rules it read:
+// it saves one read per suggestion, and rule changes apply within it.
+const ruleCacheTTL = 5 * time.Second
+
+func main() {
+	log := lambdacontext.NewLogger()
+	table := os.Getenv("TABLE_NAME")
+	if table == "" {
+		log.Error("TABLE_NAME must be set")
+		os.Exit(1)
+	}
+	cfg, err := awsenv.Config(os.Getenv)
+	if err != nil {
+		log.Error("load AWS config", "err", err)
+		os.Exit(1)
+	}
+	svc := feedback.NewService(dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB") }), table), feedback.Config{Logger: log})
+	svc.SetRuleCacheTTL(ruleCacheTTL)
+	convert := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
+		return dynamo.InsertedSuggestion(rec, table)
+	}
+	lambda.Start(routing.NewStreamHandler(svc, convert))
+}

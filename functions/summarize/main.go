@@ -1,0 +1,36 @@
+// Command summarize is the scheduled Lambda: it makes the daily, weekly and
+// monthly summaries and sends them, with the unit reminders, to an SNS topic.
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/jianyan/jianyan/internal/awsenv"
+	"github.com/jianyan/jianyan/internal/dynamo"
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/notify"
+	"github.com/jianyan/jianyan/internal/summarizefn"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	table, baseURL, topic := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL"), os.Getenv("TOPIC_ARN")
+	if table == "" || baseURL == "" || topic == "" {
+		log.Error("TABLE_NAME, PUBLIC_BASE_URL and TOPIC_ARN must be set")
+		os.Exit(1)
+	}
+	cfg, err := awsenv.Config(os.Getenv)
+	if err != nil {
+		log.Error("load AWS config", "err", err)
+		os.Exit(1)
+	}
+	store := dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB") }), table)
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
+	n := &notify.SNS{Client: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SNS") }), TopicARN: topic}
+	lambda.Start(summarizefn.New(svc, n, log).Handle)
+}

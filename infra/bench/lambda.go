@@ -1,0 +1,419 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/jianyan/jianyan/internal/dynamo"
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// lambdaEnv is what the Lambda phases share: the binaries, the table, the
+// metering proxy.
+type lambdaEnv struct {
+	rie      string
+	bins     map[string]string // function or baseline name → host-arch bootstrap
+	memory   map[string]int
+	endpoint string // the DynamoDB endpoint itself
+	meterURL string // the metering proxy in front of it
+	meter    *meter
+	client   *dynamodb.Client
+	table    string
+	topicARN string
+	svc      *feedback.Service // in-process, for set-up only
+}
+
+// env is the environment of a function: its table and endpoints. metered
+// routes DynamoDB calls through the meter.
+func (l *lambdaEnv) env(metered bool) []string {
+	ep := l.endpoint
+	if metered {
+		ep = l.meterURL
+	}
+	return []string{
+		"TABLE_NAME=" + l.table, "PUBLIC_BASE_URL=https://bench.example.gov.cn", "TOPIC_ARN=" + l.topicARN,
+		"AWS_ENDPOINT_URL_DYNAMODB=" + ep, "AWS_ENDPOINT_URL_SNS=" + l.endpoint,
+		"AWS_LAMBDA_FUNCTION_NAME=bench",
+	}
+}
+
+func (l *lambdaEnv) memoryOf(fn string) int {
+	if m, ok := l.memory[fn]; ok {
+		return m
+	}
+	return 256
+}
+
+// topic creates an SNS topic for summarize on the endpoint (moto serves
+// SNS too). Elsewhere summarize's publish fails, which only the summary's
+// delivery notices.
+func topic(ctx context.Context, endpoint string) string {
+	out, err := sns.NewFromConfig(awsConfig(endpoint)).CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("jianyan-bench")})
+	if err != nil {
+		slog.Warn("no SNS topic on the endpoint; summarize cannot deliver", "err", err)
+		return "arn:aws:sns:us-east-1:123456789012:jianyan-bench"
+	}
+	return aws.ToString(out.TopicArn)
+}
+
+// newSymposium creates an open symposium and returns its form code.
+func newSymposium(ctx context.Context, svc *feedback.Service, title string) (string, error) {
+	sym, err := svc.CreateSymposium(ctx, feedback.Identity{Subject: "bench", Name: "bench", Role: feedback.RoleAdmin},
+		feedback.SymposiumInput{Title: title, Campaign: "涉企乱罚款专项整治", HostUnit: "区司法局", Status: feedback.SymposiumOpen})
+	if err != nil {
+		return "", fmt.Errorf("create symposium: %w", err)
+	}
+	return sym.Code, nil
+}
+
+// coldStartEvents are what each function gets as its first invocation: the
+// cheapest request it answers, so the figure is the start-up cost. Only
+// summarize has no such request: its sweep reads the (small) table once.
+var coldStartEvents = map[string][]byte{
+	"baseline":  []byte(`{}`),
+	"collect":   httpEvent("GET", "/healthz", "203.0.113.7", nil),
+	"staff":     httpEvent("GET", "/api/v1/openapi.yaml", "203.0.113.7", nil),
+	"route":     []byte(`{"Records":[]}`),
+	"summarize": []byte(`{"task":"sweep"}`),
+}
+
+// coldStarts starts each function (and the baseline) n times, round-robin
+// so that machine noise spreads evenly, and returns the median time from
+// process start to first response for each.
+func coldStarts(ctx context.Context, l *lambdaEnv, fns []string, n int) (map[string]time.Duration, error) {
+	names := append([]string{"baseline"}, fns...)
+	samples := map[string][]time.Duration{}
+	for range n {
+		for _, name := range names {
+			bin := l.bins[name]
+			if name == "baseline" {
+				bin = l.bins["hello"]
+			}
+			e, err := startEmulator(l.rie, bin, l.memoryOf(name), l.env(false))
+			if err != nil {
+				return nil, err
+			}
+			d, _, err := e.firstResponse(ctx, coldStartEvents[name])
+			e.stop()
+			if err != nil {
+				return nil, fmt.Errorf("cold start of %s: %w", name, err)
+			}
+			samples[name] = append(samples[name], d)
+		}
+	}
+	out := map[string]time.Duration{}
+	for name, s := range samples {
+		out[name] = median(s)
+	}
+	return out, nil
+}
+
+// costRun collects n suggestions through the collect function, routes them
+// through the route function in the event source mapping's batches (stream
+// records read from the table's stream) and makes the daily summary with
+// the summarize function, all under the emulator and metered.
+type costRun struct {
+	Stages          []stageCost
+	SuggestionBytes int           // size of the stored suggestion item
+	CollectMedian   time.Duration // warm round trip of a submission
+}
+
+func runCost(ctx context.Context, l *lambdaEnv, n, batchSize int) (*costRun, error) {
+	out := &costRun{}
+	// Collect. Every 400 submissions go to a new symposium, under the
+	// per-symposium limit's burst.
+	collect, err := startEmulator(l.rie, l.bins["collect"], l.memoryOf("collect"), l.env(true))
+	if err != nil {
+		return nil, err
+	}
+	defer collect.stop()
+	code := ""
+	if _, _, err := collect.firstResponse(ctx, coldStartEvents["collect"]); err != nil {
+		return nil, err
+	}
+	before := l.meter.snapshot()
+	st := stageCost{Name: "collect", MemoryMB: l.memoryOf("collect")}
+	var lat []time.Duration
+	for i := range n {
+		if i%400 == 0 {
+			// Symposium set-up is the staff's work, not per suggestion:
+			// keep it out of the meter's count.
+			mid := l.meter.snapshot()
+			if code, err = newSymposium(ctx, l.svc, fmt.Sprintf("成本测算座谈会 %d", i/400)); err != nil {
+				return nil, err
+			}
+			before.WRU += l.meter.snapshot().WRU - mid.WRU
+		}
+		d, body, err := collect.timedInvoke(ctx, submitEvent(code, i))
+		if err != nil {
+			return nil, fmt.Errorf("submission %d: %w", i, err)
+		}
+		if err := checkCreated(body); err != nil {
+			return nil, fmt.Errorf("submission %d: %w", i, err)
+		}
+		lat = append(lat, d)
+		st.BilledMS += billedMS(d)
+	}
+	st.Invocations, st.HTTPCalls = n, n
+	st.Usage = l.meter.snapshot().sub(before)
+	out.Stages = append(out.Stages, st)
+	out.CollectMedian = median(lat)
+	out.SuggestionBytes = l.meter.lastSuggestionBytes()
+	collect.stop()
+
+	// Route, in the batches Lambda's event source mapping would make.
+	recs, err := suggestionRecords(ctx, l.endpoint, l.table)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) < n {
+		return nil, fmt.Errorf("the stream holds %d suggestion inserts, want %d", len(recs), n)
+	}
+	route, err := startEmulator(l.rie, l.bins["route"], l.memoryOf("route"), l.env(true))
+	if err != nil {
+		return nil, err
+	}
+	defer route.stop()
+	if _, _, err := route.firstResponse(ctx, coldStartEvents["route"]); err != nil {
+		return nil, err
+	}
+	before = l.meter.snapshot()
+	st = stageCost{Name: "route", MemoryMB: l.memoryOf("route")}
+	for b := range slices.Chunk(recs, batchSize) {
+		ev, _ := json.Marshal(events.DynamoDBEvent{Records: b})
+		d, body, err := route.timedInvoke(ctx, ev)
+		if err != nil {
+			return nil, fmt.Errorf("route batch: %w", err)
+		}
+		var resp events.DynamoDBEventResponse
+		if err := json.Unmarshal(body, &resp); err != nil || len(resp.BatchItemFailures) > 0 {
+			return nil, fmt.Errorf("route batch: %d failures (%v): %s", len(resp.BatchItemFailures), err, tail(string(body)))
+		}
+		st.Invocations++
+		st.BilledMS += billedMS(d)
+	}
+	st.Usage = l.meter.snapshot().sub(before)
+	out.Stages = append(out.Stages, st)
+	route.stop()
+
+	// Summarize the day the suggestions came in, as the 00:05 schedule
+	// does the next morning.
+	if bin, ok := l.bins["summarize"]; ok {
+		sum, err := startEmulator(l.rie, bin, l.memoryOf("summarize"), l.env(true))
+		if err != nil {
+			return nil, err
+		}
+		defer sum.stop()
+		today := time.Now().In(feedback.Shanghai)
+		at := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 5, 0, 0, feedback.Shanghai)
+		before = l.meter.snapshot()
+		// The scheduled run is a cold start: custom runtimes bill their
+		// init too, so bill from process start (conservative).
+		d, body, err := sum.firstResponse(ctx, scheduledEvent(at, `{}`))
+		if err != nil {
+			return nil, fmt.Errorf("summarize: %w", err)
+		}
+		var res struct{ Received int }
+		_ = json.Unmarshal(body, &res)
+		if res.Received < n {
+			return nil, fmt.Errorf("summarize counted %d suggestions received, want ≥ %d: %s", res.Received, n, tail(string(body)))
+		}
+		out.Stages = append(out.Stages, stageCost{Name: "summarize", MemoryMB: l.memoryOf("summarize"), Invocations: 1,
+			BilledMS: billedMS(d), Usage: l.meter.snapshot().sub(before)})
+	}
+	return out, nil
+}
+
+func checkCreated(body []byte) error {
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return fmt.Errorf("decode response: %w", err)
+	}
+	if resp.StatusCode != 201 {
+		return fmt.Errorf("status %d: %s", resp.StatusCode, tail(resp.Body))
+	}
+	return nil
+}
+
+// suggestionRecords reads the table's stream from the start and returns the
+// records the route function's event source mapping lets through (INSERTs
+// of suggestion items), in order.
+func suggestionRecords(ctx context.Context, endpoint, table string) ([]events.DynamoDBEventRecord, error) {
+	c := dynamodbstreams.NewFromConfig(awsConfig(endpoint))
+	ls, err := c.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String(table)})
+	if err != nil || len(ls.Streams) == 0 {
+		return nil, fmt.Errorf("find the stream of %s: %v", table, err)
+	}
+	arn := ls.Streams[0].StreamArn
+	ds, err := c.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: arn})
+	if err != nil {
+		return nil, fmt.Errorf("describe stream: %w", err)
+	}
+	var out []events.DynamoDBEventRecord
+	for _, sh := range ds.StreamDescription.Shards {
+		it, err := c.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: arn, ShardId: sh.ShardId,
+			ShardIteratorType: streamtypes.ShardIteratorTypeTrimHorizon})
+		if err != nil {
+			return nil, fmt.Errorf("shard iterator: %w", err)
+		}
+		iter := it.ShardIterator
+		for iter != nil {
+			recs, err := c.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter, Limit: aws.Int32(1000)})
+			if err != nil {
+				return nil, fmt.Errorf("get records: %w", err)
+			}
+			for _, r := range recs.Records {
+				if r.EventName != streamtypes.OperationTypeInsert || r.Dynamodb == nil {
+					continue
+				}
+				if t, ok := r.Dynamodb.NewImage["type"].(*streamtypes.AttributeValueMemberS); !ok || t.Value != "suggestion" {
+					continue
+				}
+				rec, err := dynamo.ToEventRecord(r, aws.ToString(arn))
+				if err != nil {
+					return nil, fmt.Errorf("convert stream record: %w", err)
+				}
+				out = append(out, rec)
+			}
+			if len(recs.Records) == 0 {
+				break
+			}
+			iter = recs.NextShardIterator
+		}
+	}
+	return out, nil
+}
+
+// warmSubmits measures a submission through a warm collect function against
+// one bare PutItem of the same size by the baseline, interleaved (the order
+// alternates) so that noise hits both alike. It returns both medians and
+// the size of the suggestion item, which the baseline puts.
+func warmSubmits(ctx context.Context, l *lambdaEnv, n int) (collectMed, putMed time.Duration, itemBytes int, err error) {
+	collect, err := startEmulator(l.rie, l.bins["collect"], l.memoryOf("collect"), l.env(false))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer collect.stop()
+	put, err := startEmulator(l.rie, l.bins["put"], l.memoryOf("collect"), l.env(false))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer put.stop()
+	code, err := newSymposium(ctx, l.svc, "时延测算座谈会")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	_, body, err := collect.firstResponse(ctx, submitEvent(code, -1))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	itemBytes = suggestionItemBytes(ctx, l, body)
+	putEvent := fmt.Appendf(nil, `{"size":%d}`, itemBytes)
+	if _, _, err := put.firstResponse(ctx, putEvent); err != nil {
+		return 0, 0, 0, err
+	}
+	var cs, ps []time.Duration
+	warmup := 20
+	for i := range n + warmup {
+		one := func() error {
+			d, body, err := collect.timedInvoke(ctx, submitEvent(code, i))
+			if err == nil {
+				err = checkCreated(body)
+			}
+			if i >= warmup {
+				cs = append(cs, d)
+			}
+			return err
+		}
+		two := func() error {
+			d, _, err := put.timedInvoke(ctx, putEvent)
+			if i >= warmup {
+				ps = append(ps, d)
+			}
+			return err
+		}
+		if i%2 == 1 {
+			one, two = two, one
+		}
+		if err := one(); err != nil {
+			return 0, 0, 0, err
+		}
+		if err := two(); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	return median(cs), median(ps), itemBytes, nil
+}
+
+// suggestionItemBytes reads back the suggestion item a submission stored
+// (its key as docs/dynamodb.md gives it) and returns its size; 1,000 bytes
+// when it cannot be found.
+func suggestionItemBytes(ctx context.Context, l *lambdaEnv, response []byte) int {
+	var resp events.APIGatewayV2HTTPResponse
+	var sg struct{ ID string }
+	if json.Unmarshal(response, &resp) != nil || json.Unmarshal([]byte(resp.Body), &sg) != nil || sg.ID == "" {
+		return 1000
+	}
+	out, err := l.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(l.table), Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "SUG#" + sg.ID}, "sk": &types.AttributeValueMemberS{Value: "SUG"}}})
+	if err != nil || len(out.Item) == 0 {
+		return 1000
+	}
+	n := 0
+	for name, v := range out.Item {
+		n += len(name) + sdkValueBytes(v)
+	}
+	return n
+}
+
+// sdkValueBytes is valueBytes for SDK attribute values.
+func sdkValueBytes(v types.AttributeValue) int {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return len(v.Value)
+	case *types.AttributeValueMemberN:
+		return (len(v.Value)+1)/2 + 1
+	case *types.AttributeValueMemberB:
+		return len(v.Value)
+	case *types.AttributeValueMemberSS:
+		n := 0
+		for _, s := range v.Value {
+			n += len(s)
+		}
+		return n
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range v.Value {
+			n += 1 + sdkValueBytes(e)
+		}
+		return n
+	case *types.AttributeValueMemberM:
+		n := 3
+		for k, e := range v.Value {
+			n += 1 + len(k) + sdkValueBytes(e)
+		}
+		return n
+	}
+	return 1
+}
+
+func median(s []time.Duration) time.Duration {
+	if len(s) == 0 {
+		return 0
+	}
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return c[len(c)/2]
+}

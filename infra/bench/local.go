@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// localResult is the load test of infra/local on SQLite.
+type localResult struct {
+	Workers      int
+	Duration     time.Duration
+	Acknowledged int // answered 201
+	Failed       int // anything else, or no answer
+	PerSecond    float64
+	P50, P99     time.Duration
+	Lost         int // acknowledged receipts not found afterwards
+}
+
+const localToken = "bench-admin-token-0123456789abcdef0123"
+
+var servingRE = regexp.MustCompile(`serving on (http://\S+)`)
+
+// runLocal starts the real jianyan-local binary on 127.0.0.1 with a fresh
+// SQLite file and public rate limits off, creates a symposium through the
+// staff API, and has workers submit back to back (each waits for its answer)
+// for d or until maxCount submissions. Then every acknowledged receipt is
+// looked up through GET /api/v1/receipts/{receipt}.
+func runLocal(ctx context.Context, bin, dir string, workers int, d time.Duration, maxCount int) (*localResult, error) {
+	cmd := exec.CommandContext(ctx, bin, "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "jianyan.db"),
+		"--rate-limit=off", "--sweep-every", "1h")
+	cmd.Env = append(os.Environ(), "JIANYAN_ADMIN_TOKEN="+localToken)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var logs bytes.Buffer
+	cmd.Stderr = &lockedWriter{w: &logs}
+	setProcAttr(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	}()
+	base := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
+				base <- m[1]
+			}
+		}
+	}()
+	var url string
+	select {
+	case url = <-base:
+	case <-time.After(30 * time.Second):
+		return nil, fmt.Errorf("jianyan-local did not start: %s", tail(logs.String()))
+	}
+
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: workers + 8, MaxConnsPerHost: workers + 8}}
+	defer client.CloseIdleConnections()
+	code, err := localSymposium(ctx, client, url)
+	if err != nil {
+		return nil, err
+	}
+
+	res := &localResult{Workers: workers}
+	var (
+		mu       sync.Mutex
+		receipts []string
+		lat      []time.Duration
+		next     int
+	)
+	take := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if next >= maxCount {
+			return 0, false
+		}
+		next++
+		return next, true
+	}
+	start := time.Now()
+	stop := start.Add(d)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(stop) && ctx.Err() == nil {
+				i, ok := take()
+				if !ok {
+					return
+				}
+				t := time.Now()
+				rcpt, err := localSubmit(ctx, client, url, code, i)
+				el := time.Since(t)
+				mu.Lock()
+				lat = append(lat, el)
+				if err != nil {
+					res.Failed++
+				} else {
+					receipts = append(receipts, rcpt)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	res.Duration = time.Since(start)
+	res.Acknowledged = len(receipts)
+	res.PerSecond = float64(res.Acknowledged) / res.Duration.Seconds()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		res.P50 = lat[len(lat)/2]
+		res.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	if res.Acknowledged == 0 {
+		return res, fmt.Errorf("no submission was acknowledged: %s", tail(logs.String()))
+	}
+
+	// Every acknowledged receipt must be there.
+	var lost int
+	var lmu sync.Mutex
+	jobs := make(chan string)
+	var vg sync.WaitGroup
+	for range min(workers, 16) {
+		vg.Add(1)
+		go func() {
+			defer vg.Done()
+			for r := range jobs {
+				if !localReceiptFound(ctx, client, url, r) {
+					lmu.Lock()
+					lost++
+					lmu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, r := range receipts {
+		jobs <- r
+	}
+	close(jobs)
+	vg.Wait()
+	res.Lost = lost
+	return res, nil
+}
+
+func localSymposium(ctx context.Context, client *http.Client, base string) (string, error) {
+	body := `{"title":"本地压测座谈会","campaign":"涉企乱罚款专项整治","host_unit":"区司法局","status":"open"}`
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/symposia", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+localToken)
+	// The staff API refuses cross-site writes; say where we come from.
+	req.Header.Set("Origin", base)
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("create symposium: %w", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("create symposium: %s: %s", resp.Status, b)
+	}
+	var sym struct{ Code string }
+	if err := json.Unmarshal(b, &sym); err != nil || sym.Code == "" {
+		return "", fmt.Errorf("create symposium: no code in %s", b)
+	}
+	return sym.Code, nil
+}
+
+func localSubmit(ctx context.Context, client *http.Client, base, code string, i int) (string, error) {
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/symposia/"+code+"/suggestions", bytes.NewReader(submissionBody(i)))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("%s: %s", resp.Status, b)
+	}
+	var out struct{ Receipt string }
+	if err := json.Unmarshal(b, &out); err != nil || out.Receipt == "" {
+		return "", fmt.Errorf("no receipt in %s", b)
+	}
+	return out.Receipt, nil
+}
+
+func localReceiptFound(ctx context.Context, client *http.Client, base, receipt string) bool {
+	for attempt := 0; attempt < 3; attempt++ {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/receipts/"+receipt, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			continue
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusOK:
+			return true
+		case http.StatusNotFound:
+			return false
+		}
+	}
+	return false
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,150 @@
+package emulator_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// lambdaFlags are the Makefile's LAMBDA_FLAGS: what runs in the tests is
+// what `make build` and `sam build` ship.
+var lambdaFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w -buildid="}
+
+// maxBinaryBytes is DESIGN.md's budget for a stripped arm64 bootstrap:
+// 12 MB, read strictly as 12,000,000 bytes.
+const maxBinaryBytes = 12_000_000
+
+// functions are the Lambdas of template.yaml. summarize is optional while
+// it is being built: its checks run only when functions/summarize exists.
+var functions = []struct {
+	name     string
+	optional bool
+}{
+	{"collect", false},
+	{"staff", false},
+	{"route", false},
+	{"summarize", true},
+}
+
+// repoRoot is the module root (the directory holding go.mod).
+func repoRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// present reports whether functions/<name> exists in the repository.
+func present(root, name string) bool {
+	st, err := os.Stat(filepath.Join(root, "functions", name))
+	return err == nil && st.IsDir()
+}
+
+// buildMu keeps builds one at a time: the machines running these tests
+// have few cores, and go build is parallel inside already.
+var buildMu sync.Mutex
+
+// buildBootstrap builds functions/<name> for goos/goarch into dir/bootstrap
+// with the Makefile's flags and CGO off, and returns the binary's path.
+func buildBootstrap(tb testing.TB, root, name, goos, goarch, dir string) string {
+	tb.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	out := filepath.Join(dir, "bootstrap")
+	args := append([]string{"build"}, lambdaFlags...)
+	args = append(args, "-o", out, "./functions/"+name)
+	cmd := exec.Command(goTool(), args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("build %s for %s/%s: %v\n%s", name, goos, goarch, err, b)
+	}
+	return out
+}
+
+// goTool is the go command of the toolchain running the tests.
+func goTool() string {
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return "go"
+}
+
+// TestLambdaBinaries builds every function as `sam build` does (linux,
+// arm64, stripped) and checks the size budget, that no SQLite driver is
+// linked (Lambda binaries use DynamoDB only) and that the public collect
+// function does not link the spreadsheet library (excelize).
+func TestLambdaBinaries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds four arm64 binaries; skipped with -short")
+	}
+	root := repoRoot(t)
+	for _, fn := range functions {
+		t.Run(fn.name, func(t *testing.T) {
+			if !present(root, fn.name) {
+				if fn.optional {
+					t.Skipf("functions/%s does not exist yet", fn.name)
+				}
+				t.Fatalf("functions/%s is missing", fn.name)
+			}
+			bin := buildBootstrap(t, root, fn.name, "linux", "arm64", t.TempDir())
+			st, err := os.Stat(bin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: %d bytes (%.2f MB) stripped linux/arm64", fn.name, st.Size(), float64(st.Size())/1e6)
+			if got := st.Size(); got > maxBinaryBytes {
+				t.Errorf("%s bootstrap is %d bytes, want <= %d", fn.name, got, maxBinaryBytes)
+			}
+
+			cmd := exec.Command(goTool(), "version", "-m", bin)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("go version -m %s: %v\n%s", bin, err, out.String())
+			}
+			for _, forbidden := range []string{"modernc.org/sqlite", "github.com/mattn/go-sqlite3"} {
+				if strings.Contains(out.String(), forbidden) {
+					t.Errorf("%s links %s; Lambda binaries must not link SQLite (go version -m):\n%s", fn.name, forbidden, grepLines(out.String(), "sqlite"))
+				}
+			}
+			// The public form's function must not link the spreadsheet
+			// library: it reaches the HTTP package only through the
+			// Spreadsheets interface the staff binaries wire in.
+			if fn.name == "collect" && strings.Contains(out.String(), "github.com/xuri/excelize") {
+				t.Errorf("collect links excelize; only staff binaries may (go version -m):\n%s", grepLines(out.String(), "excelize"))
+			}
+			if !strings.Contains(out.String(), "build\t-tags=lambda.norpc") {
+				t.Errorf("%s was not built with -tags lambda.norpc:\n%s", fn.name, grepLines(out.String(), "build\t"))
+			}
+		})
+	}
+}
+
+func grepLines(s, substr string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			fmt.Fprintln(&b, l)
+		}
+	}
+	return b.String()
+}

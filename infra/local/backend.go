@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	jianyan "github.com/jianyan/jianyan"
+	"github.com/jianyan/jianyan/internal/dynamo"
+	"github.com/jianyan/jianyan/internal/dynamo/tabledef"
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/routing"
+	"github.com/jianyan/jianyan/internal/sqlite"
+)
+
+// backend is the store the process runs on, and for DynamoDB the stream
+// consumer that stands in for Lambda's event source mapping.
+type backend struct {
+	store    feedback.Store
+	describe string
+	close    func()
+	// stream, when set, consumes the table's stream and routes new
+	// suggestions, as the route function does on AWS. It calls ready once
+	// it reads the stream, so that no submission goes unseen.
+	stream func(ctx context.Context, svc *feedback.Service, ready func())
+}
+
+func openBackend(ctx context.Context, o options, log *slog.Logger) (*backend, error) {
+	if !o.useDynamoDB {
+		store, err := sqlite.Open(ctx, o.data)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", o.data, err)
+		}
+		return &backend{store: store, describe: o.data, close: func() { _ = store.Close() }}, nil
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	client := dynamodb.NewFromConfig(cfg)
+	// Creating the table when it is missing makes a fresh DynamoDB Local or
+	// moto_server usable at once; deletion protection stays off there.
+	if err := tabledef.EnsureTable(ctx, client, jianyan.Template, o.table, false); err != nil {
+		return nil, fmt.Errorf("table %s: %w", o.table, err)
+	}
+	store := dynamo.New(client, o.table)
+	if err := store.EnsureSeed(ctx); err != nil {
+		return nil, fmt.Errorf("seed table %s: %w", o.table, err)
+	}
+	b := &backend{store: store, describe: "DynamoDB table " + o.table, close: func() {}}
+	b.stream = streamConsumer(cfg, o.table, log)
+	return b, nil
+}
+
+// streamConsumer polls the table's stream and routes new suggestions through
+// the same handler the route function runs on AWS.
+func streamConsumer(cfg aws.Config, table string, log *slog.Logger) func(ctx context.Context, svc *feedback.Service, ready func()) {
+	client := dynamodbstreams.NewFromConfig(cfg)
+	return func(ctx context.Context, svc *feedback.Service, ready func()) {
+		convert := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
+			return dynamo.InsertedSuggestion(rec, table)
+		}
+		handle := routing.NewStreamHandler(svc, convert)
+		err := dynamo.PollStream(ctx, client, table, dynamo.StreamHandler(handle), dynamo.PollConfig{Logger: log, Ready: ready})
+		if err != nil && ctx.Err() == nil {
+			log.Error("stream polling stopped", "table", table, "err", err)
+		}
+	}
+}

@@ -1,0 +1,218 @@
+// Command local runs all of Jianyan as one process: the public form, the
+// staff API and console, the router and the summary schedule, with data in
+// an embedded SQLite file (or, with --dynamodb, in a DynamoDB table). It is
+// for development, demos and small offices.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/httpapi"
+	"github.com/jianyan/jianyan/internal/notify"
+	"github.com/jianyan/jianyan/internal/sheet/xlsx"
+)
+
+// options are the command line and environment settings.
+type options struct {
+	addr          string
+	data          string
+	useDynamoDB   bool
+	table         string
+	publicBaseURL string
+	adminToken    string
+	resetToken    bool
+	sweepEvery    time.Duration
+	sweepGrace    time.Duration
+	// rateLimit "off" lifts the public rate limits (benchmarks, load
+	// tests); see ratelimit.go.
+	rateLimit string
+	// pprofAddr, when set, serves net/http/pprof there (pprof.go).
+	pprofAddr string
+}
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "jianyan:", err)
+		os.Exit(1)
+	}
+}
+
+func parseOptions(args []string, getenv func(string) string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("jianyan-local", flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&o.data, "data", "jianyan.db", "SQLite data file")
+	fs.BoolVar(&o.useDynamoDB, "dynamodb", false, "store data in DynamoDB (AWS_ENDPOINT_URL_DYNAMODB, TABLE_NAME) instead of SQLite")
+	fs.StringVar(&o.publicBaseURL, "public-base-url", getenv("PUBLIC_BASE_URL"), "origin that links and QR codes point at (default: http:// and the listen address)")
+	fs.BoolVar(&o.resetToken, "reset-admin-token", false, "create a new admin token and print it")
+	fs.DurationVar(&o.sweepEvery, "sweep-every", time.Minute, "how often the sweeper looks for unrouted suggestions")
+	fs.DurationVar(&o.sweepGrace, "sweep-grace", 2*time.Minute, "how long a suggestion may stay unrouted before the sweeper routes it")
+	fs.StringVar(&o.rateLimit, "rate-limit", "on", "public rate limits: on, or off for benchmarks and load tests only")
+	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof on this loopback address (profiling only)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	o.table = getenv("TABLE_NAME")
+	if o.table == "" {
+		o.table = "jianyan"
+	}
+	o.adminToken = getenv("JIANYAN_ADMIN_TOKEN")
+	o.publicBaseURL = strings.TrimRight(o.publicBaseURL, "/")
+	if o.rateLimit != "on" && o.rateLimit != "off" {
+		return o, fmt.Errorf("--rate-limit must be on or off, not %q", o.rateLimit)
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "anonymize" {
+		return runAnonymize(ctx, args[1:], getenv, stdout) // anonymize.go
+	}
+	o, err := parseOptions(args, getenv)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if o.pprofAddr != "" {
+		if err := servePprof(o.pprofAddr, logger); err != nil {
+			return fmt.Errorf("pprof on %s: %w", o.pprofAddr, err)
+		}
+	}
+
+	backend, err := openBackend(ctx, o, logger)
+	if err != nil {
+		return err
+	}
+	defer backend.close()
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	defer ln.Close()
+	if o.publicBaseURL == "" {
+		o.publicBaseURL = "http://" + ln.Addr().String()
+	}
+
+	router := newRouter(backend.store, backend.stream == nil, logger)
+	svc := feedback.NewService(router, feedback.Config{PublicBaseURL: o.publicBaseURL, Logger: logger})
+	router.svc = svc
+
+	token, err := ensureAdmin(ctx, backend.store, o)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		fmt.Fprintf(stdout, "Staff admin token (shown once; set JIANYAN_ADMIN_TOKEN or use --reset-admin-token to replace it):\n\n    %s\n\n", token)
+	}
+
+	handler := httpapi.NewHandler(
+		publicConfig(svc, logger, o), // ratelimit.go
+		httpapi.StaffConfig{
+			Service:      svc,
+			Auth:         &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},
+			Logger:       logger,
+			Spreadsheets: xlsx.Codec{},
+			Console:      httpapi.ConsoleConfigFromEnv(getenv),
+		},
+	)
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+
+	background, cancelBackground := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		router.run(background)
+	}()
+	go sweep(background, svc, o.sweepEvery, o.sweepGrace, logger)
+	go runSchedule(background, svc, notify.FromEnv(getenv, logger), logger) // schedule.go: summaries and reminders
+	if backend.stream != nil {
+		ready := make(chan struct{})
+		go backend.stream(background, svc, sync.OnceFunc(func() { close(ready) }))
+		select {
+		case <-ready:
+		case <-ctx.Done():
+		case <-time.After(30 * time.Second):
+			logger.Warn("the table's stream is not readable yet; the sweeper will route what it misses")
+		}
+	}
+
+	fmt.Fprintf(stdout, "Jianyan is serving on http://%s (data: %s)\n", ln.Addr(), backend.describe)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		cancelBackground()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	// The router drains what committed submissions queued before it stops.
+	cancelBackground()
+	<-done
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// ensureAdmin makes sure someone can sign in. With JIANYAN_ADMIN_TOKEN set,
+// that token is the admin's and nothing is stored. Otherwise the first start
+// creates an admin account with a random token and returns it to print; only
+// its hash is stored, so later starts print nothing.
+func ensureAdmin(ctx context.Context, store feedback.Store, o options) (string, error) {
+	if o.adminToken != "" && !o.resetToken {
+		return "", nil
+	}
+	if !o.resetToken {
+		page, err := store.ListAccounts(ctx, feedback.MaxListLimit, "")
+		if err != nil {
+			return "", fmt.Errorf("list accounts: %w", err)
+		}
+		for {
+			for _, a := range page.Items {
+				if a.Role == feedback.RoleAdmin {
+					return "", nil
+				}
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			if page, err = store.ListAccounts(ctx, feedback.MaxListLimit, page.NextCursor); err != nil {
+				return "", fmt.Errorf("list accounts: %w", err)
+			}
+		}
+	}
+	token := feedback.NewToken()
+	now := time.Now()
+	acct := &feedback.Account{ID: feedback.NewID(now), Name: "admin", Role: feedback.RoleAdmin, TokenHash: feedback.HashToken(token), CreatedAt: now}
+	if err := store.CreateAccount(ctx, acct); err != nil {
+		return "", fmt.Errorf("create the admin account: %w", err)
+	}
+	return token, nil
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// router is the local host of the routing use case. It wraps the store so
+// that every suggestion whose creation committed is queued for routing,
+// the way the DynamoDB stream triggers the route function on AWS. A full
+// queue or a crash only delays routing: the sweeper picks up anything left
+// in "received".
+type router struct {
+	feedback.Store
+	svc *feedback.Service
+	// inProcess is false when the table's stream drives routing instead
+	// (--dynamodb), as on AWS.
+	inProcess bool
+	queue     chan string
+	log       *slog.Logger
+}
+
+func newRouter(store feedback.Store, inProcess bool, log *slog.Logger) *router {
+	return &router{Store: store, inProcess: inProcess, queue: make(chan string, 4096), log: log}
+}
+
+// CreateSuggestion stores s and, once the write has committed, queues it.
+func (r *router) CreateSuggestion(ctx context.Context, s *feedback.Suggestion) (*feedback.Suggestion, bool, error) {
+	stored, created, err := r.Store.CreateSuggestion(ctx, s)
+	if err == nil && created && r.inProcess {
+		select {
+		case r.queue <- stored.ID:
+		default:
+			r.log.Warn("routing queue full; the sweeper will route it", "suggestion_id", stored.ID)
+		}
+	}
+	return stored, created, err
+}
+
+// routeWorkers is how many suggestions are routed at once. Routing is a
+// read and a write; with several in flight, their writes share the store's
+// commits (SQLite group commit) instead of taking one commit each.
+const routeWorkers = 8
+
+// run routes queued suggestions until ctx ends, then drains what is queued.
+func (r *router) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range routeWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.work(ctx)
+		}()
+	}
+	wg.Wait()
+}
+
+// work is one routing worker.
+func (r *router) work(ctx context.Context) {
+	for {
+		select {
+		case id := <-r.queue:
+			r.route(id)
+		case <-ctx.Done():
+			for {
+				select {
+				case id := <-r.queue:
+					r.route(id)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func (r *router) route(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.svc.RouteSuggestion(ctx, id); err != nil {
+		r.log.Error("route suggestion", "suggestion_id", id, "err", err)
+	}
+}
+
+// sweep routes, every interval, whatever is still unrouted after grace.
+func sweep(ctx context.Context, svc *feedback.Service, every, grace time.Duration, log *slog.Logger) {
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			counts, err := svc.SweepUnrouted(ctx, grace)
+			if err != nil {
+				log.Error("sweep unrouted suggestions", "err", err)
+				continue
+			}
+			log.Debug("swept unrouted suggestions", "counts", counts)
+		}
+	}
+}
+
+// CountSuggestions keeps the wrapped store's feedback.SuggestionCounter (a
+// summary's index-only count on SQLite); other stores are counted by
+// listing.
+func (r *router) CountSuggestions(ctx context.Context, from, to time.Time) ([]feedback.SuggestionCount, error) {
+	return feedback.CountSuggestions(ctx, r.Store, from, to)
+}

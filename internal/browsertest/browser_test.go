@@ -1,0 +1,185 @@
+package browsertest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/httpapi"
+	"github.com/jianyan/jianyan/internal/sheet/xlsx"
+	"github.com/jianyan/jianyan/internal/sqlite"
+)
+
+const adminToken = "browser-test-admin-token-0123456789"
+
+// env is the real local stack on a loopback test server.
+type env struct {
+	url   string
+	store *sqlite.Store
+	svc   *feedback.Service
+	admin feedback.Identity
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "jianyan.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	base := "http://" + ln.Addr().String()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log})
+	h := httpapi.NewHandler(
+		httpapi.PublicConfig{Service: svc, Logger: log},
+		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{}},
+	)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &env{url: base, store: store, svc: svc, admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}
+}
+
+func (e *env) symposium(t *testing.T, title, campaign string) *feedback.Symposium {
+	t.Helper()
+	s, err := e.svc.CreateSymposium(context.Background(), e.admin, feedback.SymposiumInput{
+		Title: title, Campaign: campaign, HostUnit: "区司法局", Venue: "区行政中心三楼会议室",
+		StartsAt: time.Now().Add(-time.Hour), EndsAt: time.Now().Add(2 * time.Hour),
+	})
+	if err != nil {
+		t.Fatalf("create symposium: %v", err)
+	}
+	return s
+}
+
+// requireChromium returns Chromium's path, or skips (locally) or fails
+// (CI=true or JIANYAN_REQUIRE_TOOLS=1) without it.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" || os.Getenv("JIANYAN_REQUIRE_TOOLS") == "1" {
+		t.Fatal("chromium not found (Debian: apt-get install chromium chromium-driver)")
+	}
+	t.Skip("chromium not found; install it (Debian: apt-get install chromium) to run the browser tests")
+	return ""
+}
+
+// startBrowser starts a fresh headless Chromium and returns a tab context that
+// ends after timeout.
+func startBrowser(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	path := requireChromium(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelCtx := chromedp.NewContext(actx)
+	// Start the browser without a timeout (a timeout on the first run
+	// would stop the browser), then bound everything after it.
+	if err := chromedp.Do(bctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(bctx, timeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// artifacts is where screenshots go: $JIANYAN_ARTIFACTS, else a temporary
+// directory of the test.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("JIANYAN_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	dir = filepath.Join(dir, "browser")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("artifacts dir: %v", err)
+	}
+	return dir
+}
+
+// screenshot saves a full-page PNG of the current page.
+func screenshot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG; less is JPEG
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	p := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatalf("save screenshot: %v", err)
+	}
+	t.Logf("screenshot: %s", p)
+}
+
+// waitFile waits for a finished download in dir with the given extension.
+func waitFile(ctx context.Context, dir, ext string) (string, error) {
+	for {
+		matches, _ := filepath.Glob(filepath.Join(dir, "*"+ext))
+		for _, m := range matches {
+			if !strings.HasSuffix(m, ".crdownload") {
+				return m, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// get fetches a URL with the admin token (for checks outside the browser).
+func get(t *testing.T, url string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}

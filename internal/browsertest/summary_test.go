@@ -1,0 +1,301 @@
+package browsertest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// TestConsoleSummary generates a weekly summary from the console's 汇总
+// view and checks its charts, tables and scorecard against hand-made data,
+// then the downloads, the list, a tablet-width layout and the message a
+// unit account gets instead of the summaries.
+func TestConsoleSummary(t *testing.T) {
+	requireChromium(t) // skip before seeding when there is none
+	e := newEnv(t)
+	bg := context.Background()
+	today := feedback.DateOf(time.Now())
+
+	sym := e.symposium(t, "涉企乱罚款专项治理座谈会", "涉企乱罚款")
+	sym2 := e.symposium(t, "综合行政执法进驻式监督座谈会", "综合行政执法")
+	for i, in := range []struct {
+		sym  *feedback.Symposium
+		in   feedback.SubmissionInput
+		lead bool
+	}{
+		{sym, feedback.SubmissionInput{ParticipantKind: feedback.Enterprise, Topic: "罚款过重", Content: "对小微企业首次轻微违法也罚款,建议落实首违不罚。"}, false},
+		{sym, feedback.SubmissionInput{ParticipantKind: feedback.Enterprise, Content: "同一事项多个部门重复检查,建议联合检查。"}, false},
+		{sym, feedback.SubmissionInput{ParticipantKind: feedback.NPCDeputy, Topic: "执法证件", Content: "执法人员检查时未出示执法证件。"}, true},
+		{sym2, feedback.SubmissionInput{ParticipantKind: feedback.Community, Content: "村里综合执法队伍人手不足,检查频次低。"}, false},
+		{sym2, feedback.SubmissionInput{ParticipantKind: feedback.Public, Content: "建议公开罚没收入的使用情况。"}, false},
+	} {
+		if in.lead {
+			in.in.Kind = feedback.KindProblemLead
+		}
+		sg, _, err := e.svc.Submit(bg, in.sym.Code, in.in, feedback.ChannelQR)
+		if err != nil {
+			t.Fatalf("submit %d: %v", i, err)
+		}
+		if err := e.svc.RouteSuggestion(bg, sg.ID); err != nil {
+			t.Fatalf("route %d: %v", i, err)
+		}
+	}
+
+	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	problem := func(title, unit string, deadline feedback.Date, steps ...feedback.Transition) *feedback.Problem {
+		t.Helper()
+		p, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: title,
+			ResponsibleUnit: unit, ResponsiblePerson: "责任人", Requirement: "按期整改", Deadline: deadline})
+		if err != nil {
+			t.Fatalf("create problem %s: %v", title, err)
+		}
+		for _, st := range steps {
+			if p, err = e.svc.TransitionProblem(bg, e.admin, p.ID, st); err != nil {
+				t.Fatalf("problem %s → %s: %v", title, st.To, err)
+			}
+		}
+		return p
+	}
+	to := func(s feedback.ProblemStatus) feedback.Transition { return feedback.Transition{To: s} }
+	// 区财政局: one problem, 3 days overdue.
+	overdue := problem("罚没收入公开不及时", "区财政局", today.AddDays(-3))
+	// 区市场监管局: two rectified, one on time (its look-back due in 2
+	// days) and one late: on-time rate 50.0%.
+	problem("首违不罚清单未落实", "区市场监管局", today.AddDays(10), to(feedback.ProblemRectifying),
+		feedback.Transition{To: feedback.ProblemRectified, LookbackDue: today.AddDays(2)})
+	problem("重复检查", "区市场监管局", today.AddDays(-2), to(feedback.ProblemRectifying), to(feedback.ProblemRectified))
+	// 区城管执法局: failed its look-back (a relapse), now due in 2 days.
+	problem("夜间施工扰民", "区城管执法局", today.AddDays(5), to(feedback.ProblemRectifying), to(feedback.ProblemRectified),
+		feedback.Transition{To: feedback.ProblemReopened, NewDeadline: today.AddDays(2)})
+
+	unitToken := feedback.NewToken()
+	if err := e.store.CreateAccount(bg, &feedback.Account{ID: feedback.NewID(time.Now()), Name: "区财政局联络员",
+		Role: feedback.RoleUnit, Unit: "区财政局", TokenHash: feedback.HashToken(unitToken), CreatedAt: time.Now()}); err != nil {
+		t.Fatalf("create unit account: %v", err)
+	}
+
+	ctx := startBrowser(t, 90*time.Second)
+	dir := artifacts(t)
+	downloads := t.TempDir()
+	if _, err := chromedp.Run(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+		return err
+	})); err != nil {
+		t.Fatalf("download behaviour: %v", err)
+	}
+
+	// Sign in with the admin token and open 汇总 from the menu.
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(e.url+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
+		chromedp.SendKeys(chromedp.CSS("input[name=token]"), adminToken),
+		chromedp.Click(chromedp.CSS("#login")),
+		chromedp.WaitVisible(chromedp.CSS("table#suggestions")),
+		chromedp.Click(chromedp.CSS(`nav a[data-nav="summaries"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#generate-summary")),
+	)
+	if err != nil {
+		t.Fatalf("sign in and open summaries: %v", err)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#generate-summary input[name=date]").value`)); got != string(today) {
+		t.Errorf("default date = %q, want today in Asia/Shanghai %q", got, today)
+	}
+	waitJS(t, ctx, "the empty list", `document.querySelector("#summaries tbody td.muted") !== null`)
+
+	// Generate this week's summary from the form.
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#generate-summary select[name=period]"), "weekly"),
+		chromedp.Click(chromedp.CSS("#generate-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#scorecard")),
+	)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	monday, sunday := feedback.Weekly.Bounds(today)
+	wantID := feedback.SummaryID(feedback.Weekly, monday)
+	if hash, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash`)); hash != "#/summaries/"+wantID {
+		t.Errorf("after generating, hash = %q, want #/summaries/%s", hash, wantID)
+	}
+	if _, err := e.svc.GetSummary(bg, e.admin, wantID); err != nil {
+		t.Fatalf("the generated summary is not stored: %v", err)
+	}
+	title, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#summary-title").textContent`))
+	if want := "建言工作周汇总(" + string(monday) + " 至 " + string(sunday) + ")"; title != want {
+		t.Errorf("title = %q, want %q", title, want)
+	}
+
+	// One chart per section, each an inline SVG whose bars carry the counts.
+	bars, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][]string](`(() => {
+		const out = {};
+		for (const c of document.querySelectorAll("section.chart")) {
+			if (!c.querySelector("svg")) continue;
+			out[c.id] = [...c.querySelectorAll("svg rect")].map((r) => r.querySelector("title").textContent);
+		}
+		return out;
+	})()`))
+	if err != nil {
+		t.Fatalf("read charts: %v", err)
+	}
+	for _, tt := range []struct {
+		chart string
+		want  []string
+	}{
+		{"chart-participant", []string{"人大代表:1", "政协委员:0", "企业代表:2", "村(社区)代表:1", "群众/其他:1"}},
+		{"chart-symposium", []string{"涉企乱罚款专项治理座谈会:3", "综合行政执法进驻式监督座谈会:2"}},
+		{"chart-kind", []string{"意见建议:4", "问题线索:1"}},
+		{"chart-channel", []string{"扫码:5", "网页:0", "工作人员录入:0", "批量导入:0"}},
+		{"chart-status", nil}, // depends on routing; checked below by its total
+		{"chart-problem-states", []string{"待整改:1", "整改中:0", "已整改:2", "回头看通过:0", "重新整改:1", "长期坚持:0"}},
+		{"chart-overdue", []string{"罚没收入公开不及时:3 天"}},
+		{"chart-due", []string{"[到期] 夜间施工扰民:2 天", "[回头看] 首违不罚清单未落实:2 天"}},
+		{"chart-ontime", []string{"区市场监管局:50.0%"}}, // units with nothing rectified have no bar
+	} {
+		got, ok := bars[tt.chart]
+		if !ok {
+			t.Errorf("chart %s: no SVG chart", tt.chart)
+			continue
+		}
+		if tt.want == nil {
+			continue
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("chart %s bars = %q, want %q", tt.chart, got, tt.want)
+		}
+	}
+	statusTotal := 0
+	for _, b := range bars["chart-status"] {
+		_, num, _ := strings.Cut(b, ":")
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			t.Errorf("chart-status bar %q: %v", b, err)
+		}
+		statusTotal += n
+	}
+	if statusTotal != 5 {
+		t.Errorf("chart-status bars %q add up to %d, want 5", bars["chart-status"], statusTotal)
+	}
+
+	// The scorecard: one row per unit with the exact numbers.
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries(
+		[...document.querySelectorAll("#scorecard tbody tr[data-unit]")].map((tr) =>
+			[tr.dataset.unit, [...tr.querySelectorAll("td")].map((td) => td.textContent).join(",")]))`))
+	if err != nil {
+		t.Fatalf("read scorecard: %v", err)
+	}
+	// assigned, rectified, rectified on time, on-time rate, overdue, due soon, relapses
+	wantRows := map[string]string{
+		"区财政局":   "1,0,0,—,1,0,0",
+		"区市场监管局": "2,2,1,50.0%,0,0,0",
+		"区城管执法局": "1,0,0,—,0,1,1",
+	}
+	if len(rows) != len(wantRows) {
+		t.Errorf("scorecard rows = %q, want %q", rows, wantRows)
+	}
+	for unit, want := range wantRows {
+		if got := rows[unit]; got != want {
+			t.Errorf("scorecard %s = %q, want %q", unit, got, want)
+		}
+	}
+	overdueRow, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#overdue-table tbody tr")].map((tr) =>
+		tr.dataset.id + "|" + [...tr.querySelectorAll("td")].map((td) => td.textContent).join("|")).join("\n")`))
+	if want := overdue.ID + "|罚没收入公开不及时|区财政局|" + string(today.AddDays(-3)) + "|3"; overdueRow != want {
+		t.Errorf("overdue table = %q, want %q", overdueRow, want)
+	}
+	for _, sel := range []string{"#due-soon-table tbody tr", "#lookback-table tbody tr"} {
+		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("`+sel+`").length`)); n != 1 {
+			t.Errorf("%s: %d rows, want 1", sel, n)
+		}
+	}
+	screenshot(t, ctx, dir, "console-summary")
+
+	// Downloads carry the token (fetch + blob): the XLSX and the printable page.
+	for _, d := range []struct{ button, ext, want string }{
+		{"#download-xlsx", ".xlsx", "PK\x03\x04"},
+		{"#download-html", ".html", "<!doctype html>"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(d.button))); err != nil {
+			t.Fatalf("click %s: %v", d.button, err)
+		}
+		dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		file, err := waitFile(dctx, downloads, d.ext)
+		cancel()
+		if err != nil {
+			t.Fatalf("no %s download: %v", d.ext, err)
+		}
+		var data []byte
+		for range 20 { // the file may still be being written
+			data, _ = os.ReadFile(file)
+			if len(data) > 0 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if !bytes.HasPrefix(data, []byte(d.want)) {
+			t.Errorf("%s download starts %q, want %q", d.ext, data[:min(len(data), 16)], d.want)
+		}
+		if d.ext == ".html" && !bytes.Contains(data, []byte(title)) {
+			t.Errorf("printable page lacks the title %q", title)
+		}
+	}
+
+	// A tablet: no sideways scrolling of the page, charts still drawn.
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(820, 1180), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#chart-ontime svg rect")))
+	if err != nil {
+		t.Fatalf("tablet: %v", err)
+	}
+	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		t.Errorf("at 820 px the summary page scrolls sideways")
+	}
+	screenshot(t, ctx, dir, "console-summary-tablet")
+
+	// The list shows the summary, newest first, and filters by period.
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/console/#/summaries"),
+		chromedp.WaitVisible(chromedp.CSS(`#summaries tr[data-id="`+wantID+`"]`)))
+	if err != nil {
+		t.Fatalf("summary list: %v", err)
+	}
+	screenshot(t, ctx, dir, "console-summaries")
+	// Choosing a period applies it (SetValue fires the change event).
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#summary-period"), "daily")); err != nil {
+		t.Fatalf("filter: %v", err)
+	}
+	waitJS(t, ctx, "the daily filter", `location.hash === "#/summaries?period=daily" && document.querySelector("#summaries tbody td.muted") !== null`)
+
+	// A unit account gets a clear message, not a broken page.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
+		chromedp.SendKeys(chromedp.CSS("input[name=token]"), unitToken),
+		chromedp.Click(chromedp.CSS("#login")),
+	)
+	if err != nil {
+		t.Fatalf("unit account sign in: %v", err)
+	}
+	waitJS(t, ctx, "the unit account signed in", `location.hash === "#/suggestions"`)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.url+"/console/#/summaries/"+wantID),
+		chromedp.WaitVisible(chromedp.CSS("#summary-forbidden")),
+	)
+	if err != nil {
+		t.Fatalf("unit account: %v", err)
+	}
+	msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#summary-forbidden").textContent`))
+	if !strings.Contains(msg, "无权查看汇总") {
+		t.Errorf("unit account message = %q", msg)
+	}
+	screenshot(t, ctx, dir, "console-summary-forbidden")
+}

@@ -1,0 +1,12 @@
+//go:build !linux
+
+package dynamotest
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+func killGroup(cmd *exec.Cmd) { _ = cmd.Process.Kill() }

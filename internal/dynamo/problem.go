@@ -1,0 +1,335 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// CreateProblemList stores l; the triage list's ID is always taken.
+func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) error {
+	if err := firstErr(feedback.CheckKey("id", l.ID), feedback.CheckOptionalKey("symposium_id", l.SymposiumID), l.Validate()); err != nil {
+		return err
+	}
+	if l.ID == feedback.TriageListID {
+		return feedback.Conflictf("问题清单 %s 已存在 (the triage list exists already)", l.ID)
+	}
+	if err := s.EnsureSeed(ctx); err != nil {
+		return err
+	}
+	c := *l
+	c.Version, c.Triage = 1, false
+	item, err := problemListToItem(&c)
+	if err != nil {
+		return err
+	}
+	n := notExists()
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: s.table, Item: item,
+		ConditionExpression: n.expr, ExpressionAttributeNames: n.names, ExpressionAttributeValues: n.values,
+	})
+	if err != nil {
+		return fmt.Errorf("dynamo: create problem list %s: %w", l.ID, storeErr(err))
+	}
+	l.Version, l.Triage = 1, false
+	return nil
+}
+
+// GetProblemList reads a problem list by ID.
+func (s *Store) GetProblemList(ctx context.Context, id string) (*feedback.ProblemList, error) {
+	if !feedback.ValidKey(id) {
+		return nil, feedback.NotFound("problem list", id)
+	}
+	if err := s.EnsureSeed(ctx); err != nil {
+		return nil, err
+	}
+	var it problemListItem
+	found, err := s.getItem(ctx, pkProblemList+id, skProblemList, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get problem list %s: %w", id, err)
+	}
+	if !found {
+		return nil, feedback.NotFound("problem list", id)
+	}
+	l, err := it.domain()
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get problem list %s: %w", id, feedback.Internal(err))
+	}
+	return l, nil
+}
+
+// ListProblemLists returns the triage list first (it is kept out of gsi1),
+// then the others newest first.
+func (s *Store) ListProblemLists(ctx context.Context, f feedback.ProblemListFilter) (feedback.Page[*feedback.ProblemList], error) {
+	var page feedback.Page[*feedback.ProblemList]
+	limit := feedback.ClampLimit(f.Limit)
+	spec := listSpec{id: listID("problem_lists"), parts: []part{gsi(1, g1Lists)}, desc: true, limit: limit}
+	if f.Cursor == "" {
+		triage, err := s.GetProblemList(ctx, feedback.TriageListID)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, triage)
+		spec.limit--
+	}
+	items, next, err := s.readList(ctx, spec, f.Cursor)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list problem lists: %w", err)
+	}
+	rest, err := decodeAll(items, (*problemListItem).domain)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list problem lists: %w", err)
+	}
+	page.Items = append(page.Items, rest...)
+	page.NextCursor = next
+	return page, nil
+}
+
+func checkProblemWrite(p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
+	if err := firstErr(feedback.CheckKey("id", p.ID), feedback.CheckKey("problem_list_id", p.ProblemListID)); err != nil {
+		return err
+	}
+	for _, id := range p.SuggestionIDs {
+		if err := feedback.CheckKey("suggestion_ids", id); err != nil {
+			return err
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if ev != nil {
+		if err := ev.Validate(); err != nil {
+			return err
+		}
+	}
+	if len(suggestions) > feedback.MaxSuggestionsPerProblem {
+		return feedback.FieldErrorf("suggestion_ids", "at most %d suggestions per problem", feedback.MaxSuggestionsPerProblem)
+	}
+	seen := map[string]bool{}
+	for _, sug := range suggestions {
+		if sug == nil {
+			return feedback.FieldErrorf("suggestion_ids", "missing suggestion")
+		}
+		if err := checkSuggestion(sug); err != nil {
+			return err
+		}
+		if seen[sug.ID] {
+			return feedback.FieldErrorf("suggestion_ids", "suggestion %s is given twice", sug.ID)
+		}
+		seen[sug.ID] = true
+	}
+	return nil
+}
+
+// problemWrite builds the transaction of a problem write: the problem under
+// cond, its event (create-if-absent) and each suggestion (optimistic).
+func (s *Store) problemWrite(ctx context.Context, p *feedback.Problem, pc *condition, newVersion int64, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) ([]types.TransactWriteItem, error) {
+	c := *p
+	c.Version = newVersion
+	item, err := problemToItem(&c)
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{s.put(item, pc)}
+	if ev != nil {
+		evItem, idItem, err := eventItems(ev)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, s.put(evItem, notExists()), s.put(idItem, notExists()))
+	}
+	for _, sug := range suggestions {
+		sc := *sug
+		sc.Version = sug.Version + 1
+		sItem, err := suggestionToItem(&sc)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.ensureMonth(ctx, month(sug.SubmittedAt)); err != nil {
+			return nil, err
+		}
+		items = append(items, s.put(sItem, versionIs(sug.Version)))
+	}
+	return items, nil
+}
+
+// CreateProblem stores p, its creation event and the updated suggestions in
+// one transaction (at most 3 + MaxSuggestionsPerProblem items, within
+// DynamoDB's 100).
+func (s *Store) CreateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
+	if err := checkProblemWrite(p, ev, suggestions); err != nil {
+		return err
+	}
+	items, err := s.problemWrite(ctx, p, notExists(), 1, ev, suggestions)
+	if err != nil {
+		return err
+	}
+	items = append(items, s.counterUpdates(feedback.ProblemCounterDeltas(nil, p))...) // aggregates.go
+	if err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("dynamo: create problem %s: %w", p.ID, storeErr(err))
+	}
+	p.Version = 1
+	for _, sug := range suggestions {
+		sug.Version++
+	}
+	return nil
+}
+
+// GetProblem reads a problem by ID.
+func (s *Store) GetProblem(ctx context.Context, id string) (*feedback.Problem, error) {
+	if !feedback.ValidKey(id) {
+		return nil, feedback.NotFound("problem", id)
+	}
+	var it problemItem
+	found, err := s.getItem(ctx, pkProblem+id, skProblem, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get problem %s: %w", id, err)
+	}
+	if !found {
+		return nil, feedback.NotFound("problem", id)
+	}
+	p, err := it.domain()
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get problem %s: %w", id, feedback.Internal(err))
+	}
+	return p, nil
+}
+
+// UpdateProblem stores p (optimistic), ev and the suggestions atomically.
+func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
+	if err := checkProblemWrite(p, ev, suggestions); err != nil {
+		return err
+	}
+	items, err := s.problemWrite(ctx, p, versionIs(p.Version), p.Version+1, ev, suggestions)
+	if err != nil {
+		return err
+	}
+	old, err := s.problemBefore(ctx, p) // aggregates.go: the counters move by new − old
+	if err != nil {
+		return fmt.Errorf("dynamo: update problem %s: %w", p.ID, storeErr(err))
+	}
+	items = append(items, s.counterUpdates(feedback.ProblemCounterDeltas(old, p))...)
+	if err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("dynamo: update problem %s: %w", p.ID, storeErr(err))
+	}
+	p.Version++
+	for _, sug := range suggestions {
+		sug.Version++
+	}
+	return nil
+}
+
+// ListProblems lists problems oldest first from the narrowest index: by
+// list, by unit, the sparse index of problems that can be overdue, by
+// status, or all. The other fields become a filter expression.
+func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (feedback.Page[*feedback.Problem], error) {
+	var page feedback.Page[*feedback.Problem]
+	if f.Status != "" && !f.Status.Valid() {
+		return page, feedback.FieldErrorf("status", "unknown status %q", f.Status)
+	}
+	if !f.OverdueOn.Valid() {
+		return page, feedback.FieldErrorf("overdue_on", "overdue date must be YYYY-MM-DD")
+	}
+	if len(f.ProblemListID) > feedback.KeyMaxBytes || len(f.Unit) > 4*feedback.UnitMaxRunes || !utf8Valid(f.Unit) {
+		return page, feedback.FieldErrorf("unit", "invalid filter")
+	}
+	spec := listSpec{
+		id:    listID("problems", f.ProblemListID, f.Unit, string(f.Status), string(f.OverdueOn)),
+		limit: feedback.ClampLimit(f.Limit),
+	}
+	var conds []expression.ConditionBuilder
+	eq := func(attr, v string) {
+		if v != "" {
+			conds = append(conds, expression.Name(attr).Equal(expression.Value(v)))
+		}
+	}
+	switch {
+	case f.ProblemListID != "":
+		spec.parts = []part{gsi(2, g2ProblemsL+f.ProblemListID)}
+		eq("responsible_unit", f.Unit)
+		eq("status", string(f.Status))
+	case f.Unit != "":
+		spec.parts = []part{gsi(4, g4ProblemsU+f.Unit)}
+		eq("status", string(f.Status))
+	case f.OverdueOn != "":
+		spec.parts = []part{gsi(5, g5ProblemsDue)}
+		eq("status", string(f.Status))
+	case f.Status != "":
+		spec.parts = []part{gsi(3, g3ProblemsS+string(f.Status))}
+	default:
+		spec.parts = []part{gsi(1, g1Problems)}
+	}
+	if f.OverdueOn != "" {
+		var overdueable []expression.OperandBuilder
+		for _, st := range feedback.ProblemStatuses {
+			if st.CanBeOverdue() {
+				overdueable = append(overdueable, expression.Value(string(st)))
+			}
+		}
+		conds = append(conds,
+			expression.Name("status").In(overdueable[0], overdueable[1:]...),
+			expression.AttributeExists(expression.Name("deadline")),
+			expression.Name("deadline").LessThan(expression.Value(string(f.OverdueOn))))
+	}
+	if len(conds) > 0 {
+		c := conds[0]
+		if len(conds) > 1 {
+			c = expression.And(conds[0], conds[1], conds[2:]...)
+		}
+		spec.filter = &c
+	}
+	items, next, err := s.readList(ctx, spec, f.Cursor)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list problems: %w", err)
+	}
+	page.Items, err = decodeAll(items, (*problemItem).domain)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list problems: %w", err)
+	}
+	page.NextCursor = next
+	return page, nil
+}
+
+// AppendAuditEvent stores ev in its problem's event partition; an event
+// whose ID is taken is EConflict (events are never overwritten).
+func (s *Store) AppendAuditEvent(ctx context.Context, ev *feedback.AuditEvent) error {
+	if ev == nil {
+		return feedback.FieldErrorf("event", "event is required")
+	}
+	if err := ev.Validate(); err != nil {
+		return err
+	}
+	item, idItem, err := eventItems(ev)
+	if err != nil {
+		return err
+	}
+	if err := s.transact(ctx, []types.TransactWriteItem{s.put(item, notExists()), s.put(idItem, notExists())}); err != nil {
+		return fmt.Errorf("dynamo: append audit event %s: %w", ev.ID, storeErr(err))
+	}
+	return nil
+}
+
+// ListAuditEvents lists a problem's events oldest first: one partition of
+// the table, read strongly consistently.
+func (s *Store) ListAuditEvents(ctx context.Context, problemID string, limit int, cursor string) (feedback.Page[*feedback.AuditEvent], error) {
+	var page feedback.Page[*feedback.AuditEvent]
+	if problemID != "" && !feedback.ValidKey(problemID) {
+		return page, nil
+	}
+	spec := listSpec{id: listID("events", problemID), parts: []part{tablePart(pkEvents + problemID)}, limit: feedback.ClampLimit(limit)}
+	items, next, err := s.readList(ctx, spec, cursor)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list audit events of %s: %w", problemID, err)
+	}
+	page.Items, err = decodeAll(items, (*eventItem).domain)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list audit events of %s: %w", problemID, err)
+	}
+	page.NextCursor = next
+	return page, nil
+}

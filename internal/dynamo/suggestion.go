@@ -1,0 +1,434 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func checkSuggestion(s *feedback.Suggestion) error {
+	if err := firstErr(
+		feedback.CheckKey("id", s.ID),
+		feedback.CheckKey("receipt", s.Receipt),
+		feedback.CheckKey("symposium_id", s.SymposiumID),
+		feedback.CheckOptionalKey("problem_list_id", s.ProblemListID),
+		feedback.CheckOptionalKey("problem_id", s.ProblemID),
+	); err != nil {
+		return err
+	}
+	return s.Validate()
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureMonth records that suggestions exist in month m, so that lists over
+// open time ranges know which month partitions to read. The marker is an
+// idempotent unconditional put, written once per month per Store (process),
+// outside the submission's transaction so that concurrent submissions never
+// conflict on it. A marker for a month whose submission then failed only
+// costs an empty read.
+func (s *Store) ensureMonth(ctx context.Context, m string) error {
+	if _, ok := s.months.Load(m); ok {
+		return nil
+	}
+	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: s.table,
+		Item: map[string]types.AttributeValue{
+			"pk":   &types.AttributeValueMemberS{Value: pkMonths},
+			"sk":   &types.AttributeValueMemberS{Value: m},
+			"type": &types.AttributeValueMemberS{Value: typeMonth},
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("dynamo: mark month %s: %w", m, storeErr(err))
+	}
+	s.months.Store(m, struct{}{})
+	return nil
+}
+
+// CreateSuggestion stores a suggestion with single-item writes, never a
+// transaction (docs/dynamodb.md, "Submitting"):
+//
+//   - with an IdempotencyKey, the store replaces the receipt and the ID by
+//     ones derived from the symposium, the key and a generation
+//     (receipts.go), and the submission is ONE conditional PutItem. A retry
+//     derives the same key, fails the condition and gets the stored item
+//     back with the failure (ReturnValuesOnConditionCheckFailure); if that
+//     one is still inside its window it is returned with created == false,
+//     otherwise the next generation is tried;
+//   - without one, the caller's receipt is claimed with a small receipt
+//     item first, then the suggestion is put, each create-if-absent.
+//
+// On success the argument carries the stored ID, receipt and Version.
+func (s *Store) CreateSuggestion(ctx context.Context, sug *feedback.Suggestion) (*feedback.Suggestion, bool, error) {
+	if err := checkSuggestion(sug); err != nil {
+		return nil, false, err
+	}
+	if err := s.ensureMonth(ctx, month(sug.SubmittedAt)); err != nil {
+		return nil, false, err
+	}
+	if sug.IdempotencyKey != "" {
+		return s.createIdempotent(ctx, sug)
+	}
+	rcpt, err := marshal(receiptItem{PK: pkReceipt + sug.Receipt, SK: skReceipt, Type: typeReceipt, SuggestionID: sug.ID})
+	if err != nil {
+		return nil, false, err
+	}
+	c := *sug
+	c.Version = 1
+	item, err := suggestionToItem(&c)
+	if err != nil {
+		return nil, false, err
+	}
+	var ccf *types.ConditionalCheckFailedException
+	if err := s.putNew(ctx, rcpt, false); err != nil {
+		if errors.As(err, &ccf) {
+			return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", sug.ID, feedback.Conflictf("receipt %s is taken", sug.Receipt))
+		}
+		return nil, false, fmt.Errorf("dynamo: claim receipt for %s: %w", sug.ID, storeErr(err))
+	}
+	if err := s.putNew(ctx, item, false); err != nil {
+		return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", sug.ID, storeErr(err))
+	}
+	sug.Version = 1
+	return sug, true, nil
+}
+
+// putNew puts item if no item has its key. With old, a failed condition
+// returns the stored item inside the ConditionalCheckFailedException.
+func (s *Store) putNew(ctx context.Context, item map[string]types.AttributeValue, old bool) error {
+	in := &dynamodb.PutItemInput{
+		TableName: s.table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"), // pk is no reserved word
+	}
+	if old {
+		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	_, err := s.db.PutItem(ctx, in)
+	return err
+}
+
+// createIdempotent is CreateSuggestion for a suggestion with a key.
+func (s *Store) createIdempotent(ctx context.Context, sug *feedback.Suggestion) (*feedback.Suggestion, bool, error) {
+	k, err := s.receiptSecret(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	for g := 0; g < maxGenerations; g++ {
+		c := *sug
+		c.Receipt = derivedReceipt(k, sug.SymposiumID, sug.IdempotencyKey, g)
+		c.ID = derivedID(k, c.Receipt)
+		c.Version = 1
+		item, err := suggestionToItem(&c)
+		if err != nil {
+			return nil, false, err
+		}
+		err = s.putNew(ctx, item, true)
+		if err == nil {
+			*sug = c
+			return sug, true, nil
+		}
+		var ccf *types.ConditionalCheckFailedException
+		if !errors.As(err, &ccf) {
+			return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", c.ID, storeErr(err))
+		}
+		prev, err := s.storedSuggestion(ctx, ccf.Item, c.ID)
+		if err != nil {
+			return nil, false, fmt.Errorf("dynamo: idempotent replay of %s: %w", sug.ID, err)
+		}
+		if prev.SubmittedAt.Add(feedback.IdempotencyWindow).After(sug.SubmittedAt) {
+			return prev, false, nil // still inside its window: a retry
+		}
+		// Past its window: the key starts a new generation.
+	}
+	return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", sug.ID,
+		feedback.Conflictf("idempotency key used in more than %d windows", maxGenerations))
+}
+
+// storedSuggestion decodes the item a failed condition returned, or reads
+// it when the server returned none.
+func (s *Store) storedSuggestion(ctx context.Context, old map[string]types.AttributeValue, id string) (*feedback.Suggestion, error) {
+	if len(old) == 0 {
+		return s.GetSuggestion(ctx, id)
+	}
+	var it suggestionItem
+	if err := attributevalue.UnmarshalMap(old, &it); err != nil {
+		return nil, feedback.Internal(fmt.Errorf("decode item: %w", err))
+	}
+	sug, err := it.domain()
+	if err != nil {
+		return nil, feedback.Internal(err)
+	}
+	return sug, nil
+}
+
+// GetSuggestion reads a suggestion by ID.
+func (s *Store) GetSuggestion(ctx context.Context, id string) (*feedback.Suggestion, error) {
+	if !feedback.ValidKey(id) {
+		return nil, feedback.NotFound("suggestion", id)
+	}
+	var it suggestionItem
+	found, err := s.getItem(ctx, pkSuggestion+id, skSuggestion, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get suggestion %s: %w", id, err)
+	}
+	if !found {
+		return nil, feedback.NotFound("suggestion", id)
+	}
+	sug, err := it.domain()
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get suggestion %s: %w", id, feedback.Internal(err))
+	}
+	return sug, nil
+}
+
+// GetSuggestionByReceipt reads the suggestion whose ID the receipt derives
+// (an idempotent submission: one read), else the receipt item and the
+// suggestion it names. Every read is strongly consistent, and the
+// suggestion must carry the receipt: a claim left behind by a failed
+// write does not count.
+func (s *Store) GetSuggestionByReceipt(ctx context.Context, receipt string) (*feedback.Suggestion, error) {
+	if !feedback.ValidKey(receipt) {
+		return nil, feedback.NotFound("receipt", receipt)
+	}
+	k, err := s.receiptSecret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sug, err := s.GetSuggestion(ctx, derivedID(k, receipt))
+	switch {
+	case err == nil && sug.Receipt == receipt:
+		return sug, nil
+	case err != nil && !feedback.IsCode(err, feedback.ENotFound):
+		return nil, err
+	}
+	var it receiptItem
+	found, err := s.getItem(ctx, pkReceipt+receipt, skReceipt, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get receipt %s: %w", receipt, err)
+	}
+	if !found {
+		return nil, feedback.NotFound("receipt", receipt)
+	}
+	sug, err = s.GetSuggestion(ctx, it.SuggestionID)
+	if feedback.IsCode(err, feedback.ENotFound) || (err == nil && sug.Receipt != receipt) {
+		return nil, feedback.NotFound("receipt", receipt)
+	}
+	return sug, err
+}
+
+// UpdateSuggestion replaces the suggestion if its Version is still the
+// stored one: one PutItem under "attribute_exists(pk) AND version = :read".
+// DynamoDB bills a replacement like an UpdateItem — by the larger of the old
+// and new item, plus only the index entries whose keys or projected
+// attributes changed — so routing (status, list, rule) costs the item's
+// write and one sgm entry, whatever the call. (A PutItem rather than an
+// UpdateItem also keeps the version check atomic on moto_server, whose
+// UpdateItem evaluates conditions racily under concurrent requests.)
+func (s *Store) UpdateSuggestion(ctx context.Context, sug *feedback.Suggestion) error {
+	if err := checkSuggestion(sug); err != nil {
+		return err
+	}
+	c := *sug
+	c.Version = sug.Version + 1
+	item, err := suggestionToItem(&c)
+	if err != nil {
+		return err
+	}
+	if err := s.ensureMonth(ctx, month(sug.SubmittedAt)); err != nil {
+		return err
+	}
+	v := versionIs(sug.Version)
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: s.table, Item: item,
+		ConditionExpression: v.expr, ExpressionAttributeNames: v.names, ExpressionAttributeValues: v.values,
+	})
+	if err != nil {
+		return fmt.Errorf("dynamo: update suggestion %s: %w", sug.ID, storeErr(err))
+	}
+	sug.Version = c.Version
+	return nil
+}
+
+// suggestionMonths returns the month buckets between from and to (zero =
+// open), newest first, from the month markers.
+func (s *Store) suggestionMonths(ctx context.Context, from, to time.Time) ([]string, error) {
+	lo, hi := "", ""
+	if !from.IsZero() {
+		lo = month(from)
+	}
+	if !to.IsZero() {
+		hi = month(to.Add(-time.Nanosecond))
+	}
+	kc := expression.Key("pk").Equal(expression.Value(pkMonths))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return nil, feedback.Internal(err)
+	}
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName: s.table, KeyConditionExpression: e.KeyCondition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ConsistentRead: aws.Bool(true),
+	})
+	var months []string
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: list months: %w", storeErr(err))
+		}
+		for _, it := range res.Items {
+			v, ok := it["sk"].(*types.AttributeValueMemberS)
+			if !ok || (lo != "" && v.Value < lo) || (hi != "" && v.Value > hi) {
+				continue
+			}
+			months = append(months, v.Value)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(months)))
+	return months, nil
+}
+
+// ListSuggestions lists suggestions newest first. It reads the narrowest
+// index the filter allows — sgp by problem, sgs by symposium, else sgm
+// month after month — with the time range as a sort-key condition, then
+// fetches the full items (the indexes hold keys and a few short
+// attributes) and applies the remaining fields to them.
+func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter) (feedback.Page[*feedback.Suggestion], error) {
+	var page feedback.Page[*feedback.Suggestion]
+	if err := checkSuggestionFilter(f); err != nil {
+		return page, err
+	}
+	spec := listSpec{
+		id: listID("suggestions", f.SymposiumID, string(f.ParticipantKind), string(f.Kind), string(f.Status),
+			f.ProblemListID, f.ProblemID, string(f.Channel), f.Query, ts(f.From), ts(f.To)),
+		desc:  true,
+		limit: feedback.ClampLimit(f.Limit),
+	}
+	if !f.From.IsZero() {
+		spec.low = sortTS(f.From)
+	}
+	if !f.To.IsZero() {
+		spec.high = sortTS(f.To)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return page, nil // an empty range
+	}
+	// Conditions on attributes the sgm index projects run on the index
+	// (cheap: its entries are small); everything is checked again on the
+	// fetched items, which is also the only filter on the keys-only sgs
+	// and sgp indexes and for the text query.
+	var conds []expression.ConditionBuilder
+	var checks []func(map[string]types.AttributeValue) bool
+	eq := func(attr, v string, onIndex bool) {
+		if v == "" {
+			return
+		}
+		if onIndex {
+			conds = append(conds, expression.Name(attr).Equal(expression.Value(v)))
+		}
+		checks = append(checks, func(it map[string]types.AttributeValue) bool { return attrS(it, attr) == v })
+	}
+	months := false
+	switch {
+	case f.ProblemID != "":
+		spec.parts = []part{index("sgp", sgpProblem+f.ProblemID)}
+		eq("symposium_id", f.SymposiumID, false)
+	case f.SymposiumID != "":
+		spec.parts = []part{index("sgs", sgsSymposium+f.SymposiumID)}
+	default:
+		months = true
+		ms, err := s.suggestionMonths(ctx, f.From, f.To)
+		if err != nil {
+			return page, err
+		}
+		for _, m := range ms {
+			spec.parts = append(spec.parts, index("sgm", sgmMonth+m))
+		}
+	}
+	eq("problem_list_id", f.ProblemListID, months)
+	eq("status", string(f.Status), months)
+	eq("participant_kind", string(f.ParticipantKind), months)
+	eq("kind", string(f.Kind), months)
+	eq("channel", string(f.Channel), months)
+	if terms := strings.Fields(f.Query); len(terms) > 0 {
+		checks = append(checks, func(it map[string]types.AttributeValue) bool {
+			topic, content := attrS(it, "topic"), attrS(it, "content")
+			for _, t := range terms {
+				if !strings.Contains(topic, t) && !strings.Contains(content, t) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	if len(conds) > 0 {
+		c := conds[0]
+		if len(conds) > 1 {
+			c = expression.And(conds[0], conds[1], conds[2:]...)
+		}
+		spec.filter = &c
+	}
+	spec.fetch = true
+	if len(checks) > 0 {
+		spec.keep = func(it map[string]types.AttributeValue) bool {
+			for _, ok := range checks {
+				if !ok(it) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	items, next, err := s.readList(ctx, spec, f.Cursor)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list suggestions: %w", err)
+	}
+	page.Items, err = decodeAll(items, (*suggestionItem).domain)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list suggestions: %w", err)
+	}
+	page.NextCursor = next
+	return page, nil
+}
+
+// checkSuggestionFilter rejects enum values no suggestion can have and
+// over-long queries.
+func checkSuggestionFilter(f feedback.SuggestionFilter) error {
+	switch {
+	case f.ParticipantKind != "" && !f.ParticipantKind.Valid():
+		return feedback.FieldErrorf("participant_kind", "unknown participant kind %q", f.ParticipantKind)
+	case f.Kind != "" && !f.Kind.Valid():
+		return feedback.FieldErrorf("kind", "unknown kind %q", f.Kind)
+	case f.Status != "" && !f.Status.Valid():
+		return feedback.FieldErrorf("status", "unknown status %q", f.Status)
+	case f.Channel != "" && !f.Channel.Valid():
+		return feedback.FieldErrorf("channel", "unknown channel %q", f.Channel)
+	case len(f.Query) > 1024 || !utf8.ValidString(f.Query):
+		return feedback.FieldErrorf("q", "invalid query")
+	}
+	for _, k := range []struct{ field, v string }{{"symposium_id", f.SymposiumID}, {"problem_list_id", f.ProblemListID}, {"problem_id", f.ProblemID}} {
+		if len(k.v) > feedback.KeyMaxBytes {
+			return feedback.FieldErrorf(k.field, "%s is not a valid key", k.field)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package feedback
+
+import (
+	"context"
+	"fmt"
+)
+
+// AccountInput is what an administrator gives to create a local account.
+type AccountInput struct {
+	Name string
+	Role Role
+	Unit string // required for RoleUnit, refused for the others
+}
+
+// CreateAccount creates a local staff account (the local stack's stand-in
+// for a user-pool user) and returns it with its bearer token. The token is
+// shown this once: only its hash (HashToken) is stored, so a lost token is
+// replaced by a new account, not recovered. Administrators only.
+func (s *Service) CreateAccount(ctx context.Context, id Identity, in AccountInput) (*Account, string, error) {
+	if err := requireAdminRole(id); err != nil {
+		return nil, "", err
+	}
+	in.Name, in.Unit = CleanText(in.Name), CleanText(in.Unit)
+	if in.Name == "" {
+		return nil, "", FieldErrorf("name", "name is required")
+	}
+	if !in.Role.Valid() {
+		return nil, "", FieldErrorf("role", "role must be admin, staff or unit")
+	}
+	if in.Role != RoleUnit && in.Unit != "" {
+		return nil, "", FieldErrorf("unit", "only a unit account has a unit")
+	}
+	token := NewToken()
+	now := s.now()
+	a := &Account{ID: NewID(now), Name: in.Name, Role: in.Role, Unit: in.Unit, TokenHash: HashToken(token), CreatedAt: now}
+	if err := a.Validate(); err != nil {
+		return nil, "", err
+	}
+	if err := s.store.CreateAccount(ctx, a); err != nil {
+		return nil, "", fmt.Errorf("create account: %w", err)
+	}
+	s.log.InfoContext(ctx, "account created", "account_id", a.ID, "role", a.Role, "by", actorName(id))
+	return a, token, nil
+}
+
+// ListAccounts lists the local accounts, oldest first. The items carry
+// token hashes (the store's form); callers must not show them.
+// Administrators only.
+func (s *Service) ListAccounts(ctx context.Context, id Identity, limit int, cursor string) (Page[*Account], error) {
+	if err := requireAdminRole(id); err != nil {
+		return Page[*Account]{}, err
+	}
+	p, err := s.store.ListAccounts(ctx, limit, cursor)
+	if err != nil {
+		return p, fmt.Errorf("list accounts: %w", err)
+	}
+	return p, nil
+}

@@ -1,0 +1,182 @@
+package feedback
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// MaxImportRows bounds one import file: a year of an office's paper forms
+// fits many times over, and the whole file is validated before anything is
+// stored.
+const MaxImportRows = 2000
+
+// ImportRow is one data row of an imported file. Row is its number in the
+// file as a spreadsheet shows it (the header is row 1), used in errors and
+// in the row's idempotency key.
+type ImportRow struct {
+	Row   int
+	Input SubmissionInput
+}
+
+// RowError is what is wrong with one row of an import.
+type RowError struct {
+	Row     int
+	Field   string
+	Message string
+}
+
+// ImportError reports every invalid row of an import; nothing was stored.
+// It unwraps to an EInvalid *Error, so ErrorCode sees "invalid".
+type ImportError struct {
+	Rows []RowError
+}
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "import: %d invalid rows", len(e.Rows))
+	for i, r := range e.Rows {
+		if i == 5 {
+			b.WriteString("; …")
+			break
+		}
+		fmt.Fprintf(&b, "; row %d %s: %s", r.Row, r.Field, r.Message)
+	}
+	return b.String()
+}
+
+// Unwrap gives the domain error the HTTP layer maps to a status.
+func (e *ImportError) Unwrap() error {
+	return &Error{Code: EInvalid, Field: "rows",
+		Message: fmt.Sprintf("%d 行有错误,未导入任何记录 (%d invalid rows; nothing was imported)", len(e.Rows), len(e.Rows))}
+}
+
+// ImportResult says what an import stored.
+type ImportResult struct {
+	Created     int // rows stored now
+	Duplicates  int // rows already stored by an earlier import of the same file
+	Suggestions []*Suggestion
+}
+
+// Import stores paper suggestions for a symposium (channel import). Every
+// row is validated first; if any is invalid, nothing is stored and the
+// error is an *ImportError listing each bad row. Each row's idempotency key
+// is derived from a digest of all the rows and the row's number, so
+// importing the same file again stores nothing new — also after the 24-hour
+// idempotency window, because keys already used by earlier imports into the
+// symposium are looked up first. The digest is over the parsed rows, so the
+// same data saved as CSV or as XLSX counts as the same file.
+//
+// Rows are stored one by one; if storage fails midway the rows stored so far
+// stay, and importing the file again completes it without duplicates.
+func (s *Service) Import(ctx context.Context, id Identity, symposiumID string, rows []ImportRow) (*ImportResult, error) {
+	if err := requireOffice(id); err != nil {
+		return nil, err
+	}
+	if symposiumID == "" {
+		return nil, FieldErrorf("symposium_id", "symposium_id is required")
+	}
+	if !ValidKey(symposiumID) {
+		return nil, FieldErrorf("symposium_id", "unknown symposium")
+	}
+	if len(rows) == 0 {
+		return nil, FieldErrorf("file", "文件中没有数据行 (no data rows)")
+	}
+	if len(rows) > MaxImportRows {
+		return nil, Errorf(ETooLarge, "一次最多导入 %d 行 (at most %d rows per import)", MaxImportRows, MaxImportRows)
+	}
+	sym, err := s.store.GetSymposium(ctx, symposiumID)
+	if err != nil {
+		if IsCode(err, ENotFound) {
+			return nil, FieldErrorf("symposium_id", "unknown symposium")
+		}
+		return nil, fmt.Errorf("import into %s: %w", symposiumID, err)
+	}
+
+	digest := importDigest(rows)
+	built := make([]*Suggestion, 0, len(rows))
+	var bad []RowError
+	for _, r := range rows {
+		in := r.Input
+		in.IdempotencyKey = "import-" + digest + "-" + strconv.Itoa(r.Row)
+		sg, err := s.newSubmission(sym, in, ChannelImport)
+		if err != nil {
+			bad = append(bad, RowError{Row: r.Row, Field: ErrorField(err), Message: ErrorMessage(err)})
+			continue
+		}
+		built = append(built, sg)
+	}
+	if len(bad) > 0 {
+		return nil, &ImportError{Rows: bad}
+	}
+
+	done, err := s.importedKeys(ctx, symposiumID)
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{}
+	for _, sg := range built {
+		if done[sg.IdempotencyKey] {
+			res.Duplicates++
+			continue
+		}
+		stored, created, err := s.createSuggestion(ctx, sg)
+		if err != nil {
+			return nil, fmt.Errorf("import into %s: %w", symposiumID, err)
+		}
+		if created {
+			res.Created++
+		} else {
+			res.Duplicates++
+		}
+		res.Suggestions = append(res.Suggestions, stored)
+	}
+	return res, nil
+}
+
+// importedKeys collects the idempotency keys of earlier imports into a
+// symposium. Imports are rare and small (a few dozen paper forms per
+// symposium), so reading them all is cheap.
+func (s *Service) importedKeys(ctx context.Context, symposiumID string) (map[string]bool, error) {
+	keys := map[string]bool{}
+	f := SuggestionFilter{SymposiumID: symposiumID, Channel: ChannelImport, Limit: MaxListLimit}
+	for {
+		p, err := s.store.ListSuggestions(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("list earlier imports into %s: %w", symposiumID, err)
+		}
+		for _, sg := range p.Items {
+			if sg.IdempotencyKey != "" {
+				keys[sg.IdempotencyKey] = true
+			}
+		}
+		if p.NextCursor == "" {
+			return keys, nil
+		}
+		f.Cursor = p.NextCursor
+	}
+}
+
+// importDigest is a short hex digest of every row's number and fields,
+// length-prefixed so no two different files share one.
+func importDigest(rows []ImportRow) string {
+	h := sha256.New()
+	var n [8]byte
+	put := func(s string) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	for _, r := range rows {
+		put(strconv.Itoa(r.Row))
+		in := r.Input
+		for _, f := range []string{string(in.ParticipantKind), string(in.Kind), in.Name, in.Organization, in.Contact, in.Topic, in.Content} {
+			put(f)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}

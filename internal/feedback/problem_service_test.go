@@ -1,0 +1,529 @@
+package feedback_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// lifecycle is DESIGN.md's rectification lifecycle, written out here
+// independently of the domain's table:
+//
+//	open → rectifying → rectified → verified
+//	rectified → reopened → rectifying
+//	open|rectifying → long_term → rectifying|rectified
+var lifecycle = map[feedback.ProblemStatus][]feedback.ProblemStatus{
+	feedback.ProblemOpen:       {feedback.ProblemRectifying, feedback.ProblemLongTerm},
+	feedback.ProblemRectifying: {feedback.ProblemRectified, feedback.ProblemLongTerm},
+	feedback.ProblemRectified:  {feedback.ProblemVerified, feedback.ProblemReopened},
+	feedback.ProblemReopened:   {feedback.ProblemRectifying},
+	feedback.ProblemLongTerm:   {feedback.ProblemRectifying, feedback.ProblemRectified},
+	feedback.ProblemVerified:   {},
+}
+
+// pathTo is a sequence of allowed transitions from open to each status.
+var pathTo = map[feedback.ProblemStatus][]feedback.ProblemStatus{
+	feedback.ProblemOpen:       {},
+	feedback.ProblemRectifying: {feedback.ProblemRectifying},
+	feedback.ProblemRectified:  {feedback.ProblemRectifying, feedback.ProblemRectified},
+	feedback.ProblemVerified:   {feedback.ProblemRectifying, feedback.ProblemRectified, feedback.ProblemVerified},
+	feedback.ProblemReopened:   {feedback.ProblemRectifying, feedback.ProblemRectified, feedback.ProblemReopened},
+	feedback.ProblemLongTerm:   {feedback.ProblemLongTerm},
+}
+
+// transition builds a valid request to move to st.
+func transition(st feedback.ProblemStatus, note string) feedback.Transition {
+	t := feedback.Transition{To: st, Note: note, Evidence: "整改台账第3页"}
+	if st == feedback.ProblemReopened {
+		t.NewDeadline = "2025-06-30"
+	}
+	return t
+}
+
+// newProblem creates an open problem in a fresh list, led by unitMarket.
+func (f *fixture) newProblem(tb testing.TB, title string) *feedback.Problem {
+	tb.Helper()
+	l := f.list(tb, "涉企乱罚款问题清单")
+	p, err := f.svc.CreateProblem(context.Background(), f.staff, feedback.ProblemInput{
+		ProblemListID: l.ID, Title: title, ResponsibleUnit: unitMarket, ResponsiblePerson: "王局长",
+		Requirement: "建立首违不罚清单并公示", Deadline: "2025-03-31",
+	})
+	if err != nil {
+		tb.Fatalf("create problem: %v", err)
+	}
+	return p
+}
+
+func TestTransitionProblemEveryPair(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	for _, from := range feedback.ProblemStatuses {
+		for _, to := range feedback.ProblemStatuses {
+			t.Run(fmt.Sprintf("%s→%s", from, to), func(t *testing.T) {
+				p := f.newProblem(t, "门前三包执法简单以罚代管")
+				for _, st := range pathTo[from] {
+					if _, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, transition(st, "")); err != nil {
+						t.Fatalf("reaching %s via %s: %v", from, st, err)
+					}
+				}
+				before := f.problem(t, p.ID)
+				events := len(f.history(t, p.ID))
+				got, err := f.svc.TransitionProblem(ctx, f.admin, p.ID, transition(to, "督察组现场核查"))
+
+				if !slices.Contains(lifecycle[from], to) {
+					wantCode(t, err, feedback.EConflict)
+					after := f.problem(t, p.ID)
+					if after.Status != from || after.Version != before.Version {
+						t.Errorf("refused transition wrote: status %q version %d → %d", after.Status, before.Version, after.Version)
+					}
+					if n := len(f.history(t, p.ID)); n != events {
+						t.Errorf("refused transition added %d audit events", n-events)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("allowed transition: %v", err)
+				}
+				stored := f.problem(t, p.ID)
+				if got.Status != to || stored.Status != to {
+					t.Errorf("status = %q (stored %q), want %q", got.Status, stored.Status, to)
+				}
+				h := f.history(t, p.ID)
+				if len(h) != events+1 {
+					t.Fatalf("history has %d events, want %d", len(h), events+1)
+				}
+				ev := h[len(h)-1]
+				if ev.From != string(from) || ev.To != string(to) || ev.Actor != f.admin.Name ||
+					ev.Note != "督察组现场核查" || ev.Evidence != "整改台账第3页" || ev.ProblemID != p.ID {
+					t.Errorf("audit event = %+v, want %s→%s by %s with note and evidence", ev, from, to, f.admin.Name)
+				}
+				switch to {
+				case feedback.ProblemRectified:
+					if want := f.today().AddDays(feedback.DefaultLookbackDays); stored.LookbackDue != want {
+						t.Errorf("lookback due = %q, want %q", stored.LookbackDue, want)
+					}
+				case feedback.ProblemReopened:
+					if stored.Relapses != before.Relapses+1 || stored.Deadline != "2025-06-30" {
+						t.Errorf("reopened: relapses %d deadline %q, want %d and 2025-06-30", stored.Relapses, stored.Deadline, before.Relapses+1)
+					}
+					if ev.Action != feedback.ActionLookbackFailed {
+						t.Errorf("action = %q, want %q", ev.Action, feedback.ActionLookbackFailed)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestReopenNeedsNewDeadline(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	p := f.newProblem(t, "案卷评查发现处罚裁量不规范")
+	for _, st := range pathTo[feedback.ProblemRectified] {
+		if _, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, transition(st, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, feedback.Transition{To: feedback.ProblemReopened, Note: "回头看发现问题反弹"})
+	wantCode(t, err, feedback.EInvalid)
+	if got := feedback.ErrorField(err); got != "deadline" {
+		t.Errorf("field = %q, want deadline", got)
+	}
+	if got := f.problem(t, p.ID).Status; got != feedback.ProblemRectified {
+		t.Errorf("status = %q, want still rectified", got)
+	}
+}
+
+func TestCreateProblem(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	fines := f.list(t, "涉企乱罚款问题清单")
+	f.rules(t, feedback.RoutingRule{
+		Name: "罚款", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}},
+		ProblemListID: fines.ID, ResponsibleUnit: unitMarket, DeadlineDays: 30,
+	})
+	a := f.submitRouted(t, feedback.Enterprise, "门前三包", "门前临时堆放货物，未经提醒即被罚款两千元。")
+	b := f.submitRouted(t, feedback.Enterprise, "", "同一条街多家商户因门前三包被罚款，希望先教育后处罚。")
+
+	p, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{
+		SuggestionIDs: []string{a.ID, b.ID, a.ID}, Requirement: "梳理轻微违法行为免罚清单",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ProblemListID != fines.ID || p.ResponsibleUnit != unitMarket || p.Deadline != f.today().AddDays(30) || p.Title != "门前三包" {
+		t.Errorf("defaults: list %q unit %q deadline %q title %q; want %q, %q, %q, 门前三包",
+			p.ProblemListID, p.ResponsibleUnit, p.Deadline, p.Title, fines.ID, unitMarket, f.today().AddDays(30))
+	}
+	if !slices.Equal(p.SuggestionIDs, []string{a.ID, b.ID}) || p.Status != feedback.ProblemOpen {
+		t.Errorf("suggestions %v status %q, want [a b] open", p.SuggestionIDs, p.Status)
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		sg := f.suggestion(t, id)
+		if sg.Status != feedback.SuggestionAdopted || sg.ProblemID != p.ID || sg.ProblemListID != fines.ID {
+			t.Errorf("suggestion %s: status %q problem %q list %q, want adopted into %s", id, sg.Status, sg.ProblemID, sg.ProblemListID, p.ID)
+		}
+	}
+	h := f.history(t, p.ID)
+	if len(h) != 1 || h[0].Action != feedback.ActionCreated || h[0].Actor != f.staff.Name || h[0].To != "open" {
+		t.Errorf("history = %+v, want one created event by %s", h, f.staff.Name)
+	}
+
+	t.Run("explicit fields win over rule defaults", func(t *testing.T) {
+		c := f.submitRouted(t, feedback.Enterprise, "", "执法人员罚款时未告知陈述申辩权利。")
+		q, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{
+			SuggestionIDs: []string{c.ID}, Title: "处罚程序不规范", ResponsibleUnit: unitJustice, Deadline: "2025-12-31",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.ResponsibleUnit != unitJustice || q.Deadline != "2025-12-31" {
+			t.Errorf("unit %q deadline %q, want %q 2025-12-31", q.ResponsibleUnit, q.Deadline, unitJustice)
+		}
+	})
+
+	tests := []struct {
+		name  string
+		id    feedback.Identity
+		in    feedback.ProblemInput
+		code  string
+		field string
+	}{
+		{"already adopted", f.staff, feedback.ProblemInput{ProblemListID: fines.ID, SuggestionIDs: []string{a.ID}}, feedback.EConflict, "suggestion_ids"},
+		{"unknown suggestion", f.staff, feedback.ProblemInput{ProblemListID: fines.ID, Title: "x", SuggestionIDs: []string{"01nosuchsuggestion"}}, feedback.EInvalid, "suggestion_ids"},
+		{"triage list", f.staff, feedback.ProblemInput{ProblemListID: feedback.TriageListID, Title: "x"}, feedback.EInvalid, "problem_list_id"},
+		{"no list", f.staff, feedback.ProblemInput{Title: "x"}, feedback.EInvalid, "problem_list_id"},
+		{"unknown list", f.staff, feedback.ProblemInput{ProblemListID: "01nosuchlist", Title: "x"}, feedback.EInvalid, "problem_list_id"},
+		{"no title", f.staff, feedback.ProblemInput{ProblemListID: fines.ID}, feedback.EInvalid, "title"},
+		{"bad deadline", f.staff, feedback.ProblemInput{ProblemListID: fines.ID, Title: "x", Deadline: "2025-02-30"}, feedback.EInvalid, "deadline"},
+		{"too many suggestions", f.staff, feedback.ProblemInput{ProblemListID: fines.ID, Title: "x", SuggestionIDs: manyIDs(51)}, feedback.EInvalid, "suggestion_ids"},
+		{"unit account", f.unit, feedback.ProblemInput{ProblemListID: fines.ID, Title: "x"}, feedback.EForbidden, ""},
+		{"no role", f.noRole, feedback.ProblemInput{ProblemListID: fines.ID, Title: "x"}, feedback.EForbidden, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := f.svc.CreateProblem(ctx, tt.id, tt.in)
+			wantCode(t, err, tt.code)
+			if got := feedback.ErrorField(err); got != tt.field {
+				t.Errorf("field = %q, want %q", got, tt.field)
+			}
+		})
+	}
+}
+
+func manyIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("01sugg%04d", i)
+	}
+	return out
+}
+
+func TestDeclineSuggestion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sg := f.submitRouted(t, feedback.Public, "", "建议在社区增设长者饭堂。")
+	reason := "该建议不属于本次专项整治范围，已转区民政局研究参考。"
+
+	got, err := f.svc.DeclineSuggestion(ctx, f.staff, sg.ID, "  "+reason+"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != feedback.SuggestionDeclined || got.Reply != reason {
+		t.Errorf("declined: status %q reply %q", got.Status, got.Reply)
+	}
+	v, err := f.svc.ReceiptView(ctx, strings.ToLower(strings.ReplaceAll(sg.Receipt, "-", " ")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != feedback.SuggestionDeclined || v.Reply != reason || v.StatusLabel != "未采纳" || v.Problem != nil {
+		t.Errorf("receipt view = %+v", v)
+	}
+	// Again with the same reason: nothing changes.
+	again, err := f.svc.DeclineSuggestion(ctx, f.staff, sg.ID, reason)
+	if err != nil || again.Version != got.Version {
+		t.Errorf("repeat decline: %v, version %d → %d", err, got.Version, again.Version)
+	}
+
+	_, err = f.svc.DeclineSuggestion(ctx, f.staff, sg.ID, "")
+	wantCode(t, err, feedback.EInvalid)
+	_, err = f.svc.DeclineSuggestion(ctx, f.unit, sg.ID, reason)
+	wantCode(t, err, feedback.EForbidden)
+
+	p := f.newProblem(t, "门前三包执法简单以罚代管")
+	adopted := f.submitRouted(t, feedback.Enterprise, "", "门前三包执法简单，直接罚款。")
+	if _, err := f.svc.LinkSuggestion(ctx, f.staff, p.ID, adopted.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.DeclineSuggestion(ctx, f.staff, adopted.ID, reason)
+	wantCode(t, err, feedback.EConflict)
+}
+
+func TestLinkSuggestion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	p := f.newProblem(t, "门前三包执法简单以罚代管")
+	later := f.submitRouted(t, feedback.Enterprise, "", "我们街上的店铺也因为门前三包被直接罚款。")
+
+	got, err := f.svc.LinkSuggestion(ctx, f.staff, p.ID, later.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(got.SuggestionIDs, later.ID) {
+		t.Errorf("problem suggestions %v lack %s", got.SuggestionIDs, later.ID)
+	}
+	sg := f.suggestion(t, later.ID)
+	if sg.Status != feedback.SuggestionAdopted || sg.ProblemID != p.ID || sg.ProblemListID != p.ProblemListID {
+		t.Errorf("linked suggestion: status %q problem %q list %q", sg.Status, sg.ProblemID, sg.ProblemListID)
+	}
+	h := f.history(t, p.ID)
+	if last := h[len(h)-1]; last.Action != feedback.ActionLinked || !strings.Contains(last.Note, later.ID) {
+		t.Errorf("last event = %+v, want linked naming %s", last, later.ID)
+	}
+	// Linking again changes nothing.
+	if _, err := f.svc.LinkSuggestion(ctx, f.staff, p.ID, later.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.history(t, p.ID)); n != len(h) {
+		t.Errorf("repeat link added %d events", n-len(h))
+	}
+	// Part of another problem: refused.
+	q := f.newProblem(t, "另一个问题")
+	_, err = f.svc.LinkSuggestion(ctx, f.staff, q.ID, later.ID)
+	wantCode(t, err, feedback.EConflict)
+
+	_, err = f.svc.LinkSuggestion(ctx, f.staff, "01nosuchproblem", later.ID)
+	wantCode(t, err, feedback.ENotFound)
+	_, err = f.svc.LinkSuggestion(ctx, f.unit, p.ID, later.ID)
+	wantCode(t, err, feedback.EForbidden)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestEditProblem(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	p := f.newProblem(t, "门前三包执法简单以罚代管")
+
+	got, err := f.svc.EditProblem(ctx, f.staff, p.ID, feedback.ProblemEdit{
+		Title:       ptr("门前三包执法以罚代管"),
+		Deadline:    ptr(feedback.Date("2025-04-30")),
+		CoUnits:     &[]string{"各镇(街)综合行政执法办"},
+		Requirement: ptr(p.Requirement), // unchanged: not listed
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "门前三包执法以罚代管" || got.Deadline != "2025-04-30" || len(got.CoUnits) != 1 {
+		t.Errorf("edited problem = %+v", got)
+	}
+	h := f.history(t, p.ID)
+	last := h[len(h)-1]
+	if last.Action != feedback.ActionEdited || !strings.Contains(last.Note, "title, co_units, deadline") ||
+		!strings.Contains(last.Note, "2025-03-31 → 2025-04-30") || strings.Contains(last.Note, "requirement") {
+		t.Errorf("edit event note = %q", last.Note)
+	}
+
+	// An edit that changes nothing writes nothing.
+	same, err := f.svc.EditProblem(ctx, f.staff, p.ID, feedback.ProblemEdit{Title: ptr("门前三包执法以罚代管")})
+	if err != nil || same.Version != got.Version || len(f.history(t, p.ID)) != len(h) {
+		t.Errorf("no-op edit: %v, version %d → %d", err, got.Version, same.Version)
+	}
+
+	_, err = f.svc.EditProblem(ctx, f.staff, p.ID, feedback.ProblemEdit{Title: ptr("x"), IfVersion: got.Version - 1})
+	wantCode(t, err, feedback.EConflict)
+	_, err = f.svc.EditProblem(ctx, f.staff, p.ID, feedback.ProblemEdit{Title: ptr("  ")})
+	wantCode(t, err, feedback.EInvalid)
+
+	// The responsible unit may report progress, nothing else.
+	if _, err := f.svc.EditProblem(ctx, f.unit, p.ID, feedback.ProblemEdit{Progress: ptr("已制定免罚清单初稿，正在征求意见。")}); err != nil {
+		t.Errorf("unit progress edit: %v", err)
+	}
+	_, err = f.svc.EditProblem(ctx, f.unit, p.ID, feedback.ProblemEdit{Deadline: ptr(feedback.Date("2025-12-31"))})
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.EditProblem(ctx, f.otherUnit, p.ID, feedback.ProblemEdit{Progress: ptr("x")})
+	wantCode(t, err, feedback.EForbidden)
+}
+
+func TestUnitAccess(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	own := f.newProblem(t, "本单位牵头的问题")
+	assisted := f.newProblem(t, "本单位协办的问题")
+	if _, err := f.svc.EditProblem(ctx, f.staff, assisted.ID, feedback.ProblemEdit{
+		ResponsibleUnit: ptr(unitJustice), CoUnits: &[]string{unitMarket},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	foreign := f.newProblem(t, "别的单位的问题")
+	if _, err := f.svc.EditProblem(ctx, f.staff, foreign.ID, feedback.ProblemEdit{ResponsibleUnit: ptr(unitJustice)}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, id := range []string{own.ID, assisted.ID} {
+		if _, err := f.svc.GetProblem(ctx, f.unit, id); err != nil {
+			t.Errorf("unit GetProblem(%s): %v", id, err)
+		}
+	}
+	_, err := f.svc.GetProblem(ctx, f.unit, foreign.ID)
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.History(ctx, f.unit, foreign.ID, 0, "")
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.TransitionProblem(ctx, f.unit, foreign.ID, transition(feedback.ProblemRectifying, ""))
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.GetProblem(ctx, f.noRole, own.ID)
+	wantCode(t, err, feedback.EForbidden)
+
+	// The unit starts and finishes its rectification; the look-back is the office's.
+	if _, err := f.svc.TransitionProblem(ctx, f.unit, own.ID, transition(feedback.ProblemRectifying, "已成立整改专班")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.TransitionProblem(ctx, f.unit, own.ID, transition(feedback.ProblemRectified, "免罚清单已公布")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.TransitionProblem(ctx, f.unit, own.ID, transition(feedback.ProblemVerified, ""))
+	wantCode(t, err, feedback.EForbidden)
+
+	page, err := f.svc.ListProblems(ctx, f.unit, feedback.ProblemFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range page.Items {
+		if p.ResponsibleUnit != unitMarket {
+			t.Errorf("unit list holds %s led by %q", p.ID, p.ResponsibleUnit)
+		}
+	}
+	if len(page.Items) != 1 {
+		t.Errorf("unit list has %d problems, want 1 (the one it leads)", len(page.Items))
+	}
+	_, err = f.svc.ListProblems(ctx, f.unit, feedback.ProblemFilter{Unit: unitJustice})
+	wantCode(t, err, feedback.EForbidden)
+
+	d, err := f.svc.GetProblemList(ctx, f.unit, foreign.ProblemListID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Problems) != 0 {
+		t.Errorf("unit sees %d problems of a list it has no part in", len(d.Problems))
+	}
+}
+
+func TestListProblemsOverdue(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	late := f.newProblem(t, "逾期未整改的问题") // deadline 2025-03-31
+	done := f.newProblem(t, "已整改的问题")
+	for _, st := range pathTo[feedback.ProblemRectified] {
+		if _, err := f.svc.TransitionProblem(ctx, f.staff, done.ID, transition(st, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.advance(40 * 24 * time.Hour)
+	page, err := f.svc.ListProblems(ctx, f.staff, feedback.ProblemFilter{OverdueOn: f.today()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range page.Items {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []string{late.ID}) {
+		t.Errorf("overdue = %v, want only %s", ids, late.ID)
+	}
+	d, err := f.svc.GetProblemList(ctx, f.staff, late.ProblemListID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Counts.Total != 1 || d.Counts.Overdue != 1 || d.Counts.ByStatus[feedback.ProblemOpen] != 1 {
+		t.Errorf("counts = %+v", d.Counts)
+	}
+}
+
+func TestProblemLists(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	l := f.list(t, "杜阮镇综合行政执法问题清单")
+	page, err := f.svc.ListProblemLists(ctx, f.unit, feedback.ProblemListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 2 || page.Items[0].ID != feedback.TriageListID || !page.Items[0].Triage || page.Items[1].ID != l.ID {
+		t.Errorf("lists = %+v, want triage then %s", page.Items, l.ID)
+	}
+	_, err = f.svc.CreateProblemList(ctx, f.unit, feedback.ProblemListInput{Title: "x"})
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.CreateProblemList(ctx, f.staff, feedback.ProblemListInput{Title: ""})
+	wantCode(t, err, feedback.EInvalid)
+	_, err = f.svc.CreateProblemList(ctx, f.staff, feedback.ProblemListInput{Title: "x", SymposiumID: "01nosuchsymposium"})
+	wantCode(t, err, feedback.EInvalid)
+	_, err = f.svc.GetProblemList(ctx, f.staff, "01nosuchlist")
+	wantCode(t, err, feedback.ENotFound)
+}
+
+func TestReceiptViewFollowsProblem(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sg := f.submitRouted(t, feedback.Enterprise, "门前三包", "门前临时堆放货物，未经提醒即被罚款两千元。")
+	v, err := f.svc.ReceiptView(ctx, sg.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != feedback.SuggestionRouted || v.StatusLabel != "已分拣" || v.Problem != nil || !v.SubmittedAt.Equal(sg.SubmittedAt) {
+		t.Errorf("routed receipt view = %+v", v)
+	}
+	l := f.list(t, "罚款清单")
+	p, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{ProblemListID: l.ID, SuggestionIDs: []string{sg.ID}, Deadline: "2025-04-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, transition(feedback.ProblemRectifying, "")); err != nil {
+		t.Fatal(err)
+	}
+	v, err = f.svc.ReceiptView(ctx, sg.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != feedback.SuggestionAdopted || v.Problem == nil || v.Problem.Status != feedback.ProblemRectifying ||
+		v.Problem.StatusLabel != "整改中" || v.Problem.Deadline != "2025-04-30" {
+		t.Errorf("adopted receipt view = %+v (problem %+v)", v, v.Problem)
+	}
+	for _, bad := range []string{"", "0000-0000-0000", "ABCD"} {
+		_, err := f.svc.ReceiptView(ctx, bad)
+		wantCode(t, err, feedback.ENotFound)
+	}
+}
+
+func TestSimilarSuggestions(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	a := f.submitRouted(t, feedback.Enterprise, "", "我公司门前临时堆放货物，执法人员没有提醒就直接罚款两千元，希望先教育后处罚。")
+	b := f.submitRouted(t, feedback.Enterprise, "", "门前临时堆放货物，执法人员没有提醒就直接罚款两千元，希望先教育再处罚。")
+	f.submitRouted(t, feedback.Public, "", "建议在社区增设长者饭堂，方便老人就餐。")
+
+	got, err := f.svc.SimilarSuggestions(ctx, f.staff, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Suggestion.ID != b.ID || got[0].Score < feedback.SimilarityThreshold || got[0].Score > 1 {
+		t.Fatalf("similar = %+v, want only %s", got, b.ID)
+	}
+	// A hint only: nothing changed.
+	if sg := f.suggestion(t, b.ID); sg.Status != feedback.SuggestionRouted || sg.ProblemID != "" {
+		t.Errorf("similar suggestion changed: %+v", sg)
+	}
+	// Unit accounts see personal data masked.
+	got, err = f.svc.SimilarSuggestions(ctx, f.unit, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Suggestion.Contact == "13800138000" {
+		t.Errorf("unit sees contact %q", got[0].Suggestion.Contact)
+	}
+	_, err = f.svc.SimilarSuggestions(ctx, f.noRole, a.ID)
+	wantCode(t, err, feedback.EForbidden)
+}

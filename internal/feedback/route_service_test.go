@@ -1,0 +1,190 @@
+package feedback_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func TestRouteSuggestion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	fines := f.list(t, "涉企乱罚款问题清单")
+	f.rules(t, feedback.RoutingRule{
+		Name:          "罚款",
+		Match:         feedback.RuleMatch{Campaigns: []string{"涉企乱罚款专项整治"}, KeywordsAny: []string{"罚款", "处罚"}},
+		ProblemListID: fines.ID, ResponsibleUnit: unitMarket, DeadlineDays: 30,
+	})
+
+	matched := f.submitRouted(t, feedback.Enterprise, "门前三包", "门前临时堆放货物，未经提醒即被罚款两千元。")
+	if matched.Status != feedback.SuggestionRouted || matched.ProblemListID != fines.ID || matched.RuleName != "罚款" {
+		t.Errorf("matched suggestion: status %q, list %q, rule %q; want routed, %q, 罚款", matched.Status, matched.ProblemListID, matched.RuleName, fines.ID)
+	}
+	other := f.submitRouted(t, feedback.Public, "", "建议在社区增设长者饭堂，方便老人就餐。")
+	if other.Status != feedback.SuggestionRouted || other.ProblemListID != feedback.TriageListID || other.RuleName != "" {
+		t.Errorf("unmatched suggestion: status %q, list %q, rule %q; want routed to triage by no rule", other.Status, other.ProblemListID, other.RuleName)
+	}
+
+	// Routing again (a redelivered stream record) changes nothing.
+	if err := f.svc.RouteSuggestion(ctx, matched.ID); err != nil {
+		t.Fatal(err)
+	}
+	if again := f.suggestion(t, matched.ID); again.Version != matched.Version || !again.UpdatedAt.Equal(matched.UpdatedAt) {
+		t.Errorf("second routing wrote: version %d → %d", matched.Version, again.Version)
+	}
+
+	// A declined suggestion is left alone.
+	if _, err := f.svc.DeclineSuggestion(ctx, f.staff, other.ID, "不属于本次专项整治范围，已转有关部门参考。"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RouteSuggestion(ctx, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.suggestion(t, other.ID).Status; got != feedback.SuggestionDeclined {
+		t.Errorf("status after routing a declined suggestion = %q, want declined", got)
+	}
+
+	wantCode(t, f.svc.RouteSuggestion(ctx, "no-such-suggestion"), feedback.ENotFound)
+	wantCode(t, f.svc.RouteSuggestion(ctx, "bad id!"), feedback.ENotFound)
+}
+
+func TestPutRules(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	l := f.list(t, "职权下放问题清单")
+	good := feedback.RoutingRule{Name: "下放", Match: feedback.RuleMatch{KeywordsAll: []string{"下放", "监管"}}, ProblemListID: l.ID}
+
+	t.Run("saved and versioned", func(t *testing.T) {
+		rs := &feedback.RuleSet{Rules: []feedback.RoutingRule{good}}
+		if err := f.svc.PutRules(ctx, f.admin, rs); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.GetRules(ctx, f.staff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != rs.Version || got.Version == 0 || len(got.Rules) != 1 || got.Rules[0].Name != "下放" {
+			t.Errorf("GetRules = version %d, %d rules; want version %d, 1 rule", got.Version, len(got.Rules), rs.Version)
+		}
+		if got.UpdatedBy != f.admin.Name {
+			t.Errorf("UpdatedBy = %q, want %q", got.UpdatedBy, f.admin.Name)
+		}
+	})
+	t.Run("stale version", func(t *testing.T) {
+		rs := &feedback.RuleSet{Rules: []feedback.RoutingRule{good}, Version: 0}
+		wantCode(t, f.svc.PutRules(ctx, f.admin, rs), feedback.EConflict)
+	})
+	t.Run("unknown problem list names the rule", func(t *testing.T) {
+		cur, _ := f.svc.GetRules(ctx, f.admin)
+		bad := feedback.RoutingRule{Name: "不存在的清单", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: "01nosuchlist"}
+		err := f.svc.PutRules(ctx, f.admin, &feedback.RuleSet{Rules: []feedback.RoutingRule{good, bad}, Version: cur.Version})
+		wantCode(t, err, feedback.EInvalid)
+		if got, want := feedback.ErrorField(err), "rules[1].problem_list_id"; got != want {
+			t.Errorf("field = %q, want %q", got, want)
+		}
+	})
+	t.Run("roles", func(t *testing.T) {
+		cur, _ := f.svc.GetRules(ctx, f.admin)
+		for _, id := range []feedback.Identity{f.staff, f.unit, f.noRole} {
+			err := f.svc.PutRules(ctx, id, &feedback.RuleSet{Rules: []feedback.RoutingRule{good}, Version: cur.Version})
+			wantCode(t, err, feedback.EForbidden)
+		}
+		_, err := f.svc.GetRules(ctx, f.unit)
+		wantCode(t, err, feedback.EForbidden)
+	})
+}
+
+func TestRerouteTriage(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	// No rules yet: everything lands in triage.
+	a := f.submitRouted(t, feedback.NPCDeputy, "", "审批权限下放到镇街以后，后续监管跟不上。")
+	b := f.submitRouted(t, feedback.Public, "", "建议在社区增设长者饭堂。")
+	for _, sg := range []*feedback.Suggestion{a, b} {
+		if sg.ProblemListID != feedback.TriageListID {
+			t.Fatalf("%s routed to %q before any rule, want triage", sg.ID, sg.ProblemListID)
+		}
+	}
+	l := f.list(t, "职权下放问题清单")
+	f.rules(t, feedback.RoutingRule{Name: "下放", Match: feedback.RuleMatch{KeywordsAll: []string{"下放", "监管"}}, ProblemListID: l.ID})
+
+	_, err := f.svc.RerouteTriage(ctx, f.unit)
+	wantCode(t, err, feedback.EForbidden)
+
+	c, err := f.svc.RerouteTriage(ctx, f.staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Examined != 2 || c.Moved != 1 || c.Failed != 0 {
+		t.Errorf("counts = %+v, want 2 examined, 1 moved", c)
+	}
+	if got := f.suggestion(t, a.ID); got.ProblemListID != l.ID || got.RuleName != "下放" || got.Status != feedback.SuggestionRouted {
+		t.Errorf("a after reroute: list %q rule %q status %q", got.ProblemListID, got.RuleName, got.Status)
+	}
+	if got := f.suggestion(t, b.ID).ProblemListID; got != feedback.TriageListID {
+		t.Errorf("b after reroute: list %q, want triage", got)
+	}
+	// Running it again moves nothing.
+	c, err = f.svc.RerouteTriage(ctx, f.staff)
+	if err != nil || c.Moved != 0 || c.Examined != 1 {
+		t.Errorf("second reroute = %+v, %v; want 1 examined, 0 moved", c, err)
+	}
+}
+
+func TestSweepUnrouted(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sg := f.submit(t, feedback.Community, "", "村里生活污水直排河涌，夏天气味很大。")
+
+	c, err := f.svc.SweepUnrouted(ctx, 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Moved != 0 {
+		t.Errorf("sweep within the grace period routed %d, want 0", c.Moved)
+	}
+	if got := f.suggestion(t, sg.ID).Status; got != feedback.SuggestionReceived {
+		t.Fatalf("status = %q, want received", got)
+	}
+
+	f.advance(10 * time.Minute)
+	c, err = f.svc.SweepUnrouted(ctx, 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Moved != 1 || c.Failed != 0 {
+		t.Errorf("sweep after the grace period = %+v, want 1 routed", c)
+	}
+	if got := f.suggestion(t, sg.ID); got.Status != feedback.SuggestionRouted || got.ProblemListID != feedback.TriageListID {
+		t.Errorf("after sweep: status %q list %q, want routed to triage", got.Status, got.ProblemListID)
+	}
+	c, err = f.svc.SweepUnrouted(ctx, 5*time.Minute)
+	if err != nil || c.Examined != 0 {
+		t.Errorf("second sweep = %+v, %v; want nothing to do", c, err)
+	}
+}
+
+// TestRulesFromAnotherProcess checks that a router compiled for one rules
+// version is not reused after another service (another Lambda) saves new
+// rules.
+func TestRulesFromAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	l := f.list(t, "罚款清单")
+	first := f.submitRouted(t, feedback.Enterprise, "", "企业被随意罚款的问题希望解决。")
+	if first.ProblemListID != feedback.TriageListID {
+		t.Fatalf("routed to %q with no rules", first.ProblemListID)
+	}
+	other := feedback.NewService(f.store, feedback.Config{Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler)})
+	rs := &feedback.RuleSet{Rules: []feedback.RoutingRule{{Name: "罚款", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: l.ID}}}
+	if err := other.PutRules(ctx, f.admin, rs); err != nil {
+		t.Fatal(err)
+	}
+	second := f.submitRouted(t, feedback.Enterprise, "", "企业被随意罚款的问题希望解决。")
+	if second.ProblemListID != l.ID {
+		t.Errorf("after rules changed elsewhere: routed to %q, want %q", second.ProblemListID, l.ID)
+	}
+}

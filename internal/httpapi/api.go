@@ -1,0 +1,221 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// API structs: the JSON shapes of DESIGN.md, kept apart from the domain
+// types so a domain change cannot silently change the contract.
+
+// formatTime writes an API time: RFC 3339 in Asia/Shanghai, "" for zero.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(feedback.Shanghai).Format(time.RFC3339)
+}
+
+// parseTime reads an optional RFC 3339 time for field.
+func parseTime(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, feedback.FieldErrorf(field, "%s must be an RFC 3339 time such as 2025-03-01T09:30:00+08:00", field)
+	}
+	return t, nil
+}
+
+type symposiumJSON struct {
+	ID           string   `json:"id"`
+	Code         string   `json:"code"`
+	Title        string   `json:"title"`
+	Campaign     string   `json:"campaign,omitempty"`
+	HostUnit     string   `json:"host_unit,omitempty"`
+	Venue        string   `json:"venue,omitempty"`
+	StartsAt     string   `json:"starts_at,omitempty"`
+	EndsAt       string   `json:"ends_at,omitempty"`
+	Status       string   `json:"status"`
+	AllowedKinds []string `json:"allowed_kinds"`
+	FormURL      string   `json:"form_url"`
+	// WebURL is the link to share outside the venue (a website, a message);
+	// submissions through it are counted as channel web.
+	WebURL    string `json:"web_url"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+func toSymposiumJSON(svc *feedback.Service, s *feedback.Symposium) symposiumJSON {
+	kinds := make([]string, 0, len(s.AllowedKinds))
+	for _, k := range s.Kinds() {
+		kinds = append(kinds, string(k))
+	}
+	form := svc.FormURL(s)
+	return symposiumJSON{
+		ID: s.ID, Code: s.Code, Title: s.Title, Campaign: s.Campaign, HostUnit: s.HostUnit,
+		Venue: s.Venue, StartsAt: formatTime(s.StartsAt), EndsAt: formatTime(s.EndsAt),
+		Status: string(s.Status), AllowedKinds: kinds, FormURL: form, WebURL: form + "?" + viaParam + "=web",
+		CreatedAt: formatTime(s.CreatedAt), UpdatedAt: formatTime(s.UpdatedAt),
+	}
+}
+
+type symposiumCreateJSON struct {
+	Title        string   `json:"title"`
+	Campaign     string   `json:"campaign"`
+	HostUnit     string   `json:"host_unit"`
+	Venue        string   `json:"venue"`
+	StartsAt     string   `json:"starts_at"`
+	EndsAt       string   `json:"ends_at"`
+	Status       string   `json:"status"`
+	AllowedKinds []string `json:"allowed_kinds"`
+}
+
+type symposiumPatchJSON struct {
+	Title        *string   `json:"title"`
+	Campaign     *string   `json:"campaign"`
+	HostUnit     *string   `json:"host_unit"`
+	Venue        *string   `json:"venue"`
+	StartsAt     *string   `json:"starts_at"`
+	EndsAt       *string   `json:"ends_at"`
+	Status       *string   `json:"status"`
+	AllowedKinds *[]string `json:"allowed_kinds"`
+}
+
+func toKinds(in []string) []feedback.ParticipantKind {
+	if in == nil {
+		return nil
+	}
+	out := make([]feedback.ParticipantKind, len(in))
+	for i, k := range in {
+		out[i] = feedback.ParticipantKind(k)
+	}
+	return out
+}
+
+func (p symposiumPatchJSON) toPatch() (feedback.SymposiumPatch, error) {
+	out := feedback.SymposiumPatch{Title: p.Title, Campaign: p.Campaign, HostUnit: p.HostUnit, Venue: p.Venue}
+	if p.StartsAt != nil {
+		t, err := parseTime("starts_at", *p.StartsAt)
+		if err != nil {
+			return out, err
+		}
+		out.StartsAt = &t
+	}
+	if p.EndsAt != nil {
+		t, err := parseTime("ends_at", *p.EndsAt)
+		if err != nil {
+			return out, err
+		}
+		out.EndsAt = &t
+	}
+	if p.Status != nil {
+		st := feedback.SymposiumStatus(*p.Status)
+		out.Status = &st
+	}
+	if p.AllowedKinds != nil {
+		k := toKinds(*p.AllowedKinds)
+		out.AllowedKinds = &k
+	}
+	return out, nil
+}
+
+// submissionJSON is the body of a public submission and of a staff entry.
+type submissionJSON struct {
+	SymposiumID     string `json:"symposium_id,omitempty"` // staff entry only
+	ParticipantKind string `json:"participant_kind"`
+	Kind            string `json:"kind"`
+	Name            string `json:"name"`
+	Organization    string `json:"organization"`
+	Contact         string `json:"contact"`
+	Topic           string `json:"topic"`
+	Content         string `json:"content"`
+	IdempotencyKey  string `json:"idempotency_key"`
+	// Website is the honeypot: hidden from people, filled by naive bots.
+	Website string `json:"website,omitempty"`
+}
+
+func (s submissionJSON) input() feedback.SubmissionInput {
+	return feedback.SubmissionInput{
+		ParticipantKind: feedback.ParticipantKind(s.ParticipantKind),
+		Kind:            feedback.SuggestionKind(s.Kind),
+		Name:            s.Name, Organization: s.Organization, Contact: s.Contact,
+		Topic: s.Topic, Content: s.Content, IdempotencyKey: s.IdempotencyKey,
+	}
+}
+
+// submittedJSON answers a submission.
+type submittedJSON struct {
+	ID          string `json:"id"`
+	Receipt     string `json:"receipt"`
+	Status      string `json:"status"`
+	SubmittedAt string `json:"submitted_at"`
+}
+
+type suggestionJSON struct {
+	ID              string `json:"id"`
+	Receipt         string `json:"receipt"`
+	SymposiumID     string `json:"symposium_id"`
+	Campaign        string `json:"campaign,omitempty"`
+	Kind            string `json:"kind"`
+	ParticipantKind string `json:"participant_kind"`
+	Name            string `json:"name,omitempty"`
+	Organization    string `json:"organization,omitempty"`
+	Contact         string `json:"contact,omitempty"`
+	Topic           string `json:"topic,omitempty"`
+	Content         string `json:"content"`
+	Channel         string `json:"channel"`
+	Status          string `json:"status"`
+	Reply           string `json:"reply,omitempty"`
+	ProblemListID   string `json:"problem_list_id,omitempty"`
+	ProblemID       string `json:"problem_id,omitempty"`
+	RuleName        string `json:"rule_name,omitempty"`
+	SubmittedAt     string `json:"submitted_at"`
+	UpdatedAt       string `json:"updated_at"`
+}
+
+func toSuggestionJSON(s *feedback.Suggestion) suggestionJSON {
+	return suggestionJSON{
+		ID: s.ID, Receipt: s.Receipt, SymposiumID: s.SymposiumID, Campaign: s.Campaign,
+		Kind: string(s.Kind), ParticipantKind: string(s.ParticipantKind),
+		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
+		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status),
+		Reply: s.Reply, ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
+		SubmittedAt: formatTime(s.SubmittedAt), UpdatedAt: formatTime(s.UpdatedAt),
+	}
+}
+
+// listJSON is every list's shape.
+type listJSON[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func toList[S any, T any](p feedback.Page[S], conv func(S) T) listJSON[T] {
+	out := listJSON[T]{Items: make([]T, 0, len(p.Items)), NextCursor: p.NextCursor}
+	for _, it := range p.Items {
+		out.Items = append(out.Items, conv(it))
+	}
+	return out
+}
+
+// receiptJSON is the public view of a receipt: never personal data.
+type receiptJSON struct {
+	Receipt     string              `json:"receipt"`
+	Kind        string              `json:"kind"`
+	Status      string              `json:"status"`
+	StatusLabel string              `json:"status_label"`
+	Reply       string              `json:"reply"`
+	SubmittedAt string              `json:"submitted_at"`
+	Problem     *receiptProblemJSON `json:"problem"`
+}
+
+// receiptProblemJSON is the problem a suggestion became part of; null until
+// it is adopted.
+type receiptProblemJSON struct {
+	Status      string `json:"status"`
+	StatusLabel string `json:"status_label"`
+	Deadline    string `json:"deadline,omitempty"`
+}

@@ -1,0 +1,353 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/sheet"
+)
+
+// Exports for clerks who live in Excel and WPS: the suggestions the list
+// filters select, as CSV or XLSX, and a problem list as the printable
+// rectification list (整改清单).
+
+func init() {
+	registerStaffRoutes((*StaffHandler).exportRoutes)
+	problemListExport = (*StaffHandler).exportProblemList
+}
+
+func (h *StaffHandler) exportRoutes() {
+	h.Handle("GET /api/v1/suggestions.csv", h.exportSuggestionsCSV)
+	h.Handle("GET /api/v1/suggestions.xlsx", h.exportSuggestionsXLSX)
+}
+
+// maxExportBytes bounds an export file: a Lambda response carries at most
+// 6 MB, and binary bodies go base64-encoded (4/3 larger).
+const maxExportBytes = 4 << 20
+
+const (
+	mimeCSVUTF8 = "text/csv; charset=utf-8"
+	mimeXLSXDoc = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// suggestionFilterFrom reads GET /api/v1/suggestions' filters (without
+// limit and cursor): symposium_id, participant_kind, kind, status,
+// problem_list_id, problem_id, channel, q, from, to. from and to are days in
+// Asia/Shanghai, both inclusive.
+func suggestionFilterFrom(q url.Values) (feedback.SuggestionFilter, error) {
+	var f feedback.SuggestionFilter
+	from, err := parseDateParam(q, "from")
+	if err != nil {
+		return f, err
+	}
+	to, err := parseDateParam(q, "to")
+	if err != nil {
+		return f, err
+	}
+	f = feedback.SuggestionFilter{
+		SymposiumID:     q.Get("symposium_id"),
+		ParticipantKind: feedback.ParticipantKind(q.Get("participant_kind")),
+		Kind:            feedback.SuggestionKind(q.Get("kind")),
+		Status:          feedback.SuggestionStatus(q.Get("status")),
+		ProblemListID:   q.Get("problem_list_id"),
+		ProblemID:       q.Get("problem_id"),
+		Channel:         feedback.Channel(q.Get("channel")),
+		Query:           q.Get("q"),
+	}
+	if from != "" {
+		f.From = from.Start()
+	}
+	if to != "" {
+		f.To = to.AddDays(1).Start()
+	}
+	for _, k := range []struct{ field, v string }{
+		{"symposium_id", f.SymposiumID}, {"problem_list_id", f.ProblemListID}, {"problem_id", f.ProblemID},
+	} {
+		if err := feedback.CheckOptionalKey(k.field, k.v); err != nil {
+			return f, err
+		}
+	}
+	if feedback.RuneCount(f.Query) > 100 {
+		return f, feedback.FieldErrorf("q", "q is at most 100 characters")
+	}
+	return f, nil
+}
+
+// suggestionColumns are the export's columns, in order.
+var suggestionColumns = []sheet.Column{
+	{Header: "提交时间", Width: 17, Kind: sheet.DateTime},
+	{Header: "回执号", Width: 17},
+	{Header: "座谈会", Width: 26, Wrap: true},
+	{Header: "专项", Width: 18, Wrap: true},
+	{Header: "类别", Width: 10},
+	{Header: "参会身份", Width: 13},
+	{Header: "姓名", Width: 10},
+	{Header: "单位", Width: 20, Wrap: true},
+	{Header: "联系方式", Width: 15},
+	{Header: "主题", Width: 20, Wrap: true},
+	{Header: "内容", Width: 60, Wrap: true},
+	{Header: "渠道", Width: 12},
+	{Header: "状态", Width: 9},
+	{Header: "答复", Width: 30, Wrap: true},
+	{Header: "问题清单", Width: 20, Wrap: true},
+	{Header: "编号", Width: 28},
+}
+
+// titles looks up symposium and problem-list titles once per export.
+type titles struct {
+	ctx   context.Context
+	store feedback.Store
+	sym   map[string]string
+	list  map[string]string
+}
+
+func newTitles(ctx context.Context, store feedback.Store) *titles {
+	return &titles{ctx: ctx, store: store, sym: map[string]string{}, list: map[string]string{}}
+}
+
+// symposium returns a symposium's title, its ID if it cannot be read.
+func (t *titles) symposium(id string) string {
+	if id == "" {
+		return ""
+	}
+	if v, ok := t.sym[id]; ok {
+		return v
+	}
+	v := id
+	if s, err := t.store.GetSymposium(t.ctx, id); err == nil {
+		v = s.Title
+	}
+	t.sym[id] = v
+	return v
+}
+
+// problemList returns a problem list's title, its ID if it cannot be read.
+func (t *titles) problemList(id string) string {
+	if id == "" {
+		return ""
+	}
+	if v, ok := t.list[id]; ok {
+		return v
+	}
+	v := id
+	if id == feedback.TriageListID {
+		v = feedback.TriageListTitle
+	} else if l, err := t.store.GetProblemList(t.ctx, id); err == nil {
+		v = l.Title
+	}
+	t.list[id] = v
+	return v
+}
+
+// suggestionRow is one export row; SubmittedAt stays a time so XLSX can
+// write a real date.
+func suggestionRow(t *titles, s *feedback.Suggestion) []any {
+	return []any{
+		s.SubmittedAt, s.Receipt, t.symposium(s.SymposiumID), s.Campaign, s.Kind.Label(),
+		s.ParticipantKind.Label(), s.Name, s.Organization, s.Contact, s.Topic, s.Content,
+		s.Channel.Label(), s.Status.Label(), s.Reply, t.problemList(s.ProblemListID), s.ID,
+	}
+}
+
+// exportSuggestions reads the filters, collects the rows and renders them
+// with render; the audit event of an unmasked export is written before
+// anything is sent.
+func (h *StaffHandler) exportSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity, format, ctype string,
+	render func(rows [][]any) ([]byte, error)) error {
+	f, err := suggestionFilterFrom(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	sgs, err := h.svc.ExportSuggestions(r.Context(), id, f)
+	if err != nil {
+		return err
+	}
+	t := newTitles(r.Context(), h.svc.Store())
+	rows := make([][]any, 0, len(sgs))
+	for _, s := range sgs {
+		rows = append(rows, suggestionRow(t, s))
+	}
+	body, err := render(rows)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", format, err)
+	}
+	if len(body) > maxExportBytes {
+		return feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB,请缩小筛选范围 (export too large: narrow the filter)", maxExportBytes>>20)
+	}
+	if err := h.svc.RecordExport(r.Context(), id, feedback.ExportRequest{Format: format, Filter: f}, len(sgs)); err != nil {
+		return err
+	}
+	now := h.svc.Now().In(feedback.Shanghai)
+	ext := format[strings.LastIndexByte(format, '.'):]
+	writeDownload(w, ctype, "suggestions-"+now.Format("20060102-1504")+ext, "意见建议-"+now.Format("20060102-1504")+ext, body)
+	return nil
+}
+
+// exportSuggestionsCSV serves GET /api/v1/suggestions.csv.
+func (h *StaffHandler) exportSuggestionsCSV(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	return h.exportSuggestions(w, r, id, "suggestions.csv", mimeCSVUTF8, func(rows [][]any) ([]byte, error) {
+		return suggestionsCSV(rows)
+	})
+}
+
+// exportSuggestionsXLSX serves GET /api/v1/suggestions.xlsx: one sheet,
+// the header frozen and repeated on printed pages, submission times as
+// real date-times.
+func (h *StaffHandler) exportSuggestionsXLSX(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	if h.sheetsIO == nil {
+		return errNoSpreadsheets
+	}
+	return h.exportSuggestions(w, r, id, "suggestions.xlsx", mimeXLSXDoc, func(rows [][]any) ([]byte, error) {
+		return h.xlsxFile(&sheet.Workbook{Title: "意见建议", Sheets: []sheet.Sheet{{
+			Name: "意见建议", Columns: suggestionColumns, Rows: rows,
+			FreezeHeader: true, Landscape: true, RepeatHeader: true,
+		}}})
+	})
+}
+
+// utf8BOM makes Excel and WPS read a CSV as UTF-8 rather than the
+// system's ANSI code page (GBK on a Chinese Windows).
+const utf8BOM = "\ufeff"
+
+// suggestionsCSV writes rows as CSV: UTF-8 with a byte-order mark, CRLF
+// line ends, the Chinese header row, times as "2006-01-02 15:04:05" in
+// Asia/Shanghai (which Excel reads as a date), and every cell neutralised
+// against formula injection.
+func suggestionsCSV(rows [][]any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(utf8BOM)
+	cw := csv.NewWriter(&b)
+	cw.UseCRLF = true
+	rec := make([]string, len(suggestionColumns))
+	for i, c := range suggestionColumns {
+		rec[i] = c.Header
+	}
+	if err := cw.Write(rec); err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		for i := range rec {
+			rec[i] = neutralizeCell(cellText(row[i]))
+		}
+		if err := cw.Write(rec); err != nil {
+			return nil, err
+		}
+	}
+	cw.Flush()
+	return b.Bytes(), cw.Error()
+}
+
+// cellText renders an export cell as text.
+func cellText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case time.Time:
+		if v.IsZero() {
+			return ""
+		}
+		return v.In(feedback.Shanghai).Format("2006-01-02 15:04:05")
+	case feedback.Date:
+		return string(v)
+	}
+	return ""
+}
+
+// neutralizeCell defuses spreadsheet formula injection (CSV injection): a
+// cell that starts with = + - @, a tab or a carriage return would be read as
+// a formula by Excel or WPS, so it gets a leading apostrophe and is shown as
+// text. What a person typed must never run as a formula on a clerk's
+// machine.
+func neutralizeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// writeDownload answers a file download. asciiName is the fallback name for
+// old clients; name (may be Chinese) goes in filename* (RFC 6266/5987).
+func writeDownload(w http.ResponseWriter, ctype, asciiName, name string, body []byte) {
+	hd := w.Header()
+	hd.Set("Content-Type", ctype)
+	hd.Set("Content-Disposition", `attachment; filename="`+asciiName+`"; filename*=UTF-8''`+url.PathEscape(name))
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// problemListColumns are the columns of the rectification list.
+var problemListColumns = []sheet.Column{
+	{Header: "序号", Width: 6, Kind: sheet.Int},
+	{Header: "问题", Width: 30, Wrap: true},
+	{Header: "问题描述", Width: 40, Wrap: true},
+	{Header: "牵头单位", Width: 18, Wrap: true},
+	{Header: "配合单位", Width: 18, Wrap: true},
+	{Header: "第一责任人", Width: 12, Wrap: true},
+	{Header: "整改要求", Width: 36, Wrap: true},
+	{Header: "整改期限", Width: 12, Kind: sheet.Date},
+	{Header: "状态", Width: 11},
+	{Header: "是否逾期", Width: 9},
+	{Header: "整改进展", Width: 36, Wrap: true},
+}
+
+// exportProblemList serves GET /api/v1/problem-lists/{id}.xlsx (handed
+// over by getProblemList): the printable rectification list, problems in
+// creation order, on A4 landscape with the title and header rows repeated
+// on every printed page. A unit account gets only the problems its unit
+// leads or assists, as in the list view. It holds no submitter's personal
+// data.
+func (h *StaffHandler) exportProblemList(w http.ResponseWriter, r *http.Request, id feedback.Identity, listID string) error {
+	if h.sheetsIO == nil {
+		return errNoSpreadsheets
+	}
+	d, err := h.svc.GetProblemList(r.Context(), id, listID)
+	if err != nil {
+		return err
+	}
+	if d.Truncated {
+		return feedback.Errorf(feedback.EInvalid, "问题清单过长,无法导出 (problem list too long to export)")
+	}
+	today := feedback.DateOf(h.svc.Now())
+	rows := make([][]any, 0, len(d.Problems))
+	for i, p := range d.Problems {
+		overdue := ""
+		if p.OverdueOn(today) {
+			overdue = "逾期"
+		}
+		rows = append(rows, []any{
+			i + 1, p.Title, p.Description, p.ResponsibleUnit, strings.Join(p.CoUnits, "、"), p.ResponsiblePerson,
+			p.Requirement, p.Deadline, p.Status.Label(), overdue, p.Progress,
+		})
+	}
+	title := d.List.Title
+	if !strings.Contains(title, "整改清单") {
+		title += " 整改清单"
+	}
+	body, err := h.xlsxFile(&sheet.Workbook{Title: title, Sheets: []sheet.Sheet{{
+		Name: "整改清单", Title: title, Columns: problemListColumns, Rows: rows,
+		FreezeHeader: true, Landscape: true, RepeatHeader: true,
+	}}})
+	if err != nil {
+		return err
+	}
+	if len(body) > maxExportBytes {
+		return feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB (export too large)", maxExportBytes>>20)
+	}
+	writeDownload(w, mimeXLSXDoc, "problem-list-"+d.List.ID+".xlsx", "整改清单-"+d.List.Title+".xlsx", body)
+	return nil
+}

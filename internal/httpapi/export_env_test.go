@@ -1,0 +1,122 @@
+package httpapi_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/httpapi"
+	"github.com/jianyan/jianyan/internal/sheet/xlsx"
+	"github.com/jianyan/jianyan/internal/sqlite"
+)
+
+// Test environment shared by the export and OpenAPI tests: the real local
+// handler (public + staff on one mux) over a real SQLite store.
+
+const (
+	exportAdminToken = "test-admin-token-0123456789abcdef"
+	exportUnitToken  = "test-unit-token-0123456789abcdef"
+	exportUnitName   = "区市场监管局"
+)
+
+// exportClock is a settable clock.
+type exportClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *exportClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *exportClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+type exportEnv struct {
+	store   *sqlite.Store
+	svc     *feedback.Service
+	handler http.Handler
+	clock   *exportClock
+	admin   feedback.Identity
+}
+
+func newExportEnv(tb testing.TB) *exportEnv {
+	tb.Helper()
+	return newExportEnvWith(tb, xlsx.Codec{})
+}
+
+// newExportEnvWith is newExportEnv with the given spreadsheet codec (nil:
+// none, as in a binary that does not wire one).
+func newExportEnvWith(tb testing.TB, sheets httpapi.Spreadsheets) *exportEnv {
+	tb.Helper()
+	ctx := context.Background()
+	clock := &exportClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, feedback.Shanghai)}
+	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "jianyan.db"), sqlite.WithClock(clock.Now))
+	if err != nil {
+		tb.Fatalf("open sqlite: %v", err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: "http://jianyan.test", Now: clock.Now, Logger: log})
+	err = store.CreateAccount(ctx, &feedback.Account{
+		ID: feedback.NewID(clock.Now()), Name: "市场监管局联络员", Role: feedback.RoleUnit, Unit: exportUnitName,
+		TokenHash: feedback.HashToken(exportUnitToken), CreatedAt: clock.Now(),
+	})
+	if err != nil {
+		tb.Fatalf("create unit account: %v", err)
+	}
+	h := httpapi.NewHandler(
+		httpapi.PublicConfig{Service: svc, Logger: log},
+		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: exportAdminToken}, Logger: log, Spreadsheets: sheets},
+	)
+	return &exportEnv{store: store, svc: svc, handler: h, clock: clock,
+		admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}
+}
+
+// do sends one request to the handler; token "" sends none.
+func (e *exportEnv) do(tb testing.TB, method, target, token, ctype, body string) *http.Response {
+	tb.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, rd)
+	req.RemoteAddr = "192.0.2.10:1234"
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// symposium creates an open symposium.
+func (e *exportEnv) symposium(tb testing.TB, title, campaign string) *feedback.Symposium {
+	tb.Helper()
+	s, err := e.svc.CreateSymposium(context.Background(), e.admin, feedback.SymposiumInput{
+		Title: title, Campaign: campaign, HostUnit: "区司法局", Venue: "区行政中心3楼会议室",
+		StartsAt: e.clock.Now(), EndsAt: e.clock.Now().Add(2 * time.Hour),
+	})
+	if err != nil {
+		tb.Fatalf("create symposium: %v", err)
+	}
+	return s
+}
+
+// submit stores a submission at the given time.
+func (e *exportEnv) submit(tb testing.TB, sym *feedback.Symposium, at time.Time, in feedback.SubmissionInput) *feedback.Suggestion {
+	tb.Helper()
+	e.clock.Set(at)
+	sg, _, err := e.svc.Submit(context.Background(), sym.Code, in, feedback.ChannelQR)
+	if err != nil {
+		tb.Fatalf("submit %q: %v", in.Content, err)
+	}
+	return sg
+}

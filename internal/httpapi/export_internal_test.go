@@ -1,0 +1,4 @@
+package httpapi
+
+// NeutralizeCellForTest exposes neutralizeCell to the external tests.
+var NeutralizeCellForTest = neutralizeCell

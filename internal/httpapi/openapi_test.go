@@ -1,0 +1,190 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// loadOpenAPI fetches the document from the handler and validates it.
+func loadOpenAPI(t *testing.T, e *exportEnv) *openapi3.T {
+	t.Helper()
+	resp := e.do(t, "GET", "/api/v1/openapi.yaml", "", "", "")
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/v1/openapi.yaml without credentials: status %d", resp.StatusCode)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/yaml") {
+		t.Errorf("content type = %q", ct)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(body)
+	if err != nil {
+		t.Fatalf("load OpenAPI document: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("OpenAPI document is invalid: %v", err)
+	}
+	return doc
+}
+
+func TestOpenAPIValid(t *testing.T) {
+	loadOpenAPI(t, newExportEnv(t))
+}
+
+// registeredRoutes parses this package's non-test Go files and returns
+// every "METHOD /path" pattern passed as a string literal to Handle or
+// HandleFunc, as "METHOD /path" with ServeMux syntax turned into OpenAPI
+// syntax ({$} dropped, {x...} → {x}).
+func registeredRoutes(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	patternRE := regexp.MustCompile(`^([A-Z]+) (/\S*)$`)
+	seen := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := parser.ParseFile(fset, name, src, 0)
+		if err != nil {
+			t.Fatalf("parse %s: %v", name, err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || (sel.Sel.Name != "Handle" && sel.Sel.Name != "HandleFunc") {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			m := patternRE.FindStringSubmatch(s)
+			if m == nil {
+				return true // the catch-all "/" and method-less patterns
+			}
+			p := strings.ReplaceAll(m[2], "{$}", "")
+			p = regexp.MustCompile(`\{(\w+)\.\.\.\}`).ReplaceAllString(p, "{$1}")
+			seen[m[1]+" "+p] = true
+			return true
+		})
+	}
+	var out []string
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func documented(doc *openapi3.T) []string {
+	var out []string
+	for p, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			out = append(out, method+" "+p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestOpenAPIListsEveryRoute(t *testing.T) {
+	doc := loadOpenAPI(t, newExportEnv(t))
+	docOps := documented(doc)
+	routes := registeredRoutes(t)
+	if len(routes) < 30 {
+		t.Fatalf("found only %d registered routes: %q; has route registration changed shape?", len(routes), routes)
+	}
+	for _, r := range routes {
+		if !slices.Contains(docOps, r) {
+			t.Errorf("route %q is registered but not in openapi.yaml", r)
+		}
+	}
+}
+
+// TestOpenAPIEveryOperationAnswers sends each documented operation to the
+// real local handler, with real IDs, and expects neither 404 nor 405.
+// Bodies are left out: a 415 or 400 proves the route exists without
+// changing anything.
+func TestOpenAPIEveryOperationAnswers(t *testing.T) {
+	fx := newExportFixture(t)
+	e := fx.env
+	doc := loadOpenAPI(t, e)
+	ctx := context.Background()
+	list, err := e.svc.CreateProblemList(ctx, e.admin, feedback.ProblemListInput{Title: "测试清单"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.CreateProblem(ctx, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "测试问题",
+		SuggestionIDs: []string{fx.sg["a"].ID}, ResponsibleUnit: "区司法局", Deadline: "2025-06-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := e.do(t, "POST", "/api/v1/summaries", exportAdminToken, "application/json", `{"period":"daily","date":"2025-03-06"}`)
+	var sm struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&sm); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create summary: status %d, %v", resp.StatusCode, err)
+	}
+
+	ids := []struct{ prefix, id string }{
+		{"/api/v1/symposia/{id}", fx.sym1.ID},
+		{"/api/v1/suggestions/{id}", fx.sg["b"].ID},
+		{"/api/v1/problem-lists/{id}", list.ID},
+		{"/api/v1/problems/{id}", p.ID},
+		{"/api/v1/summaries/{id}", sm.ID},
+	}
+	fill := func(path string) string {
+		for _, x := range ids {
+			if strings.HasPrefix(path, x.prefix) {
+				path = strings.Replace(path, "{id}", x.id, 1)
+			}
+		}
+		r := strings.NewReplacer("{code}", fx.sym1.Code, "{receipt}", fx.sg["b"].Receipt, "{file}", "app.js")
+		return r.Replace(path)
+	}
+	for _, op := range documented(doc) {
+		method, path, _ := strings.Cut(op, " ")
+		target := fill(path)
+		if strings.Contains(target, "{") {
+			t.Errorf("%s: no test value for a parameter in %s", op, target)
+			continue
+		}
+		resp := e.do(t, method, target, exportAdminToken, "", "")
+		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+			body, _ := io.ReadAll(resp.Body)
+			t.Errorf("%s (%s %s): status %d: %s", op, method, target, resp.StatusCode, body)
+		}
+	}
+}

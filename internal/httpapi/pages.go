@@ -1,0 +1,267 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"html"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// pageCSS is the one stylesheet of the public pages, inlined so a page is a
+// single request on a weak venue network; the CSP allows exactly this block
+// by its hash. Sizes are in rem so a phone's large-font setting scales
+// everything, and tap targets are at least 48 px high.
+const pageCSS = `*{box-sizing:border-box}
+html{font-size:100%;-webkit-text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;font-size:1.125rem;line-height:1.6;color:#1a1a1a;background:#f6f6f4}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;line-height:1.3;margin:.5rem 0}
+.meta{color:#444;margin:.25rem 0 1rem}
+fieldset{border:1px solid #bbb;border-radius:.5rem;margin:0 0 1rem;padding:.5rem 1rem 1rem;background:#fff}
+legend{font-weight:700;padding:0 .25rem}
+label{display:block;font-weight:700;margin:.75rem 0 .25rem}
+.choice{display:flex;align-items:center;gap:.75rem;min-height:3rem;font-weight:400;margin:0;padding:.25rem 0}
+.choice input{width:1.5rem;height:1.5rem;margin:0;flex:none}
+input[type=text],input[type=tel],textarea{display:block;width:100%;font:inherit;padding:.75rem;min-height:3rem;border:1px solid #767676;border-radius:.375rem;background:#fff}
+textarea{min-height:12rem;resize:vertical}
+input:focus,textarea:focus,button:focus{outline:3px solid #1d5fbf;outline-offset:2px}
+[aria-invalid=true]{border-color:#b00020;border-width:2px}
+.hint,.note{color:#444;font-size:1rem;margin:.25rem 0}
+.count{font-size:1rem;color:#444;margin:.25rem 0;text-align:right}
+.over{color:#b00020;font-weight:700}
+.req{color:#b00020}
+button{display:block;width:100%;min-height:3.25rem;font:inherit;font-weight:700;color:#fff;background:#b3261e;border:0;border-radius:.5rem;margin:1rem 0;padding:.75rem}
+button[disabled]{background:#777}
+.alert{border:2px solid #b00020;background:#fff4f4;border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem}
+.ok{border:2px solid #1b6e2d;background:#f1fbf3;border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem}
+.status:empty,.alert:empty{display:none}
+.receipt{font-size:1.75rem;font-weight:700;letter-spacing:.1em;font-family:ui-monospace,Menlo,Consolas,monospace}
+dl{background:#fff;border:1px solid #bbb;border-radius:.5rem;padding:.5rem 1rem}
+dt{font-weight:700;margin-top:.5rem}
+dd{margin:0 0 .5rem}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+a{color:#1d5fbf}
+@media (prefers-color-scheme:dark){body{background:#121212;color:#eee}fieldset,dl,input[type=text],input[type=tel],textarea{background:#1e1e1e;color:#eee}.meta,.hint,.note,.count{color:#bbb}.alert{background:#3a1214}.ok{background:#10301a}a{color:#8ab4f8}}`
+
+// pageCSSHash is the CSP source that allows pageCSS and nothing else inline.
+var pageCSSHash = cspHash(pageCSS)
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// cspPage is the policy of public pages: scripts only from this origin (the
+// form script under /static/), no inline script at all, the one inline
+// stylesheet by hash, no framing.
+var cspPage = "default-src 'none'; script-src 'self'; style-src " + pageCSSHash +
+	"; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+var esc = html.EscapeString
+
+// writePage answers an HTML page.
+func writePage(w http.ResponseWriter, status int, body string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", cspPage)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+// pageStart writes the head of a public page.
+func pageStart(b *strings.Builder, title string, script bool) {
+	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">` +
+		`<meta name="viewport" content="width=device-width,initial-scale=1">` +
+		`<meta name="referrer" content="no-referrer"><title>`)
+	b.WriteString(esc(title))
+	b.WriteString("</title><style>")
+	b.WriteString(pageCSS)
+	b.WriteString("</style>")
+	if script {
+		b.WriteString(`<script src="/static/form.js?v=` + formJSVersion + `" defer></script>`)
+	}
+	b.WriteString("</head><body><main>")
+}
+
+func pageEnd(b *strings.Builder) { b.WriteString("</main></body></html>") }
+
+// messagePage is a page with a heading and a message, for 404, 410, 429 and
+// other answers to people rather than programs.
+func messagePage(title, message string) string {
+	var b strings.Builder
+	pageStart(&b, title, false)
+	b.WriteString("<h1>" + esc(title) + "</h1><p>" + esc(message) + "</p>")
+	pageEnd(&b)
+	return b.String()
+}
+
+// formatWhen renders a symposium time for people: 2025年3月1日 09:30.
+func formatWhen(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(feedback.Shanghai)
+	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日 " + t.Format("15:04")
+}
+
+// formData is what the form shows: the values sent back after an error.
+type formData struct {
+	Sym            *feedback.Symposium
+	Action         string // where the form posts
+	IdempotencyKey string
+	Values         map[string]string
+	ErrField       string
+	ErrMessage     string
+}
+
+// fieldLabels names form fields in error summaries.
+var fieldLabels = map[string]string{
+	"participant_kind": "参会身份", "kind": "类别", "name": "姓名", "organization": "单位",
+	"contact": "联系方式", "topic": "主题", "content": "内容", "idempotency_key": "表单",
+}
+
+// formPage renders the public form. It works without JavaScript (a plain
+// POST answered by 303 to the receipt page); form.js adds the draft kept in
+// localStorage, retries with the same idempotency key and the counter.
+func formPage(d formData) string {
+	var b strings.Builder
+	b.Grow(12 << 10)
+	s := d.Sym
+	pageStart(&b, s.Title+" · 意见建议", true)
+	b.WriteString("<h1>" + esc(s.Title) + "</h1>")
+	var meta []string
+	for _, m := range []string{s.HostUnit, formatWhen(s.StartsAt), s.Venue} {
+		if m != "" {
+			meta = append(meta, esc(m))
+		}
+	}
+	if len(meta) > 0 {
+		b.WriteString(`<p class="meta">` + strings.Join(meta, " · ") + "</p>")
+	}
+	b.WriteString(`<p>欢迎提出意见建议或反映问题线索。带 <span class="req" aria-hidden="true">*</span> 的为必填项。</p>`)
+	b.WriteString(`<div id="form-error" class="alert" role="alert" tabindex="-1">`)
+	if d.ErrMessage != "" {
+		label := fieldLabels[d.ErrField]
+		if label != "" {
+			b.WriteString(`<a href="#` + esc(fieldAnchor(d.ErrField)) + `">` + esc(label) + "</a>:")
+		}
+		b.WriteString(esc(d.ErrMessage))
+	}
+	b.WriteString("</div>")
+	b.WriteString(`<form id="suggestion-form" method="post" action="` + esc(d.Action) + `" data-code="` + esc(s.Code) +
+		`" data-min="` + strconv.Itoa(feedback.ContentMinRunes) + `" data-max="` + strconv.Itoa(feedback.ContentMaxRunes) + `">`)
+	b.WriteString(`<input type="hidden" name="idempotency_key" value="` + esc(d.IdempotencyKey) + `">`)
+
+	invalid := func(f string) string {
+		if d.ErrField == f {
+			return ` aria-invalid="true"`
+		}
+		return ""
+	}
+	// Participant kind: only those the symposium offers.
+	kinds := s.Kinds()
+	b.WriteString(`<fieldset id="f-participant_kind"` + invalid("participant_kind") + `><legend>参会身份 <span class="req" aria-hidden="true">*</span><span class="hp">(必填)</span></legend>`)
+	for i, k := range kinds {
+		id := "pk-" + string(k)
+		checked := d.Values["participant_kind"] == string(k) || (len(kinds) == 1)
+		b.WriteString(`<label class="choice" for="` + id + `"><input type="radio" id="` + id + `" name="participant_kind" value="` + esc(string(k)) + `"`)
+		if i == 0 {
+			b.WriteString(" required")
+		}
+		if checked {
+			b.WriteString(" checked")
+		}
+		b.WriteString(">" + esc(k.Label()) + "</label>")
+	}
+	b.WriteString("</fieldset>")
+
+	b.WriteString(`<fieldset id="f-kind"><legend>类别</legend>`)
+	kind := d.Values["kind"]
+	if kind == "" {
+		kind = string(feedback.KindSuggestion)
+	}
+	for _, k := range feedback.SuggestionKinds {
+		id := "kind-" + string(k)
+		b.WriteString(`<label class="choice" for="` + id + `"><input type="radio" id="` + id + `" name="kind" value="` + string(k) + `"`)
+		if kind == string(k) {
+			b.WriteString(" checked")
+		}
+		b.WriteString(">" + esc(k.Label()) + "</label>")
+	}
+	b.WriteString("</fieldset>")
+
+	text := func(name, label, typ string, max int, hint string) {
+		b.WriteString(`<label for="f-` + name + `">` + label + `</label>`)
+		if hint != "" {
+			b.WriteString(`<p class="hint" id="h-` + name + `">` + hint + `</p>`)
+		}
+		b.WriteString(`<input type="` + typ + `" id="f-` + name + `" name="` + name + `" maxlength="` + strconv.Itoa(max) + `" value="` + esc(d.Values[name]) + `"` + invalid(name))
+		if hint != "" {
+			b.WriteString(` aria-describedby="h-` + name + `"`)
+		}
+		b.WriteString(">")
+	}
+	text("topic", "主题(选填)", "text", feedback.TopicMaxRunes, "例如:涉企执法、行政审批、基层治理")
+
+	b.WriteString(`<label for="f-content">内容 <span class="req" aria-hidden="true">*</span><span class="hp">(必填)</span></label>`)
+	b.WriteString(`<p class="hint" id="h-content">请写明具体事项、地点和您的建议,至少 ` + strconv.Itoa(feedback.ContentMinRunes) + ` 个字,最多 ` + strconv.Itoa(feedback.ContentMaxRunes) + ` 个字。</p>`)
+	b.WriteString(`<textarea id="f-content" name="content" required rows="8" maxlength="` + strconv.Itoa(feedback.ContentMaxRunes) + `" aria-describedby="h-content content-count"` + invalid("content") + ">")
+	b.WriteString(esc(d.Values["content"]))
+	b.WriteString(`</textarea><p class="count" id="content-count" aria-live="polite"></p>`)
+
+	b.WriteString(`<fieldset><legend>您的信息(均为选填)</legend>`)
+	b.WriteString(`<p class="note" id="privacy-note">姓名、单位和联系方式可以不填。填写后仅用于工作人员就您的意见与您联系、反馈办理情况,不会公开;责任单位看到的姓名和联系方式经过遮挡;超过保存期限后将被删除。</p>`)
+	text("name", "姓名", "text", feedback.NameMaxRunes, "")
+	text("organization", "单位", "text", feedback.OrganizationMaxRunes, "")
+	text("contact", "联系方式(手机或邮箱)", "tel", feedback.ContactMaxRunes, "")
+	b.WriteString("</fieldset>")
+
+	// The honeypot: off-screen, out of the tab order and hidden from
+	// assistive technology; people leave it empty, naive bots fill it.
+	b.WriteString(`<div class="hp" aria-hidden="true"><label for="f-website">网址(请勿填写)</label><input type="text" id="f-website" name="website" tabindex="-1" autocomplete="off" value=""></div>`)
+
+	b.WriteString(`<button type="submit" id="send">提交</button>`)
+	b.WriteString(`<p id="send-status" class="status" role="status" aria-live="polite"></p>`)
+	b.WriteString(`<noscript><p class="note">当前浏览器未启用脚本,表单仍可正常提交。</p></noscript>`)
+	b.WriteString("</form>")
+	pageEnd(&b)
+	return b.String()
+}
+
+// fieldAnchor is the element ID an error summary links to.
+func fieldAnchor(field string) string {
+	if _, ok := fieldLabels[field]; ok {
+		return "f-" + field
+	}
+	return "suggestion-form"
+}
+
+// receiptPage renders a receipt for the submitter: status, reply, the
+// problem's status and deadline. Never personal data.
+func receiptPage(v *feedback.ReceiptView) string {
+	var b strings.Builder
+	pageStart(&b, "回执 "+v.Receipt, false)
+	b.WriteString(`<h1>意见回执</h1><div class="ok"><p>您的意见已收到。回执号:</p><p class="receipt">` + esc(v.Receipt) + `</p>`)
+	b.WriteString(`<p>请保存此回执号或收藏本页,可随时查看办理进度。</p></div>`)
+	b.WriteString("<dl><dt>类别</dt><dd>" + esc(v.Kind.Label()) + "</dd>")
+	b.WriteString("<dt>提交时间</dt><dd>" + esc(formatWhen(v.SubmittedAt)) + "</dd>")
+	b.WriteString("<dt>办理状态</dt><dd>" + esc(v.StatusLabel) + "</dd>")
+	if v.Reply != "" {
+		b.WriteString("<dt>答复</dt><dd>" + strings.ReplaceAll(esc(v.Reply), "\n", "<br>") + "</dd>")
+	}
+	if p := v.Problem; p != nil {
+		b.WriteString("<dt>整改状态</dt><dd>" + esc(p.StatusLabel) + "</dd>")
+		if p.Deadline != "" {
+			b.WriteString("<dt>整改期限</dt><dd>" + esc(string(p.Deadline)) + "</dd>")
+		}
+	}
+	b.WriteString("</dl><p>如需再提交一条意见,请返回表单页面。</p>")
+	pageEnd(&b)
+	return b.String()
+}

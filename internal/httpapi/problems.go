@@ -1,0 +1,343 @@
+package httpapi
+
+import (
+	"math"
+	"net/http"
+	"strings"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func init() { registerStaffRoutes((*StaffHandler).problemRoutes) }
+
+func (h *StaffHandler) problemRoutes() {
+	h.Handle("POST /api/v1/problem-lists", h.createProblemList)
+	h.Handle("GET /api/v1/problem-lists", h.listProblemLists)
+	h.Handle("GET /api/v1/problem-lists/{id}", h.getProblemList)
+	h.Handle("POST /api/v1/problem-lists/triage/reroute", h.rerouteTriage)
+
+	h.Handle("GET /api/v1/routing-rules", h.getRules)
+	h.Handle("PUT /api/v1/routing-rules", h.putRules)
+
+	h.Handle("POST /api/v1/problems", h.createProblem)
+	h.Handle("GET /api/v1/problems", h.listProblems)
+	h.Handle("GET /api/v1/problems/{id}", h.getProblem)
+	h.Handle("PATCH /api/v1/problems/{id}", h.patchProblem)
+	h.Handle("GET /api/v1/problems/{id}/history", h.problemHistory)
+	h.Handle("POST /api/v1/problems/{id}/suggestions", h.linkSuggestion)
+
+	h.Handle("POST /api/v1/suggestions/{id}/decline", h.declineSuggestion)
+	h.Handle("GET /api/v1/suggestions/{id}/similar", h.similarSuggestions)
+}
+
+// problemListExport serves GET /api/v1/problem-lists/{id}.xlsx when set
+// (by the file that renders the printable rectification list): the path
+// pattern cannot tell "{id}.xlsx" from "{id}", so getProblemList hands it
+// over. Nil answers 404.
+var problemListExport func(h *StaffHandler, w http.ResponseWriter, r *http.Request, id feedback.Identity, listID string) error
+
+func (h *StaffHandler) createProblemList(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in problemListCreateJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	l, err := h.svc.CreateProblemList(r.Context(), id, feedback.ProblemListInput{
+		Title: in.Title, Campaign: in.Campaign, SymposiumID: in.SymposiumID, OwnerUnit: in.OwnerUnit,
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/problem-lists/"+l.ID)
+	writeJSON(w, http.StatusCreated, toProblemListJSON(l))
+	return nil
+}
+
+func (h *StaffHandler) listProblemLists(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	limit, cursor, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.svc.ListProblemLists(r.Context(), id, feedback.ProblemListFilter{Limit: limit, Cursor: cursor})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toList(p, toProblemListJSON))
+	return nil
+}
+
+func (h *StaffHandler) getProblemList(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	listID := r.PathValue("id")
+	if base, ok := strings.CutSuffix(listID, ".xlsx"); ok {
+		if problemListExport == nil {
+			return feedback.Errorf(feedback.ENotFound, "no such route")
+		}
+		return problemListExport(h, w, r, id, base)
+	}
+	d, err := h.svc.GetProblemList(r.Context(), id, listID)
+	if err != nil {
+		return err
+	}
+	conv := problemConv(h.svc.Now())
+	out := problemListDetailJSON{
+		problemListJSON: toProblemListJSON(d.List),
+		Problems:        make([]problemJSON, 0, len(d.Problems)),
+		Counts:          problemCountsJSON{Total: d.Counts.Total, ByStatus: map[string]int{}, Overdue: d.Counts.Overdue},
+		Truncated:       d.Truncated,
+	}
+	for _, p := range d.Problems {
+		out.Problems = append(out.Problems, conv(p))
+	}
+	for st, n := range d.Counts.ByStatus {
+		out.Counts.ByStatus[string(st)] = n
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// rerouteTriage runs the current rules again over the triage list. Items
+// that could not be written are counted in "failed" (and logged); the call
+// still answers 200 with what it did.
+func (h *StaffHandler) rerouteTriage(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	c, err := h.svc.RerouteTriage(r.Context(), id)
+	if err != nil {
+		if c.Failed == 0 {
+			return err
+		}
+		h.log.ErrorContext(r.Context(), "reroute triage: some suggestions failed", "request_id", RequestID(r.Context()), "error", err)
+	}
+	writeJSON(w, http.StatusOK, routingCountsJSON{Examined: c.Examined, Moved: c.Moved, Failed: c.Failed})
+	return nil
+}
+
+func (h *StaffHandler) getRules(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	rs, err := h.svc.GetRules(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toRuleSetJSON(rs))
+	return nil
+}
+
+// putRules replaces the rules. With "version" the write is optimistic
+// (409 if someone saved since); without it, it overwrites what is stored.
+func (h *StaffHandler) putRules(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in ruleSetJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Rules == nil {
+		return feedback.FieldErrorf("rules", "rules is required (an empty list removes every rule)")
+	}
+	rs := in.toRuleSet()
+	if in.Version == nil {
+		cur, err := h.svc.GetRules(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		rs.Version = cur.Version
+	}
+	if err := h.svc.PutRules(r.Context(), id, rs); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toRuleSetJSON(rs))
+	return nil
+}
+
+func (h *StaffHandler) createProblem(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in problemCreateJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	deadline, err := parseDateField("deadline", in.Deadline)
+	if err != nil {
+		return err
+	}
+	p, err := h.svc.CreateProblem(r.Context(), id, feedback.ProblemInput{
+		ProblemListID: in.ProblemListID, Title: in.Title, Description: in.Description,
+		SuggestionIDs: in.SuggestionIDs, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
+		ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Deadline: deadline,
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/problems/"+p.ID)
+	writeJSON(w, http.StatusCreated, problemConv(h.svc.Now())(p))
+	return nil
+}
+
+// parseDateField reads an optional YYYY-MM-DD body field.
+func parseDateField(field, s string) (feedback.Date, error) {
+	d, err := feedback.ParseDate(strings.TrimSpace(s))
+	if err != nil {
+		return "", feedback.FieldErrorf(field, "%s must be a date YYYY-MM-DD", field)
+	}
+	return d, nil
+}
+
+// listProblems serves GET /api/v1/problems?problem_list_id=&unit=&status=&overdue=true.
+func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	q := r.URL.Query()
+	limit, cursor, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	f := feedback.ProblemFilter{
+		ProblemListID: q.Get("problem_list_id"),
+		Unit:          q.Get("unit"),
+		Status:        feedback.ProblemStatus(q.Get("status")),
+		Limit:         limit,
+		Cursor:        cursor,
+	}
+	switch q.Get("overdue") {
+	case "", "false", "0":
+	case "true", "1":
+		f.OverdueOn = feedback.DateOf(h.svc.Now())
+	default:
+		return feedback.FieldErrorf("overdue", "overdue must be true or false")
+	}
+	if err := feedback.CheckOptionalKey("problem_list_id", f.ProblemListID); err != nil {
+		return err
+	}
+	p, err := h.svc.ListProblems(r.Context(), id, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toList(p, problemConv(h.svc.Now())))
+	return nil
+}
+
+func (h *StaffHandler) getProblem(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	p, err := h.svc.GetProblem(r.Context(), id, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, problemConv(h.svc.Now())(p))
+	return nil
+}
+
+// patchProblem serves PATCH /api/v1/problems/{id}: field changes, or a
+// status change {"status","note","evidence"} (plus "deadline" when a failed
+// look-back reopens it, optional "lookback_due" when rectified). The two
+// kinds do not mix in one request: each is its own audit event.
+func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in problemPatchJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	problemID := r.PathValue("id")
+	var p *feedback.Problem
+	if in.Status != nil {
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{
+			{"title", in.Title != nil}, {"description", in.Description != nil},
+			{"responsible_unit", in.ResponsibleUnit != nil}, {"co_units", in.CoUnits != nil},
+			{"responsible_person", in.ResponsiblePerson != nil}, {"requirement", in.Requirement != nil},
+			{"progress", in.Progress != nil},
+		} {
+			if f.set {
+				return feedback.FieldErrorf(f.name, "状态变更与字段修改请分开提交 (send a status change and field changes separately)")
+			}
+		}
+		t := feedback.Transition{To: feedback.ProblemStatus(*in.Status), Note: in.Note, Evidence: in.Evidence}
+		var err error
+		if in.Deadline != nil {
+			if t.NewDeadline, err = parseDateField("deadline", *in.Deadline); err != nil {
+				return err
+			}
+		}
+		if t.LookbackDue, err = parseDateField("lookback_due", in.LookbackDue); err != nil {
+			return err
+		}
+		if p, err = h.svc.TransitionProblem(r.Context(), id, problemID, t); err != nil {
+			return err
+		}
+	} else {
+		if in.Note != "" || in.Evidence != "" || in.LookbackDue != "" {
+			return feedback.FieldErrorf("status", "note, evidence and lookback_due go with a status change")
+		}
+		e := feedback.ProblemEdit{
+			Title: in.Title, Description: in.Description, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
+			ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Progress: in.Progress,
+			IfVersion: in.Version,
+		}
+		if in.Deadline != nil {
+			d, err := parseDateField("deadline", *in.Deadline)
+			if err != nil {
+				return err
+			}
+			e.Deadline = &d
+		}
+		var err error
+		if p, err = h.svc.EditProblem(r.Context(), id, problemID, e); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, problemConv(h.svc.Now())(p))
+	return nil
+}
+
+func (h *StaffHandler) problemHistory(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	limit, cursor, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.svc.History(r.Context(), id, r.PathValue("id"), limit, cursor)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toList(p, toAuditEventJSON))
+	return nil
+}
+
+// linkSuggestion serves POST /api/v1/problems/{id}/suggestions
+// {"suggestion_id"}: a later suggestion joins the problem.
+func (h *StaffHandler) linkSuggestion(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in struct {
+		SuggestionID string `json:"suggestion_id"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.SuggestionID) == "" {
+		return feedback.FieldErrorf("suggestion_id", "suggestion_id is required")
+	}
+	p, err := h.svc.LinkSuggestion(r.Context(), id, r.PathValue("id"), strings.TrimSpace(in.SuggestionID))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, problemConv(h.svc.Now())(p))
+	return nil
+}
+
+// declineSuggestion serves POST /api/v1/suggestions/{id}/decline {"reason"}.
+func (h *StaffHandler) declineSuggestion(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	sg, err := h.svc.DeclineSuggestion(r.Context(), id, r.PathValue("id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toSuggestionJSON(feedback.MaskFor(id, sg)))
+	return nil
+}
+
+// similarSuggestions serves GET /api/v1/suggestions/{id}/similar: likely
+// duplicates in the same problem list, most similar first.
+func (h *StaffHandler) similarSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	sims, err := h.svc.SimilarSuggestions(r.Context(), id, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := listJSON[similarJSON]{Items: make([]similarJSON, 0, len(sims))}
+	for _, s := range sims {
+		out.Items = append(out.Items, similarJSON{suggestionJSON: toSuggestionJSON(s.Suggestion), Similarity: math.Round(s.Score*1000) / 1000})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -1,0 +1,270 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// Placeholders in the problem events of events/.
+const (
+	sampleListID    = "01jn8y2d4f6h8k0m2p4r6t8v0w"
+	sampleProblemID = "01jn8z3e5g7j9m1p3s5v7x9b1d"
+)
+
+// call sends a JSON request to the local handler as the admin.
+func (e *env) call(tb testing.TB, method, path, body string) response {
+	tb.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Header.Set("Authorization", "Bearer "+testAdminToken)
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	w := httptest.NewRecorder()
+	e.local.ServeHTTP(w, r)
+	return response{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
+}
+
+// withGroups sets the cognito:groups claim of a staff event.
+func withGroups(ev events.APIGatewayV2HTTPRequest, groups string) events.APIGatewayV2HTTPRequest {
+	claims := map[string]string{}
+	for k, v := range ev.RequestContext.Authorizer.JWT.Claims {
+		claims[k] = v
+	}
+	claims["cognito:groups"] = groups
+	jwt := *ev.RequestContext.Authorizer.JWT
+	jwt.Claims = claims
+	auth := *ev.RequestContext.Authorizer
+	auth.JWT = &jwt
+	ev.RequestContext.Authorizer = &auth
+	return ev
+}
+
+// routedSuggestion submits a suggestion and routes it.
+func (e *env) routedSuggestion(tb testing.TB, sym *feedback.Symposium, kind feedback.ParticipantKind, content string) *feedback.Suggestion {
+	tb.Helper()
+	ctx := context.Background()
+	sg, _, err := e.svc.Submit(ctx, sym.Code, feedback.SubmissionInput{ParticipantKind: kind, Content: content, Contact: "13812345678"}, feedback.ChannelQR)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := e.svc.RouteSuggestion(ctx, sg.ID); err != nil {
+		tb.Fatal(err)
+	}
+	e.clock.Advance(time.Second)
+	sg, err = e.store.GetSuggestion(ctx, sg.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sg
+}
+
+func TestProblemsAPI(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(feedback.SymposiumOpen)
+
+	// A problem list.
+	r := e.call(t, "POST", "/api/v1/problem-lists", `{"title":"涉企乱罚款问题清单","campaign":"涉企乱罚款专项整治","owner_unit":"区委依法治区办"}`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create list: %d %s", r.status, r.body)
+	}
+	var list problemListJSON
+	r.json(t, &list)
+	r = e.call(t, "GET", "/api/v1/problem-lists", "")
+	var lists listJSON[problemListJSON]
+	r.json(t, &lists)
+	if len(lists.Items) != 2 || lists.Items[0].ID != feedback.TriageListID || !lists.Items[0].Triage || lists.Items[1].ID != list.ID || lists.Items[1].Triage {
+		t.Errorf("lists = %+v, want the triage list (marked) then %s", lists.Items, list.ID)
+	}
+
+	// Routing rules, through the API Gateway payload.
+	rulesEv := loadEvent(t, "apigw-put-routing-rules.json")
+	r = invoke(t, e.staff, rulesEv) // the placeholder list does not exist
+	if code, field := r.errorCode(); r.status != 400 || code != feedback.EInvalid || field != "rules[0].problem_list_id" {
+		t.Fatalf("rules with an unknown list: %d %s %s; %s", r.status, code, field, r.body)
+	}
+	rulesEv = withBody(rulesEv, strings.ReplaceAll(rulesEv.Body, sampleListID, list.ID))
+	r = invoke(t, e.staff, rulesEv)
+	if r.status != 200 {
+		t.Fatalf("put rules: %d %s", r.status, r.body)
+	}
+	var rules ruleSetJSON
+	r.json(t, &rules)
+	if rules.Version == nil || *rules.Version != 1 || len(rules.Rules) != 2 || rules.UpdatedBy != "张伟" {
+		t.Errorf("saved rules = %+v", rules)
+	}
+	if r = invoke(t, e.staff, rulesEv); r.status != http.StatusConflict { // still version 0
+		t.Errorf("put with a stale version: %d, want 409", r.status)
+	}
+	if r = invoke(t, e.staff, withGroups(rulesEv, "[staff]")); r.status != http.StatusForbidden {
+		t.Errorf("put rules as staff: %d, want 403", r.status)
+	}
+	r = e.call(t, "GET", "/api/v1/routing-rules", "")
+	var got ruleSetJSON
+	r.json(t, &got)
+	if r.status != 200 || got.Version == nil || *got.Version != 1 || got.Rules[0].Match.KeywordsAny[1] != "处罚" {
+		t.Errorf("get rules: %d %+v", r.status, got)
+	}
+	// Sending back what GET returned, without a version, overwrites.
+	if r = e.call(t, "PUT", "/api/v1/routing-rules", strings.Replace(string(r.body), `"version":1,`, "", 1)); r.status != 200 {
+		t.Errorf("put without version: %d %s", r.status, r.body)
+	}
+
+	a := e.routedSuggestion(t, sym, feedback.Enterprise, "门前临时堆放货物，执法人员未提醒就按门前三包罚款两千元。")
+	b := e.routedSuggestion(t, sym, feedback.Enterprise, "门前临时堆放货物，执法人员未提醒就按门前三包罚款两千元！")
+	c := e.routedSuggestion(t, sym, feedback.Public, "建议在社区增设长者饭堂。")
+	if a.ProblemListID != list.ID || c.ProblemListID != feedback.TriageListID {
+		t.Fatalf("routing: a → %q, c → %q", a.ProblemListID, c.ProblemListID)
+	}
+
+	// Similar suggestions.
+	r = e.call(t, "GET", "/api/v1/suggestions/"+a.ID+"/similar", "")
+	var sims listJSON[similarJSON]
+	r.json(t, &sims)
+	if r.status != 200 || len(sims.Items) != 1 || sims.Items[0].ID != b.ID || sims.Items[0].Similarity < feedback.SimilarityThreshold {
+		t.Errorf("similar: %d %s", r.status, r.body)
+	}
+
+	// A problem from a suggestion, through the API Gateway payload; the
+	// empty responsible unit and deadline come from the rule.
+	createEv := loadEvent(t, "apigw-create-problem.json")
+	createEv = withBody(createEv, strings.NewReplacer(sampleListID, list.ID, sampleSuggestion, a.ID).Replace(createEv.Body))
+	r = invoke(t, e.staff, createEv)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create problem: %d %s", r.status, r.body)
+	}
+	e.clock.Advance(time.Second)
+	var p problemJSON
+	r.json(t, &p)
+	if p.Status != "open" || p.ResponsibleUnit != "区市场监督管理局" || p.Deadline != string(feedback.DateOf(e.clock.Now()).AddDays(30)) ||
+		len(p.SuggestionIDs) != 1 || p.Version != 1 || strings.Join(p.Next, ",") != "rectifying,long_term" {
+		t.Errorf("created problem = %+v", p)
+	}
+	if r.header.Get("Location") != "/api/v1/problems/"+p.ID {
+		t.Errorf("Location = %q", r.header.Get("Location"))
+	}
+	if sg, _ := e.store.GetSuggestion(context.Background(), a.ID); sg.Status != feedback.SuggestionAdopted || sg.ProblemID != p.ID {
+		t.Errorf("suggestion after create: %+v", sg)
+	}
+
+	// A transition, through the API Gateway payload.
+	trEv := withPath(loadEvent(t, "apigw-transition-problem.json"), sampleProblemID, p.ID)
+	if r = invoke(t, e.staff, withGroups(trEv, "[unit:区司法局]")); r.status != http.StatusForbidden {
+		t.Errorf("transition by another unit: %d, want 403", r.status)
+	}
+	r = invoke(t, e.staff, withGroups(trEv, "[unit:区市场监督管理局]"))
+	if r.status != 200 {
+		t.Fatalf("transition: %d %s", r.status, r.body)
+	}
+	e.clock.Advance(time.Second) // audit events sort by time
+	r.json(t, &p)
+	if p.Status != "rectifying" || p.StatusLabel != "整改中" {
+		t.Errorf("after transition: %+v", p)
+	}
+	r = e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"status":"verified","note":"跳过整改"}`)
+	if code, _ := r.errorCode(); r.status != http.StatusConflict || code != feedback.EConflict {
+		t.Errorf("forbidden transition: %d %s", r.status, r.body)
+	}
+	r = e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"status":"rectified","title":"新标题"}`)
+	if _, field := r.errorCode(); r.status != 400 || field != "title" {
+		t.Errorf("status with fields: %d %s", r.status, r.body)
+	}
+	r = e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"progress":"免罚清单已起草","deadline":"2025-05-31","version":`+strconv.FormatInt(p.Version, 10)+`}`)
+	if r.status != 200 {
+		t.Fatalf("edit: %d %s", r.status, r.body)
+	}
+	e.clock.Advance(time.Second)
+	r.json(t, &p)
+	if p.Progress != "免罚清单已起草" || p.Deadline != "2025-05-31" {
+		t.Errorf("after edit: %+v", p)
+	}
+	if r = e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"progress":"x","version":1}`); r.status != http.StatusConflict {
+		t.Errorf("edit with a stale version: %d, want 409", r.status)
+	}
+	if r = e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"deadline":"31/05/2025"}`); r.status != 400 {
+		t.Errorf("bad deadline: %d, want 400", r.status)
+	}
+
+	// Link a later suggestion, decline another.
+	r = e.call(t, "POST", "/api/v1/problems/"+p.ID+"/suggestions", `{"suggestion_id":"`+b.ID+`"}`)
+	if r.status != 200 {
+		t.Fatalf("link: %d %s", r.status, r.body)
+	}
+	r.json(t, &p)
+	if len(p.SuggestionIDs) != 2 {
+		t.Errorf("after link: suggestions %v", p.SuggestionIDs)
+	}
+	r = e.call(t, "POST", "/api/v1/suggestions/"+c.ID+"/decline", `{"reason":"不属于本次专项整治范围，已转区民政局参考。"}`)
+	var declined suggestionJSON
+	r.json(t, &declined)
+	if r.status != 200 || declined.Status != "declined" || declined.Reply == "" {
+		t.Errorf("decline: %d %s", r.status, r.body)
+	}
+	if r = e.call(t, "POST", "/api/v1/suggestions/"+a.ID+"/decline", `{"reason":"x"}`); r.status != http.StatusConflict {
+		t.Errorf("decline an adopted suggestion: %d, want 409", r.status)
+	}
+
+	// History.
+	r = e.call(t, "GET", "/api/v1/problems/"+p.ID+"/history", "")
+	var hist listJSON[auditEventJSON]
+	r.json(t, &hist)
+	var actions []string
+	for _, ev := range hist.Items {
+		actions = append(actions, ev.Action)
+	}
+	if r.status != 200 || strings.Join(actions, ",") != "created,transition,edited,linked" {
+		t.Errorf("history actions = %v (%d)", actions, r.status)
+	}
+	if tr := hist.Items[1]; tr.From != "open" || tr.To != "rectifying" || tr.Note == "" || tr.Evidence == "" || tr.Actor != "张伟" {
+		t.Errorf("transition event = %+v", tr)
+	}
+
+	// Lists and the overdue filter.
+	r = e.call(t, "GET", "/api/v1/problems?problem_list_id="+list.ID, "")
+	var problems listJSON[problemJSON]
+	r.json(t, &problems)
+	if r.status != 200 || len(problems.Items) != 1 || problems.Items[0].Overdue {
+		t.Errorf("list problems: %d %s", r.status, r.body)
+	}
+	e.clock.Advance(100 * 24 * time.Hour)
+	r = e.call(t, "GET", "/api/v1/problems?overdue=true", "")
+	r.json(t, &problems)
+	if r.status != 200 || len(problems.Items) != 1 || !problems.Items[0].Overdue {
+		t.Errorf("overdue problems: %d %s", r.status, r.body)
+	}
+	if r = e.call(t, "GET", "/api/v1/problems?overdue=maybe", ""); r.status != 400 {
+		t.Errorf("overdue=maybe: %d, want 400", r.status)
+	}
+	r = e.call(t, "GET", "/api/v1/problem-lists/"+list.ID, "")
+	var detail problemListDetailJSON
+	r.json(t, &detail)
+	if r.status != 200 || len(detail.Problems) != 1 || detail.Counts.Total != 1 || detail.Counts.Overdue != 1 || detail.Counts.ByStatus["rectifying"] != 1 {
+		t.Errorf("list detail: %d %s", r.status, r.body)
+	}
+	if r = e.call(t, "GET", "/api/v1/problem-lists/01nosuchlist", ""); r.status != 404 {
+		t.Errorf("unknown list: %d, want 404", r.status)
+	}
+
+	// Re-running routing on the triage list.
+	r = e.call(t, "POST", "/api/v1/problem-lists/triage/reroute", "")
+	var counts routingCountsJSON
+	r.json(t, &counts)
+	if r.status != 200 || counts.Failed != 0 {
+		t.Errorf("reroute: %d %s", r.status, r.body)
+	}
+
+	// No credentials.
+	noAuth := withHeader(trEv, "authorization", "")
+	noAuth.RequestContext.Authorizer = nil
+	if r = invoke(t, e.staff, noAuth); r.status != http.StatusUnauthorized {
+		t.Errorf("no credentials: %d, want 401", r.status)
+	}
+}

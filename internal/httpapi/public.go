@@ -1,0 +1,316 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// viaParam marks how a form link was shared. The QR code encodes exactly
+// form_url (DESIGN.md), so a submission counts as channel qr unless the form
+// was opened through web_url (form_url + "?via=web"), the link staff share
+// on a website or in a message; the form then posts to
+// ...?via=web. A referrer-free rule: it works with Referrer-Policy
+// no-referrer and without JavaScript.
+const viaParam = "via"
+
+//go:embed static/form.js
+var formJS []byte
+
+// formJSVersion busts caches when the script changes; the script is served
+// as immutable.
+var formJSVersion = func() string {
+	sum := sha256.Sum256(formJS)
+	return hex.EncodeToString(sum[:6])
+}()
+
+// PublicConfig configures the public handler.
+type PublicConfig struct {
+	Service *feedback.Service
+	// Logger receives access and error logs; slog.Default when nil.
+	Logger *slog.Logger
+	// Now is the rate limiters' clock; the service's clock when nil.
+	Now func() time.Time
+	// Rate limits; the Default* values when nil.
+	SubmitPerIP        *RateLimit
+	SubmitPerSymposium *RateLimit
+	ReadPerIP          *RateLimit
+}
+
+type publicHandler struct {
+	svc          *feedback.Service
+	log          *slog.Logger
+	submitIP     *Limiter
+	submitSym    *Limiter
+	readIP       *Limiter
+	mux          *http.ServeMux
+	honeypotHits func() // test hook, may be nil
+}
+
+// NewPublicHandler returns the public routes: the health check, the form,
+// submissions, receipts and the form's static script.
+func NewPublicHandler(cfg PublicConfig) http.Handler {
+	h := newPublic(cfg)
+	return common(h.log, h.mux)
+}
+
+func newPublic(cfg PublicConfig) *publicHandler {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	now := cfg.Now
+	if now == nil {
+		now = cfg.Service.Now
+	}
+	pick := func(l *RateLimit, def RateLimit) RateLimit {
+		if l != nil {
+			return *l
+		}
+		return def
+	}
+	h := &publicHandler{
+		svc:       cfg.Service,
+		log:       log,
+		submitIP:  NewLimiter(pick(cfg.SubmitPerIP, DefaultSubmitPerIP), now),
+		submitSym: NewLimiter(pick(cfg.SubmitPerSymposium, DefaultSubmitPerSymposium), now),
+		readIP:    NewLimiter(pick(cfg.ReadPerIP, DefaultReadPerIP), now),
+		mux:       http.NewServeMux(),
+	}
+	h.mux.HandleFunc("GET /healthz", h.healthz)
+	h.mux.HandleFunc("GET /s/{code}", h.limitRead(h.form))
+	h.mux.HandleFunc("POST /api/v1/symposia/{code}/suggestions", h.submit)
+	h.mux.HandleFunc("GET /api/v1/receipts/{receipt}", h.limitRead(h.receiptJSON))
+	h.mux.HandleFunc("GET /r/{receipt}", h.limitRead(h.receiptPage))
+	h.mux.HandleFunc("GET /static/form.js", h.limitRead(h.staticJS))
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(h.log, w, r, feedback.Errorf(feedback.ENotFound, "no such route"))
+	})
+	return h
+}
+
+func (h *publicHandler) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// limitRead applies the per-address read limit to a page or lookup.
+func (h *publicHandler) limitRead(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if ok, wait := h.readIP.Allow(clientIP(r)); !ok {
+			err := rateLimited(wait)
+			if r.Pattern == "GET /api/v1/receipts/{receipt}" {
+				writeError(h.log, w, r, err)
+				return
+			}
+			h.pageError(w, r, err, nil)
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (h *publicHandler) staticJS(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/javascript; charset=utf-8")
+	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	hd.Set("ETag", `"`+formJSVersion+`"`)
+	if r.Header.Get("If-None-Match") == `"`+formJSVersion+`"` {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	hd.Set("Content-Length", strconv.Itoa(len(formJS)))
+	_, _ = w.Write(formJS)
+}
+
+// pageError answers a person's browser: a short page in Chinese with the
+// right status (and Retry-After for 429/503).
+func (h *publicHandler) pageError(w http.ResponseWriter, r *http.Request, err error, sym *feedback.Symposium) {
+	f := resolve(r.Context(), h.log, w, r, err)
+	title, msg := "出错了", "请稍后再试。"
+	switch f.status {
+	case http.StatusNotFound:
+		title, msg = "未找到", "没有找到该页面,请核对二维码或链接。"
+	case http.StatusGone:
+		title, msg = "意见征集已结束", "该座谈会的意见征集已结束或尚未开始,感谢您的关注。"
+		if sym != nil {
+			title = sym.Title
+		}
+	case http.StatusTooManyRequests:
+		title, msg = "请求过于频繁", "请稍等片刻后再试。"
+	case http.StatusServiceUnavailable:
+		title, msg = "系统繁忙", "请稍后再试,您填写的内容不会丢失。"
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusConflict:
+		title, msg = "提交未成功", f.message
+	}
+	writePage(w, f.status, messagePage(title, msg))
+}
+
+// form serves GET /s/{code}.
+func (h *publicHandler) form(w http.ResponseWriter, r *http.Request) {
+	sym, err := h.svc.FormSymposium(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.pageError(w, r, err, sym)
+		return
+	}
+	writePage(w, http.StatusOK, formPage(formData{
+		Sym: sym, Action: h.action(sym.Code, r.URL.Query().Get(viaParam) == "web"),
+		IdempotencyKey: "f-" + newRequestID(),
+	}))
+}
+
+// action is where a form posts; it carries via=web when the form was opened
+// through the web link.
+func (h *publicHandler) action(code string, web bool) string {
+	a := "/api/v1/symposia/" + url.PathEscape(code) + "/suggestions"
+	if web {
+		a += "?" + viaParam + "=web"
+	}
+	return a
+}
+
+// submit serves POST /api/v1/symposia/{code}/suggestions.
+func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	var body submissionJSON
+	kind := bodyJSON
+	fail := func(err error) {
+		if kind == bodyForm {
+			h.formError(w, r, code, body, err)
+			return
+		}
+		writeError(h.log, w, r, err)
+	}
+	if mediaType(r) == "application/x-www-form-urlencoded" {
+		kind = bodyForm
+	}
+	if ok, wait := h.submitIP.Allow(clientIP(r)); !ok {
+		fail(rateLimited(wait))
+		return
+	}
+	k, form, err := decodeJSONOrForm(w, r, &body)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if k == bodyForm {
+		body = submissionJSON{
+			ParticipantKind: form.Get("participant_kind"), Kind: form.Get("kind"),
+			Name: form.Get("name"), Organization: form.Get("organization"), Contact: form.Get("contact"),
+			Topic: form.Get("topic"), Content: form.Get("content"),
+			IdempotencyKey: form.Get("idempotency_key"), Website: form.Get("website"),
+		}
+	}
+	if body.SymposiumID != "" {
+		fail(feedback.FieldErrorf("symposium_id", "unknown field \"symposium_id\": the symposium is the one in the path"))
+		return
+	}
+	if hk := r.Header.Get("Idempotency-Key"); hk != "" {
+		if body.IdempotencyKey != "" && body.IdempotencyKey != hk {
+			fail(feedback.FieldErrorf("idempotency_key", "the Idempotency-Key header and the idempotency_key field differ"))
+			return
+		}
+		body.IdempotencyKey = hk
+	}
+	if body.Website != "" {
+		// Honeypot: answer exactly like a success so the bot learns
+		// nothing, store nothing. The receipt is fresh and unknown.
+		h.log.LogAttrs(r.Context(), slog.LevelInfo, "honeypot", slog.String("request_id", RequestID(r.Context())))
+		if h.honeypotHits != nil {
+			h.honeypotHits()
+		}
+		now := h.svc.Now()
+		h.submitted(w, r, k, &feedback.Suggestion{ID: feedback.NewID(now), Receipt: feedback.NewReceipt(),
+			Status: feedback.SuggestionReceived, SubmittedAt: now}, true)
+		return
+	}
+	if feedback.ValidSymposiumCode(code) {
+		if ok, wait := h.submitSym.Allow(code); !ok {
+			fail(rateLimited(wait))
+			return
+		}
+	}
+	channel := feedback.ChannelQR
+	if r.URL.Query().Get(viaParam) == "web" {
+		channel = feedback.ChannelWeb
+	}
+	sg, created, err := h.svc.Submit(r.Context(), code, body.input(), channel)
+	if err != nil {
+		fail(err)
+		return
+	}
+	h.submitted(w, r, k, sg, created)
+}
+
+// submitted answers a stored (or replayed) submission: 201 with the receipt
+// for JSON — also when an idempotency key is replayed, with the same body
+// and Idempotent-Replayed: true — and 303 to the receipt page for a form.
+func (h *publicHandler) submitted(w http.ResponseWriter, r *http.Request, k bodyKind, sg *feedback.Suggestion, created bool) {
+	if !created {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	if k == bodyForm {
+		w.Header().Set("Location", "/r/"+url.PathEscape(sg.Receipt))
+		w.WriteHeader(http.StatusSeeOther)
+		return
+	}
+	writeJSON(w, http.StatusCreated, submittedJSON{
+		ID: sg.ID, Receipt: sg.Receipt, Status: string(sg.Status), SubmittedAt: formatTime(sg.SubmittedAt),
+	})
+}
+
+// formError answers a failed form post (JavaScript off): a field error
+// shows the form again with what was typed and the error named; anything
+// else a short page with the status.
+func (h *publicHandler) formError(w http.ResponseWriter, r *http.Request, code string, body submissionJSON, err error) {
+	if feedback.ErrorCode(err) != feedback.EInvalid || feedback.ErrorField(err) == "" {
+		h.pageError(w, r, err, nil)
+		return
+	}
+	sym, serr := h.svc.FormSymposium(r.Context(), code)
+	if serr != nil {
+		h.pageError(w, r, serr, sym)
+		return
+	}
+	f := resolve(r.Context(), h.log, w, r, err)
+	writePage(w, f.status, formPage(formData{
+		Sym: sym, Action: h.action(sym.Code, r.URL.Query().Get(viaParam) == "web"),
+		IdempotencyKey: body.IdempotencyKey,
+		Values: map[string]string{
+			"participant_kind": body.ParticipantKind, "kind": body.Kind, "name": body.Name,
+			"organization": body.Organization, "contact": body.Contact, "topic": body.Topic, "content": body.Content,
+		},
+		ErrField: f.field, ErrMessage: f.message,
+	}))
+}
+
+func (h *publicHandler) receiptJSON(w http.ResponseWriter, r *http.Request) {
+	v, err := h.svc.ReceiptView(r.Context(), r.PathValue("receipt"))
+	if err != nil {
+		writeError(h.log, w, r, err)
+		return
+	}
+	out := receiptJSON{
+		Receipt: v.Receipt, Kind: string(v.Kind), Status: string(v.Status), StatusLabel: v.StatusLabel,
+		Reply: v.Reply, SubmittedAt: formatTime(v.SubmittedAt),
+	}
+	if p := v.Problem; p != nil {
+		out.Problem = &receiptProblemJSON{Status: string(p.Status), StatusLabel: p.StatusLabel, Deadline: string(p.Deadline)}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (h *publicHandler) receiptPage(w http.ResponseWriter, r *http.Request) {
+	v, err := h.svc.ReceiptView(r.Context(), r.PathValue("receipt"))
+	if err != nil {
+		h.pageError(w, r, err, nil)
+		return
+	}
+	writePage(w, http.StatusOK, receiptPage(v))
+}

@@ -1,0 +1,244 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// MaxImportBytes bounds an import upload: 2,000 rows of long suggestions
+// fit, and it stays under Lambda's 6 MB synchronous payload.
+const MaxImportBytes = 4 << 20
+
+const (
+	mimeCSV  = "text/csv"
+	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// importColumns maps header cells (the API field names or the Chinese
+// labels of a paper-form spreadsheet) to fields.
+var importColumns = map[string]string{
+	"participant_kind": "participant_kind", "参会身份": "participant_kind", "身份": "participant_kind",
+	"kind": "kind", "类别": "kind", "类型": "kind",
+	"name": "name", "姓名": "name",
+	"organization": "organization", "单位": "organization", "工作单位": "organization",
+	"contact": "contact", "联系方式": "contact", "电话": "contact", "联系电话": "contact",
+	"topic": "topic", "主题": "topic",
+	"content": "content", "内容": "content", "意见建议": "content", "意见建议内容": "content",
+}
+
+// importResultJSON answers an import.
+type importResultJSON struct {
+	Created    int             `json:"created"`
+	Duplicates int             `json:"duplicates"`
+	Items      []submittedJSON `json:"items"`
+}
+
+// importSuggestions serves POST /api/v1/suggestions/import. The file comes
+// as multipart/form-data (fields symposium_id and file), or as the raw body
+// (text/csv or the XLSX type) with ?symposium_id=. CSV is UTF-8, with or
+// without a BOM. Every row is checked first; any invalid row → 400 listing
+// each (row, field, message) and nothing stored. 201 when rows were stored,
+// 200 when the file had been imported before and nothing new was stored.
+func (h *StaffHandler) importSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	symposiumID, name, data, err := readImportUpload(w, r)
+	if err != nil {
+		return err
+	}
+	rows, err := parseImportFile(name, data, h.readXLSX)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Import(r.Context(), id, symposiumID, rows)
+	if err != nil {
+		return err
+	}
+	out := importResultJSON{Created: res.Created, Duplicates: res.Duplicates, Items: make([]submittedJSON, 0, len(res.Suggestions))}
+	for _, sg := range res.Suggestions {
+		out.Items = append(out.Items, submittedJSON{ID: sg.ID, Receipt: sg.Receipt, Status: string(sg.Status), SubmittedAt: formatTime(sg.SubmittedAt)})
+	}
+	status := http.StatusCreated
+	if res.Created == 0 {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, out)
+	return nil
+}
+
+// readImportUpload returns the symposium ID, a file name whose extension
+// tells the format, and the file's bytes.
+func readImportUpload(w http.ResponseWriter, r *http.Request) (string, string, []byte, error) {
+	switch mt := mediaType(r); mt {
+	case mimeCSV, mimeXLSX:
+		data, err := readBody(w, r, MaxImportBytes)
+		if err != nil {
+			return "", "", nil, err
+		}
+		name := "upload.csv"
+		if mt == mimeXLSX {
+			name = "upload.xlsx"
+		}
+		return r.URL.Query().Get("symposium_id"), name, data, nil
+	case "multipart/form-data":
+		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if params["boundary"] == "" {
+			return "", "", nil, feedback.Errorf(feedback.EInvalid, "multipart body without boundary")
+		}
+		if r.ContentLength > MaxImportBytes {
+			return "", "", nil, tooLarge(MaxImportBytes)
+		}
+		mr := multipart.NewReader(http.MaxBytesReader(w, r.Body, MaxImportBytes), params["boundary"])
+		var symposiumID, name string
+		var data []byte
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return "", "", nil, uploadErr(err)
+			}
+			b, err := io.ReadAll(part)
+			if err != nil {
+				return "", "", nil, uploadErr(err)
+			}
+			switch part.FormName() {
+			case "symposium_id":
+				symposiumID = strings.TrimSpace(string(b))
+			case "file":
+				name, data = part.FileName(), b
+			}
+		}
+		if data == nil {
+			return "", "", nil, feedback.FieldErrorf("file", "请选择要导入的文件 (file is required)")
+		}
+		if symposiumID == "" {
+			symposiumID = r.URL.Query().Get("symposium_id")
+		}
+		return symposiumID, name, data, nil
+	}
+	return "", "", nil, unsupported("multipart/form-data, text/csv or " + mimeXLSX)
+}
+
+func uploadErr(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge(MaxImportBytes)
+	}
+	return feedback.Errorf(feedback.EInvalid, "could not read the upload")
+}
+
+// oleSignature starts an old binary Excel file (.xls, or .et of WPS).
+var oleSignature = []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+// parseImportFile reads the rows of a CSV or XLSX file: a header row, then
+// one suggestion per row. Empty rows are skipped; row numbers are those a
+// spreadsheet shows (the header is row 1). readXLSX reads an XLSX file's
+// first sheet (StaffHandler.readXLSX) and answers its own errors.
+func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string, error)) ([]feedback.ImportRow, error) {
+	var records [][]string
+	ext := strings.ToLower(path.Ext(name))
+	switch {
+	case ext == ".xls" || ext == ".et" || bytes.HasPrefix(data, oleSignature):
+		return nil, feedback.FieldErrorf("file", "不支持旧版 .xls 文件,请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后导入 (save .xls as .xlsx or CSV)")
+	case ext == ".xlsx" || bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		var err error
+		if records, err = readXLSX(data); err != nil {
+			return nil, err
+		}
+	default:
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		if !utf8.Valid(data) {
+			return nil, feedback.FieldErrorf("file", "CSV 文件须为 UTF-8 编码 (CSV must be UTF-8)")
+		}
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.FieldsPerRecord = -1
+		var err error
+		records, err = cr.ReadAll()
+		if err != nil {
+			return nil, feedback.FieldErrorf("file", "CSV 格式错误 (malformed CSV)")
+		}
+	}
+	if len(records) == 0 {
+		return nil, feedback.FieldErrorf("file", "文件是空的 (empty file)")
+	}
+	cols := map[int]string{}
+	hasContent := false
+	for i, cell := range records[0] {
+		key := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff")))
+		if f, ok := importColumns[key]; ok {
+			cols[i] = f
+			hasContent = hasContent || f == "content"
+		}
+	}
+	if !hasContent {
+		return nil, feedback.FieldErrorf("file", "第 1 行须为表头,至少包含「内容」(content) 列 (header row with a content column required)")
+	}
+	var rows []feedback.ImportRow
+	for i, rec := range records[1:] {
+		vals := map[string]string{}
+		empty := true
+		for j, cell := range rec {
+			if f, ok := cols[j]; ok {
+				vals[f] = strings.TrimSpace(cell)
+				if vals[f] != "" {
+					empty = false
+				}
+			}
+		}
+		if empty {
+			continue
+		}
+		if len(rows) == feedback.MaxImportRows {
+			return nil, feedback.Errorf(feedback.ETooLarge, "一次最多导入 %d 行 (at most %d rows per import)", feedback.MaxImportRows, feedback.MaxImportRows)
+		}
+		rows = append(rows, feedback.ImportRow{Row: i + 2, Input: feedback.SubmissionInput{
+			ParticipantKind: participantKindOf(vals["participant_kind"]),
+			Kind:            suggestionKindOf(vals["kind"]),
+			Name:            vals["name"], Organization: vals["organization"], Contact: vals["contact"],
+			Topic: vals["topic"], Content: vals["content"],
+		}})
+	}
+	return rows, nil
+}
+
+// participantKindOf accepts a code (npc_deputy) or its Chinese label (人大代表).
+func participantKindOf(s string) feedback.ParticipantKind {
+	for _, k := range feedback.ParticipantKinds {
+		if s == k.Label() || strings.EqualFold(s, string(k)) {
+			return k
+		}
+	}
+	switch s {
+	case "村代表", "社区代表", "村(社区)代表":
+		return feedback.Community
+	case "群众", "其他":
+		return feedback.Public
+	}
+	return feedback.ParticipantKind(s)
+}
+
+// suggestionKindOf accepts a code or a label; empty means a suggestion.
+func suggestionKindOf(s string) feedback.SuggestionKind {
+	for _, k := range feedback.SuggestionKinds {
+		if s == k.Label() || strings.EqualFold(s, string(k)) {
+			return k
+		}
+	}
+	switch s {
+	case "建议", "意见":
+		return feedback.KindSuggestion
+	case "问题", "线索":
+		return feedback.KindProblemLead
+	}
+	return feedback.SuggestionKind(s)
+}

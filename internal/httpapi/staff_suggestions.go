@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func (h *StaffHandler) suggestionRoutes() {
+	h.Handle("POST /api/v1/suggestions", h.staffEntry)
+	h.Handle("GET /api/v1/suggestions", h.listSuggestions)
+	h.Handle("GET /api/v1/suggestions/{id}", h.getSuggestion)
+	h.Handle("POST /api/v1/suggestions/import", h.importSuggestions)
+}
+
+// staffEntry serves POST /api/v1/suggestions: a paper suggestion typed in
+// by staff (channel staff_entry). The idempotency key works as for public
+// submissions; a replay answers 201 with the same body.
+func (h *StaffHandler) staffEntry(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in submissionJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Website != "" {
+		return feedback.FieldErrorf("website", "unknown field \"website\"")
+	}
+	if hk := r.Header.Get("Idempotency-Key"); hk != "" {
+		if in.IdempotencyKey != "" && in.IdempotencyKey != hk {
+			return feedback.FieldErrorf("idempotency_key", "the Idempotency-Key header and the idempotency_key field differ")
+		}
+		in.IdempotencyKey = hk
+	}
+	sg, created, err := h.svc.StaffEntry(r.Context(), id, in.SymposiumID, in.input())
+	if err != nil {
+		return err
+	}
+	if !created {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Location", "/api/v1/suggestions/"+sg.ID)
+	writeJSON(w, http.StatusCreated, toSuggestionJSON(feedback.MaskFor(id, sg)))
+	return nil
+}
+
+// listSuggestions serves GET /api/v1/suggestions with DESIGN.md's filters.
+// from and to are days in Asia/Shanghai, both inclusive.
+func (h *StaffHandler) listSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	q := r.URL.Query()
+	limit, cursor, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	from, err := parseDateParam(q, "from")
+	if err != nil {
+		return err
+	}
+	to, err := parseDateParam(q, "to")
+	if err != nil {
+		return err
+	}
+	f := feedback.SuggestionFilter{
+		SymposiumID:     q.Get("symposium_id"),
+		ParticipantKind: feedback.ParticipantKind(q.Get("participant_kind")),
+		Kind:            feedback.SuggestionKind(q.Get("kind")),
+		Status:          feedback.SuggestionStatus(q.Get("status")),
+		ProblemListID:   q.Get("problem_list_id"),
+		ProblemID:       q.Get("problem_id"),
+		Channel:         feedback.Channel(q.Get("channel")),
+		Query:           q.Get("q"),
+		Limit:           limit,
+		Cursor:          cursor,
+	}
+	if from != "" {
+		f.From = from.Start()
+	}
+	if to != "" {
+		f.To = to.AddDays(1).Start()
+	}
+	for field, v := range map[string]string{"symposium_id": f.SymposiumID, "problem_list_id": f.ProblemListID, "problem_id": f.ProblemID} {
+		if err := feedback.CheckOptionalKey(field, v); err != nil {
+			return err
+		}
+	}
+	if feedback.RuneCount(f.Query) > 100 {
+		return feedback.FieldErrorf("q", "q is at most 100 characters")
+	}
+	p, err := h.svc.ListSuggestions(r.Context(), id, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toList(p, toSuggestionJSON))
+	return nil
+}
+
+func (h *StaffHandler) getSuggestion(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	sg, err := h.svc.GetSuggestion(r.Context(), id, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toSuggestionJSON(sg))
+	return nil
+}

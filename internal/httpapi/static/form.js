@@ -1,0 +1,138 @@
+// Jianyan public form: keeps the draft in localStorage so a dropped
+// connection or a closed tab loses nothing, sends it with one idempotency
+// key per draft (so retries can never store it twice), retries on network
+// failure, and counts characters. Without this script the form still works
+// as a plain HTML form post.
+(function () {
+  "use strict";
+  var form = document.getElementById("suggestion-form");
+  if (!form || !window.fetch || !window.JSON) { return; }
+  var code = form.getAttribute("data-code");
+  var min = parseInt(form.getAttribute("data-min"), 10) || 5;
+  var max = parseInt(form.getAttribute("data-max"), 10) || 5000;
+  var storeKey = "jianyan-draft-" + code;
+  var fields = ["participant_kind", "kind", "topic", "content", "name", "organization", "contact"];
+  var content = form.elements.content;
+  var counter = document.getElementById("content-count");
+  var statusEl = document.getElementById("send-status");
+  var errorEl = document.getElementById("form-error");
+  var button = document.getElementById("send");
+  var storage = null;
+  try { storage = window.localStorage; storage.getItem(storeKey); } catch (e) { storage = null; }
+
+  function newKey() {
+    var a = new Uint8Array(16), s = "";
+    (window.crypto || window.msCrypto).getRandomValues(a);
+    for (var i = 0; i < a.length; i++) { s += (a[i] + 256).toString(16).slice(1); }
+    return "f-" + s;
+  }
+  function runes(s) { return Array.from ? Array.from(s).length : s.length; }
+  function value(name) {
+    var el = form.elements[name];
+    if (!el) { return ""; }
+    if (el.length !== undefined && el.tagName === undefined) {
+      for (var i = 0; i < el.length; i++) { if (el[i].checked) { return el[i].value; } }
+      return "";
+    }
+    if (el.type === "radio") { return el.checked ? el.value : ""; }
+    return el.value;
+  }
+  function setValue(name, v) {
+    var el = form.elements[name];
+    if (!el || v === undefined || v === null) { return; }
+    if (el.length !== undefined && el.tagName === undefined) {
+      for (var i = 0; i < el.length; i++) { el[i].checked = el[i].value === v; }
+    } else if (el.type === "radio") { el.checked = el.value === v; } else { el.value = v; }
+  }
+
+  var draft = null;
+  if (storage) { try { draft = JSON.parse(storage.getItem(storeKey) || "null"); } catch (e) { draft = null; } }
+  if (!draft || typeof draft.key !== "string" || typeof draft.values !== "object" || !draft.values) { draft = { key: newKey(), values: {} }; }
+  else {
+    for (var i = 0; i < fields.length; i++) { if (draft.values[fields[i]]) { setValue(fields[i], draft.values[fields[i]]); } }
+    if (draft.values.content) { say("已恢复您上次未提交的草稿。"); }
+  }
+  form.elements.idempotency_key.value = draft.key;
+
+  function save() {
+    for (var i = 0; i < fields.length; i++) { draft.values[fields[i]] = value(fields[i]); }
+    if (storage) { try { storage.setItem(storeKey, JSON.stringify(draft)); } catch (e) { /* storage full: keep going */ } }
+  }
+  function count() {
+    var n = runes(content.value);
+    counter.textContent = "已输入 " + n + " / " + max + " 字" + (n < min ? "(至少 " + min + " 字)" : "");
+    counter.className = n > max ? "count over" : "count";
+  }
+  function say(msg) { statusEl.textContent = msg; }
+  function showError(field, msg) {
+    var prev = form.querySelectorAll("[aria-invalid=true]");
+    for (var i = 0; i < prev.length; i++) { prev[i].removeAttribute("aria-invalid"); }
+    errorEl.textContent = msg;
+    var el = field && document.getElementById("f-" + field);
+    if (el) { el.setAttribute("aria-invalid", "true"); }
+    errorEl.focus();
+  }
+  var saveTimer = 0;
+  form.addEventListener("input", function () { count(); clearTimeout(saveTimer); saveTimer = setTimeout(save, 300); });
+  form.addEventListener("change", save);
+  window.addEventListener("pagehide", save);
+  count();
+
+  var sending = false, attempt = 0, retryTimer = 0;
+  function send() {
+    clearTimeout(retryTimer);
+    save();
+    var body = { idempotency_key: draft.key, website: form.elements.website.value };
+    for (var i = 0; i < fields.length; i++) { body[fields[i]] = value(fields[i]); }
+    sending = true; button.disabled = true;
+    say(attempt === 0 ? "正在提交…" : "正在重新提交(第 " + (attempt + 1) + " 次)…");
+    fetch(form.action, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": draft.key },
+      body: JSON.stringify(body)
+    }).then(function (res) {
+      return res.json().then(function (data) { return { res: res, data: data }; }, function () { return { res: res, data: null }; });
+    }).then(function (r) {
+      if (r.res.status === 201 || r.res.status === 200) {
+        if (storage) { try { storage.removeItem(storeKey); } catch (e) { /* ignore */ } }
+        // Coming back to this page (back button) starts a new draft with a
+        // new key: a second suggestion must not replay the first receipt.
+        form.reset();
+        draft = { key: newKey(), values: {} };
+        form.elements.idempotency_key.value = draft.key;
+        count();
+        sending = false; button.disabled = false;
+        say("提交成功,正在打开回执…");
+        window.location.assign("/r/" + encodeURIComponent(r.data.receipt));
+        return;
+      }
+      var err = (r.data && r.data.error) || {};
+      if (r.res.status === 429 || r.res.status === 503 || r.res.status >= 500) {
+        var after = parseInt(r.res.headers.get("Retry-After"), 10);
+        retry(isNaN(after) ? 0 : after * 1000);
+        return;
+      }
+      sending = false; button.disabled = false; attempt = 0;
+      say("");
+      showError(err.field, err.message || "提交未成功,请检查后重试。");
+    }, function () { retry(0); });
+  }
+  function retry(wait) {
+    attempt++;
+    var delay = Math.max(wait, Math.min(30000, 1000 * Math.pow(2, attempt)));
+    say("网络不稳定,草稿已保存在本机," + Math.round(delay / 1000) + " 秒后自动重试。");
+    retryTimer = setTimeout(send, delay);
+  }
+  window.addEventListener("online", function () { if (sending && attempt > 0) { send(); } });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (sending) { return; }
+    var n = runes(content.value.trim());
+    if (n < min) { showError("content", "内容至少 " + min + " 个字。"); return; }
+    if (n > max) { showError("content", "内容最多 " + max + " 个字。"); return; }
+    if (!value("participant_kind")) { showError("participant_kind", "请选择参会身份。"); return; }
+    errorEl.textContent = "";
+    attempt = 0;
+    send();
+  });
+})();

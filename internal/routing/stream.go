@@ -1,0 +1,70 @@
+package routing
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// Converter turns a stream record into the suggestion it inserted. It
+// returns ok == false, and no error, for every record that is not a new
+// suggestion: other item types, modifications, removals, records of other
+// tables. An error means the record looked like a suggestion but could not
+// be read.
+type Converter func(events.DynamoDBEventRecord) (sg *feedback.Suggestion, ok bool, err error)
+
+// StreamHandler is the route function's handler type.
+type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// NewStreamHandler returns the handler for the table's stream: it routes
+// every new suggestion in the batch with svc and reports the records it
+// could not handle as batch item failures (identified by sequence number),
+// so Lambda retries only from those. It never returns an error: a failed
+// record must not make Lambda retry records that succeeded.
+func NewStreamHandler(svc *feedback.Service, convert Converter) StreamHandler {
+	log := lambdacontext.NewLogger()
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		return handle(ctx, log, svc, convert, ev), nil
+	}
+}
+
+func handle(ctx context.Context, log *slog.Logger, svc *feedback.Service, convert Converter, ev events.DynamoDBEvent) events.DynamoDBEventResponse {
+	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
+	var routed, skipped int
+	fail := func(rec events.DynamoDBEventRecord) {
+		resp.BatchItemFailures = append(resp.BatchItemFailures,
+			events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
+	}
+	for _, rec := range ev.Records {
+		if err := ctx.Err(); err != nil {
+			// Out of time: hand the rest back rather than half-do them.
+			fail(rec)
+			continue
+		}
+		sg, ok, err := convert(rec)
+		if err != nil {
+			log.ErrorContext(ctx, "stream record not readable", "event_id", rec.EventID,
+				"sequence_number", rec.Change.SequenceNumber, "error", err)
+			fail(rec)
+			continue
+		}
+		if !ok || sg == nil || sg.Status != feedback.SuggestionReceived {
+			skipped++
+			continue
+		}
+		if err := svc.RouteSuggestion(ctx, sg.ID); err != nil {
+			log.ErrorContext(ctx, "routing failed", "suggestion_id", sg.ID, "event_id", rec.EventID,
+				"sequence_number", rec.Change.SequenceNumber, "code", feedback.ErrorCode(err), "error", err)
+			fail(rec)
+			continue
+		}
+		routed++
+	}
+	log.InfoContext(ctx, "stream batch handled", "records", len(ev.Records), "routed", routed,
+		"skipped", skipped, "failed", len(resp.BatchItemFailures))
+	return resp
+}

@@ -1,0 +1,5 @@
+package sqlite
+
+// WithSchemaVersion stops migrations at version v and skips seeding, so a
+// test can make a file the way older code left it.
+func WithSchemaVersion(v int) Option { return func(c *config) { c.maxVersion = v } }

@@ -1,0 +1,169 @@
+package sqlite_test
+
+import (
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/sqlite"
+)
+
+func userVersion(tb testing.TB, path string) int {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		tb.Fatalf("open %s: %v", path, err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		tb.Fatalf("user_version: %v", err)
+	}
+	return v
+}
+
+// TestMigrateVersion1File makes a file at schema version 1 (tables, no
+// full-text index, no seeded triage list), fills it, and opens it with the
+// current code, which must upgrade it in place and index what it holds.
+func TestMigrateVersion1File(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	now := time.Date(2024, time.November, 5, 10, 0, 0, 0, feedback.Shanghai)
+	sym := &feedback.Symposium{
+		ID: feedback.NewID(now), Code: feedback.NewSymposiumCode(), Title: "涉企乱罚款专项整治企业座谈会",
+		Campaign: "涉企乱罚款专项整治", Status: feedback.SymposiumOpen, CreatedAt: now, UpdatedAt: now,
+	}
+	contents := []string{
+		"部分行政执法人员现场检查时未出示执法证件,执法文书填写不规范。",
+		"同一类违法行为,不同执法人员的罚款金额差别很大,建议公开裁量基准。",
+		"镇街承接下放的事项后专业人员不足,存在重放轻管的问题。",
+	}
+	var old []*feedback.Suggestion
+
+	v1, err := sqlite.Open(t.Context(), path, sqlite.WithSchemaVersion(1))
+	if err != nil {
+		t.Fatalf("open at version 1: %v", err)
+	}
+	if err := v1.CreateSymposium(t.Context(), sym); err != nil {
+		t.Fatalf("create symposium: %v", err)
+	}
+	for i, c := range contents {
+		at := now.Add(time.Duration(i+1) * time.Minute)
+		s := &feedback.Suggestion{
+			ID: feedback.NewID(at), Receipt: feedback.NewReceipt(), SymposiumID: sym.ID, Kind: feedback.KindSuggestion,
+			ParticipantKind: feedback.Enterprise, Topic: "座谈会意见", Content: c, Channel: feedback.ChannelQR,
+			Status: feedback.SuggestionReceived, SubmittedAt: at, UpdatedAt: at,
+		}
+		if _, _, err := v1.CreateSuggestion(t.Context(), s); err != nil {
+			t.Fatalf("create suggestion at version 1: %v", err)
+		}
+		old = append(old, s)
+	}
+	if err := v1.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if got := userVersion(t, path); got != 1 {
+		t.Fatalf("user_version of the old file = %d, want 1", got)
+	}
+
+	st, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open old file with current code: %v", err)
+	}
+	defer st.Close()
+	if got := userVersion(t, path); got != sqlite.SchemaVersion {
+		t.Fatalf("user_version after upgrade = %d, want %d", got, sqlite.SchemaVersion)
+	}
+	if _, err := st.GetProblemList(t.Context(), feedback.TriageListID); err != nil {
+		t.Fatalf("triage list after upgrade: %v", err)
+	}
+	for _, s := range old {
+		got, err := st.GetSuggestionByReceipt(t.Context(), s.Receipt)
+		if err != nil || got.Content != s.Content {
+			t.Fatalf("old suggestion %s after upgrade: %v, %+v", s.Receipt, err, got)
+		}
+	}
+	// A new suggestion after the upgrade, indexed by the triggers.
+	at := now.Add(time.Hour)
+	fresh := &feedback.Suggestion{
+		ID: feedback.NewID(at), Receipt: feedback.NewReceipt(), SymposiumID: sym.ID, Kind: feedback.KindProblemLead,
+		ParticipantKind: feedback.NPCDeputy, Content: "棠下镇综合行政执法存在以罚代管现象。", Channel: feedback.ChannelWeb,
+		Status: feedback.SuggestionReceived, SubmittedAt: at, UpdatedAt: at,
+	}
+	if _, _, err := st.CreateSuggestion(t.Context(), fresh); err != nil {
+		t.Fatalf("create after upgrade: %v", err)
+	}
+	for _, tt := range []struct {
+		query string
+		want  []string
+	}{
+		{"行政执法", []string{fresh.ID, old[0].ID}},          // full-text index, backfilled and live
+		{"执法", []string{fresh.ID, old[1].ID, old[0].ID}}, // two characters: instr fallback
+		{"重放轻管", []string{old[2].ID}},
+	} {
+		page, err := st.ListSuggestions(t.Context(), feedback.SuggestionFilter{Query: tt.query})
+		if err != nil {
+			t.Fatalf("search %q: %v", tt.query, err)
+		}
+		var got []string
+		for _, s := range page.Items {
+			got = append(got, s.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("search %q after upgrade = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}
+
+// TestRefuseNewerSchema checks that a file from newer code is not opened.
+func TestRefuseNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.db")
+	st, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	st.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := sqlite.Open(t.Context(), path); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("open a version-999 file: err = %v, want a 'newer' error", err)
+	}
+}
+
+// TestCursorFromAnotherFile checks that a cursor signed by one file's key is
+// refused by another's.
+func TestCursorFromAnotherFile(t *testing.T) {
+	a, b := MustOpenDB(t), MustOpenDB(t)
+	now := time.Date(2025, time.March, 10, 9, 0, 0, 0, feedback.Shanghai)
+	for i := 0; i < 3; i++ {
+		at := now.Add(time.Duration(i) * time.Minute)
+		for _, st := range []*sqlite.Store{a, b} {
+			sym := &feedback.Symposium{ID: feedback.NewID(at), Code: feedback.NewSymposiumCode(), Title: "座谈会",
+				Status: feedback.SymposiumOpen, CreatedAt: at, UpdatedAt: at}
+			if err := st.CreateSymposium(t.Context(), sym); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	page, err := a.ListSymposia(t.Context(), feedback.SymposiumFilter{Limit: 1})
+	if err != nil || page.NextCursor == "" {
+		t.Fatalf("list: %v, cursor %q", err, page.NextCursor)
+	}
+	_, err = b.ListSymposia(t.Context(), feedback.SymposiumFilter{Limit: 1, Cursor: page.NextCursor})
+	if got := feedback.ErrorCode(err); got != feedback.EInvalid {
+		t.Fatalf("foreign cursor: code %q (%v), want %q", got, err, feedback.EInvalid)
+	}
+	// And a cursor for one filter is refused for another.
+	_, err = a.ListSymposia(t.Context(), feedback.SymposiumFilter{Limit: 1, Cursor: page.NextCursor, Status: feedback.SymposiumClosed})
+	if got := feedback.ErrorCode(err); got != feedback.EInvalid {
+		t.Fatalf("cursor with another filter: code %q (%v), want %q", got, err, feedback.EInvalid)
+	}
+}

@@ -1,0 +1,284 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func setListVersion(l *feedback.ProblemList, v int64) { l.Version = v }
+
+func setProblemVersion(p *feedback.Problem, v int64) { p.Version = v }
+
+// CreateProblemList implements feedback.Store.
+func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) error {
+	err := firstErr(feedback.CheckKey("id", l.ID), l.Validate())
+	if err == nil && l.ID == feedback.TriageListID {
+		err = feedback.Conflictf("the triage list exists in every store")
+	}
+	var data string
+	if err == nil {
+		c := *l
+		c.Version, c.Triage = 1, false
+		data, err = encode(&c)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			_, err := s.txExec(ctx, tx, `INSERT INTO problem_lists (id, triage, created_at, version, data) VALUES (?, 0, ?, 1, ?)`,
+				l.ID, nanos(l.CreatedAt), data)
+			return dbError(err)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create problem list %s: %w", l.ID, err)
+	}
+	l.Version, l.Triage = 1, false
+	return nil
+}
+
+// GetProblemList implements feedback.Store.
+func (s *Store) GetProblemList(ctx context.Context, id string) (*feedback.ProblemList, error) {
+	l, err := scanVersioned(s.queryRow(ctx, `SELECT version, data FROM problem_lists WHERE id = ?`, id), setListVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = feedback.NotFound("problem list", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get problem list %s: %w", id, err)
+	}
+	return l, nil
+}
+
+// ListProblemLists implements feedback.Store: the triage list first, then
+// newest first.
+func (s *Store) ListProblemLists(ctx context.Context, f feedback.ProblemListFilter) (feedback.Page[*feedback.ProblemList], error) {
+	spec := listSpec{
+		list: "problem_lists", cols: "version, data, triage, created_at, id", from: "problem_lists",
+		keys: []string{"triage", "created_at", "id"}, desc: true,
+	}
+	page, err := list(ctx, s, spec, f.Limit, f.Cursor, func(rows *sql.Rows) (*feedback.ProblemList, []any, error) {
+		var (
+			triage, at int64
+			id         string
+		)
+		l, err := scanVersioned(rows, setListVersion, &triage, &at, &id)
+		return l, []any{triage, at, id}, err
+	})
+	if err != nil {
+		return page, fmt.Errorf("sqlite: list problem lists: %w", err)
+	}
+	return page, nil
+}
+
+// checkProblemWrite validates everything a problem write stores, before the
+// transaction starts.
+func checkProblemWrite(p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
+	if err := feedback.CheckKey("id", p.ID); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := feedback.CheckKey("problem_list_id", p.ProblemListID); err != nil {
+		return err
+	}
+	for _, id := range p.SuggestionIDs {
+		if err := feedback.CheckKey("suggestion_ids", id); err != nil {
+			return err
+		}
+	}
+	if ev != nil {
+		if err := ev.Validate(); err != nil {
+			return err
+		}
+	}
+	if len(sugs) > feedback.MaxSuggestionsPerProblem {
+		return feedback.FieldErrorf("suggestion_ids", "at most %d suggestions per problem", feedback.MaxSuggestionsPerProblem)
+	}
+	for _, sg := range sugs {
+		if sg == nil {
+			return feedback.FieldErrorf("suggestion_ids", "nil suggestion")
+		}
+		if err := checkSuggestion(sg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// problemWrite is the encoded form of a problem write.
+type problemWrite struct {
+	data    string
+	event   string
+	sugData []string
+}
+
+func encodeProblemWrite(p *feedback.Problem, newVersion int64, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) (*problemWrite, error) {
+	c := *p
+	c.Version = newVersion
+	w := &problemWrite{}
+	var err error
+	if w.data, err = encode(&c); err != nil {
+		return nil, err
+	}
+	if ev != nil {
+		if w.event, err = encode(ev); err != nil {
+			return nil, err
+		}
+	}
+	for _, sg := range sugs {
+		d, err := suggestionData(sg)
+		if err != nil {
+			return nil, err
+		}
+		w.sugData = append(w.sugData, d)
+	}
+	return w, nil
+}
+
+// writeRest appends ev and updates the suggestions, inside tx.
+func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
+	if ev != nil {
+		if err := s.insertEvent(ctx, tx, ev, w.event); err != nil {
+			return err
+		}
+	}
+	for i, sg := range sugs {
+		if err := s.updateSuggestion(ctx, tx, sg, w.sugData[i]); err != nil {
+			return fmt.Errorf("suggestion %s: %w", sg.ID, err)
+		}
+	}
+	return nil
+}
+
+// CreateProblem implements feedback.Store: the problem, its event and the
+// suggestions' updates in one transaction.
+func (s *Store) CreateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
+	err := checkProblemWrite(p, ev, sugs)
+	var w *problemWrite
+	if err == nil {
+		w, err = encodeProblemWrite(p, 1, ev, sugs)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			_, err := s.txExec(ctx, tx, `INSERT INTO problems (id, problem_list_id, unit, status, deadline, created_at, version, data)
+				VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
+				p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, nanos(p.CreatedAt), w.data)
+			if err != nil {
+				return dbError(err)
+			}
+			if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(nil, p)); err != nil {
+				return err
+			}
+			return s.writeRest(ctx, tx, w, ev, sugs)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create problem %s: %w", p.ID, err)
+	}
+	p.Version = 1
+	for _, sg := range sugs {
+		sg.Version++
+	}
+	return nil
+}
+
+// GetProblem implements feedback.Store.
+func (s *Store) GetProblem(ctx context.Context, id string) (*feedback.Problem, error) {
+	p, err := scanVersioned(s.queryRow(ctx, `SELECT version, data FROM problems WHERE id = ?`, id), setProblemVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = feedback.NotFound("problem", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get problem %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// UpdateProblem implements feedback.Store.
+func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
+	err := checkProblemWrite(p, ev, sugs)
+	var w *problemWrite
+	if err == nil {
+		w, err = encodeProblemWrite(p, p.Version+1, ev, sugs)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			// The stored problem, for the counters' deltas; the write lock
+			// is held from BEGIN, so it cannot change before the UPDATE.
+			old, err := problemInTx(ctx, tx, p.ID)
+			if err != nil {
+				return err
+			}
+			res, err := s.txExec(ctx, tx, `UPDATE problems SET problem_list_id = ?, unit = ?, status = ?, deadline = ?,
+				created_at = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
+				p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, nanos(p.CreatedAt), w.data, p.ID, p.Version)
+			if err != nil {
+				return dbError(err)
+			}
+			if err := s.checkUpdated(ctx, tx, res, `SELECT 1 FROM problems WHERE id = ?`, "problem", p.ID, p.Version); err != nil {
+				return err
+			}
+			if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(old, p)); err != nil {
+				return err
+			}
+			return s.writeRest(ctx, tx, w, ev, sugs)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: update problem %s: %w", p.ID, err)
+	}
+	p.Version++
+	for _, sg := range sugs {
+		sg.Version++
+	}
+	return nil
+}
+
+// ListProblems implements feedback.Store: oldest first.
+func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (feedback.Page[*feedback.Problem], error) {
+	if !f.OverdueOn.Valid() {
+		return feedback.Page[*feedback.Problem]{}, fmt.Errorf("sqlite: list problems: %w",
+			feedback.FieldErrorf("overdue", "overdue date must be YYYY-MM-DD"))
+	}
+	spec := listSpec{
+		list: "problems", cols: "version, data, created_at, id", from: "problems",
+		keys:   []string{"created_at", "id"},
+		filter: fmt.Sprintf("%q|%q|%q|%q", f.ProblemListID, f.Unit, f.Status, f.OverdueOn),
+	}
+	eq := func(col, v string) {
+		if v != "" {
+			spec.where = append(spec.where, col+" = ?")
+			spec.args = append(spec.args, v)
+		}
+	}
+	eq("problem_list_id", f.ProblemListID)
+	eq("unit", f.Unit)
+	eq("status", string(f.Status))
+	if f.OverdueOn != "" {
+		var overdue []any
+		marks := ""
+		for _, st := range feedback.ProblemStatuses {
+			if st.CanBeOverdue() {
+				overdue = append(overdue, string(st))
+				marks += ", ?"
+			}
+		}
+		spec.where = append(spec.where, "deadline <> '' AND deadline < ? AND status IN ("+marks[2:]+")")
+		spec.args = append(append(spec.args, string(f.OverdueOn)), overdue...)
+	}
+	page, err := list(ctx, s, spec, f.Limit, f.Cursor, func(rows *sql.Rows) (*feedback.Problem, []any, error) {
+		var (
+			at int64
+			id string
+		)
+		p, err := scanVersioned(rows, setProblemVersion, &at, &id)
+		return p, []any{at, id}, err
+	})
+	if err != nil {
+		return page, fmt.Errorf("sqlite: list problems: %w", err)
+	}
+	return page, nil
+}

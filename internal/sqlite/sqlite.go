@@ -1,0 +1,355 @@
+// Package sqlite is the embedded feedback.Store: one SQLite file, opened
+// through modernc.org/sqlite (pure Go, no cgo), used by the local stack.
+//
+// The file runs in WAL mode with foreign keys on. All writes go through one
+// writer connection (SQLite allows one writer at a time anyway; queueing in
+// Go is cheaper than spinning on SQLITE_BUSY), reads through a small pool of
+// read-only connections that WAL lets run beside the writer. Every write,
+// however many rows it touches, happens inside one BEGIN IMMEDIATE
+// transaction, so it either happens whole or not at all; writes that queue
+// up under load share a transaction and its commit (group commit, see
+// commit.go), and a failing one is retried alone.
+//
+// Durability: a write is acknowledged only after COMMIT returns. With WAL and
+// synchronous=NORMAL (the default, see Synchronous) the commit is in the WAL
+// file in the operating system's page cache before it returns, so it survives
+// the process being killed (kill -9, a panic, an OOM kill); only a power cut
+// or kernel crash can lose the last few transactions, never corrupt the file.
+// SyncFull adds an fsync of the WAL per commit, which makes commits survive
+// power loss too, at the cost of one disk flush per submission.
+//
+// Entities live in tables with real columns for what lists filter and sort
+// on and a JSON column for the rest. Suggestions' topic and content are
+// indexed by an FTS5 table with the trigram tokenizer (substring search that
+// works for Chinese without word segmentation), kept in step by triggers.
+// The schema is upgraded in place by numbered migrations (see migrate.go);
+// PRAGMA user_version records how far a file has come.
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+	sqlitedrv "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Synchronous is SQLite's synchronous setting for the file.
+type Synchronous string
+
+// Synchronous settings.
+const (
+	// SyncNormal: commits survive a killed process; the last transactions
+	// before a power cut may be lost (the file stays consistent). The default:
+	// it is what the local stack needs and it keeps a submission to one short
+	// transaction without a disk flush.
+	SyncNormal Synchronous = "NORMAL"
+	// SyncFull: every commit is flushed to disk before it returns, so it also
+	// survives power loss.
+	SyncFull Synchronous = "FULL"
+)
+
+type config struct {
+	now         func() time.Time
+	sync        Synchronous
+	readers     int
+	busyTimeout time.Duration
+	maxVersion  int // migrate no further than this; 0 = all (tests)
+}
+
+// Option configures Open.
+type Option func(*config)
+
+// WithClock sets the clock used for the time stamps the store itself writes
+// (the seeded triage list). Defaults to time.Now.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithSynchronous chooses between SyncNormal (default) and SyncFull.
+func WithSynchronous(s Synchronous) Option { return func(c *config) { c.sync = s } }
+
+// WithReaders sets the size of the read connection pool (default: number of
+// CPUs, at least 2).
+func WithReaders(n int) Option { return func(c *config) { c.readers = n } }
+
+// WithBusyTimeout sets how long a connection waits for a lock held by
+// another process before failing (default 5s).
+func WithBusyTimeout(d time.Duration) Option { return func(c *config) { c.busyTimeout = d } }
+
+// Store is the SQLite feedback.Store. It is safe for concurrent use.
+type Store struct {
+	path   string
+	writer *sql.DB // exactly one connection
+	reader *sql.DB // read-only pool
+	now    func() time.Time
+	key    []byte // cursor HMAC key, from the meta table
+
+	mu    sync.Mutex
+	stmts map[stmtKey]*sql.Stmt
+
+	c *committer // the write path (commit.go)
+}
+
+type stmtKey struct {
+	db    *sql.DB
+	query string
+}
+
+var _ feedback.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the SQLite file at path, upgrades its
+// schema to the current version, seeds the triage list and the cursor key,
+// and returns the store. Close it when done.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	cfg := config{now: time.Now, sync: SyncNormal, readers: max(2, runtime.NumCPU()), busyTimeout: 5 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.sync != SyncNormal && cfg.sync != SyncFull {
+		return nil, fmt.Errorf("sqlite: open %s: unknown synchronous setting %q", path, cfg.sync)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s := &Store{path: abs, now: cfg.now, stmts: map[stmtKey]*sql.Stmt{}}
+
+	s.writer, err = sql.Open("sqlite", dsn(abs, cfg, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	s.writer.SetConnMaxIdleTime(0)
+	if err := s.startCommitter(dsn(abs, cfg, false)); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := s.init(ctx, cfg); err != nil {
+		s.stopCommitter()
+		s.writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.reader, err = sql.Open("sqlite", dsn(abs, cfg, true))
+	if err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.reader.SetMaxOpenConns(cfg.readers)
+	s.reader.SetMaxIdleConns(cfg.readers)
+	if err := s.reader.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: readers: %w", path, err)
+	}
+	return s, nil
+}
+
+// dsn builds the driver's connection string. Pragmas go in the DSN so that
+// every connection the pool opens gets them, not just the first.
+func dsn(path string, cfg config, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", cfg.busyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous("+string(cfg.sync)+")")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		// Checkpoints run on their own connection (commit.go), not inside
+		// a commit on the writer.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// Take the write lock at BEGIN: a transaction that reads first and
+		// writes later can then never fail half-way with SQLITE_BUSY.
+		q.Set("_txlock", "immediate")
+	}
+	u := url.URL{Scheme: "file", OmitHost: true, Path: filepath.ToSlash(path), RawQuery: q.Encode()}
+	return u.String()
+}
+
+// init checks the journal mode, migrates, and seeds what every store has.
+func (s *Store) init(ctx context.Context, cfg config) error {
+	var mode string
+	if err := s.writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("journal mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("journal mode is %q, want wal (in-memory databases are not supported)", mode)
+	}
+	if err := migrate(ctx, s.writer, cfg.maxVersion); err != nil {
+		return err
+	}
+	if cfg.maxVersion != 0 {
+		return nil // an old schema for tests: leave it as old code would
+	}
+	if err := s.seed(ctx); err != nil {
+		return err
+	}
+	if err := s.rebuildCounters(ctx); err != nil {
+		return err
+	}
+	if err := s.ftsMergeSetup(ctx); err != nil {
+		return err
+	}
+	return s.prepareWrites(ctx)
+}
+
+// seed creates the triage list and the cursor key if they are missing.
+func (s *Store) seed(ctx context.Context) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		tl := feedback.NewTriageList(s.now())
+		tl.Version = 1
+		data, err := encode(tl)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT OR IGNORE INTO problem_lists (id, triage, created_at, version, data) VALUES (?, 1, ?, 1, ?)`,
+			tl.ID, nanos(tl.CreatedAt), data); err != nil {
+			return fmt.Errorf("seed triage list: %w", err)
+		}
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('cursor_key', ?)`, key); err != nil {
+			return fmt.Errorf("seed cursor key: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'cursor_key'`).Scan(&s.key); err != nil {
+			return fmt.Errorf("read cursor key: %w", err)
+		}
+		if len(s.key) < 16 {
+			return fmt.Errorf("cursor key too short (%d bytes)", len(s.key))
+		}
+		return nil
+	})
+}
+
+// Path returns the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the store's connections. The WAL is checkpointed when the
+// last connection closes.
+func (s *Store) Close() error {
+	s.stopCommitter()
+	s.mu.Lock()
+	for k, st := range s.stmts {
+		st.Close()
+		delete(s.stmts, k)
+	}
+	s.mu.Unlock()
+	var errs []error
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("sqlite: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// stmt returns a prepared statement for query on db, preparing it once.
+func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	k := stmtKey{db, query}
+	s.mu.Lock()
+	st := s.stmts[k]
+	s.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.stmts[k]; old != nil {
+		st.Close()
+		return old, nil
+	}
+	s.stmts[k] = st
+	return st, nil
+}
+
+// hotWrites are the write statements prepared once at open. The writer has
+// a single connection, held by the open transaction while a write runs, so
+// statements cannot be prepared lazily there; the rest run unprepared.
+var hotWrites = []string{qIdemLookup, qInsertSuggestion, qUpdateSuggestion, qSuggestionExists,
+	qSuggestionCols, qUpdateSuggestionState}
+
+func (s *Store) prepareWrites(ctx context.Context) error {
+	for _, q := range hotWrites {
+		if _, err := s.stmt(ctx, s.writer, q); err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+	}
+	return nil
+}
+
+// writerStmt returns the prepared form of query on the writer, or nil.
+func (s *Store) writerStmt(query string) *sql.Stmt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stmts[stmtKey{s.writer, query}]
+}
+
+// txExec runs a write statement inside tx, prepared when it is a hot one.
+func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.writerStmt(query); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// txQueryRow runs a query inside tx, prepared when it is a hot one.
+func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.writerStmt(query); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// queryRow runs a prepared read on the reader pool.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, s.reader, query)
+	if err != nil {
+		return s.reader.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// dbError turns a driver error into a domain error where one fits: unique
+// and primary-key violations are EConflict, foreign-key violations EInvalid
+// (a reference to something that does not exist), a busy database
+// EUnavailable. Anything else is returned as is (EInternal to callers).
+func dbError(err error) error {
+	var se *sqlitedrv.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	msg := se.Error()
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CONSTRAINT:
+		switch {
+		case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "PRIMARY KEY"):
+			return &feedback.Error{Code: feedback.EConflict, Message: "already exists", Err: err}
+		case strings.Contains(msg, "FOREIGN KEY constraint failed"):
+			return &feedback.Error{Code: feedback.EInvalid, Message: "refers to something that does not exist", Err: err}
+		}
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return &feedback.Error{Code: feedback.EUnavailable, Message: "database busy, retry later", Err: err}
+	}
+	return err
+}

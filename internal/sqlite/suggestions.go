@@ -1,0 +1,302 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// checkSuggestion validates s and the keys it is stored under.
+func checkSuggestion(s *feedback.Suggestion) error {
+	if err := feedback.CheckKey("id", s.ID); err != nil {
+		return err
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	return firstErr(
+		feedback.CheckKey("receipt", s.Receipt),
+		feedback.CheckKey("symposium_id", s.SymposiumID),
+		feedback.CheckOptionalKey("problem_list_id", s.ProblemListID),
+		feedback.CheckOptionalKey("problem_id", s.ProblemID),
+	)
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// suggestionData is what goes in the data column: everything but the
+// columns search reads.
+func suggestionData(s *feedback.Suggestion) (string, error) {
+	c := *s
+	c.Topic, c.Content, c.Version = "", "", 0
+	return encode(&c)
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+const suggestionCols = `version, topic, content, data`
+
+func scanSuggestion(sc interface{ Scan(...any) error }) (*feedback.Suggestion, error) {
+	var (
+		s    feedback.Suggestion
+		data string
+	)
+	if err := sc.Scan(&s.Version, &s.Topic, &s.Content, &data); err != nil {
+		return nil, err
+	}
+	v, topic, content := s.Version, s.Topic, s.Content
+	if err := decode(data, &s); err != nil {
+		return nil, err
+	}
+	s.Version, s.Topic, s.Content = v, topic, content
+	return &s, nil
+}
+
+const (
+	qIdemLookup = `SELECT ` + suggestionCols + ` FROM suggestions
+		WHERE symposium_id = ? AND idem_key = ? ORDER BY submitted_at DESC, id DESC LIMIT 1`
+	qInsertSuggestion = `INSERT INTO suggestions (id, receipt, symposium_id, participant_kind, kind, status, channel,
+		problem_list_id, problem_id, idem_key, topic, content, submitted_at, version, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`
+	qUpdateSuggestion = `UPDATE suggestions SET receipt = ?, symposium_id = ?, participant_kind = ?, kind = ?,
+		status = ?, channel = ?, problem_list_id = ?, problem_id = ?, idem_key = ?, topic = ?, content = ?,
+		submitted_at = ?, version = version + 1, data = ?
+		WHERE id = ? AND version = ?`
+	qSuggestionExists = `SELECT 1 FROM suggestions WHERE id = ?`
+	// qSuggestionCols reads the columns an update may change, to find out
+	// which ones it does (updateSuggestion).
+	qSuggestionCols = `SELECT receipt, symposium_id, participant_kind, kind, channel, ifnull(idem_key, ''),
+		topic, content, submitted_at, version FROM suggestions WHERE id = ?`
+	// qUpdateSuggestionState is an update that leaves every column but the
+	// state ones as they are: routing, adoption, declining. Unlike
+	// qUpdateSuggestion it only touches the indexes over those columns
+	// (SQLite rewrites the entries of every index with a column in SET,
+	// changed or not).
+	qUpdateSuggestionState = `UPDATE suggestions SET status = ?, problem_list_id = ?, problem_id = ?,
+		version = version + 1, data = ? WHERE id = ? AND version = ?`
+)
+
+// CreateSuggestion stores s in one short transaction: an idempotency lookup
+// (when s has a key) and one insert, both prepared. See feedback.Store.
+func (s *Store) CreateSuggestion(ctx context.Context, sg *feedback.Suggestion) (*feedback.Suggestion, bool, error) {
+	if err := checkSuggestion(sg); err != nil {
+		return nil, false, fmt.Errorf("sqlite: create suggestion %s: %w", sg.ID, err)
+	}
+	data, err := suggestionData(sg)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlite: create suggestion %s: %w", sg.ID, err)
+	}
+	var earlier *feedback.Suggestion
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		earlier = nil // fn may run twice (commit.go)
+		if sg.IdempotencyKey != "" {
+			prev, err := scanSuggestion(s.txQueryRow(ctx, tx, qIdemLookup, sg.SymposiumID, sg.IdempotencyKey))
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return err
+			case sg.SubmittedAt.Sub(prev.SubmittedAt) < feedback.IdempotencyWindow:
+				earlier = prev
+				return nil
+			}
+		}
+		_, err := s.txExec(ctx, tx, qInsertSuggestion,
+			sg.ID, sg.Receipt, sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel,
+			sg.ProblemListID, sg.ProblemID, nullIfEmpty(sg.IdempotencyKey), sg.Topic, sg.Content,
+			nanos(sg.SubmittedAt), data)
+		return dbError(err)
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlite: create suggestion %s: %w", sg.ID, err)
+	}
+	if earlier != nil {
+		return earlier, false, nil
+	}
+	sg.Version = 1
+	stored := *sg
+	return &stored, true, nil
+}
+
+// GetSuggestion implements feedback.Store.
+func (s *Store) GetSuggestion(ctx context.Context, id string) (*feedback.Suggestion, error) {
+	sg, err := scanSuggestion(s.queryRow(ctx, `SELECT `+suggestionCols+` FROM suggestions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = feedback.NotFound("suggestion", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get suggestion %s: %w", id, err)
+	}
+	return sg, nil
+}
+
+// GetSuggestionByReceipt implements feedback.Store.
+func (s *Store) GetSuggestionByReceipt(ctx context.Context, receipt string) (*feedback.Suggestion, error) {
+	sg, err := scanSuggestion(s.queryRow(ctx, `SELECT `+suggestionCols+` FROM suggestions WHERE receipt = ?`, receipt))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = feedback.NotFound("receipt", receipt)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get suggestion by receipt %s: %w", receipt, err)
+	}
+	return sg, nil
+}
+
+// UpdateSuggestion implements feedback.Store.
+func (s *Store) UpdateSuggestion(ctx context.Context, sg *feedback.Suggestion) error {
+	if err := checkSuggestion(sg); err != nil {
+		return fmt.Errorf("sqlite: update suggestion %s: %w", sg.ID, err)
+	}
+	data, err := suggestionData(sg)
+	if err != nil {
+		return fmt.Errorf("sqlite: update suggestion %s: %w", sg.ID, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		return s.updateSuggestion(ctx, tx, sg, data)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: update suggestion %s: %w", sg.ID, err)
+	}
+	sg.Version++
+	return nil
+}
+
+// updateSuggestion writes sg if its stored version is still sg.Version.
+func (s *Store) updateSuggestion(ctx context.Context, tx *sql.Tx, sg *feedback.Suggestion, data string) error {
+	if s.stateOnlyChange(ctx, tx, sg) {
+		res, err := s.txExec(ctx, tx, qUpdateSuggestionState,
+			sg.Status, sg.ProblemListID, sg.ProblemID, data, sg.ID, sg.Version)
+		if err != nil {
+			return dbError(err)
+		}
+		return s.checkUpdated(ctx, tx, res, qSuggestionExists, "suggestion", sg.ID, sg.Version)
+	}
+	res, err := s.txExec(ctx, tx, qUpdateSuggestion,
+		sg.Receipt, sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel,
+		sg.ProblemListID, sg.ProblemID, nullIfEmpty(sg.IdempotencyKey), sg.Topic, sg.Content,
+		nanos(sg.SubmittedAt), data, sg.ID, sg.Version)
+	if err != nil {
+		return dbError(err)
+	}
+	return s.checkUpdated(ctx, tx, res, qSuggestionExists, "suggestion", sg.ID, sg.Version)
+}
+
+// stateOnlyChange reports whether the stored sg, at sg.Version, differs
+// from sg in its state columns only (status, problem list, problem) and in
+// data. Anything else (absent, another version, other columns changed)
+// takes the full update, which also reports conflicts.
+func (s *Store) stateOnlyChange(ctx context.Context, tx *sql.Tx, sg *feedback.Suggestion) bool {
+	var (
+		receipt, sym, pk, kind, ch, idem, topic, content string
+		at, version                                      int64
+	)
+	err := s.txQueryRow(ctx, tx, qSuggestionCols, sg.ID).Scan(&receipt, &sym, &pk, &kind, &ch, &idem, &topic, &content, &at, &version)
+	return err == nil && version == sg.Version && receipt == sg.Receipt && sym == sg.SymposiumID &&
+		pk == string(sg.ParticipantKind) && kind == string(sg.Kind) && ch == string(sg.Channel) &&
+		idem == sg.IdempotencyKey && topic == sg.Topic && content == sg.Content && at == nanos(sg.SubmittedAt)
+}
+
+// checkUpdated turns "no row updated" into ENotFound or EConflict.
+func (s *Store) checkUpdated(ctx context.Context, tx *sql.Tx, res sql.Result, existsQuery, what, id string, version int64) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	var one int
+	switch err := s.txQueryRow(ctx, tx, existsQuery, id).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return feedback.NotFound(what, id)
+	case err != nil:
+		return err
+	}
+	return feedback.Conflictf("%s %s was changed by someone else (version %d is stale)", what, id, version)
+}
+
+// ListSuggestions implements feedback.Store. Query terms of three or more
+// characters use the trigram index; shorter ones scan with instr().
+func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter) (feedback.Page[*feedback.Suggestion], error) {
+	spec := listSpec{
+		list: "suggestions",
+		cols: suggestionCols + `, submitted_at, id`,
+		from: "suggestions",
+		keys: []string{"submitted_at", "id"},
+		desc: true,
+	}
+	eq := func(col, v string) {
+		if v != "" {
+			spec.where = append(spec.where, col+" = ?")
+			spec.args = append(spec.args, v)
+		}
+	}
+	eq("symposium_id", f.SymposiumID)
+	eq("participant_kind", string(f.ParticipantKind))
+	eq("kind", string(f.Kind))
+	eq("status", string(f.Status))
+	eq("problem_list_id", f.ProblemListID)
+	eq("problem_id", f.ProblemID)
+	eq("channel", string(f.Channel))
+	if !f.From.IsZero() {
+		spec.where = append(spec.where, "submitted_at >= ?")
+		spec.args = append(spec.args, nanos(f.From))
+	}
+	if !f.To.IsZero() {
+		spec.where = append(spec.where, "submitted_at < ?")
+		spec.args = append(spec.args, nanos(f.To))
+	}
+	if !utf8.ValidString(f.Query) || utf8.RuneCountInString(f.Query) > 200 {
+		return feedback.Page[*feedback.Suggestion]{}, fmt.Errorf("sqlite: list suggestions: %w",
+			feedback.FieldErrorf("q", "search text must be valid text of at most 200 characters"))
+	}
+	for _, term := range strings.Fields(f.Query) {
+		if utf8.RuneCountInString(term) >= 3 {
+			spec.where = append(spec.where, "rid IN (SELECT rowid FROM suggestions_fts WHERE suggestions_fts MATCH ?)")
+			spec.args = append(spec.args, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
+		} else {
+			spec.where = append(spec.where, "(instr(topic, ?) > 0 OR instr(content, ?) > 0)")
+			spec.args = append(spec.args, term, term)
+		}
+	}
+	spec.filter = fmt.Sprintf("%q|%q|%q|%q|%q|%q|%q|%d|%d|%q", f.SymposiumID, f.ParticipantKind, f.Kind, f.Status,
+		f.ProblemListID, f.ProblemID, f.Channel, nanos(f.From), nanos(f.To), strings.Join(strings.Fields(f.Query), " "))
+	page, err := list(ctx, s, spec, f.Limit, f.Cursor, func(rows *sql.Rows) (*feedback.Suggestion, []any, error) {
+		var (
+			sg   feedback.Suggestion
+			data string
+			at   int64
+			id   string
+		)
+		if err := rows.Scan(&sg.Version, &sg.Topic, &sg.Content, &data, &at, &id); err != nil {
+			return nil, nil, err
+		}
+		v, topic, content := sg.Version, sg.Topic, sg.Content
+		if err := decode(data, &sg); err != nil {
+			return nil, nil, err
+		}
+		sg.Version, sg.Topic, sg.Content = v, topic, content
+		return &sg, []any{at, id}, nil
+	})
+	if err != nil {
+		return page, fmt.Errorf("sqlite: list suggestions: %w", err)
+	}
+	return page, nil
+}

@@ -1,0 +1,172 @@
+// Package summarizefn is the handler of the summarize Lambda, which
+// EventBridge Scheduler invokes daily, weekly (Monday) and monthly in the
+// Asia/Shanghai time zone. It makes the summary of the period that just
+// ended and delivers it with the unit reminders (feedback.RunScheduledSummary).
+//
+// It accepts the scheduler's payload, an events.EventBridgeEvent whose
+// detail carries the period ({"detail":{"period":"weekly"}}), a classic
+// scheduled rule's event (no period: daily), or a bare {"period":"weekly"}
+// for manual invocations. The period is computed from the event's time, not
+// the invocation clock, so a late retry summarises the same period.
+//
+// The same function runs the sweeper: an event whose detail (or top level)
+// says {"task":"sweep"} routes every suggestion still unrouted SweepGrace
+// after submission (feedback.Service.SweepUnrouted). A schedule in
+// template.yaml sends it every ten minutes.
+package summarizefn
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// Handler runs scheduled summaries.
+type Handler struct {
+	svc      *feedback.Service
+	notifier feedback.Notifier
+	log      *slog.Logger
+}
+
+// New returns a Handler; n may be nil to send nothing.
+func New(svc *feedback.Service, n feedback.Notifier, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Handler{svc: svc, notifier: n, log: log}
+}
+
+// Tasks an event can name; "" (or summarize) makes a summary.
+const (
+	TaskSummarize = "summarize"
+	TaskSweep     = "sweep"
+)
+
+// SweepGrace is how long a suggestion may stay unrouted before the sweeper
+// routes it. The stream routes within seconds and retries a failing batch
+// for a few minutes, so the sweeper only picks up what that lost.
+const SweepGrace = 5 * time.Minute
+
+// Input is what the handler reads from an event.
+type Input struct {
+	Task   string // TaskSummarize or TaskSweep
+	Period feedback.Period
+	Time   time.Time // zero: now
+}
+
+// event covers both shapes: EventBridge (detail, time) and bare.
+type event struct {
+	Task   string          `json:"task"`
+	Period string          `json:"period"`
+	Time   string          `json:"time"`
+	Detail json.RawMessage `json:"detail"`
+}
+
+// ParseInput reads the period and scheduled time from a raw event. No
+// period means daily; an unknown one is an error (retrying cannot fix it).
+func ParseInput(raw []byte) (Input, error) {
+	var ev event
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return Input{}, fmt.Errorf("summarize: decode event: %w", err)
+		}
+	}
+	in := Input{Task: ev.Task, Period: feedback.Period(ev.Period)}
+	if len(ev.Detail) > 0 && string(ev.Detail) != "null" {
+		var d struct {
+			Task   string `json:"task"`
+			Period string `json:"period"`
+		}
+		if err := json.Unmarshal(ev.Detail, &d); err != nil {
+			return Input{}, fmt.Errorf("summarize: decode event detail: %w", err)
+		}
+		if d.Period != "" {
+			in.Period = feedback.Period(d.Period)
+		}
+		if d.Task != "" {
+			in.Task = d.Task
+		}
+	}
+	switch in.Task {
+	case "", TaskSummarize:
+		in.Task = TaskSummarize
+	case TaskSweep:
+		return in, nil
+	default:
+		return Input{}, fmt.Errorf("summarize: unknown task %q", in.Task)
+	}
+	if in.Period == "" {
+		in.Period = feedback.Daily
+	}
+	if !in.Period.Valid() {
+		return Input{}, fmt.Errorf("summarize: unknown period %q", in.Period)
+	}
+	if ev.Time != "" {
+		t, err := time.Parse(time.RFC3339, ev.Time)
+		if err != nil {
+			return Input{}, fmt.Errorf("summarize: event time %q: %w", ev.Time, err)
+		}
+		in.Time = t
+	}
+	return in, nil
+}
+
+// Result is what an invocation returns (visible in the Lambda console and
+// to the emulator tests).
+type Result struct {
+	SummaryID string   `json:"summary_id"`
+	Period    string   `json:"period"`
+	From      string   `json:"from"`
+	To        string   `json:"to"`
+	Received  int      `json:"received"`
+	Overdue   int      `json:"overdue"`
+	Delivered []string `json:"delivered"`
+	// Swept is set by a sweep (and nothing else is).
+	Swept *SweepResult `json:"swept,omitempty"`
+}
+
+// SweepResult reports a sweep.
+type SweepResult struct {
+	Examined int `json:"examined"`
+	Routed   int `json:"routed"`
+	Failed   int `json:"failed"`
+}
+
+// Handle is the Lambda entry point.
+func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, error) {
+	in, err := ParseInput(raw)
+	if err != nil {
+		return Result{}, err
+	}
+	if in.Task == TaskSweep {
+		c, err := h.svc.SweepUnrouted(ctx, SweepGrace)
+		res := Result{Swept: &SweepResult{Examined: c.Examined, Routed: c.Moved, Failed: c.Failed}}
+		if err != nil {
+			// Returning the error makes the scheduler retry; routing is
+			// idempotent, so a retry only finishes what is left.
+			h.log.ErrorContext(ctx, "sweep failed", "examined", c.Examined, "failed", c.Failed, "err", err)
+			return res, err
+		}
+		return res, nil
+	}
+	sm, err := h.svc.RunScheduledSummary(ctx, in.Period, in.Time, h.notifier)
+	if sm == nil {
+		h.log.ErrorContext(ctx, "summary failed", "period", in.Period, "err", err)
+		return Result{}, err
+	}
+	res := Result{
+		SummaryID: sm.ID, Period: string(sm.Period), From: string(sm.From), To: string(sm.To),
+		Received: sm.Suggestions.Received, Overdue: sm.Problems.Overdue, Delivered: append([]string{}, sm.Delivered...),
+	}
+	if err != nil {
+		// The summary is stored; some notices failed. Returning the error
+		// makes Lambda retry, which sends only what is missing.
+		h.log.ErrorContext(ctx, "summary delivery failed", "summary_id", sm.ID, "err", err)
+		return res, err
+	}
+	return res, nil
+}
