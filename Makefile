@@ -28,9 +28,10 @@ build-local: ## the one-process local stack
 test: ## every test (DynamoDB, emulator and browser tests need their tools; see README)
 	$(GO) test -count=1 -timeout 15m ./...
 
-lint: ## gofmt, go vet and cfn-lint
+lint: ## gofmt, go vet, staticcheck (pinned in go.mod's tool block) and cfn-lint
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	cfn-lint template.yaml
 
 run: ## Jianyan on http://127.0.0.1:8080 with a local SQLite file

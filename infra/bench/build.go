@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 )
 
 // lambdaFlags are the Makefile's LAMBDA_FLAGS, so what is measured is what
@@ -15,9 +14,11 @@ var lambdaFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s
 // goTool is the go command of the toolchain running the harness (go run
 // puts it first), falling back to PATH.
 func goTool() string {
-	p := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err == nil {
+	if p, err := exec.LookPath("go"); err == nil {
 		return p
+	}
+	if root := os.Getenv("GOROOT"); root != "" {
+		return filepath.Join(root, "bin", "go")
 	}
 	return "go"
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -170,16 +169,4 @@ func waitFile(ctx context.Context, dir, ext string) (string, error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-// get fetches a URL with the admin token (for checks outside the browser).
-func get(t *testing.T, url string) *http.Response {
-	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
 }

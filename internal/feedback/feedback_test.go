@@ -37,7 +37,7 @@ func TestNewIDSortsByTime(t *testing.T) {
 	if len(a) != 26 || !(a < b) {
 		t.Fatalf("NewID: %q then %q; want 26 characters, increasing", a, b)
 	}
-	if NewID(t0) == NewID(t0) {
+	if c, d := NewID(t0), NewID(t0); c == d {
 		t.Fatal("two IDs in the same millisecond are equal")
 	}
 }
