@@ -351,6 +351,9 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	switch {
 	case f.ProblemID != "":
 		spec.parts = []part{index("sgp", sgpProblem+f.ProblemID)}
+		// The fetched item decides: sgp lags a suggestion moved to
+		// another problem.
+		eq("problem_id", f.ProblemID, false)
 		eq("symposium_id", f.SymposiumID, false)
 	case f.SymposiumID != "":
 		spec.parts = []part{index("sgs", sgsSymposium+f.SymposiumID)}

@@ -138,8 +138,10 @@ func (s *Service) createSuggestion(ctx context.Context, sg *Suggestion) (*Sugges
 		stored, created, err := s.store.CreateSuggestion(ctx, sg)
 		if err == nil {
 			if !created && !sameSubmission(stored, sg) {
+				// The earlier receipt stays out of the message: whoever
+				// reuses a key with other content is not its submitter.
 				return nil, false, &Error{Code: EConflict, Field: "idempotency_key",
-					Message: "此表单已提交过,请打开新的表单再提交 (idempotency key already used for a different submission; receipt " + stored.Receipt + ")"}
+					Message: "此表单已提交过,请打开新的表单再提交 (idempotency key already used for a different submission)"}
 			}
 			return stored, created, nil
 		}
@@ -176,7 +178,9 @@ func (s *Service) ListSuggestions(ctx context.Context, id Identity, f Suggestion
 	if f.Channel != "" && !f.Channel.Valid() {
 		return Page[*Suggestion]{}, FieldErrorf("channel", "unknown channel")
 	}
-	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+	// To is exclusive (the API's inclusive "to" day plus one), so To == From
+	// is already "to before from".
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return Page[*Suggestion]{}, FieldErrorf("to", "to is before from")
 	}
 	p, err := s.store.ListSuggestions(ctx, f)

@@ -548,6 +548,14 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 	if id.Role == RoleUnit && !slices.Contains(unitTransitions, t.To) {
 		return nil, &Error{Code: EForbidden, Field: "status", Message: "该状态变更须由督察部门办理 (only the office may make this transition)"}
 	}
+	// Dates are the office's too: EditProblem refuses a unit's deadline,
+	// so a status change must not carry one in (nor push the look-back).
+	if id.Role == RoleUnit && t.NewDeadline != "" {
+		return nil, &Error{Code: EForbidden, Field: "deadline", Message: "整改期限须由督察部门调整 (only the office may change the deadline)"}
+	}
+	if id.Role == RoleUnit && t.LookbackDue != "" {
+		return nil, &Error{Code: EForbidden, Field: "lookback_due", Message: "回头看日期须由督察部门确定 (only the office may set the look-back date)"}
+	}
 	t.Note = CleanText(t.Note)
 	t.Evidence = CleanText(t.Evidence)
 	for attempt := 1; ; attempt++ {

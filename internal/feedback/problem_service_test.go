@@ -527,3 +527,49 @@ func TestSimilarSuggestions(t *testing.T) {
 	_, err = f.svc.SimilarSuggestions(ctx, f.noRole, a.ID)
 	wantCode(t, err, feedback.EForbidden)
 }
+
+// TestUnitCannotMoveDatesThroughTransition: a unit account may not change
+// its deadline by editing (TestEditProblem), so it may not slip one in
+// with a status change either, nor push its own look-back away.
+func TestUnitCannotMoveDatesThroughTransition(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		to        feedback.ProblemStatus
+		deadline  feedback.Date
+		lookback  feedback.Date
+		wantField string
+	}{
+		{"deadline with rectifying", feedback.ProblemRectifying, "2099-12-31", "", "deadline"},
+		{"look-back with rectified", feedback.ProblemRectified, "", "2099-12-31", "lookback_due"},
+		{"deadline with rectified", feedback.ProblemRectified, "2099-12-31", "", "deadline"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			p := f.newProblem(t, "本单位牵头的问题")
+			if tt.to == feedback.ProblemRectified {
+				if _, err := f.svc.TransitionProblem(ctx, f.unit, p.ID, transition(feedback.ProblemRectifying, "")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tr := transition(tt.to, "")
+			tr.NewDeadline, tr.LookbackDue = tt.deadline, tt.lookback
+			_, err := f.svc.TransitionProblem(ctx, f.unit, p.ID, tr)
+			wantCode(t, err, feedback.EForbidden)
+			if got := feedback.ErrorField(err); got != tt.wantField {
+				t.Errorf("field = %q, want %q", got, tt.wantField)
+			}
+			got, err := f.svc.GetProblem(ctx, f.staff, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Deadline != p.Deadline {
+				t.Errorf("deadline = %s, want %s unchanged", got.Deadline, p.Deadline)
+			}
+			if got.LookbackDue == "2099-12-31" {
+				t.Errorf("look-back moved to %s", got.LookbackDue)
+			}
+		})
+	}
+}

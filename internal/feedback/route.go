@@ -278,7 +278,9 @@ func (s *Service) currentRouter(ctx context.Context) (*Router, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.router != nil && c.router.Version() == rs.Version {
+	if c.router != nil && c.router.Version() >= rs.Version {
+		// The same rules, or newer ones installed by remember while this
+		// read was under way: keep them rather than go back in time.
 		c.fetched = s.now()
 		return c.router, nil
 	}
@@ -402,6 +404,13 @@ func (s *Service) PutRules(ctx context.Context, id Identity, rs *RuleSet) error 
 	exists := map[string]bool{}
 	for i := range rs.Rules {
 		r := &rs.Rules[i]
+		// Every rule's symposium IDs, before the per-list shortcut below
+		// skips rules whose list was already checked.
+		for j, sid := range r.Match.SymposiumIDs {
+			if !ValidKey(sid) {
+				return FieldErrorf(fmt.Sprintf("rules[%d].match.symposium_ids[%d]", i, j), "rule %q: %q is not a symposium ID", r.Name, sid)
+			}
+		}
 		field := fmt.Sprintf("rules[%d].problem_list_id", i)
 		if known, seen := exists[r.ProblemListID]; seen {
 			if !known {
@@ -421,11 +430,6 @@ func (s *Service) PutRules(ctx context.Context, id Identity, rs *RuleSet) error 
 			return fmt.Errorf("put routing rules: check problem list %s: %w", r.ProblemListID, err)
 		}
 		exists[r.ProblemListID] = true
-		for j, sid := range r.Match.SymposiumIDs {
-			if !ValidKey(sid) {
-				return FieldErrorf(fmt.Sprintf("rules[%d].match.symposium_ids[%d]", i, j), "rule %q: %q is not a symposium ID", r.Name, sid)
-			}
-		}
 	}
 	router, err := CompileRules(rs)
 	if err != nil {

@@ -86,6 +86,34 @@ func TestPutRules(t *testing.T) {
 			t.Errorf("field = %q, want %q", got, want)
 		}
 	})
+	t.Run("bad symposium ID in any rule", func(t *testing.T) {
+		// The check must not depend on whether an earlier rule already
+		// targets the same problem list.
+		bad := "not a symposium id"
+		tests := []struct {
+			name  string
+			rules []feedback.RoutingRule
+			want  string
+		}{
+			{"first rule for its list", []feedback.RoutingRule{
+				{Name: "坏", Match: feedback.RuleMatch{SymposiumIDs: []string{bad}}, ProblemListID: l.ID},
+			}, "rules[0].match.symposium_ids[0]"},
+			{"second rule for the same list", []feedback.RoutingRule{
+				good,
+				{Name: "坏", Match: feedback.RuleMatch{SymposiumIDs: []string{bad}}, ProblemListID: l.ID},
+			}, "rules[1].match.symposium_ids[0]"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				cur, _ := f.svc.GetRules(ctx, f.admin)
+				err := f.svc.PutRules(ctx, f.admin, &feedback.RuleSet{Rules: tt.rules, Version: cur.Version})
+				wantCode(t, err, feedback.EInvalid)
+				if got := feedback.ErrorField(err); got != tt.want {
+					t.Errorf("field = %q, want %q", got, tt.want)
+				}
+			})
+		}
+	})
 	t.Run("roles", func(t *testing.T) {
 		cur, _ := f.svc.GetRules(ctx, f.admin)
 		for _, id := range []feedback.Identity{f.staff, f.unit, f.noRole} {

@@ -146,6 +146,9 @@ func TestSubmitJSON(t *testing.T) {
 	if code, field := r4.errorCode(); r4.status != http.StatusConflict || field != "idempotency_key" {
 		t.Errorf("reused key = %d %s %s, want 409 idempotency_key", r4.status, code, field)
 	}
+	if strings.Contains(string(r4.body), first.Receipt) {
+		t.Errorf("the 409 for a reused key reveals the earlier receipt %s: %s", first.Receipt, r4.body)
+	}
 
 	got := e.suggestions(sym.ID)
 	if len(got) != 1 {

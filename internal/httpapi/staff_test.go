@@ -307,7 +307,8 @@ func TestStaffEntryAndList(t *testing.T) {
 	if len(page2.Items) != 1 || page2.Items[0].ID == page.Items[0].ID {
 		t.Errorf("second page = %+v", page2)
 	}
-	for _, q := range []string{"from=2025-3-1", "limit=abc", "kind=rant", "participant_kind=x", "status=nope", "cursor=forged"} {
+	for _, q := range []string{"from=2025-3-1", "limit=abc", "kind=rant", "participant_kind=x", "status=nope", "cursor=forged",
+		"from=2025-03-02&to=2025-03-01", "from=2025-03-03&to=2025-03-01"} {
 		bad := list
 		bad.RawQueryString = q
 		if r := invoke(t, e.staff, bad); r.status != 400 {

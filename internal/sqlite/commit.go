@@ -129,7 +129,13 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		c.closeMu.RUnlock()
 		return errClosed
 	}
-	c.reqs <- req
+	select {
+	case c.reqs <- req:
+	case <-ctx.Done():
+		// Not queued, so certainly not written.
+		c.closeMu.RUnlock()
+		return ctx.Err()
+	}
 	c.closeMu.RUnlock()
 	// Wait for the answer even if ctx ends meanwhile: the write may be
 	// committing, and its caller must not be told otherwise.
@@ -197,7 +203,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 	for _, r := range live {
 		err := r.ctx.Err()
 		if err == nil {
-			err = r.fn(tx)
+			err = runWrite(r.fn, tx)
 		}
 		if err != nil {
 			// Rare (a conflict, a duplicate, a cancelled caller): undo the
@@ -240,7 +246,7 @@ func (s *Store) writeOne(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := runWrite(fn, tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -248,6 +254,18 @@ func (s *Store) writeOne(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// runWrite runs one write function, turning a panic into its error: the
+// committer goroutine serves every write of the process, and if it died,
+// every later write would wait for ever.
+func runWrite(fn func(tx *sql.Tx) error, tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqlite: write panicked: %v", p)
+		}
+	}()
+	return fn(tx)
 }
 
 // checkpointLoop checkpoints the WAL on its own connection after commits,

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -119,11 +120,14 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, limit int, cursor
 	q += " ORDER BY " + strings.Join(spec.keys, dir+", ") + dir + " LIMIT ?"
 	args = append(args, limit+1)
 
+	var rows *sql.Rows
 	st, err := s.stmt(ctx, s.reader, q)
-	if err != nil {
-		return page, err
+	switch {
+	case err == nil:
+		rows, err = st.QueryContext(ctx, args...)
+	case errors.Is(err, errStmtCacheFull):
+		rows, err = s.reader.QueryContext(ctx, q, args...)
 	}
-	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return page, err
 	}

@@ -260,6 +260,11 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// maxCachedStmts bounds the prepared statements kept by stmt.
+const maxCachedStmts = 256
+
+var errStmtCacheFull = errors.New("statement cache full")
+
 // stmt returns a prepared statement for query on db, preparing it once.
 func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	k := stmtKey{db, query}
@@ -268,6 +273,12 @@ func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, 
 	s.mu.Unlock()
 	if st != nil {
 		return st, nil
+	}
+	if n := len(s.stmts); n >= maxCachedStmts {
+		// Lists build their SQL from the filter (one clause per search
+		// term), so the shapes are unbounded: past the bound, run
+		// unprepared rather than keep every shape forever.
+		return nil, errStmtCacheFull
 	}
 	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
