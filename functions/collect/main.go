@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
@@ -32,7 +31,7 @@ func main() {
 	// A warm instance reuses a symposium looked up by code for 5 s (like
 	// route's rule cache): a busy form then costs one PutItem per
 	// submission; closing a symposium takes effect here up to 5 s late.
-	store := dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB") }), table,
+	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table,
 		dynamo.WithSymposiumCache(5*time.Second))
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
 	handler := httpapi.NewPublicHandler(httpapi.PublicConfig{Service: svc, Logger: log})

@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
 	"github.com/jianyan/jianyan/internal/dynamo"
@@ -34,7 +33,7 @@ func main() {
 		log.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	svc := feedback.NewService(dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB") }), table), feedback.Config{Logger: log})
+	svc := feedback.NewService(dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table), feedback.Config{Logger: log})
 	svc.SetRuleCacheTTL(ruleCacheTTL)
 	convert := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
 		return dynamo.InsertedSuggestion(rec, table)

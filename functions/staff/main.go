@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
@@ -30,7 +29,7 @@ func main() {
 		log.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	store := dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB") }), table)
+	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
 	handler := httpapi.NewStaffHandler(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log, Spreadsheets: xlsx.Codec{},
 		Console: httpapi.ConsoleConfigFromEnv(os.Getenv)})

@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
@@ -29,7 +28,7 @@ func main() {
 		log.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	store := dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB") }), table)
+	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
 	n := &notify.SNS{Client: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SNS") }), TopicARN: topic}
 	lambda.Start(summarizefn.New(svc, n, log).Handle)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
 // Config returns an aws.Config from getenv (os.Getenv when nil). Clients
@@ -64,4 +65,10 @@ func Endpoint(getenv func(string) string, service string) *string {
 		return aws.String(ep)
 	}
 	return nil
+}
+
+// DynamoDB returns a DynamoDB client for cfg that honours the endpoint
+// override, the one client every function builds once at start.
+func DynamoDB(cfg aws.Config, getenv func(string) string) *dynamodb.Client {
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = Endpoint(getenv, "DYNAMODB") })
 }

@@ -58,3 +58,12 @@ func TestConfigMissing(t *testing.T) {
 		})
 	}
 }
+
+func TestDynamoDBClientUsesOverride(t *testing.T) {
+	env := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:5005"}
+	getenv := func(k string) string { return env[k] }
+	c := DynamoDB(aws.Config{Region: "us-east-1"}, getenv)
+	if got := aws.ToString(c.Options().BaseEndpoint); got != "http://127.0.0.1:5005" {
+		t.Fatalf("client BaseEndpoint = %q, want the override", got)
+	}
+}
