@@ -38,49 +38,6 @@ const (
 	mimeXLSXDoc = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 
-// suggestionFilterFrom reads GET /api/v1/suggestions' filters (without
-// limit and cursor): symposium_id, participant_kind, kind, status,
-// problem_list_id, problem_id, channel, q, from, to. from and to are days in
-// Asia/Shanghai, both inclusive.
-func suggestionFilterFrom(q url.Values) (feedback.SuggestionFilter, error) {
-	var f feedback.SuggestionFilter
-	from, err := parseDateParam(q, "from")
-	if err != nil {
-		return f, err
-	}
-	to, err := parseDateParam(q, "to")
-	if err != nil {
-		return f, err
-	}
-	f = feedback.SuggestionFilter{
-		SymposiumID:     q.Get("symposium_id"),
-		ParticipantKind: feedback.ParticipantKind(q.Get("participant_kind")),
-		Kind:            feedback.SuggestionKind(q.Get("kind")),
-		Status:          feedback.SuggestionStatus(q.Get("status")),
-		ProblemListID:   q.Get("problem_list_id"),
-		ProblemID:       q.Get("problem_id"),
-		Channel:         feedback.Channel(q.Get("channel")),
-		Query:           q.Get("q"),
-	}
-	if from != "" {
-		f.From = from.Start()
-	}
-	if to != "" {
-		f.To = to.AddDays(1).Start()
-	}
-	for _, k := range []struct{ field, v string }{
-		{"symposium_id", f.SymposiumID}, {"problem_list_id", f.ProblemListID}, {"problem_id", f.ProblemID},
-	} {
-		if err := feedback.CheckOptionalKey(k.field, k.v); err != nil {
-			return f, err
-		}
-	}
-	if feedback.RuneCount(f.Query) > 100 {
-		return f, feedback.FieldErrorf("q", "q is at most 100 characters")
-	}
-	return f, nil
-}
-
 // suggestionColumns are the export's columns, in order.
 var suggestionColumns = []sheet.Column{
 	{Header: "提交时间", Width: 17, Kind: sheet.DateTime},

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -50,15 +51,34 @@ func (h *StaffHandler) listSuggestions(w http.ResponseWriter, r *http.Request, i
 	if err != nil {
 		return err
 	}
-	from, err := parseDateParam(q, "from")
+	f, err := suggestionFilterFrom(q)
 	if err != nil {
 		return err
+	}
+	f.Limit, f.Cursor = limit, cursor
+	p, err := h.svc.ListSuggestions(r.Context(), id, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toList(p, toSuggestionJSON))
+	return nil
+}
+
+// suggestionFilterFrom reads GET /api/v1/suggestions' filters (without
+// limit and cursor): symposium_id, participant_kind, kind, status,
+// problem_list_id, problem_id, channel, q, from, to. from and to are days in
+// Asia/Shanghai, both inclusive.
+func suggestionFilterFrom(q url.Values) (feedback.SuggestionFilter, error) {
+	var f feedback.SuggestionFilter
+	from, err := parseDateParam(q, "from")
+	if err != nil {
+		return f, err
 	}
 	to, err := parseDateParam(q, "to")
 	if err != nil {
-		return err
+		return f, err
 	}
-	f := feedback.SuggestionFilter{
+	f = feedback.SuggestionFilter{
 		SymposiumID:     q.Get("symposium_id"),
 		ParticipantKind: feedback.ParticipantKind(q.Get("participant_kind")),
 		Kind:            feedback.SuggestionKind(q.Get("kind")),
@@ -67,8 +87,6 @@ func (h *StaffHandler) listSuggestions(w http.ResponseWriter, r *http.Request, i
 		ProblemID:       q.Get("problem_id"),
 		Channel:         feedback.Channel(q.Get("channel")),
 		Query:           q.Get("q"),
-		Limit:           limit,
-		Cursor:          cursor,
 	}
 	if from != "" {
 		f.From = from.Start()
@@ -76,20 +94,17 @@ func (h *StaffHandler) listSuggestions(w http.ResponseWriter, r *http.Request, i
 	if to != "" {
 		f.To = to.AddDays(1).Start()
 	}
-	for field, v := range map[string]string{"symposium_id": f.SymposiumID, "problem_list_id": f.ProblemListID, "problem_id": f.ProblemID} {
-		if err := feedback.CheckOptionalKey(field, v); err != nil {
-			return err
+	for _, k := range []struct{ field, v string }{
+		{"symposium_id", f.SymposiumID}, {"problem_list_id", f.ProblemListID}, {"problem_id", f.ProblemID},
+	} {
+		if err := feedback.CheckOptionalKey(k.field, k.v); err != nil {
+			return f, err
 		}
 	}
 	if feedback.RuneCount(f.Query) > 100 {
-		return feedback.FieldErrorf("q", "q is at most 100 characters")
+		return f, feedback.FieldErrorf("q", "q is at most 100 characters")
 	}
-	p, err := h.svc.ListSuggestions(r.Context(), id, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toList(p, toSuggestionJSON))
-	return nil
+	return f, nil
 }
 
 func (h *StaffHandler) getSuggestion(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
