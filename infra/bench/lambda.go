@@ -371,42 +371,7 @@ func suggestionItemBytes(ctx context.Context, l *lambdaEnv, response []byte) int
 	if err != nil || len(out.Item) == 0 {
 		return 1000
 	}
-	n := 0
-	for name, v := range out.Item {
-		n += len(name) + sdkValueBytes(v)
-	}
-	return n
-}
-
-// sdkValueBytes is valueBytes for SDK attribute values.
-func sdkValueBytes(v types.AttributeValue) int {
-	switch v := v.(type) {
-	case *types.AttributeValueMemberS:
-		return len(v.Value)
-	case *types.AttributeValueMemberN:
-		return (len(v.Value)+1)/2 + 1
-	case *types.AttributeValueMemberB:
-		return len(v.Value)
-	case *types.AttributeValueMemberSS:
-		n := 0
-		for _, s := range v.Value {
-			n += len(s)
-		}
-		return n
-	case *types.AttributeValueMemberL:
-		n := 3
-		for _, e := range v.Value {
-			n += 1 + sdkValueBytes(e)
-		}
-		return n
-	case *types.AttributeValueMemberM:
-		n := 3
-		for k, e := range v.Value {
-			n += 1 + len(k) + sdkValueBytes(e)
-		}
-		return n
-	}
-	return 1
+	return dynamo.ItemSize(out.Item)
 }
 
 func median(s []time.Duration) time.Duration {

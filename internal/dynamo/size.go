@@ -8,11 +8,12 @@ import (
 // names and values).
 const maxItemBytes = 400 * 1024
 
-// itemSize estimates an item's size the way DynamoDB counts it: attribute
+// ItemSize estimates an item's size the way DynamoDB counts it (for its
+// 400 KB limit and its 1 KB write units): attribute
 // names plus values (strings and binaries by length, numbers by roughly one
 // byte per two digits, one byte per list/map element overhead). It errs on
 // the large side.
-func itemSize(item map[string]types.AttributeValue) int {
+func ItemSize(item map[string]types.AttributeValue) int {
 	n := 0
 	for name, v := range item {
 		n += len(name) + valueSize(v)
