@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -73,14 +72,7 @@ func TestConsole(t *testing.T) {
 
 	ctx := startBrowser(t, 60*time.Second)
 	dir := artifacts(t)
-	downloads := t.TempDir()
-	if _, err := chromedp.Run(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
-		return err
-	})); err != nil {
-		t.Fatalf("download behaviour: %v", err)
-	}
+	downloads := allowDownloads(t, ctx)
 
 	// Sign in with the token.
 	err = chromedp.Do(ctx,
