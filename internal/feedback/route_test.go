@@ -1,12 +1,10 @@
 package feedback_test
 
 import (
-	"fmt"
-	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/feedback/routetest"
 )
 
 // testRules is a rule set an office running the campaigns of the district's
@@ -230,46 +228,10 @@ func TestCompileRulesInvalid(t *testing.T) {
 	}
 }
 
-// keywordRules returns n rules, each with three keywords_any drawn from
-// 2-4 random common Chinese characters, and one extra rule at the end that
-// the benchmark suggestion matches, so every rule is checked.
-func keywordRules(tb testing.TB, n int) *feedback.RuleSet {
-	tb.Helper()
-	rng := rand.New(rand.NewPCG(42, 42))
-	word := func() string {
-		var b strings.Builder
-		for range 2 + rng.IntN(3) {
-			b.WriteRune(rune(0x4E00 + rng.IntN(6000)))
-		}
-		return b.String()
-	}
-	rs := &feedback.RuleSet{}
-	for i := range n - 1 {
-		rs.Rules = append(rs.Rules, feedback.RoutingRule{
-			Name:          fmt.Sprintf("规则%04d", i),
-			Match:         feedback.RuleMatch{KeywordsAny: []string{word(), word(), word()}},
-			ProblemListID: fmt.Sprintf("list-%d", i%20),
-		})
-	}
-	rs.Rules = append(rs.Rules, feedback.RoutingRule{
-		Name:          "首违不罚",
-		Match:         feedback.RuleMatch{KeywordsAny: []string{"首违不罚"}, KeywordsAll: []string{"企业", "执法"}},
-		ProblemListID: "list-last",
-	})
-	return rs
-}
-
-// benchSuggestion is a typical 150-character suggestion.
-var benchSuggestion = &feedback.Suggestion{
-	SymposiumID: "sym-bench", Campaign: "涉企乱罚款专项整治", ParticipantKind: feedback.Enterprise,
-	Topic: "涉企行政检查",
-	Content: "建议对涉企行政检查实行“综合查一次”，减少多头检查、重复检查。" +
-		"部分执法人员对小微企业门前三包问题直接罚款，没有先行教育提醒，建议推行首违不罚清单，" +
-		"对轻微违法行为依法不予行政处罚，同时加强执法监督，畅通企业投诉渠道，及时回应企业关切。",
-}
+var benchSuggestion = routetest.Suggestion()
 
 func TestKeywordRulesReachLastRule(t *testing.T) {
-	router, err := feedback.CompileRules(keywordRules(t, 1000))
+	router, err := feedback.CompileRules(routetest.KeywordRules(1000))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +243,7 @@ func TestKeywordRulesReachLastRule(t *testing.T) {
 // BenchmarkRoute1000Rules measures routing one suggestion against 1,000
 // keyword rules (target: ≤ 50 µs per suggestion; see DESIGN.md).
 func BenchmarkRoute1000Rules(b *testing.B) {
-	router, err := feedback.CompileRules(keywordRules(b, 1000))
+	router, err := feedback.CompileRules(routetest.KeywordRules(1000))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -296,7 +258,7 @@ func BenchmarkRoute1000Rules(b *testing.B) {
 // BenchmarkCompile1000Rules measures compiling 1,000 keyword rules, paid
 // once per rule-set version per process.
 func BenchmarkCompile1000Rules(b *testing.B) {
-	rs := keywordRules(b, 1000)
+	rs := routetest.KeywordRules(1000)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := feedback.CompileRules(rs); err != nil {
