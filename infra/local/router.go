@@ -20,12 +20,14 @@ type router struct {
 	// inProcess is false when the table's stream drives routing instead
 	// (--dynamodb), as on AWS.
 	inProcess bool
-	queue     chan string
-	log       *slog.Logger
+	// queue holds copies of committed suggestions, as the stream's new
+	// images hold them on AWS, so routing starts without a read.
+	queue chan feedback.Suggestion
+	log   *slog.Logger
 }
 
 func newRouter(store feedback.Store, inProcess bool, log *slog.Logger) *router {
-	return &router{Store: store, inProcess: inProcess, queue: make(chan string, 4096), log: log}
+	return &router{Store: store, inProcess: inProcess, queue: make(chan feedback.Suggestion, 4096), log: log}
 }
 
 // CreateSuggestion stores s and, once the write has committed, queues it.
@@ -33,7 +35,7 @@ func (r *router) CreateSuggestion(ctx context.Context, s *feedback.Suggestion) (
 	stored, created, err := r.Store.CreateSuggestion(ctx, s)
 	if err == nil && created && r.inProcess {
 		select {
-		case r.queue <- stored.ID:
+		case r.queue <- *stored:
 		default:
 			r.log.Warn("routing queue full; the sweeper will route it", "suggestion_id", stored.ID)
 		}
@@ -63,13 +65,13 @@ func (r *router) run(ctx context.Context) {
 func (r *router) work(ctx context.Context) {
 	for {
 		select {
-		case id := <-r.queue:
-			r.route(id)
+		case sg := <-r.queue:
+			r.route(&sg)
 		case <-ctx.Done():
 			for {
 				select {
-				case id := <-r.queue:
-					r.route(id)
+				case sg := <-r.queue:
+					r.route(&sg)
 				default:
 					return
 				}
@@ -78,11 +80,11 @@ func (r *router) work(ctx context.Context) {
 	}
 }
 
-func (r *router) route(id string) {
+func (r *router) route(sg *feedback.Suggestion) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := r.svc.RouteSuggestion(ctx, id); err != nil {
-		r.log.Error("route suggestion", "suggestion_id", id, "err", err)
+	if err := r.svc.RouteInserted(ctx, sg); err != nil {
+		r.log.Error("route suggestion", "suggestion_id", sg.ID, "err", err)
 	}
 }
 

@@ -315,15 +315,35 @@ func (s *Service) RouteSuggestion(ctx context.Context, id string) error {
 	return err
 }
 
+// RouteInserted routes a suggestion from the copy its insert delivered (a
+// stream record's new image), saving the read RouteSuggestion starts with.
+// The write is still conditional on the copy's Version, so a copy that is
+// out of date (a redelivery after routing, a staff edit) costs one conflict
+// and falls back to reading the stored suggestion.
+func (s *Service) RouteInserted(ctx context.Context, sg *Suggestion) error {
+	copied := *sg
+	_, err := s.route(ctx, sg.ID, &copied)
+	return err
+}
+
 // routeOne routes a received suggestion and reports whether it wrote.
 func (s *Service) routeOne(ctx context.Context, id string) (bool, error) {
+	return s.route(ctx, id, nil)
+}
+
+// route routes suggestion id, starting from snapshot when one is given.
+func (s *Service) route(ctx context.Context, id string, snapshot *Suggestion) (bool, error) {
 	if !ValidKey(id) {
 		return false, NotFound("suggestion", id)
 	}
 	for attempt := 1; ; attempt++ {
-		sg, err := s.store.GetSuggestion(ctx, id)
-		if err != nil {
-			return false, fmt.Errorf("route suggestion %s: %w", id, err)
+		sg := snapshot
+		snapshot = nil
+		if sg == nil {
+			var err error
+			if sg, err = s.store.GetSuggestion(ctx, id); err != nil {
+				return false, fmt.Errorf("route suggestion %s: %w", id, err)
+			}
 		}
 		if sg.Status != SuggestionReceived {
 			return false, nil

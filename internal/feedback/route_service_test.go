@@ -51,6 +51,45 @@ func TestRouteSuggestion(t *testing.T) {
 	wantCode(t, f.svc.RouteSuggestion(ctx, "bad id!"), feedback.ENotFound)
 }
 
+func TestRouteInserted(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	fines := f.list(t, "涉企乱罚款问题清单")
+	f.rules(t, feedback.RoutingRule{Name: "罚款", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: fines.ID})
+
+	// The copy the insert delivered is enough to route.
+	fresh := f.submit(t, feedback.Enterprise, "", "门前临时堆放货物，未经提醒即被罚款两千元。")
+	if err := f.svc.RouteInserted(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	routed := f.suggestion(t, fresh.ID)
+	if routed.Status != feedback.SuggestionRouted || routed.ProblemListID != fines.ID {
+		t.Fatalf("after RouteInserted: status %q, list %q; want routed to %q", routed.Status, routed.ProblemListID, fines.ID)
+	}
+	if fresh.Status != feedback.SuggestionReceived {
+		t.Errorf("RouteInserted changed the caller's copy: status %q", fresh.Status)
+	}
+	// The same copy again (a redelivery) is out of date: nothing changes.
+	if err := f.svc.RouteInserted(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if again := f.suggestion(t, fresh.ID); again.Version != routed.Version {
+		t.Errorf("redelivered copy wrote: version %d → %d", routed.Version, again.Version)
+	}
+
+	// A copy older than a staff decision does not undo it.
+	declined := f.submit(t, feedback.Public, "", "建议罚款标准公开，接受社会监督。")
+	if _, err := f.svc.DeclineSuggestion(ctx, f.staff, declined.ID, "已在其他专项中办理。"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RouteInserted(ctx, declined); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.suggestion(t, declined.ID).Status; got != feedback.SuggestionDeclined {
+		t.Errorf("status after routing a stale copy of a declined suggestion = %q, want declined", got)
+	}
+}
+
 func TestPutRules(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)

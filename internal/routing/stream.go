@@ -56,7 +56,7 @@ func handle(ctx context.Context, log *slog.Logger, svc *feedback.Service, conver
 			skipped++
 			continue
 		}
-		if err := svc.RouteSuggestion(ctx, sg.ID); err != nil {
+		if err := svc.RouteInserted(ctx, sg); err != nil {
 			log.ErrorContext(ctx, "routing failed", "suggestion_id", sg.ID, "event_id", rec.EventID,
 				"sequence_number", rec.Change.SequenceNumber, "code", feedback.ErrorCode(err), "error", err)
 			fail(rec)
