@@ -91,8 +91,6 @@ func (c ConsoleConfig) csp() string {
 		"; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 }
 
-func init() { registerStaffRoutes((*StaffHandler).consoleRoutes) }
-
 func (h *StaffHandler) consoleRoutes() {
 	h.mux.HandleFunc("GET /console", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console/", http.StatusMovedPermanently)

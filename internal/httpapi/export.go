@@ -19,11 +19,6 @@ import (
 // filters select, as CSV or XLSX, and a problem list as the printable
 // rectification list (整改清单).
 
-func init() {
-	registerStaffRoutes((*StaffHandler).exportRoutes)
-	problemListExport = (*StaffHandler).exportProblemList
-}
-
 func (h *StaffHandler) exportRoutes() {
 	h.Handle("GET /api/v1/suggestions.csv", h.exportSuggestionsCSV)
 	h.Handle("GET /api/v1/suggestions.xlsx", h.exportSuggestionsXLSX)

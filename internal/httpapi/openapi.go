@@ -13,8 +13,6 @@ import (
 //go:embed openapi.yaml
 var openAPIDoc []byte
 
-func init() { registerStaffRoutes((*StaffHandler).openAPIRoutes) }
-
 // openAPIRoutes serves the document without credentials: it describes the
 // API and holds no data, and tools (and the console) read it before anyone
 // signs in.

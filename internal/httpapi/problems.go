@@ -8,8 +8,6 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-func init() { registerStaffRoutes((*StaffHandler).problemRoutes) }
-
 func (h *StaffHandler) problemRoutes() {
 	h.Handle("POST /api/v1/problem-lists", h.createProblemList)
 	h.Handle("GET /api/v1/problem-lists", h.listProblemLists)
@@ -29,12 +27,6 @@ func (h *StaffHandler) problemRoutes() {
 	h.Handle("POST /api/v1/suggestions/{id}/decline", h.declineSuggestion)
 	h.Handle("GET /api/v1/suggestions/{id}/similar", h.similarSuggestions)
 }
-
-// problemListExport serves GET /api/v1/problem-lists/{id}.xlsx when set
-// (by the file that renders the printable rectification list): the path
-// pattern cannot tell "{id}.xlsx" from "{id}", so getProblemList hands it
-// over. Nil answers 404.
-var problemListExport func(h *StaffHandler, w http.ResponseWriter, r *http.Request, id feedback.Identity, listID string) error
 
 func (h *StaffHandler) createProblemList(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	var in problemListCreateJSON
@@ -67,11 +59,10 @@ func (h *StaffHandler) listProblemLists(w http.ResponseWriter, r *http.Request, 
 
 func (h *StaffHandler) getProblemList(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	listID := r.PathValue("id")
+	// A wildcard is a whole path segment, so "{id}.xlsx" (the printable
+	// rectification list) arrives here.
 	if base, ok := strings.CutSuffix(listID, ".xlsx"); ok {
-		if problemListExport == nil {
-			return feedback.Errorf(feedback.ENotFound, "no such route")
-		}
-		return problemListExport(h, w, r, id, base)
+		return h.exportProblemList(w, r, id, base)
 	}
 	d, err := h.svc.GetProblemList(r.Context(), id, listID)
 	if err != nil {

@@ -68,12 +68,6 @@ func (h *StaffHandler) routes() {
 	h.adminRoutes() // staff_accounts.go: accounts, anonymisation
 }
 
-// registerStaffRoutes is a no-op kept so that route files written for the
-// earlier init-based convention still compile; it is inlined away, so those
-// init functions no longer keep staff handlers in the collect binary.
-// Deprecated: list the group in routes instead and delete the init.
-func registerStaffRoutes(func(*StaffHandler)) {}
-
 // NewStaffHandler returns the staff API. Every route requires credentials
 // (401 without, 403 for a caller with no role) and refuses cross-origin
 // state-changing browser requests.

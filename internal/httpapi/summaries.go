@@ -7,8 +7,6 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-func init() { registerStaffRoutes((*StaffHandler).summaryRoutes) }
-
 // summaryRoutes are the Summaries part of the staff API. "{id}.html" and
 // "{id}.xlsx" cannot be patterns of their own (a wildcard is a whole path
 // segment), so getSummary dispatches on the suffix.
