@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
@@ -183,24 +182,7 @@ func lambda(tb testing.TB, h http.Handler, r req, c claims) (int, http.Header, [
 			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: c},
 		}
 	}
-	out, err := httpadapter.NewV2(h).ProxyWithContext(context.Background(), ev)
-	if err != nil {
-		tb.Fatalf("adapter: %v", err)
-	}
-	h2 := http.Header{}
-	for k, v := range out.Headers {
-		h2.Set(k, v)
-	}
-	for k, vs := range out.MultiValueHeaders {
-		for _, v := range vs {
-			h2.Add(k, v)
-		}
-	}
-	body := []byte(out.Body)
-	if out.IsBase64Encoded {
-		body, _ = base64.StdEncoding.DecodeString(out.Body)
-	}
-	return out.StatusCode, h2, body
+	return httpapi.ProxyV2(tb, h, ev)
 }
 
 func readAll(tb testing.TB, resp *http.Response) []byte {
