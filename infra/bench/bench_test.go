@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jianyan/jianyan/infra/lambdabuild"
 )
 
 // TestQuickRun runs the harness in -quick mode and checks that its last
@@ -23,7 +25,7 @@ func TestQuickRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(goTool(), "run", "./infra/bench", "-quick", "-json")
+	cmd := exec.Command(lambdabuild.GoTool(), "run", "./infra/bench", "-quick", "-json")
 	cmd.Dir = root
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -9,51 +9,25 @@ import (
 	"strings"
 	"sync"
 	"testing"
-)
 
-// lambdaFlags are the Makefile's LAMBDA_FLAGS: what runs in the tests is
-// what `make build` and `sam build` ship.
-var lambdaFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w -buildid="}
+	"github.com/jianyan/jianyan/infra/lambdabuild"
+)
 
 // maxBinaryBytes is DESIGN.md's budget for a stripped arm64 bootstrap:
 // 12 MB, read strictly as 12,000,000 bytes.
 const maxBinaryBytes = 12_000_000
 
-// functions are the Lambdas of template.yaml. summarize is optional while
-// it is being built: its checks run only when functions/summarize exists.
-var functions = []struct {
-	name     string
-	optional bool
-}{
-	{"collect", false},
-	{"staff", false},
-	{"route", false},
-	{"summarize", true},
-}
+// functions are the Lambdas of template.yaml.
+var functions = []struct{ name string }{{"collect"}, {"staff"}, {"route"}, {"summarize"}}
 
 // repoRoot is the module root (the directory holding go.mod).
 func repoRoot(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
+	root, err := lambdabuild.RepoRoot()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-}
-
-// present reports whether functions/<name> exists in the repository.
-func present(root, name string) bool {
-	st, err := os.Stat(filepath.Join(root, "functions", name))
-	return err == nil && st.IsDir()
+	return root
 }
 
 // buildMu keeps builds one at a time: the machines running these tests
@@ -67,26 +41,10 @@ func buildBootstrap(tb testing.TB, root, name, goos, goarch, dir string) string 
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	out := filepath.Join(dir, "bootstrap")
-	args := append([]string{"build"}, lambdaFlags...)
-	args = append(args, "-o", out, "./functions/"+name)
-	cmd := exec.Command(goTool(), args...)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("build %s for %s/%s: %v\n%s", name, goos, goarch, err, b)
+	if err := lambdabuild.Build(root, "./functions/"+name, goos, goarch, out); err != nil {
+		tb.Fatal(err)
 	}
 	return out
-}
-
-// goTool is the go command of the toolchain running the tests.
-func goTool() string {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p
-	}
-	if root := os.Getenv("GOROOT"); root != "" {
-		return filepath.Join(root, "bin", "go")
-	}
-	return "go"
 }
 
 // TestLambdaBinaries builds every function as `sam build` does (linux,
@@ -100,12 +58,6 @@ func TestLambdaBinaries(t *testing.T) {
 	root := repoRoot(t)
 	for _, fn := range functions {
 		t.Run(fn.name, func(t *testing.T) {
-			if !present(root, fn.name) {
-				if fn.optional {
-					t.Skipf("functions/%s does not exist yet", fn.name)
-				}
-				t.Fatalf("functions/%s is missing", fn.name)
-			}
 			bin := buildBootstrap(t, root, fn.name, "linux", "arm64", t.TempDir())
 			st, err := os.Stat(bin)
 			if err != nil {
@@ -116,7 +68,7 @@ func TestLambdaBinaries(t *testing.T) {
 				t.Errorf("%s bootstrap is %d bytes, want <= %d", fn.name, got, maxBinaryBytes)
 			}
 
-			cmd := exec.Command(goTool(), "version", "-m", bin)
+			cmd := exec.Command(lambdabuild.GoTool(), "version", "-m", bin)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Run(); err != nil {

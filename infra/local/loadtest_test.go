@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jianyan/jianyan/infra/lambdabuild"
 )
 
 // The load test (issue 8, "done when"): the real jianyan-local binary on
@@ -36,10 +38,7 @@ const (
 // buildLocal builds this package's binary into a temporary directory.
 func buildLocal(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	}
+	goBin := lambdabuild.GoTool()
 	bin := filepath.Join(t.TempDir(), "jianyan-local")
 	cmd := exec.Command(goBin, "build", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
