@@ -11,5 +11,5 @@
 //
 // The package has no code of its own; everything is in its tests. They skip
 // when aws-lambda-rie or a DynamoDB endpoint is missing, and fail instead
-// when JIANYAN_REQUIRE_TOOLS=1, JIANYAN_REQUIRE_DYNAMODB=1 or CI=true.
+// when JIANYAN_REQUIRE_TOOLS=1 (package testenv).
 package emulator

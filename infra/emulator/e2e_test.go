@@ -22,6 +22,7 @@ import (
 
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/dynamo/dynamotest"
+	"github.com/jianyan/jianyan/internal/testenv"
 )
 
 func TestMain(m *testing.M) { dynamotest.Main(m) }
@@ -36,7 +37,7 @@ const publicBaseURL = "https://jianyan.example.gov.cn"
 func TestEndToEnd(t *testing.T) {
 	root := repoRoot(t)
 	if runtime.GOOS != "linux" {
-		missingTool(t, "aws-lambda-rie runs only on Linux")
+		testenv.Missing(t, "aws-lambda-rie runs only on Linux")
 	}
 	rie := findRIE(t, root)
 	endpoint := dynamoEndpoint(t)
@@ -223,14 +224,14 @@ func TestEndToEnd(t *testing.T) {
 	wantStatus(t, "get summary", res, http.StatusOK)
 }
 
-// dynamoEndpoint is dynamotest.Endpoint, except that CI=true or
-// JIANYAN_REQUIRE_TOOLS=1 also turn a missing server into a failure.
+// dynamoEndpoint is dynamotest.Endpoint run in a subtest, so that the caller
+// itself skips (or, with testenv.Required, fails) without a server.
 func dynamoEndpoint(t *testing.T) string {
 	t.Helper()
 	var ep string
 	t.Run("dynamodb endpoint", func(t *testing.T) { ep = dynamotest.Endpoint(t) })
 	if ep == "" {
-		missingTool(t, "no DynamoDB endpoint (set AWS_ENDPOINT_URL_DYNAMODB or put moto_server on PATH)")
+		testenv.Missing(t, "no DynamoDB endpoint (set AWS_ENDPOINT_URL_DYNAMODB or put moto_server on PATH)")
 	}
 	return ep
 }

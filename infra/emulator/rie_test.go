@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,26 +11,11 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
 	"time"
+
+	"github.com/jianyan/jianyan/internal/testenv"
 )
-
-// toolsRequired reports whether a missing tool must fail the test (CI)
-// rather than skip it (a developer machine).
-func toolsRequired() bool {
-	return os.Getenv("JIANYAN_REQUIRE_TOOLS") == "1" ||
-		os.Getenv("JIANYAN_REQUIRE_DYNAMODB") == "1" ||
-		os.Getenv("CI") == "true"
-}
-
-// missingTool skips tb, or fails it when tools are required.
-func missingTool(tb testing.TB, format string, args ...any) {
-	tb.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if toolsRequired() {
-		tb.Fatalf("%s (tools are required: JIANYAN_REQUIRE_TOOLS, JIANYAN_REQUIRE_DYNAMODB or CI is set)", msg)
-	}
-	tb.Skip(msg)
-}
 
 // findRIE finds aws-lambda-rie on PATH or in the repository's bin/ (where
 // .ci/run installs it).
@@ -44,7 +28,7 @@ func findRIE(tb testing.TB, root string) string {
 	if st, err := os.Stat(p); err == nil && !st.IsDir() {
 		return p
 	}
-	missingTool(tb, "aws-lambda-rie is not on PATH (go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest)")
+	testenv.Missing(tb, "aws-lambda-rie is not on PATH (go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest)")
 	return ""
 }
 

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +19,7 @@ import (
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
 	"github.com/jianyan/jianyan/internal/sqlite"
+	"github.com/jianyan/jianyan/internal/testenv"
 )
 
 const adminToken = "browser-test-admin-token-0123456789"
@@ -71,20 +71,11 @@ func (e *env) symposium(t *testing.T, title, campaign string) *feedback.Symposiu
 	return s
 }
 
-// requireChromium returns Chromium's path, or skips (locally) or fails
-// (CI=true or JIANYAN_REQUIRE_TOOLS=1) without it.
+// requireChromium returns Chromium's path, or skips (locally) or fails (CI)
+// without it.
 func requireChromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" || os.Getenv("JIANYAN_REQUIRE_TOOLS") == "1" {
-		t.Fatal("chromium not found (Debian: apt-get install chromium chromium-driver)")
-	}
-	t.Skip("chromium not found; install it (Debian: apt-get install chromium) to run the browser tests")
-	return ""
+	return testenv.LookPath(t, "install Debian chromium and chromium-driver to run the browser tests", "chromium", "chromium-browser", "google-chrome")
 }
 
 // startBrowser starts a fresh headless Chromium and returns a tab context that

@@ -5,6 +5,6 @@
 // export and summaries (汇总). Screenshots go to $JIANYAN_ARTIFACTS (default: a temporary
 // directory) for people to look at.
 //
-// Without Chromium the tests skip, unless CI=true or JIANYAN_REQUIRE_TOOLS=1,
+// Without Chromium the tests skip, unless JIANYAN_REQUIRE_TOOLS=1,
 // when they fail.
 package browsertest

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/testenv"
 )
 
 // claimsGroups sets the cognito:groups claim (nil removes the authorizer).
@@ -181,19 +182,10 @@ func TestSymposiumLifecycle(t *testing.T) {
 	}
 }
 
-// requireTool finds a command-line tool or skips — but fails when CI=true
-// or JIANYAN_REQUIRE_TOOLS=1, where a missing tool must not pass silently.
+// requireTool finds a command-line tool or skips (fails in CI).
 func requireTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" || os.Getenv("JIANYAN_REQUIRE_TOOLS") == "1" {
-		t.Fatalf("%s not found (install Debian zbar-tools): %v", name, err)
-	}
-	t.Skipf("%s not found; install Debian zbar-tools", name)
-	return ""
+	return testenv.LookPath(t, "install Debian zbar-tools", name)
 }
 
 func TestQRCodes(t *testing.T) {

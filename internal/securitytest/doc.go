@@ -7,5 +7,5 @@
 //
 // It has no code of its own besides this comment; everything is in its
 // tests. DynamoDB tests find their server through package dynamotest (and
-// skip without one unless JIANYAN_REQUIRE_DYNAMODB=1).
+// skip without one unless JIANYAN_REQUIRE_TOOLS=1).
 package securitytest

@@ -5,7 +5,7 @@
 // moto_server is on PATH, one moto_server per test binary is started on a
 // free loopback port and killed when the binary exits (call Main from
 // TestMain to stop it cleanly; on Linux it also dies with the test binary).
-// When no server can be had, tests skip, unless JIANYAN_REQUIRE_DYNAMODB=1
+// When no server can be had, tests skip, unless JIANYAN_REQUIRE_TOOLS=1
 // (set by CI), when they fail.
 package dynamotest
 
@@ -31,6 +31,7 @@ import (
 
 	"github.com/jianyan/jianyan"
 	"github.com/jianyan/jianyan/internal/dynamo/tabledef"
+	"github.com/jianyan/jianyan/internal/testenv"
 )
 
 // Region is the region test clients use.
@@ -44,15 +45,12 @@ var (
 )
 
 // Endpoint returns the URL of a reachable DynamoDB-compatible server, or
-// skips tb (fails it when JIANYAN_REQUIRE_DYNAMODB=1).
+// skips tb (fails it when testenv.Required).
 func Endpoint(tb testing.TB) string {
 	tb.Helper()
 	once.Do(func() { endpoint, failure = find() })
 	if endpoint == "" {
-		if os.Getenv("JIANYAN_REQUIRE_DYNAMODB") == "1" {
-			tb.Fatalf("dynamotest: no DynamoDB endpoint (JIANYAN_REQUIRE_DYNAMODB=1): %s", failure)
-		}
-		tb.Skipf("dynamotest: no DynamoDB endpoint: %s", failure)
+		testenv.Missing(tb, "dynamotest: no DynamoDB endpoint: %s", failure)
 	}
 	return endpoint
 }
