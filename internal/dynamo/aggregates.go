@@ -109,7 +109,7 @@ func (s *Store) problemBefore(ctx context.Context, p *feedback.Problem) (*feedba
 		return nil, feedback.Internal(err)
 	}
 	if old.Version != p.Version {
-		return nil, feedback.Conflictf("问题已被他人修改 (problem %s is at version %d, not %d)", p.ID, old.Version, p.Version)
+		return nil, feedback.StoreConflict(fmt.Errorf("problem %s is at version %d, not %d", p.ID, old.Version, p.Version))
 	}
 	return old, nil
 }
@@ -117,8 +117,8 @@ func (s *Store) problemBefore(ctx context.Context, p *feedback.Problem) (*feedba
 // GetProblemAggregates implements feedback.Store: the STATUS and UNIT#
 // counter items and the DAY# items from..to, read strongly consistently.
 func (s *Store) GetProblemAggregates(ctx context.Context, from, to feedback.Date) (*feedback.ProblemAggregates, error) {
-	if !from.Valid() || !to.Valid() {
-		return nil, feedback.FieldErrorf("from", "dates must be YYYY-MM-DD")
+	if err := feedback.ValidateDayRange(from, to); err != nil {
+		return nil, err
 	}
 	agg := feedback.NewProblemAggregates()
 	queries := []*dynamodb.QueryInput{{

@@ -120,37 +120,31 @@ func mac(key []byte, payload string) []byte {
 	return m.Sum(nil)[:cursorMACLen]
 }
 
-// errBadCursor is what every unusable cursor gets: no detail, so that a
-// forger learns nothing.
-func errBadCursor() error {
-	return feedback.FieldErrorf("cursor", "无效的分页游标 (invalid cursor)")
-}
-
 // decodeCursor checks c and returns its state; list is the list it must
 // belong to.
 func (s *Store) decodeCursor(ctx context.Context, c, list string) (*cursorState, error) {
 	payload, sig, ok := strings.Cut(c, ".")
 	if !ok || len(c) > 4096 {
-		return nil, errBadCursor()
+		return nil, feedback.InvalidCursor(nil)
 	}
 	got, err := b64.DecodeString(sig)
 	if err != nil || b64.EncodeToString(got) != sig {
-		return nil, errBadCursor()
+		return nil, feedback.InvalidCursor(nil)
 	}
 	k, err := s.signingKey(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !hmac.Equal(got, mac(k, payload)) {
-		return nil, errBadCursor()
+		return nil, feedback.InvalidCursor(nil)
 	}
 	raw, err := b64.DecodeString(payload)
 	if err != nil {
-		return nil, errBadCursor()
+		return nil, feedback.InvalidCursor(nil)
 	}
 	var st cursorState
 	if err := json.Unmarshal(raw, &st); err != nil || st.List != list || st.Part == "" {
-		return nil, errBadCursor()
+		return nil, feedback.InvalidCursor(nil)
 	}
 	return &st, nil
 }

@@ -3,15 +3,12 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
-
-func utf8Valid(s string) bool { return utf8.ValidString(s) }
 
 // GetRuleSet reads the routing rules; an empty set with Version 0 when none
 // were saved.
@@ -35,14 +32,6 @@ func (s *Store) GetRuleSet(ctx context.Context) (*feedback.RuleSet, error) {
 func (s *Store) PutRuleSet(ctx context.Context, rs *feedback.RuleSet) error {
 	if err := rs.Validate(); err != nil {
 		return err
-	}
-	for _, r := range rs.Rules {
-		if err := feedback.CheckKey("rules.problem_list_id", r.ProblemListID); err != nil {
-			return err
-		}
-	}
-	if !utf8.ValidString(rs.UpdatedBy) {
-		return feedback.FieldErrorf("updated_by", "invalid UTF-8")
 	}
 	item, err := rulesToItem(rs, rs.Version+1)
 	if err != nil {
@@ -102,8 +91,8 @@ func (s *Store) GetSummary(ctx context.Context, id string) (*feedback.Summary, e
 // gsi1 for all.
 func (s *Store) ListSummaries(ctx context.Context, f feedback.SummaryFilter) (feedback.Page[*feedback.Summary], error) {
 	var page feedback.Page[*feedback.Summary]
-	if f.Period != "" && !f.Period.Valid() {
-		return page, feedback.FieldErrorf("period", "unknown period %q", f.Period)
+	if err := f.Validate(); err != nil {
+		return page, err
 	}
 	spec := listSpec{id: listID("summaries", string(f.Period)), parts: []part{gsi(1, g1Summaries)}, desc: true, limit: feedback.ClampLimit(f.Limit)}
 	if f.Period != "" {
@@ -123,7 +112,7 @@ func (s *Store) ListSummaries(ctx context.Context, f feedback.SummaryFilter) (fe
 
 // CreateAccount stores the account and its token item in one transaction.
 func (s *Store) CreateAccount(ctx context.Context, a *feedback.Account) error {
-	if err := firstErr(feedback.CheckKey("id", a.ID), feedback.CheckKey("token", a.TokenHash), a.Validate()); err != nil {
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	main, byToken, err := accountItems(a)

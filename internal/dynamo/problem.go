@@ -11,15 +11,13 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// CreateProblemList stores l; the triage list's ID is always taken.
+// CreateProblemList stores l; the triage list's ID is always taken (by the
+// seeded item).
 func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) error {
-	if err := firstErr(feedback.CheckKey("id", l.ID), feedback.CheckOptionalKey("symposium_id", l.SymposiumID), l.Validate()); err != nil {
+	if err := l.Validate(); err != nil {
 		return err
 	}
-	if l.ID == feedback.TriageListID {
-		return feedback.Conflictf("问题清单 %s 已存在 (the triage list exists already)", l.ID)
-	}
-	if err := s.EnsureSeed(ctx); err != nil {
+	if err := s.EnsureSeed(ctx); err != nil { // the triage list's ID is then taken
 		return err
 	}
 	c := *l
@@ -90,42 +88,6 @@ func (s *Store) ListProblemLists(ctx context.Context, f feedback.ProblemListFilt
 	return page, nil
 }
 
-func checkProblemWrite(p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
-	if err := firstErr(feedback.CheckKey("id", p.ID), feedback.CheckKey("problem_list_id", p.ProblemListID)); err != nil {
-		return err
-	}
-	for _, id := range p.SuggestionIDs {
-		if err := feedback.CheckKey("suggestion_ids", id); err != nil {
-			return err
-		}
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	if ev != nil {
-		if err := ev.Validate(); err != nil {
-			return err
-		}
-	}
-	if len(suggestions) > feedback.MaxSuggestionsPerProblem {
-		return feedback.FieldErrorf("suggestion_ids", "at most %d suggestions per problem", feedback.MaxSuggestionsPerProblem)
-	}
-	seen := map[string]bool{}
-	for _, sug := range suggestions {
-		if sug == nil {
-			return feedback.FieldErrorf("suggestion_ids", "missing suggestion")
-		}
-		if err := checkSuggestion(sug); err != nil {
-			return err
-		}
-		if seen[sug.ID] {
-			return feedback.FieldErrorf("suggestion_ids", "suggestion %s is given twice", sug.ID)
-		}
-		seen[sug.ID] = true
-	}
-	return nil
-}
-
 // problemWrite builds the transaction of a problem write: the problem under
 // cond, its event (create-if-absent) and each suggestion (optimistic).
 func (s *Store) problemWrite(ctx context.Context, p *feedback.Problem, pc *condition, newVersion int64, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) ([]types.TransactWriteItem, error) {
@@ -162,7 +124,7 @@ func (s *Store) problemWrite(ctx context.Context, p *feedback.Problem, pc *condi
 // one transaction (at most 3 + MaxSuggestionsPerProblem items, within
 // DynamoDB's 100).
 func (s *Store) CreateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
-	if err := checkProblemWrite(p, ev, suggestions); err != nil {
+	if err := feedback.ValidateProblemWrite(p, ev, suggestions); err != nil {
 		return err
 	}
 	items, err := s.problemWrite(ctx, p, notExists(), 1, ev, suggestions)
@@ -202,7 +164,7 @@ func (s *Store) GetProblem(ctx context.Context, id string) (*feedback.Problem, e
 
 // UpdateProblem stores p (optimistic), ev and the suggestions atomically.
 func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
-	if err := checkProblemWrite(p, ev, suggestions); err != nil {
+	if err := feedback.ValidateProblemWrite(p, ev, suggestions); err != nil {
 		return err
 	}
 	items, err := s.problemWrite(ctx, p, versionIs(p.Version), p.Version+1, ev, suggestions)
@@ -229,14 +191,8 @@ func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feed
 // status, or all. The other fields become a filter expression.
 func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (feedback.Page[*feedback.Problem], error) {
 	var page feedback.Page[*feedback.Problem]
-	if f.Status != "" && !f.Status.Valid() {
-		return page, feedback.FieldErrorf("status", "unknown status %q", f.Status)
-	}
-	if !f.OverdueOn.Valid() {
-		return page, feedback.FieldErrorf("overdue_on", "overdue date must be YYYY-MM-DD")
-	}
-	if len(f.ProblemListID) > feedback.KeyMaxBytes || len(f.Unit) > 4*feedback.UnitMaxRunes || !utf8Valid(f.Unit) {
-		return page, feedback.FieldErrorf("unit", "invalid filter")
+	if err := f.Validate(); err != nil {
+		return page, err
 	}
 	spec := listSpec{
 		id:    listID("problems", f.ProblemListID, f.Unit, string(f.Status), string(f.OverdueOn)),
@@ -298,9 +254,6 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 // AppendAuditEvent stores ev in its problem's event partition; an event
 // whose ID is taken is EConflict (events are never overwritten).
 func (s *Store) AppendAuditEvent(ctx context.Context, ev *feedback.AuditEvent) error {
-	if ev == nil {
-		return feedback.FieldErrorf("event", "event is required")
-	}
 	if err := ev.Validate(); err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (s *Store) readList(ctx context.Context, spec listSpec, cursor string) ([]m
 			}
 		}
 		if startPart < 0 {
-			return nil, "", errBadCursor()
+			return nil, "", feedback.InvalidCursor(nil)
 		}
 		resume = st.Key
 	}

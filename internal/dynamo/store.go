@@ -143,19 +143,16 @@ func storeErr(err error) error {
 	}
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		return &feedback.Error{Code: feedback.EConflict, Message: "它已被他人修改或已存在 (changed concurrently or already exists)", Err: err}
+		return feedback.StoreConflict(err)
 	}
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) {
-		for _, r := range tce.CancellationReasons {
-			switch aws.ToString(r.Code) {
-			case "ConditionalCheckFailed", "TransactionConflict":
-				return &feedback.Error{Code: feedback.EConflict, Message: "它已被他人修改或已存在 (changed concurrently or already exists)", Err: err}
-			}
+	for _, r := range cancelReasons(err) {
+		switch r {
+		case "ConditionalCheckFailed", "TransactionConflict":
+			return feedback.StoreConflict(err)
 		}
 	}
 	if unavailable(err) {
-		return &feedback.Error{Code: feedback.EUnavailable, Message: "服务繁忙,请稍后再试 (busy, retry later)", Err: err}
+		return feedback.StoreUnavailable(err)
 	}
 	return feedback.Internal(err)
 }

@@ -54,7 +54,7 @@ func InsertedSuggestion(rec events.DynamoDBEventRecord, table string) (s *feedba
 	if err != nil {
 		return nil, false, fmt.Errorf("dynamo: stream record %s: %w", rec.EventID, err)
 	}
-	if err := checkSuggestion(s); err != nil {
+	if err := s.Validate(); err != nil {
 		return nil, false, fmt.Errorf("dynamo: stream record %s: invalid suggestion: %w", rec.EventID, err)
 	}
 	return s, true, nil

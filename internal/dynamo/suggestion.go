@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -17,28 +16,6 @@ import (
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
-
-func checkSuggestion(s *feedback.Suggestion) error {
-	if err := firstErr(
-		feedback.CheckKey("id", s.ID),
-		feedback.CheckKey("receipt", s.Receipt),
-		feedback.CheckKey("symposium_id", s.SymposiumID),
-		feedback.CheckOptionalKey("problem_list_id", s.ProblemListID),
-		feedback.CheckOptionalKey("problem_id", s.ProblemID),
-	); err != nil {
-		return err
-	}
-	return s.Validate()
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // ensureMonth records that suggestions exist in month m, so that lists over
 // open time ranges know which month partitions to read. The marker is an
@@ -80,7 +57,7 @@ func (s *Store) ensureMonth(ctx context.Context, m string) error {
 //
 // On success the argument carries the stored ID, receipt and Version.
 func (s *Store) CreateSuggestion(ctx context.Context, sug *feedback.Suggestion) (*feedback.Suggestion, bool, error) {
-	if err := checkSuggestion(sug); err != nil {
+	if err := sug.Validate(); err != nil {
 		return nil, false, err
 	}
 	if err := s.ensureMonth(ctx, month(sug.SubmittedAt)); err != nil {
@@ -102,7 +79,7 @@ func (s *Store) CreateSuggestion(ctx context.Context, sug *feedback.Suggestion) 
 	var ccf *types.ConditionalCheckFailedException
 	if err := s.putNew(ctx, rcpt, false); err != nil {
 		if errors.As(err, &ccf) {
-			return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", sug.ID, feedback.Conflictf("receipt %s is taken", sug.Receipt))
+			return nil, false, fmt.Errorf("dynamo: put suggestion %s: receipt %s is taken: %w", sug.ID, sug.Receipt, feedback.StoreConflict(err))
 		}
 		return nil, false, fmt.Errorf("dynamo: claim receipt for %s: %w", sug.ID, storeErr(err))
 	}
@@ -245,7 +222,7 @@ func (s *Store) GetSuggestionByReceipt(ctx context.Context, receipt string) (*fe
 // UpdateItem also keeps the version check atomic on moto_server, whose
 // UpdateItem evaluates conditions racily under concurrent requests.)
 func (s *Store) UpdateSuggestion(ctx context.Context, sug *feedback.Suggestion) error {
-	if err := checkSuggestion(sug); err != nil {
+	if err := sug.Validate(); err != nil {
 		return err
 	}
 	c := *sug
@@ -314,7 +291,7 @@ func (s *Store) suggestionMonths(ctx context.Context, from, to time.Time) ([]str
 // attributes) and applies the remaining fields to them.
 func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter) (feedback.Page[*feedback.Suggestion], error) {
 	var page feedback.Page[*feedback.Suggestion]
-	if err := checkSuggestionFilter(f); err != nil {
+	if err := f.Validate(); err != nil {
 		return page, err
 	}
 	spec := listSpec{
@@ -411,27 +388,4 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	}
 	page.NextCursor = next
 	return page, nil
-}
-
-// checkSuggestionFilter rejects enum values no suggestion can have and
-// over-long queries.
-func checkSuggestionFilter(f feedback.SuggestionFilter) error {
-	switch {
-	case f.ParticipantKind != "" && !f.ParticipantKind.Valid():
-		return feedback.FieldErrorf("participant_kind", "unknown participant kind %q", f.ParticipantKind)
-	case f.Kind != "" && !f.Kind.Valid():
-		return feedback.FieldErrorf("kind", "unknown kind %q", f.Kind)
-	case f.Status != "" && !f.Status.Valid():
-		return feedback.FieldErrorf("status", "unknown status %q", f.Status)
-	case f.Channel != "" && !f.Channel.Valid():
-		return feedback.FieldErrorf("channel", "unknown channel %q", f.Channel)
-	case len(f.Query) > 1024 || !utf8.ValidString(f.Query):
-		return feedback.FieldErrorf("q", "invalid query")
-	}
-	for _, k := range []struct{ field, v string }{{"symposium_id", f.SymposiumID}, {"problem_list_id", f.ProblemListID}, {"problem_id", f.ProblemID}} {
-		if len(k.v) > feedback.KeyMaxBytes {
-			return feedback.FieldErrorf(k.field, "%s is not a valid key", k.field)
-		}
-	}
-	return nil
 }

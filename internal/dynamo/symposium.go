@@ -11,17 +11,10 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-func checkSymposium(s *feedback.Symposium) error {
-	if err := feedback.CheckKey("id", s.ID); err != nil {
-		return err
-	}
-	return s.Validate()
-}
-
 // CreateSymposium stores s and its code item in one transaction; either key
 // being taken is EConflict.
 func (s *Store) CreateSymposium(ctx context.Context, sym *feedback.Symposium) error {
-	if err := checkSymposium(sym); err != nil {
+	if err := sym.Validate(); err != nil {
 		return err
 	}
 	c := *sym
@@ -32,9 +25,6 @@ func (s *Store) CreateSymposium(ctx context.Context, sym *feedback.Symposium) er
 	}
 	err = s.transact(ctx, []types.TransactWriteItem{s.put(main, notExists()), s.put(byCode, notExists())})
 	if err != nil {
-		if r := cancelReasons(err); len(r) == 2 && r[1] == "ConditionalCheckFailed" && r[0] != "ConditionalCheckFailed" {
-			return fmt.Errorf("dynamo: create symposium %s: %w", sym.ID, feedback.Conflictf("座谈会代码 %s 已被使用 (code taken)", sym.Code))
-		}
 		return fmt.Errorf("dynamo: create symposium %s: %w", sym.ID, storeErr(err))
 	}
 	sym.Version = 1
@@ -85,7 +75,7 @@ func (s *Store) getSymposium(ctx context.Context, id, pk, sk string) (*feedback.
 // code item follows: rewritten in the same transaction, or moved when the
 // code changed (the new code must be free).
 func (s *Store) UpdateSymposium(ctx context.Context, sym *feedback.Symposium) error {
-	if err := checkSymposium(sym); err != nil {
+	if err := sym.Validate(); err != nil {
 		return err
 	}
 	var old symposiumItem
@@ -97,7 +87,7 @@ func (s *Store) UpdateSymposium(ctx context.Context, sym *feedback.Symposium) er
 		return fmt.Errorf("dynamo: update symposium %s: %w", sym.ID, feedback.NotFound("symposium", sym.ID))
 	}
 	if old.Version != sym.Version {
-		return fmt.Errorf("dynamo: update symposium %s: %w", sym.ID, feedback.Conflictf("座谈会已被他人修改 (version %d is stale)", sym.Version))
+		return fmt.Errorf("dynamo: update symposium %s: %w", sym.ID, feedback.StoreConflict(fmt.Errorf("symposium version %d is stale", sym.Version)))
 	}
 	c := *sym
 	c.Version = sym.Version + 1
@@ -127,6 +117,9 @@ func (s *Store) UpdateSymposium(ctx context.Context, sym *feedback.Symposium) er
 // a filter expression (symposia are few).
 func (s *Store) ListSymposia(ctx context.Context, f feedback.SymposiumFilter) (feedback.Page[*feedback.Symposium], error) {
 	var page feedback.Page[*feedback.Symposium]
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
 	spec := listSpec{
 		id:    listID("symposia", string(f.Status)),
 		parts: []part{gsi(1, g1Symposia)},

@@ -21,8 +21,8 @@ type Account struct {
 
 // Validate checks an account before it is stored.
 func (a *Account) Validate() error {
-	if a.ID == "" {
-		return FieldErrorf("id", "id is required")
+	if err := CheckKey("id", a.ID); err != nil {
+		return err
 	}
 	if !a.Role.Valid() {
 		return FieldErrorf("role", "role must be admin, staff or unit")
@@ -30,8 +30,8 @@ func (a *Account) Validate() error {
 	if a.Role == RoleUnit && a.Unit == "" {
 		return FieldErrorf("unit", "a unit account needs its unit")
 	}
-	if len(a.TokenHash) != 64 {
-		return FieldErrorf("token", "token hash missing")
+	if len(a.TokenHash) != 64 || !ValidKey(a.TokenHash) {
+		return FieldErrorf("token", "令牌摘要无效")
 	}
 	return firstErr(
 		checkText("name", a.Name, true, NameMaxRunes, false),

@@ -166,17 +166,8 @@ func (s *Service) ListSuggestions(ctx context.Context, id Identity, f Suggestion
 	if err := requireAnyRole(id); err != nil {
 		return Page[*Suggestion]{}, err
 	}
-	if f.ParticipantKind != "" && !f.ParticipantKind.Valid() {
-		return Page[*Suggestion]{}, FieldErrorf("participant_kind", "unknown participant kind")
-	}
-	if f.Kind != "" && !f.Kind.Valid() {
-		return Page[*Suggestion]{}, FieldErrorf("kind", "kind must be suggestion or problem_lead")
-	}
-	if f.Status != "" && !f.Status.Valid() {
-		return Page[*Suggestion]{}, FieldErrorf("status", "unknown status")
-	}
-	if f.Channel != "" && !f.Channel.Valid() {
-		return Page[*Suggestion]{}, FieldErrorf("channel", "unknown channel")
+	if err := f.Validate(); err != nil {
+		return Page[*Suggestion]{}, err
 	}
 	// To is exclusive (the API's inclusive "to" day plus one), so To == From
 	// is already "to before from".

@@ -103,5 +103,24 @@ func ErrorField(err error) string {
 	return ""
 }
 
+// StoreConflict is what every store answers when a conditional write fails:
+// the item was changed since it was read, or its key (ID, code, receipt) is
+// taken. cause stays in the chain for the logs.
+func StoreConflict(cause error) *Error {
+	return &Error{Code: EConflict, Message: "数据已被他人修改或已存在,请刷新后重试", Err: cause}
+}
+
+// StoreUnavailable is what every store answers when the database is
+// overloaded or busy for now: nothing was written, and a retry may succeed.
+func StoreUnavailable(cause error) *Error {
+	return &Error{Code: EUnavailable, Message: "服务繁忙,请稍后再试", Err: cause}
+}
+
+// InvalidCursor is what every store answers for a pagination cursor it did
+// not issue for the list asked for (garbage, altered, or another list's).
+func InvalidCursor(cause error) *Error {
+	return &Error{Code: EInvalid, Field: "cursor", Message: "分页参数无效,请从第一页重新查询", Err: cause}
+}
+
 // IsCode reports whether err carries the given code.
 func IsCode(err error, code string) bool { return ErrorCode(err) == code }

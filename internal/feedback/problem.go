@@ -26,10 +26,9 @@ type ProblemList struct {
 
 // Validate checks a problem list before it is stored.
 func (l *ProblemList) Validate() error {
-	if l.ID == "" {
-		return FieldErrorf("id", "id is required")
-	}
 	return firstErr(
+		CheckKey("id", l.ID),
+		CheckOptionalKey("symposium_id", l.SymposiumID),
 		checkText("title", l.Title, true, TitleMaxRunes, false),
 		checkText("campaign", l.Campaign, false, CampaignMaxRunes, false),
 		checkText("owner_unit", l.OwnerUnit, false, UnitMaxRunes, false),
@@ -148,11 +147,8 @@ type Problem struct {
 
 // Validate checks a problem before it is stored.
 func (p *Problem) Validate() error {
-	if p.ID == "" {
-		return FieldErrorf("id", "id is required")
-	}
-	if p.ProblemListID == "" {
-		return FieldErrorf("problem_list_id", "problem_list_id is required")
+	if err := firstErr(CheckKey("id", p.ID), CheckKey("problem_list_id", p.ProblemListID)); err != nil {
+		return err
 	}
 	if !p.Status.Valid() {
 		return FieldErrorf("status", "unknown status %q", p.Status)
@@ -163,8 +159,13 @@ func (p *Problem) Validate() error {
 	if !p.LookbackDue.Valid() {
 		return FieldErrorf("lookback_due", "lookback_due must be YYYY-MM-DD")
 	}
-	if len(p.SuggestionIDs) > MaxSuggestionsPerProblem {
-		return FieldErrorf("suggestion_ids", "at most %d suggestions per problem", MaxSuggestionsPerProblem)
+	if err := checkSuggestionCount(len(p.SuggestionIDs)); err != nil {
+		return err
+	}
+	for _, id := range p.SuggestionIDs {
+		if err := CheckKey("suggestion_ids", id); err != nil {
+			return err
+		}
 	}
 	if len(p.CoUnits) > MaxCoUnits {
 		return FieldErrorf("co_units", "at most %d co-units", MaxCoUnits)
@@ -182,6 +183,52 @@ func (p *Problem) Validate() error {
 		checkText("requirement", p.Requirement, false, RequirementMaxRunes, true),
 		checkText("progress", p.Progress, false, ProgressMaxRunes, true),
 	)
+}
+
+// checkSuggestionCount is the one place MaxSuggestionsPerProblem is
+// enforced: a problem names at most that many suggestions, and a problem
+// write carries at most that many with it (one storage transaction).
+func checkSuggestionCount(n int) *Error {
+	if n > MaxSuggestionsPerProblem {
+		return FieldErrorf("suggestion_ids", "一个问题最多关联 %d 条意见建议", MaxSuggestionsPerProblem)
+	}
+	return nil
+}
+
+// ValidateProblemWrite checks everything one problem write stores, before
+// any of it is stored: the problem, its audit event (nil for none) and the
+// suggestions written with it, each valid, none missing and none given
+// twice. Stores call it first in CreateProblem and UpdateProblem, so both
+// answer the same odd input with the same error.
+func ValidateProblemWrite(p *Problem, ev *AuditEvent, suggestions []*Suggestion) error {
+	if p == nil {
+		return FieldErrorf("problem", "缺少问题")
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if ev != nil {
+		if err := ev.Validate(); err != nil {
+			return err
+		}
+	}
+	if err := checkSuggestionCount(len(suggestions)); err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(suggestions))
+	for _, sg := range suggestions {
+		if sg == nil {
+			return FieldErrorf("suggestion_ids", "缺少意见建议")
+		}
+		if err := sg.Validate(); err != nil {
+			return err
+		}
+		if seen[sg.ID] {
+			return FieldErrorf("suggestion_ids", "同一条意见建议重复出现")
+		}
+		seen[sg.ID] = true
+	}
+	return nil
 }
 
 // OverdueOn reports whether the problem is overdue on day d: its deadline has

@@ -207,8 +207,8 @@ func suggestionIDs(in []string) ([]string, error) {
 		}
 		ids = append(ids, sid)
 	}
-	if len(ids) > MaxSuggestionsPerProblem {
-		return nil, FieldErrorf("suggestion_ids", "一个问题最多关联 %d 条意见建议 (at most %d suggestions per problem)", MaxSuggestionsPerProblem, MaxSuggestionsPerProblem)
+	if err := checkSuggestionCount(len(ids)); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }
@@ -405,9 +405,11 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 			return nil, err
 		}
 		if !slices.Contains(p.SuggestionIDs, sg.ID) {
-			if len(p.SuggestionIDs) >= MaxSuggestionsPerProblem {
-				return nil, &Error{Code: EConflict, Field: "suggestion_id",
-					Message: fmt.Sprintf("一个问题最多关联 %d 条意见建议 (the problem already has %d suggestions)", MaxSuggestionsPerProblem, len(p.SuggestionIDs))}
+			if err := checkSuggestionCount(len(p.SuggestionIDs) + 1); err != nil {
+				// The problem is full: a conflict with its state, not a
+				// malformed request.
+				err.Code, err.Field = EConflict, "suggestion_id"
+				return nil, err
 			}
 			p.SuggestionIDs = append(p.SuggestionIDs, sg.ID)
 		}
@@ -625,16 +627,10 @@ func (s *Service) ListProblems(ctx context.Context, id Identity, f ProblemFilter
 	if err := requireAnyRole(id); err != nil {
 		return Page[*Problem]{}, err
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return Page[*Problem]{}, FieldErrorf("status", "unknown status %q", f.Status)
-	}
-	if !f.OverdueOn.Valid() {
-		return Page[*Problem]{}, FieldErrorf("overdue", "date must be YYYY-MM-DD")
-	}
-	if f.ProblemListID != "" && !ValidKey(f.ProblemListID) {
-		return Page[*Problem]{}, FieldErrorf("problem_list_id", "unknown problem list")
-	}
 	f.Unit = CleanText(f.Unit)
+	if err := f.Validate(); err != nil {
+		return Page[*Problem]{}, err
+	}
 	if id.Role == RoleUnit {
 		if f.Unit != "" && f.Unit != id.Unit {
 			return Page[*Problem]{}, Errorf(EForbidden, "只能查看本单位的问题 (a unit account sees only its own unit's problems)")

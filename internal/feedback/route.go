@@ -424,28 +424,13 @@ func (s *Service) PutRules(ctx context.Context, id Identity, rs *RuleSet) error 
 	exists := map[string]bool{}
 	for i := range rs.Rules {
 		r := &rs.Rules[i]
-		// Every rule's symposium IDs, before the per-list shortcut below
-		// skips rules whose list was already checked.
-		for j, sid := range r.Match.SymposiumIDs {
-			if !ValidKey(sid) {
-				return FieldErrorf(fmt.Sprintf("rules[%d].match.symposium_ids[%d]", i, j), "rule %q: %q is not a symposium ID", r.Name, sid)
-			}
-		}
-		field := fmt.Sprintf("rules[%d].problem_list_id", i)
-		if known, seen := exists[r.ProblemListID]; seen {
-			if !known {
-				return FieldErrorf(field, "规则「%s」的问题清单不存在 (rule %q: problem list %q does not exist)", r.Name, r.Name, r.ProblemListID)
-			}
+		if exists[r.ProblemListID] {
 			continue
-		}
-		if !ValidKey(r.ProblemListID) {
-			exists[r.ProblemListID] = false
-			return FieldErrorf(field, "规则「%s」的问题清单不存在 (rule %q: problem list %q does not exist)", r.Name, r.Name, r.ProblemListID)
 		}
 		_, err := s.store.GetProblemList(ctx, r.ProblemListID)
 		switch {
 		case IsCode(err, ENotFound):
-			return FieldErrorf(field, "规则「%s」的问题清单不存在 (rule %q: problem list %q does not exist)", r.Name, r.Name, r.ProblemListID)
+			return FieldErrorf(fmt.Sprintf("rules[%d].problem_list_id", i), "规则「%s」的问题清单不存在", r.Name)
 		case err != nil:
 			return fmt.Errorf("put routing rules: check problem list %s: %w", r.ProblemListID, err)
 		}

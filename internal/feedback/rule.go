@@ -1,6 +1,9 @@
 package feedback
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // RuleMatch is what a routing rule looks at. Every non-empty field must match
 // (AND); within a field any listed value matches (OR), except KeywordsAll,
@@ -53,6 +56,14 @@ func (rs *RuleSet) Validate() error {
 		if r.ProblemListID == "" {
 			return FieldErrorf("rules.problem_list_id", "rule %q needs a problem_list_id", r.Name)
 		}
+		if !ValidKey(r.ProblemListID) {
+			return FieldErrorf(fmt.Sprintf("rules[%d].problem_list_id", i), "规则「%s」的问题清单不存在", r.Name)
+		}
+		for j, sid := range r.Match.SymposiumIDs {
+			if !ValidKey(sid) {
+				return FieldErrorf(fmt.Sprintf("rules[%d].match.symposium_ids[%d]", i, j), "规则「%s」的座谈会不存在", r.Name)
+			}
+		}
 		if r.DeadlineDays < 0 || r.DeadlineDays > 3650 {
 			return FieldErrorf("rules.deadline_days", "rule %q: deadline_days must be 0..3650", r.Name)
 		}
@@ -76,5 +87,5 @@ func (rs *RuleSet) Validate() error {
 			}
 		}
 	}
-	return nil
+	return checkText("updated_by", rs.UpdatedBy, false, ActorMaxRunes, false)
 }

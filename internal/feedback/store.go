@@ -20,6 +20,14 @@ type SymposiumFilter struct {
 	Cursor string
 }
 
+// Validate checks a symposium filter; stores call it before listing.
+func (f SymposiumFilter) Validate() error {
+	if f.Status != "" && !f.Status.Valid() {
+		return FieldErrorf("status", "座谈会状态应为 draft、open 或 closed")
+	}
+	return nil
+}
+
 // SuggestionFilter selects suggestions, newest first (SubmittedAt, then ID,
 // descending). Every non-zero field must match.
 type SuggestionFilter struct {
@@ -38,6 +46,31 @@ type SuggestionFilter struct {
 	To     time.Time
 	Limit  int
 	Cursor string
+}
+
+// Validate checks a suggestion filter; the service and the stores call it
+// before listing, so every store refuses the same filters the same way.
+// Keys are checked for shape only: a well-formed ID of nothing selects
+// nothing.
+func (f SuggestionFilter) Validate() error {
+	switch {
+	case f.ParticipantKind != "" && !f.ParticipantKind.Valid():
+		return FieldErrorf("participant_kind", "未知的参会身份")
+	case f.Kind != "" && !f.Kind.Valid():
+		return FieldErrorf("kind", "类别应为 suggestion 或 problem_lead")
+	case f.Status != "" && !f.Status.Valid():
+		return FieldErrorf("status", "未知的意见建议状态")
+	case f.Channel != "" && !f.Channel.Valid():
+		return FieldErrorf("channel", "未知的提交渠道")
+	}
+	if err := firstErr(
+		CheckOptionalKey("symposium_id", f.SymposiumID),
+		CheckOptionalKey("problem_list_id", f.ProblemListID),
+		CheckOptionalKey("problem_id", f.ProblemID),
+	); err != nil {
+		return err
+	}
+	return checkText("q", f.Query, false, QueryMaxRunes, true)
 }
 
 // ProblemListFilter selects problem lists. The triage list comes first, then
@@ -60,11 +93,45 @@ type ProblemFilter struct {
 	Cursor    string
 }
 
+// Validate checks a problem filter; the service and the stores call it
+// before listing.
+func (f ProblemFilter) Validate() error {
+	if f.Status != "" && !f.Status.Valid() {
+		return FieldErrorf("status", "未知的问题状态")
+	}
+	if !f.OverdueOn.Valid() {
+		return FieldErrorf("overdue", "日期格式应为 YYYY-MM-DD")
+	}
+	return firstErr(
+		CheckOptionalKey("problem_list_id", f.ProblemListID),
+		checkText("unit", f.Unit, false, UnitMaxRunes, false),
+	)
+}
+
 // SummaryFilter selects summaries, newest period first.
 type SummaryFilter struct {
 	Period Period
 	Limit  int
 	Cursor string
+}
+
+// Validate checks a summary filter; stores call it before listing.
+func (f SummaryFilter) Validate() error {
+	if f.Period != "" && !f.Period.Valid() {
+		return FieldErrorf("period", "汇总周期应为 daily、weekly 或 monthly")
+	}
+	return nil
+}
+
+// ValidateDayRange checks the days of a GetProblemAggregates call.
+func ValidateDayRange(from, to Date) error {
+	if !from.Valid() {
+		return FieldErrorf("from", "日期格式应为 YYYY-MM-DD")
+	}
+	if !to.Valid() {
+		return FieldErrorf("to", "日期格式应为 YYYY-MM-DD")
+	}
+	return nil
 }
 
 // Store is the storage the use cases need. Two adapters implement it (SQLite

@@ -58,8 +58,12 @@ const (
 	ActionMaxRunes = 50
 )
 
-// Validate checks an audit event before it is stored.
+// Validate checks an audit event before it is stored. A nil event is
+// invalid.
 func (e *AuditEvent) Validate() error {
+	if e == nil {
+		return FieldErrorf("event", "缺少审计记录")
+	}
 	if err := CheckKey("id", e.ID); err != nil {
 		return err
 	}

@@ -95,16 +95,17 @@ type Suggestion struct {
 	Version int64
 }
 
-// Validate checks a suggestion before it is stored.
+// Validate checks a suggestion before it is stored: its fields and the keys
+// it is stored and found under. Stores call it on every write.
 func (s *Suggestion) Validate() error {
-	if s.ID == "" {
-		return FieldErrorf("id", "id is required")
-	}
-	if s.Receipt == "" {
-		return FieldErrorf("receipt", "receipt is required")
-	}
-	if s.SymposiumID == "" {
-		return FieldErrorf("symposium_id", "symposium_id is required")
+	if err := firstErr(
+		CheckKey("id", s.ID),
+		CheckKey("receipt", s.Receipt),
+		CheckKey("symposium_id", s.SymposiumID),
+		CheckOptionalKey("problem_list_id", s.ProblemListID),
+		CheckOptionalKey("problem_id", s.ProblemID),
+	); err != nil {
+		return err
 	}
 	if !s.ParticipantKind.Valid() {
 		return FieldErrorf("participant_kind", "请选择参会身份 (participant_kind is required and must be one of npc_deputy, cppcc_member, enterprise, community, public)")

@@ -115,8 +115,8 @@ func (s *Service) ListSummaries(ctx context.Context, id Identity, f SummaryFilte
 	if err := requireOffice(id); err != nil {
 		return Page[*Summary]{}, err
 	}
-	if f.Period != "" && !f.Period.Valid() {
-		return Page[*Summary]{}, FieldErrorf("period", "period must be daily, weekly or monthly")
+	if err := f.Validate(); err != nil {
+		return Page[*Summary]{}, err
 	}
 	page, err := s.store.ListSummaries(ctx, f)
 	if err != nil {

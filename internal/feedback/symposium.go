@@ -56,8 +56,8 @@ type Symposium struct {
 
 // Validate checks a symposium before it is stored.
 func (s *Symposium) Validate() error {
-	if s.ID == "" {
-		return FieldErrorf("id", "id is required")
+	if err := CheckKey("id", s.ID); err != nil {
+		return err
 	}
 	if !ValidSymposiumCode(s.Code) {
 		return FieldErrorf("code", "invalid symposium code")

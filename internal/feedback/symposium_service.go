@@ -117,8 +117,8 @@ func (s *Service) ListSymposia(ctx context.Context, id Identity, f SymposiumFilt
 	if err := requireAnyRole(id); err != nil {
 		return Page[*Symposium]{}, err
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return Page[*Symposium]{}, FieldErrorf("status", "status must be draft, open or closed")
+	if err := f.Validate(); err != nil {
+		return Page[*Symposium]{}, err
 	}
 	p, err := s.store.ListSymposia(ctx, f)
 	if err != nil {

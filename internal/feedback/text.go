@@ -27,6 +27,8 @@ const (
 	CampaignMaxRunes     = 100
 	RuleNameMaxRunes     = 100
 	KeywordMaxRunes      = 50
+	// QueryMaxRunes bounds a search text (SuggestionFilter.Query).
+	QueryMaxRunes = 100
 
 	// IdempotencyKeyMaxBytes bounds client-chosen idempotency keys; they are
 	// opaque ASCII tokens, so bytes are the right unit here.

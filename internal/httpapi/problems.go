@@ -186,9 +186,6 @@ func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id f
 	default:
 		return feedback.FieldErrorf("overdue", "overdue must be true or false")
 	}
-	if err := feedback.CheckOptionalKey("problem_list_id", f.ProblemListID); err != nil {
-		return err
-	}
 	p, err := h.svc.ListProblems(r.Context(), id, f)
 	if err != nil {
 		return err

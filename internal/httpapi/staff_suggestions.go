@@ -94,16 +94,6 @@ func suggestionFilterFrom(q url.Values) (feedback.SuggestionFilter, error) {
 	if to != "" {
 		f.To = to.AddDays(1).Start()
 	}
-	for _, k := range []struct{ field, v string }{
-		{"symposium_id", f.SymposiumID}, {"problem_list_id", f.ProblemListID}, {"problem_id", f.ProblemID},
-	} {
-		if err := feedback.CheckOptionalKey(k.field, k.v); err != nil {
-			return f, err
-		}
-	}
-	if feedback.RuneCount(f.Query) > 100 {
-		return f, feedback.FieldErrorf("q", "q is at most 100 characters")
-	}
 	return f, nil
 }
 

@@ -57,8 +57,8 @@ func problemInTx(ctx context.Context, tx *sql.Tx, id string) (*feedback.Problem,
 // GetProblemAggregates implements feedback.Store: the status and unit
 // counters and the day counters from..to (primary-key range reads).
 func (s *Store) GetProblemAggregates(ctx context.Context, from, to feedback.Date) (*feedback.ProblemAggregates, error) {
-	if !from.Valid() || !to.Valid() {
-		return nil, fmt.Errorf("sqlite: get problem counters: %w", feedback.FieldErrorf("from", "dates must be YYYY-MM-DD"))
+	if err := feedback.ValidateDayRange(from, to); err != nil {
+		return nil, fmt.Errorf("sqlite: get problem counters: %w", err)
 	}
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT scope, key, name, value FROM problem_counters WHERE scope IN ('status', 'unit')

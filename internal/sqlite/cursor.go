@@ -45,31 +45,29 @@ func (s *Store) encodeCursor(list, filter string, pos []any) (string, error) {
 	return cursorEncoding.EncodeToString(append(payload, s.tag(list, filter, payload)...)), nil
 }
 
-var errBadCursor = feedback.Errorf(feedback.EInvalid, "invalid cursor")
-
 func (s *Store) decodeCursor(list, filter, cursor string, n int) ([]any, error) {
 	if len(cursor) > 4096 {
-		return nil, errBadCursor
+		return nil, feedback.InvalidCursor(nil)
 	}
 	raw, err := cursorEncoding.DecodeString(cursor)
 	if err != nil || len(raw) <= tagLen {
-		return nil, errBadCursor
+		return nil, feedback.InvalidCursor(nil)
 	}
 	payload, tag := raw[:len(raw)-tagLen], raw[len(raw)-tagLen:]
 	if !hmac.Equal(tag, s.tag(list, filter, payload)) {
-		return nil, errBadCursor
+		return nil, feedback.InvalidCursor(nil)
 	}
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	var pos []any
 	if err := dec.Decode(&pos); err != nil || len(pos) != n {
-		return nil, errBadCursor
+		return nil, feedback.InvalidCursor(nil)
 	}
 	for i, v := range pos {
 		if num, ok := v.(json.Number); ok {
 			iv, err := num.Int64()
 			if err != nil {
-				return nil, errBadCursor
+				return nil, feedback.InvalidCursor(nil)
 			}
 			pos[i] = iv
 		}

@@ -13,12 +13,10 @@ func setListVersion(l *feedback.ProblemList, v int64) { l.Version = v }
 
 func setProblemVersion(p *feedback.Problem, v int64) { p.Version = v }
 
-// CreateProblemList implements feedback.Store.
+// CreateProblemList implements feedback.Store. The triage list's ID is
+// taken by the row seeded at open.
 func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) error {
-	err := firstErr(feedback.CheckKey("id", l.ID), l.Validate())
-	if err == nil && l.ID == feedback.TriageListID {
-		err = feedback.Conflictf("the triage list exists in every store")
-	}
+	err := l.Validate()
 	var data string
 	if err == nil {
 		c := *l
@@ -72,42 +70,6 @@ func (s *Store) ListProblemLists(ctx context.Context, f feedback.ProblemListFilt
 	return page, nil
 }
 
-// checkProblemWrite validates everything a problem write stores, before the
-// transaction starts.
-func checkProblemWrite(p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
-	if err := feedback.CheckKey("id", p.ID); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	if err := feedback.CheckKey("problem_list_id", p.ProblemListID); err != nil {
-		return err
-	}
-	for _, id := range p.SuggestionIDs {
-		if err := feedback.CheckKey("suggestion_ids", id); err != nil {
-			return err
-		}
-	}
-	if ev != nil {
-		if err := ev.Validate(); err != nil {
-			return err
-		}
-	}
-	if len(sugs) > feedback.MaxSuggestionsPerProblem {
-		return feedback.FieldErrorf("suggestion_ids", "at most %d suggestions per problem", feedback.MaxSuggestionsPerProblem)
-	}
-	for _, sg := range sugs {
-		if sg == nil {
-			return feedback.FieldErrorf("suggestion_ids", "nil suggestion")
-		}
-		if err := checkSuggestion(sg); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // problemWrite is the encoded form of a problem write.
 type problemWrite struct {
 	data    string
@@ -156,7 +118,7 @@ func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, ev *
 // CreateProblem implements feedback.Store: the problem, its event and the
 // suggestions' updates in one transaction.
 func (s *Store) CreateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
-	err := checkProblemWrite(p, ev, sugs)
+	err := feedback.ValidateProblemWrite(p, ev, sugs)
 	var w *problemWrite
 	if err == nil {
 		w, err = encodeProblemWrite(p, 1, ev, sugs)
@@ -199,7 +161,7 @@ func (s *Store) GetProblem(ctx context.Context, id string) (*feedback.Problem, e
 
 // UpdateProblem implements feedback.Store.
 func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
-	err := checkProblemWrite(p, ev, sugs)
+	err := feedback.ValidateProblemWrite(p, ev, sugs)
 	var w *problemWrite
 	if err == nil {
 		w, err = encodeProblemWrite(p, p.Version+1, ev, sugs)
@@ -239,9 +201,8 @@ func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feed
 
 // ListProblems implements feedback.Store: oldest first.
 func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (feedback.Page[*feedback.Problem], error) {
-	if !f.OverdueOn.Valid() {
-		return feedback.Page[*feedback.Problem]{}, fmt.Errorf("sqlite: list problems: %w",
-			feedback.FieldErrorf("overdue", "overdue date must be YYYY-MM-DD"))
+	if err := f.Validate(); err != nil {
+		return feedback.Page[*feedback.Problem]{}, fmt.Errorf("sqlite: list problems: %w", err)
 	}
 	spec := listSpec{
 		list: "problems", cols: "version, data, created_at, id", from: "problems",

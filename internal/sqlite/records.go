@@ -21,11 +21,10 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev *feedback.AuditE
 
 // AppendAuditEvent implements feedback.Store.
 func (s *Store) AppendAuditEvent(ctx context.Context, ev *feedback.AuditEvent) error {
-	err := ev.Validate()
-	var data string
-	if err == nil {
-		data, err = encode(ev)
+	if err := ev.Validate(); err != nil {
+		return fmt.Errorf("sqlite: append audit event: %w", err)
 	}
+	data, err := encode(ev)
 	if err == nil {
 		err = s.write(ctx, func(tx *sql.Tx) error { return s.insertEvent(ctx, tx, ev, data) })
 	}
@@ -88,10 +87,7 @@ func (s *Store) PutRuleSet(ctx context.Context, rs *feedback.RuleSet) error {
 		err = s.write(ctx, func(tx *sql.Tx) error {
 			if rs.Version == 0 {
 				_, err := s.txExec(ctx, tx, `INSERT INTO rule_set (id, version, data) VALUES (1, 1, ?)`, data)
-				if err = dbError(err); feedback.IsCode(err, feedback.EConflict) {
-					return feedback.Conflictf("the routing rules were saved by someone else meanwhile")
-				}
-				return err
+				return dbError(err)
 			}
 			res, err := s.txExec(ctx, tx, `UPDATE rule_set SET version = version + 1, data = ? WHERE id = 1 AND version = ?`, data, rs.Version)
 			if err != nil {
@@ -100,7 +96,7 @@ func (s *Store) PutRuleSet(ctx context.Context, rs *feedback.RuleSet) error {
 			if n, err := res.RowsAffected(); err != nil {
 				return err
 			} else if n != 1 {
-				return feedback.Conflictf("the routing rules were changed by someone else (version %d is stale)", rs.Version)
+				return feedback.StoreConflict(fmt.Errorf("rule set version %d is stale", rs.Version))
 			}
 			return nil
 		})
@@ -152,6 +148,9 @@ func (s *Store) GetSummary(ctx context.Context, id string) (*feedback.Summary, e
 
 // ListSummaries implements feedback.Store: newest period first.
 func (s *Store) ListSummaries(ctx context.Context, f feedback.SummaryFilter) (feedback.Page[*feedback.Summary], error) {
+	if err := f.Validate(); err != nil {
+		return feedback.Page[*feedback.Summary]{}, fmt.Errorf("sqlite: list summaries: %w", err)
+	}
 	spec := listSpec{
 		list: "summaries", filter: string(f.Period),
 		cols: "data, from_date, id", from: "summaries",
@@ -180,7 +179,7 @@ func (s *Store) ListSummaries(ctx context.Context, f feedback.SummaryFilter) (fe
 
 // CreateAccount implements feedback.Store.
 func (s *Store) CreateAccount(ctx context.Context, a *feedback.Account) error {
-	err := firstErr(feedback.CheckKey("id", a.ID), a.Validate(), feedback.CheckKey("token", a.TokenHash))
+	err := a.Validate()
 	var data string
 	if err == nil {
 		data, err = encode(a)

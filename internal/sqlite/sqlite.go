@@ -341,26 +341,27 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	return st.QueryRowContext(ctx, args...)
 }
 
-// dbError turns a driver error into a domain error where one fits: unique
-// and primary-key violations are EConflict, foreign-key violations EInvalid
-// (a reference to something that does not exist), a busy database
-// EUnavailable. Anything else is returned as is (EInternal to callers).
+// dbError turns a driver error into a domain error where one fits, by
+// SQLite's extended result code (the driver turns them on for every
+// connection): unique and primary-key violations are the same EConflict the
+// DynamoDB store answers for a taken key, foreign-key violations EInvalid (a
+// reference to something that does not exist), a busy or locked database
+// the same EUnavailable as a throttled table. Anything else is returned as
+// is (EInternal to callers).
 func dbError(err error) error {
 	var se *sqlitedrv.Error
 	if !errors.As(err, &se) {
 		return err
 	}
-	msg := se.Error()
-	switch se.Code() & 0xff {
-	case sqlite3.SQLITE_CONSTRAINT:
-		switch {
-		case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "PRIMARY KEY"):
-			return &feedback.Error{Code: feedback.EConflict, Message: "already exists", Err: err}
-		case strings.Contains(msg, "FOREIGN KEY constraint failed"):
-			return &feedback.Error{Code: feedback.EInvalid, Message: "refers to something that does not exist", Err: err}
-		}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_ROWID:
+		return feedback.StoreConflict(err)
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return &feedback.Error{Code: feedback.EInvalid, Message: "引用的记录不存在", Err: err}
+	}
+	switch se.Code() & 0xff { // the primary code of every extended one
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return &feedback.Error{Code: feedback.EUnavailable, Message: "database busy, retry later", Err: err}
+		return feedback.StoreUnavailable(err)
 	}
 	return err
 }

@@ -11,32 +11,6 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// checkSuggestion validates s and the keys it is stored under.
-func checkSuggestion(s *feedback.Suggestion) error {
-	if err := feedback.CheckKey("id", s.ID); err != nil {
-		return err
-	}
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	return firstErr(
-		feedback.CheckKey("receipt", s.Receipt),
-		feedback.CheckKey("symposium_id", s.SymposiumID),
-		feedback.CheckOptionalKey("problem_list_id", s.ProblemListID),
-		feedback.CheckOptionalKey("problem_id", s.ProblemID),
-	)
-}
-
-// firstErr returns the first non-nil error.
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // suggestionData is what goes in the data column: everything but the
 // columns search reads.
 func suggestionData(s *feedback.Suggestion) (string, error) {
@@ -97,7 +71,7 @@ const (
 // CreateSuggestion stores s in one short transaction: an idempotency lookup
 // (when s has a key) and one insert, both prepared. See feedback.Store.
 func (s *Store) CreateSuggestion(ctx context.Context, sg *feedback.Suggestion) (*feedback.Suggestion, bool, error) {
-	if err := checkSuggestion(sg); err != nil {
+	if err := sg.Validate(); err != nil {
 		return nil, false, fmt.Errorf("sqlite: create suggestion %s: %w", sg.ID, err)
 	}
 	data, err := suggestionData(sg)
@@ -161,7 +135,7 @@ func (s *Store) GetSuggestionByReceipt(ctx context.Context, receipt string) (*fe
 
 // UpdateSuggestion implements feedback.Store.
 func (s *Store) UpdateSuggestion(ctx context.Context, sg *feedback.Suggestion) error {
-	if err := checkSuggestion(sg); err != nil {
+	if err := sg.Validate(); err != nil {
 		return fmt.Errorf("sqlite: update suggestion %s: %w", sg.ID, err)
 	}
 	data, err := suggestionData(sg)
@@ -229,12 +203,15 @@ func (s *Store) checkUpdated(ctx context.Context, tx *sql.Tx, res sql.Result, ex
 	case err != nil:
 		return err
 	}
-	return feedback.Conflictf("%s %s was changed by someone else (version %d is stale)", what, id, version)
+	return feedback.StoreConflict(fmt.Errorf("%s %s: version %d is stale", what, id, version))
 }
 
 // ListSuggestions implements feedback.Store. Query terms of three or more
 // characters use the trigram index; shorter ones scan with instr().
 func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter) (feedback.Page[*feedback.Suggestion], error) {
+	if err := f.Validate(); err != nil {
+		return feedback.Page[*feedback.Suggestion]{}, fmt.Errorf("sqlite: list suggestions: %w", err)
+	}
 	spec := listSpec{
 		list: "suggestions",
 		cols: suggestionCols + `, submitted_at, id`,
@@ -262,10 +239,6 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	if !f.To.IsZero() {
 		spec.where = append(spec.where, "submitted_at < ?")
 		spec.args = append(spec.args, nanos(f.To))
-	}
-	if !utf8.ValidString(f.Query) || utf8.RuneCountInString(f.Query) > 200 {
-		return feedback.Page[*feedback.Suggestion]{}, fmt.Errorf("sqlite: list suggestions: %w",
-			feedback.FieldErrorf("q", "search text must be valid text of at most 200 characters"))
 	}
 	for _, term := range strings.Fields(f.Query) {
 		if utf8.RuneCountInString(term) >= 3 {

@@ -9,13 +9,6 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-func checkSymposium(s *feedback.Symposium) error {
-	if err := feedback.CheckKey("id", s.ID); err != nil {
-		return err
-	}
-	return s.Validate()
-}
-
 // versioned decodes a data column and sets the version column into it.
 func scanVersioned[T any](sc interface{ Scan(...any) error }, setVersion func(*T, int64), extra ...any) (*T, error) {
 	var (
@@ -37,7 +30,7 @@ func setSymposiumVersion(s *feedback.Symposium, v int64) { s.Version = v }
 
 // CreateSymposium implements feedback.Store.
 func (s *Store) CreateSymposium(ctx context.Context, sy *feedback.Symposium) error {
-	if err := checkSymposium(sy); err != nil {
+	if err := sy.Validate(); err != nil {
 		return fmt.Errorf("sqlite: create symposium %s: %w", sy.ID, err)
 	}
 	c := *sy
@@ -80,7 +73,7 @@ func (s *Store) GetSymposiumByCode(ctx context.Context, code string) (*feedback.
 
 // UpdateSymposium implements feedback.Store.
 func (s *Store) UpdateSymposium(ctx context.Context, sy *feedback.Symposium) error {
-	if err := checkSymposium(sy); err != nil {
+	if err := sy.Validate(); err != nil {
 		return fmt.Errorf("sqlite: update symposium %s: %w", sy.ID, err)
 	}
 	c := *sy
@@ -105,6 +98,9 @@ func (s *Store) UpdateSymposium(ctx context.Context, sy *feedback.Symposium) err
 
 // ListSymposia implements feedback.Store.
 func (s *Store) ListSymposia(ctx context.Context, f feedback.SymposiumFilter) (feedback.Page[*feedback.Symposium], error) {
+	if err := f.Validate(); err != nil {
+		return feedback.Page[*feedback.Symposium]{}, fmt.Errorf("sqlite: list symposia: %w", err)
+	}
 	spec := listSpec{
 		list: "symposia", filter: string(f.Status),
 		cols: "version, data, created_at, id", from: "symposia",

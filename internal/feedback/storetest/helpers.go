@@ -47,6 +47,16 @@ func wantCode(tb testing.TB, err error, code string) {
 	}
 }
 
+// wantStoreConflict fails tb unless err is the conflict every store
+// answers in the same words (feedback.StoreConflict).
+func wantStoreConflict(tb testing.TB, err error) {
+	tb.Helper()
+	wantCode(tb, err, feedback.EConflict)
+	if got, want := feedback.ErrorMessage(err), feedback.StoreConflict(nil).Message; got != want {
+		tb.Fatalf("conflict message = %q (err %v), want %q", got, err, want)
+	}
+}
+
 // wantCodes fails tb unless err carries one of codes.
 func wantCodes(tb testing.TB, err error, codes ...string) {
 	tb.Helper()

@@ -141,12 +141,13 @@ func testBadInput(t *testing.T, open Opener) {
 
 	t.Run("problem lists", func(t *testing.T) {
 		for name, edit := range map[string]func(l *feedback.ProblemList){
-			"missing ID":       func(l *feedback.ProblemList) { l.ID = "" },
-			"bad ID":           func(l *feedback.ProblemList) { l.ID = "清单" },
-			"missing title":    func(l *feedback.ProblemList) { l.Title = "" },
-			"invalid UTF-8":    func(l *feedback.ProblemList) { l.Campaign = "\xff" },
-			"oversized unit":   func(l *feedback.ProblemList) { l.OwnerUnit = strings.Repeat("局", feedback.UnitMaxRunes+1) },
-			"newline in title": func(l *feedback.ProblemList) { l.Title = "问题\n清单" },
+			"missing ID":              func(l *feedback.ProblemList) { l.ID = "" },
+			"bad ID":                  func(l *feedback.ProblemList) { l.ID = "清单" },
+			"missing title":           func(l *feedback.ProblemList) { l.Title = "" },
+			"invalid UTF-8":           func(l *feedback.ProblemList) { l.Campaign = "\xff" },
+			"oversized unit":          func(l *feedback.ProblemList) { l.OwnerUnit = strings.Repeat("局", feedback.UnitMaxRunes+1) },
+			"newline in title":        func(l *feedback.ProblemList) { l.Title = "问题\n清单" },
+			"bad symposium reference": func(l *feedback.ProblemList) { l.SymposiumID = "座谈会/1" },
 		} {
 			t.Run(name, func(t *testing.T) {
 				l := newProblemList(c, "无效清单", campaignFines, unitJustice)
@@ -179,6 +180,13 @@ func testBadInput(t *testing.T, open Opener) {
 				}
 			}},
 			{"bad suggestion reference", func(p *feedback.Problem) { p.SuggestionIDs = []string{"\xff"} }},
+			{"bad list reference", func(p *feedback.Problem) { p.ProblemListID = "清单/1" }},
+			{"too many suggestion references", func(p *feedback.Problem) {
+				p.SuggestionIDs = make([]string, feedback.MaxSuggestionsPerProblem+1)
+				for i := range p.SuggestionIDs {
+					p.SuggestionIDs[i] = feedback.NewID(c.Now())
+				}
+			}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				p := newProblem(c, list, "无效问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
@@ -207,6 +215,42 @@ func testBadInput(t *testing.T, open Opener) {
 			wantCode(t, st.UpdateProblem(ctx(t), u, ev, nil), feedback.EInvalid)
 			equal(t, "problem after bad event", getProblem(t, st, prob.ID), prob)
 		})
+		// The suggestions written with a problem: one given twice, one
+		// missing, or more than one problem may hold are refused before
+		// anything is written, on every store alike.
+		t.Run("suggestion given twice", func(t *testing.T) {
+			p := newProblem(c, list, "重复关联的问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
+			p.SuggestionIDs = []string{good.ID}
+			a := adopt(c, good, p)
+			wantCode(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), []*feedback.Suggestion{a, clone(a)}), feedback.EInvalid)
+			_, err := st.GetProblem(ctx(t), p.ID)
+			wantCode(t, err, feedback.ENotFound)
+			u := clone(prob)
+			u.SuggestionIDs = []string{good.ID}
+			a = adopt(c, good, u)
+			wantCode(t, st.UpdateProblem(ctx(t), u, nil, []*feedback.Suggestion{a, clone(a)}), feedback.EInvalid)
+			equal(t, "problem after bad update", getProblem(t, st, prob.ID), prob)
+			equal(t, "suggestion after bad writes", getSuggestion(t, st, good.ID), good)
+		})
+		t.Run("missing suggestion", func(t *testing.T) {
+			p := newProblem(c, list, "缺少意见建议的问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
+			wantCode(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), []*feedback.Suggestion{nil}), feedback.EInvalid)
+			wantCode(t, st.UpdateProblem(ctx(t), clone(prob), nil, []*feedback.Suggestion{nil}), feedback.EInvalid)
+		})
+		t.Run("too many suggestions", func(t *testing.T) {
+			p := newProblem(c, list, "关联过多的问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
+			var sgs []*feedback.Suggestion
+			for range feedback.MaxSuggestionsPerProblem + 1 {
+				sg := newSuggestion(c, sym, samples[2])
+				sg.Version = 1
+				sgs = append(sgs, adopt(c, sg, p))
+			}
+			wantCode(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), sgs), feedback.EInvalid)
+			_, err := st.GetProblem(ctx(t), p.ID)
+			wantCode(t, err, feedback.ENotFound)
+			wantCode(t, st.UpdateProblem(ctx(t), clone(prob), nil, sgs), feedback.EInvalid)
+			equal(t, "problem after bad update", getProblem(t, st, prob.ID), prob)
+		})
 		page, err := st.ListProblems(ctx(t), feedback.ProblemFilter{})
 		must(t, err, "list")
 		wantIDs(t, "problems", page.Items, []string{prob.ID})
@@ -231,6 +275,9 @@ func testBadInput(t *testing.T, open Opener) {
 				wantCode(t, st.AppendAuditEvent(ctx(t), e), feedback.EInvalid)
 			})
 		}
+		t.Run("nil event", func(t *testing.T) {
+			wantCode(t, st.AppendAuditEvent(ctx(t), nil), feedback.EInvalid)
+		})
 		if evs := events(t, st, prob.ID); len(evs) != 1 {
 			t.Fatalf("events = %d, want 1", len(evs))
 		}
@@ -238,11 +285,15 @@ func testBadInput(t *testing.T, open Opener) {
 
 	t.Run("rule set", func(t *testing.T) {
 		for name, rs := range map[string]*feedback.RuleSet{
-			"missing name":      {Rules: []feedback.RoutingRule{{ProblemListID: list.ID}}},
-			"missing target":    {Rules: []feedback.RoutingRule{{Name: "乱罚款"}}},
-			"duplicate names":   {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID}, {Name: "乱罚款", ProblemListID: list.ID}}},
-			"invalid keyword":   {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID, Match: feedback.RuleMatch{KeywordsAny: []string{"\xff"}}}}},
-			"bad deadline days": {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID, DeadlineDays: -1}}},
+			"missing name":         {Rules: []feedback.RoutingRule{{ProblemListID: list.ID}}},
+			"missing target":       {Rules: []feedback.RoutingRule{{Name: "乱罚款"}}},
+			"duplicate names":      {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID}, {Name: "乱罚款", ProblemListID: list.ID}}},
+			"invalid keyword":      {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID, Match: feedback.RuleMatch{KeywordsAny: []string{"\xff"}}}}},
+			"bad deadline days":    {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID, DeadlineDays: -1}}},
+			"bad target reference": {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: "清单/1"}}},
+			"bad symposium reference": {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID,
+				Match: feedback.RuleMatch{SymposiumIDs: []string{"座谈会"}}}}},
+			"invalid author": {Rules: []feedback.RoutingRule{{Name: "乱罚款", ProblemListID: list.ID}}, UpdatedBy: "张\xff"},
 		} {
 			t.Run(name, func(t *testing.T) {
 				wantCode(t, st.PutRuleSet(ctx(t), rs), feedback.EInvalid)
@@ -286,6 +337,7 @@ func testBadInput(t *testing.T, open Opener) {
 	t.Run("accounts", func(t *testing.T) {
 		for name, edit := range map[string]func(a *feedback.Account){
 			"missing ID":         func(a *feedback.Account) { a.ID = "" },
+			"bad ID":             func(a *feedback.Account) { a.ID = "账号" },
 			"bad role":           func(a *feedback.Account) { a.Role = "root" },
 			"unit without unit":  func(a *feedback.Account) { a.Role, a.Unit = feedback.RoleUnit, "" },
 			"missing token hash": func(a *feedback.Account) { a.TokenHash = "" },
@@ -303,5 +355,74 @@ func testBadInput(t *testing.T, open Opener) {
 		if len(page.Items) != 0 {
 			t.Fatalf("accounts after bad creates = %v, want none", ids(page.Items))
 		}
+	})
+}
+
+// testBadFilters checks that every list refuses a filter its Validate
+// refuses, with EInvalid on every store alike (the rules live in the
+// domain), and accepts the longest search text allowed.
+func testBadFilters(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	sym := mustSymposium(t, st, c, "涉企乱罚款专项整治企业座谈会", campaignFines, feedback.SymposiumOpen)
+	mustSuggestion(t, st, c, sym, samples[0])
+
+	t.Run("suggestions", func(t *testing.T) {
+		for _, tt := range []struct {
+			name string
+			f    feedback.SuggestionFilter
+		}{
+			{"unknown participant kind", feedback.SuggestionFilter{ParticipantKind: "official"}},
+			{"unknown kind", feedback.SuggestionFilter{Kind: "complaint"}},
+			{"unknown status", feedback.SuggestionFilter{Status: "archived"}},
+			{"unknown channel", feedback.SuggestionFilter{Channel: "fax"}},
+			{"bad symposium reference", feedback.SuggestionFilter{SymposiumID: "座谈会"}},
+			{"oversized list reference", feedback.SuggestionFilter{ProblemListID: strings.Repeat("l", feedback.KeyMaxBytes+1)}},
+			{"bad problem reference", feedback.SuggestionFilter{ProblemID: "a#b"}},
+			{"search text with invalid UTF-8", feedback.SuggestionFilter{Query: "罚款\xff"}},
+			{"search text too long", feedback.SuggestionFilter{Query: strings.Repeat("罚", feedback.QueryMaxRunes+1)}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := st.ListSuggestions(ctx(t), tt.f)
+				wantCode(t, err, feedback.EInvalid)
+			})
+		}
+		t.Run("longest search text", func(t *testing.T) {
+			q := strings.Repeat("罚", feedback.QueryMaxRunes)
+			page, err := st.ListSuggestions(ctx(t), feedback.SuggestionFilter{Query: q})
+			must(t, err, "list")
+			wantIDs(t, "suggestions", page.Items, nil)
+		})
+	})
+	t.Run("problems", func(t *testing.T) {
+		for _, tt := range []struct {
+			name string
+			f    feedback.ProblemFilter
+		}{
+			{"unknown status", feedback.ProblemFilter{Status: "done"}},
+			{"bad overdue day", feedback.ProblemFilter{OverdueOn: "2025-02-30"}},
+			{"bad list reference", feedback.ProblemFilter{ProblemListID: "清单/1"}},
+			{"oversized unit", feedback.ProblemFilter{Unit: strings.Repeat("局", feedback.UnitMaxRunes+1)}},
+			{"unit with invalid UTF-8", feedback.ProblemFilter{Unit: "区\xff"}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := st.ListProblems(ctx(t), tt.f)
+				wantCode(t, err, feedback.EInvalid)
+			})
+		}
+	})
+	t.Run("symposia", func(t *testing.T) {
+		_, err := st.ListSymposia(ctx(t), feedback.SymposiumFilter{Status: "archived"})
+		wantCode(t, err, feedback.EInvalid)
+	})
+	t.Run("summaries", func(t *testing.T) {
+		_, err := st.ListSummaries(ctx(t), feedback.SummaryFilter{Period: "yearly"})
+		wantCode(t, err, feedback.EInvalid)
+	})
+	t.Run("problem aggregates", func(t *testing.T) {
+		_, err := st.GetProblemAggregates(ctx(t), "2025-13-01", "2025-12-31")
+		wantCode(t, err, feedback.EInvalid)
+		_, err = st.GetProblemAggregates(ctx(t), "2025-01-01", "2025/12/31")
+		wantCode(t, err, feedback.EInvalid)
 	})
 }

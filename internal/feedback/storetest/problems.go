@@ -83,7 +83,7 @@ func testProblems(t *testing.T, open Opener) {
 		dup := newProblem(c, list, "重复的问题", unitCity, "2025-05-31", feedback.ProblemOpen)
 		dup.ID = p.ID
 		dev := creationEvent(c, dup)
-		wantCode(t, st.CreateProblem(ctx(t), dup, dev, nil), feedback.EConflict)
+		wantStoreConflict(t, st.CreateProblem(ctx(t), dup, dev, nil))
 		equal(t, "problem after duplicate", getProblem(t, st, p.ID), p)
 		equal(t, "events after duplicate", events(t, st, p.ID), []*feedback.AuditEvent{ev})
 	})
@@ -256,7 +256,7 @@ func testConcurrency(t *testing.T, open Opener) {
 		u2 := clone(read2)
 		u2.Status = feedback.SuggestionDeclined
 		u2.Reply = "该事项不属于本次座谈会范围"
-		wantCode(t, st.UpdateSuggestion(ctx(t), u2), feedback.EConflict)
+		wantStoreConflict(t, st.UpdateSuggestion(ctx(t), u2))
 		equal(t, "stored", getSuggestion(t, st, s.ID), u1)
 		*s = *u1
 	})
@@ -311,7 +311,7 @@ func testConcurrency(t *testing.T, open Opener) {
 		r1.Status = feedback.SymposiumClosed
 		must(t, st.UpdateSymposium(ctx(t), r1), "first")
 		r2.Title = "改名"
-		wantCode(t, st.UpdateSymposium(ctx(t), r2), feedback.EConflict)
+		wantStoreConflict(t, st.UpdateSymposium(ctx(t), r2))
 
 		list := mustProblemList(t, st, c, "职权下放问题清单", campaignDelegated, unitJustice)
 		p := mustProblem(t, st, c, list, "区级部门放而不管", unitTown, "2025-05-31", feedback.ProblemOpen)
@@ -319,7 +319,7 @@ func testConcurrency(t *testing.T, open Opener) {
 		q1.Progress = "已开展培训"
 		must(t, st.UpdateProblem(ctx(t), q1, nil, nil), "first")
 		q2.Progress = "另一个人的修改"
-		wantCode(t, st.UpdateProblem(ctx(t), q2, nil, nil), feedback.EConflict)
+		wantStoreConflict(t, st.UpdateProblem(ctx(t), q2, nil, nil))
 		equal(t, "problem", getProblem(t, st, p.ID), q1)
 	})
 }

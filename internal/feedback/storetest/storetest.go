@@ -8,10 +8,12 @@
 //   - Times round-trip to at least the millisecond and compare with
 //     time.Time.Equal (a store may hand them back in another location).
 //     Empty and nil slices and maps are the same thing.
-//   - Keys (IDs, codes, receipts, token hashes, references) are checked with
-//     feedback.CheckKey on every write, on top of the item's Validate; a bad
-//     key is EInvalid and nothing is stored. A Get with a malformed key
-//     returns ENotFound or EInvalid.
+//   - What may be stored is decided by the domain, once: every write runs
+//     the item's Validate (feedback.ValidateProblemWrite for problem
+//     writes), which also checks its keys (IDs, codes, receipts, token
+//     hashes, references) with feedback.CheckKey; every list runs its
+//     filter's Validate. A refusal is EInvalid and stores nothing; a Get
+//     with a malformed key returns ENotFound or EInvalid.
 //   - Updating an item that does not exist returns ENotFound or EConflict
 //     (DynamoDB's conditional writes cannot cheaply tell them apart).
 //     CreateProblem/UpdateProblem naming a suggestion that does not exist
@@ -79,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"Pagination", testPagination},
 		{"Cursors", testCursors},
 		{"BadInput", testBadInput},
+		{"BadFilters", testBadFilters},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
