@@ -1,16 +1,21 @@
-// Package notify delivers summary and reminder notices (feedback.Notice):
-// to an Amazon SNS topic on AWS, to a webhook or the log when running
-// locally. Each type implements feedback.Notifier.
+// Package notify delivers notices (feedback.Notice): to the office's
+// channel — an Amazon SNS topic on AWS, a webhook or the log when running
+// locally — and to a unit's own channel (UnitChannel): an enterprise WeChat,
+// DingTalk or Feishu group robot, or the unit's own webhook. One notice is
+// rendered once per channel, in the format that channel documents. Each
+// type implements feedback.Notifier.
 package notify
 
 import (
-	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,10 +63,16 @@ func (s *SNS) Notify(ctx context.Context, n feedback.Notice) error {
 }
 
 // Webhook POSTs each notice as JSON ({"kind","summary_id","unit",
-// "subject","text","link"}) to URL; any 2xx answer is success.
+// "subject","title","text","link"}) to URL; any 2xx answer is success. With
+// a Secret, each request carries X-Jianyan-Timestamp (Unix seconds) and
+// X-Jianyan-Signature: "sha256=" and the hex HMAC-SHA256, keyed with the
+// secret, of the timestamp, a full stop and the body, so the receiver can
+// tell Jianyan's posts from anyone else's and refuse old ones.
 type Webhook struct {
 	URL    string
-	Client *http.Client // http.Client with a 10 s timeout when nil
+	Secret string
+	Client *http.Client     // http.Client with a 10 s timeout when nil
+	Now    func() time.Time // time.Now when nil
 }
 
 // webhookBody is what a webhook receives.
@@ -70,35 +81,43 @@ type webhookBody struct {
 	SummaryID string `json:"summary_id"`
 	Unit      string `json:"unit,omitempty"`
 	Subject   string `json:"subject"`
+	Title     string `json:"title"`
 	Text      string `json:"text"`
 	Link      string `json:"link"`
 }
 
 // Notify implements feedback.Notifier.
 func (h *Webhook) Notify(ctx context.Context, n feedback.Notice) error {
-	body, err := json.Marshal(webhookBody{Kind: n.Kind, SummaryID: n.SummaryID, Unit: n.Unit, Subject: n.Subject, Text: n.Text, Link: n.Link})
+	body, err := json.Marshal(webhookBody{Kind: n.Kind, SummaryID: n.SummaryID, Unit: n.Unit, Subject: n.Subject,
+		Title: feedback.NoticeTitle(n.Kind), Text: n.Text, Link: n.Link})
 	if err != nil {
 		return fmt.Errorf("webhook: encode: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("webhook: %w", err)
+	var header http.Header
+	if h.Secret != "" {
+		now := time.Now
+		if h.Now != nil {
+			now = h.Now
+		}
+		ts := strconv.FormatInt(now().Unix(), 10)
+		header = http.Header{"X-Jianyan-Timestamp": {ts}, "X-Jianyan-Signature": {WebhookSignature(h.Secret, ts, body)}}
 	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	c := h.Client
 	if c == nil {
-		c = &http.Client{Timeout: 10 * time.Second}
+		c = defaultClient
 	}
-	res, err := c.Do(req)
-	if err != nil {
-		return fmt.Errorf("webhook: post: %w", err)
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
-	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return fmt.Errorf("webhook: post: status %d", res.StatusCode)
+	if _, err := post(ctx, c, h.URL, body, header); err != nil {
+		return fmt.Errorf("webhook: %w", err)
 	}
 	return nil
+}
+
+// WebhookSignature is the X-Jianyan-Signature of body sent at timestamp.
+func WebhookSignature(secret, timestamp string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(timestamp + "."))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
 // Log writes each notice to a logger: the local stack's delivery when no

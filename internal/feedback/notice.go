@@ -1,0 +1,171 @@
+package feedback
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Notices beyond summaries and reminders, and the channels a unit can
+// register for its own notices.
+//
+// A Notice is data: kind, unit, subject, text and link. Package notify
+// renders it once per channel: the office's channel (SNS on AWS, the
+// JIANYAN_WEBHOOK_URL webhook locally) gets every notice; a unit's own
+// channel (NotifyChannel) gets the notices about that unit's problems.
+
+// Notice kinds added in round two.
+const (
+	NoticeAssignment        = "assignment"         // a problem is given to a unit
+	NoticeExtensionDecision = "extension_decision" // the office decided a unit's extension request
+	NoticeEscalation        = "escalation"         // a supervised problem is overdue
+	NoticeReply             = "reply"              // the office answered a submitter who asked to be told
+)
+
+// noticeTitles are the Chinese headings of the notice kinds.
+var noticeTitles = map[string]string{
+	NoticeSummary:           "工作汇总",
+	NoticeReminder:          "整改提醒",
+	NoticeAssignment:        "交办通知",
+	NoticeExtensionDecision: "延期申请审批结果",
+	NoticeEscalation:        "督办提醒",
+	NoticeReply:             "办理答复",
+}
+
+// NoticeTitle is the Chinese heading of a notice of kind, e.g. 「建言 · 交办通知」,
+// which the channels with a title line (robots' cards, e-mail subjects) show.
+func NoticeTitle(kind string) string {
+	if t, ok := noticeTitles[kind]; ok {
+		return "建言 · " + t
+	}
+	return "建言 · 通知"
+}
+
+// Kinds of NotifyChannel: where a unit's own notices go.
+const (
+	NotifyWeCom    = "wecom"    // 企业微信群机器人
+	NotifyDingTalk = "dingtalk" // 钉钉自定义机器人
+	NotifyFeishu   = "feishu"   // 飞书自定义机器人
+	NotifyWebhook  = "webhook"  // a plain JSON webhook of the unit's own system
+)
+
+// NotifyChannelKinds lists the channel kinds with their Chinese names, in the
+// order the console offers them.
+var NotifyChannelKinds = []struct{ Kind, Label string }{
+	{NotifyWeCom, "企业微信群机器人"},
+	{NotifyDingTalk, "钉钉自定义机器人"},
+	{NotifyFeishu, "飞书自定义机器人"},
+	{NotifyWebhook, "自有系统 Webhook"},
+}
+
+// NotifyChannel is a unit's own notification channel: a group robot's webhook
+// address, or a plain webhook, with the optional signing secret (DingTalk's
+// 加签 secret, which starts with SEC; Feishu's 签名校验 secret; for a plain
+// webhook, the key of an HMAC-SHA256 signature header). The address and the
+// secret are credentials: whoever has them can post into the group.
+type NotifyChannel struct {
+	Kind   string
+	URL    string
+	Secret string
+}
+
+// robotEndpoints are the addresses each robot kind posts to, as their
+// documentation gives them. Pinning them keeps a stored channel from being
+// pointed anywhere else.
+var robotEndpoints = map[string]struct {
+	hosts  []string
+	path   string // exact path, or prefix when it ends in "/"
+	query  string // required query parameter
+	secret string // required secret prefix; "-" when the kind takes none
+	label  string
+}{
+	NotifyWeCom:    {[]string{"qyapi.weixin.qq.com"}, "/cgi-bin/webhook/send", "key", "-", "企业微信群机器人"},
+	NotifyDingTalk: {[]string{"oapi.dingtalk.com"}, "/robot/send", "access_token", "SEC", "钉钉自定义机器人"},
+	NotifyFeishu:   {[]string{"open.feishu.cn", "open.larksuite.com"}, "/open-apis/bot/v2/hook/", "", "", "飞书自定义机器人"},
+}
+
+// Validate checks c as the unit registry stores it; field names are those
+// of the API's "notify" object.
+func (c NotifyChannel) Validate() error {
+	if c.Kind == "" && c.URL == "" && c.Secret == "" {
+		return nil // no channel
+	}
+	if c.Kind == "" {
+		return FieldErrorf("notify.channel", "请选择通知渠道")
+	}
+	if strings.TrimSpace(c.URL) != c.URL || c.URL == "" {
+		return FieldErrorf("notify.url", "请填写通知地址(Webhook 地址),前后不要有空格")
+	}
+	if len(c.URL) > 1000 {
+		return FieldErrorf("notify.url", "通知地址过长")
+	}
+	if utf8.RuneCountInString(c.Secret) > 200 || strings.TrimSpace(c.Secret) != c.Secret {
+		return FieldErrorf("notify.secret", "签名密钥应为 200 字以内,前后不要有空格")
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return FieldErrorf("notify.url", "通知地址不是有效的网址")
+	}
+	if c.Kind == NotifyWebhook {
+		if u.Scheme != "https" && u.Scheme != "http" {
+			return FieldErrorf("notify.url", "Webhook 地址应以 https:// 或 http:// 开头")
+		}
+		return nil
+	}
+	ep, ok := robotEndpoints[c.Kind]
+	if !ok {
+		return FieldErrorf("notify.channel", "不支持的通知渠道 %q,可选:企业微信群机器人、钉钉自定义机器人、飞书自定义机器人、自有系统 Webhook", c.Kind)
+	}
+	hostOK := false
+	for _, h := range ep.hosts {
+		hostOK = hostOK || u.Host == h
+	}
+	pathOK := u.Path == ep.path
+	if strings.HasSuffix(ep.path, "/") {
+		pathOK = strings.HasPrefix(u.Path, ep.path) && len(u.Path) > len(ep.path) && !strings.Contains(u.Path[len(ep.path):], "/")
+	}
+	if u.Scheme != "https" || !hostOK || !pathOK || (ep.query != "" && u.Query().Get(ep.query) == "") {
+		example := "https://" + ep.hosts[0] + ep.path
+		if ep.query != "" {
+			example += "?" + ep.query + "=…"
+		} else {
+			example += "…"
+		}
+		return FieldErrorf("notify.url", "这不是%s的 Webhook 地址:应形如 %s,请从群设置的机器人详情中复制", ep.label, example)
+	}
+	switch {
+	case ep.secret == "-" && c.Secret != "":
+		return FieldErrorf("notify.secret", "%s不使用签名密钥,请留空", ep.label)
+	case ep.secret != "" && ep.secret != "-" && c.Secret != "" && !strings.HasPrefix(c.Secret, ep.secret):
+		return FieldErrorf("notify.secret", "%s的加签密钥以 %s 开头,请从机器人安全设置中复制", ep.label, ep.secret)
+	}
+	return nil
+}
+
+// Masked is c with its credentials hidden, for showing: the address keeps
+// its host and path, the secret only whether there is one.
+func (c NotifyChannel) Masked() NotifyChannel {
+	if c.URL == "" {
+		return c
+	}
+	out := NotifyChannel{Kind: c.Kind}
+	if u, err := url.Parse(c.URL); err == nil {
+		m := u.Scheme + "://" + u.Host
+		switch c.Kind {
+		case NotifyFeishu:
+			m += "/open-apis/bot/v2/hook/****"
+		case NotifyWebhook:
+			m += "/****" // the path of a plain webhook may carry its token
+		default:
+			m += u.Path
+			if u.RawQuery != "" {
+				m += "?****"
+			}
+		}
+		out.URL = m
+	}
+	if c.Secret != "" {
+		out.Secret = "****"
+	}
+	return out
+}
