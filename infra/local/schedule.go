@@ -51,12 +51,12 @@ func runSchedule(ctx context.Context, svc *feedback.Service, n feedback.Notifier
 			log.Info("scheduled summary", "summary_id", sm.ID)
 		}
 	}
-	now := svc.Now()
-	for _, p := range []feedback.Period{feedback.Daily, feedback.Weekly, feedback.Monthly} {
-		from, _ := p.Bounds(feedback.LastEndedPeriod(p, now))
-		if _, err := svc.Store().GetSummary(ctx, feedback.SummaryID(p, from)); feedback.IsCode(err, feedback.ENotFound) {
-			run(p, now)
-		}
+	made, err := svc.CatchUpScheduledSummaries(ctx, svc.Now(), n)
+	for _, sm := range made {
+		log.Info("scheduled summary caught up", "summary_id", sm.ID)
+	}
+	if err != nil && ctx.Err() == nil {
+		log.Error("scheduled summary catch-up", "err", err)
 	}
 	for {
 		at := nextRun(svc.Now())

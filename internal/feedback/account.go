@@ -53,14 +53,3 @@ func NewToken() string {
 	_, _ = rand.Read(b[:])
 	return "jy_" + base64.RawURLEncoding.EncodeToString(b[:])
 }
-
-// Identity is the authenticated caller of a staff request.
-type Identity struct {
-	Subject string // account ID or user-pool subject
-	Name    string
-	Role    Role   // "" when the caller has no role: 403
-	Unit    string // for RoleUnit
-}
-
-// CanSeeContacts reports whether the caller may see personal data unmasked.
-func (id Identity) CanSeeContacts() bool { return id.Role == RoleAdmin || id.Role == RoleStaff }

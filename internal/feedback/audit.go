@@ -25,3 +25,37 @@ type AuditEvent struct {
 	Note      string
 	Evidence  string
 }
+
+// Audit event limits.
+const (
+	ActorMaxRunes  = 200
+	ActionMaxRunes = 50
+)
+
+// Validate checks an audit event before it is stored. A nil event is
+// invalid.
+func (e *AuditEvent) Validate() error {
+	if e == nil {
+		return FieldErrorf("event", "缺少审计记录")
+	}
+	if err := CheckKey("id", e.ID); err != nil {
+		return err
+	}
+	if err := CheckOptionalKey("problem_id", e.ProblemID); err != nil {
+		return err
+	}
+	if e.At.IsZero() {
+		return FieldErrorf("at", "at is required")
+	}
+	return firstErr(
+		checkText("action", e.Action, true, ActionMaxRunes, false),
+		checkText("actor", e.Actor, false, ActorMaxRunes, false),
+		checkText("from", e.From, false, ActionMaxRunes, false),
+		checkText("to", e.To, false, ActionMaxRunes, false),
+		checkText("note", e.Note, false, NoteMaxRunes, true),
+		checkText("evidence", e.Evidence, false, NoteMaxRunes, true),
+	)
+}
+
+// ActionAnonymized is the audit action of an anonymisation run.
+const ActionAnonymized = "anonymized"

@@ -1,6 +1,8 @@
 package feedback
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -168,4 +170,91 @@ func (c NotifyChannel) Masked() NotifyChannel {
 		out.Secret = "****"
 	}
 	return out
+}
+
+// Notice kinds.
+const (
+	NoticeSummary  = "summary"
+	NoticeReminder = "reminder"
+)
+
+// Notice is one message to deliver.
+type Notice struct {
+	Kind      string // NoticeSummary or NoticeReminder
+	SummaryID string
+	Unit      string // reminders: the responsible unit
+	Subject   string // short; SNS subjects are ASCII-safe and ≤100 characters
+	Text      string // the message, Chinese, with Link in it
+	Link      string
+}
+
+// Notifier delivers notices: an SNS topic on AWS, a webhook or the log
+// locally (package notify).
+type Notifier interface {
+	Notify(ctx context.Context, n Notice) error
+}
+
+// periodLabel names a summary's period in Chinese.
+func periodLabel(sm *Summary) string {
+	switch sm.Period {
+	case Weekly:
+		return fmt.Sprintf("周汇总(%s 至 %s)", sm.From, sm.To)
+	case Monthly:
+		return fmt.Sprintf("月汇总(%s)", sm.From[:7])
+	}
+	return fmt.Sprintf("日汇总(%s)", sm.From)
+}
+
+// SummaryNotice is the short text announcing sm.
+func SummaryNotice(sm *Summary, link string) Notice {
+	p := sm.Problems
+	text := fmt.Sprintf("【建言】%s:收到意见建议 %d 条;问题 待整改 %d、整改中 %d、已整改 %d、回头看通过 %d;逾期 %d 件,%d 日内到期 %d 件,待回头看 %d 件。详见 %s",
+		periodLabel(sm), sm.Suggestions.Received, p.Open+p.Reopened, p.Rectifying, p.Rectified, p.Verified,
+		p.Overdue, DueSoonDays, p.DueSoon, p.LookbacksDue, link)
+	return Notice{Kind: NoticeSummary, SummaryID: sm.ID, Subject: "Jianyan summary " + sm.ID, Text: text, Link: link}
+}
+
+// ReminderNotices are the reminders of sm: one per unit with problems
+// overdue or due soon, in unit order.
+func ReminderNotices(sm *Summary, link string) []Notice {
+	var out []Notice
+	for _, u := range sm.Units {
+		if u.Overdue == 0 && u.DueSoon == 0 {
+			continue
+		}
+		unit := u.Unit
+		if unit == "" {
+			unit = "未指定责任单位"
+		}
+		var parts []string
+		if u.Overdue > 0 {
+			worst := 0
+			for _, it := range sm.Problems.OverdueItems {
+				if it.ResponsibleUnit == u.Unit && it.DaysOverdue > worst {
+					worst = it.DaysOverdue
+				}
+			}
+			if worst > 0 {
+				parts = append(parts, fmt.Sprintf("%d 个问题已逾期(最长 %d 天)", u.Overdue, worst))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d 个问题已逾期", u.Overdue))
+			}
+		}
+		if u.DueSoon > 0 {
+			parts = append(parts, fmt.Sprintf("%d 个问题 %d 日内到期", u.DueSoon, DueSoonDays))
+		}
+		text := fmt.Sprintf("【建言】整改提醒(截至 %s):%s %s,请及时整改并更新整改进展。详见 %s",
+			sm.AsOf, unit, strings.Join(parts, ","), link)
+		out = append(out, Notice{Kind: NoticeReminder, SummaryID: sm.ID, Unit: u.Unit,
+			Subject: "Jianyan reminder " + sm.ID, Text: text, Link: link})
+	}
+	return out
+}
+
+// deliveryKey is how a notice is recorded in Summary.Delivered.
+func deliveryKey(n Notice) string {
+	if n.Kind == NoticeReminder {
+		return NoticeReminder + ":" + n.Unit
+	}
+	return n.Kind
 }

@@ -4,142 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
-
-	"github.com/jianyan/jianyan/internal/textmatch"
 )
-
-// ProblemListInput is what staff give to create a problem list.
-type ProblemListInput struct {
-	Title       string
-	Campaign    string
-	SymposiumID string // optional: the symposium the list came from
-	OwnerUnit   string
-}
-
-// CreateProblemList creates a problem list. Office roles only.
-func (s *Service) CreateProblemList(ctx context.Context, id Identity, in ProblemListInput) (*ProblemList, error) {
-	if err := requireOffice(id); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	l := &ProblemList{
-		ID:          NewID(now),
-		Title:       CleanText(in.Title),
-		Campaign:    CleanText(in.Campaign),
-		SymposiumID: CleanText(in.SymposiumID),
-		OwnerUnit:   CleanText(in.OwnerUnit),
-		CreatedAt:   now,
-		UpdatedAt:   now,
-	}
-	if err := l.Validate(); err != nil {
-		return nil, err
-	}
-	if l.SymposiumID != "" {
-		if !ValidKey(l.SymposiumID) {
-			return nil, FieldErrorf("symposium_id", "unknown symposium")
-		}
-		if _, err := s.store.GetSymposium(ctx, l.SymposiumID); err != nil {
-			if IsCode(err, ENotFound) {
-				return nil, FieldErrorf("symposium_id", "unknown symposium")
-			}
-			return nil, fmt.Errorf("create problem list: symposium %s: %w", l.SymposiumID, err)
-		}
-	}
-	if err := s.store.CreateProblemList(ctx, l); err != nil {
-		return nil, fmt.Errorf("create problem list: %w", err)
-	}
-	return l, nil
-}
-
-// ListProblemLists lists problem lists, the triage list 待分拣 first. Any
-// role may see the lists themselves; what is in them is filtered per caller.
-func (s *Service) ListProblemLists(ctx context.Context, id Identity, f ProblemListFilter) (Page[*ProblemList], error) {
-	if err := requireAnyRole(id); err != nil {
-		return Page[*ProblemList]{}, err
-	}
-	page, err := s.store.ListProblemLists(ctx, f)
-	if err != nil {
-		return page, fmt.Errorf("list problem lists: %w", err)
-	}
-	if f.Cursor == "" && !slices.ContainsFunc(page.Items, func(l *ProblemList) bool { return l.ID == TriageListID }) {
-		// Every store seeds the triage list; never let a caller see a
-		// first page without it.
-		page.Items = append([]*ProblemList{NewTriageList(s.now())}, page.Items...)
-	}
-	return page, nil
-}
-
-// ProblemCounts counts a list's problems.
-type ProblemCounts struct {
-	Total    int
-	ByStatus map[ProblemStatus]int
-	Overdue  int // overdue today (Asia/Shanghai)
-}
-
-// ProblemListDetail is a problem list with its problems (oldest first) and
-// their counts.
-type ProblemListDetail struct {
-	List     *ProblemList
-	Problems []*Problem
-	Counts   ProblemCounts
-	// Truncated is true when the list holds more problems than one detail
-	// view returns (maxDetailProblems); counts then cover those returned.
-	Truncated bool
-}
-
-// maxDetailProblems bounds a problem-list detail view. Real lists hold tens
-// of problems; the bound keeps a runaway list from exhausting memory.
-const maxDetailProblems = 5000
-
-// GetProblemList returns a problem list with its problems and counts. A
-// unit account sees only the problems its unit leads or assists.
-func (s *Service) GetProblemList(ctx context.Context, id Identity, listID string) (*ProblemListDetail, error) {
-	if err := requireAnyRole(id); err != nil {
-		return nil, err
-	}
-	if !ValidKey(listID) {
-		return nil, NotFound("problem list", listID)
-	}
-	l, err := s.store.GetProblemList(ctx, listID)
-	if err != nil {
-		return nil, fmt.Errorf("get problem list %s: %w", listID, err)
-	}
-	d := &ProblemListDetail{List: l, Problems: []*Problem{}, Counts: ProblemCounts{ByStatus: map[ProblemStatus]int{}}}
-	for _, st := range ProblemStatuses {
-		d.Counts.ByStatus[st] = 0
-	}
-	today := DateOf(s.now())
-	f := ProblemFilter{ProblemListID: listID, Limit: MaxListLimit}
-	for {
-		page, err := s.store.ListProblems(ctx, f)
-		if err != nil {
-			return nil, fmt.Errorf("get problem list %s: problems: %w", listID, err)
-		}
-		for _, p := range page.Items {
-			if id.Role == RoleUnit && !p.InvolvesUnit(id.Unit) {
-				continue
-			}
-			if len(d.Problems) == maxDetailProblems {
-				d.Truncated = true
-				break
-			}
-			d.Problems = append(d.Problems, p)
-			d.Counts.Total++
-			d.Counts.ByStatus[p.Status]++
-			if p.OverdueOn(today) {
-				d.Counts.Overdue++
-			}
-		}
-		if d.Truncated || page.NextCursor == "" {
-			break
-		}
-		f.Cursor = page.NextCursor
-	}
-	return d, nil
-}
 
 // ProblemInput is what staff give to create a problem. Empty
 // ResponsibleUnit and Deadline default from the routing rule that routed
@@ -158,10 +25,6 @@ type ProblemInput struct {
 	Deadline          Date
 }
 
-// problemAttempts bounds retries when a suggestion or problem changes
-// between reading and writing it.
-const problemAttempts = 3
-
 // defaultTitleRunes is how much of a suggestion's content becomes a
 // problem's title when neither the input nor the topic gives one.
 const defaultTitleRunes = 40
@@ -178,20 +41,28 @@ func (s *Service) CreateProblem(ctx context.Context, id Identity, in ProblemInpu
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
-		p, ev, sgs, err := s.newProblem(ctx, id, in, ids)
-		if err != nil {
+	var p *Problem
+	err = retryWrite(func(int) (func() error, error) {
+		var (
+			ev  *AuditEvent
+			sgs []*Suggestion
+			err error
+		)
+		if p, ev, sgs, err = s.newProblem(ctx, id, in, ids); err != nil {
 			return nil, err
 		}
-		err = s.store.CreateProblem(ctx, p, ev, sgs)
-		if err == nil {
+		return func() error {
+			if err := s.store.CreateProblem(ctx, p, ev, sgs); err != nil {
+				return fmt.Errorf("create problem: %w", err)
+			}
 			s.log.InfoContext(ctx, "problem created", "problem_id", p.ID, "problem_list_id", p.ProblemListID, "suggestions", len(sgs), "by", ev.Actor)
-			return p, nil
-		}
-		if !IsCode(err, EConflict) || attempt == problemAttempts {
-			return nil, fmt.Errorf("create problem: %w", err)
-		}
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return p, nil
 }
 
 // suggestionIDs trims, de-duplicates and bounds a list of suggestion IDs.
@@ -309,7 +180,7 @@ func defaultTitle(sg *Suggestion) string {
 }
 
 // adoptable checks that sg may join problem problemID.
-func adoptable(sg *Suggestion, problemID string) error {
+func adoptable(sg *Suggestion, problemID string) *Error {
 	if sg.Status == SuggestionAdopted && sg.ProblemID != "" && sg.ProblemID != problemID {
 		return &Error{Code: EConflict, Field: "suggestion_ids",
 			Message: fmt.Sprintf("意见建议已并入其他问题 (suggestion %s is already part of problem %s)", sg.ID, sg.ProblemID)}
@@ -329,47 +200,6 @@ func adopt(sg *Suggestion, p *Problem, now time.Time) {
 	sg.UpdatedAt = now
 }
 
-// DeclineSuggestion declines a suggestion that is not part of a problem:
-// its status becomes declined and reason becomes the reply its submitter
-// sees with the receipt. Declining again with the same reason changes
-// nothing; an adopted suggestion cannot be declined (EConflict). Office
-// roles only.
-func (s *Service) DeclineSuggestion(ctx context.Context, id Identity, suggestionID, reason string) (*Suggestion, error) {
-	if err := requireOffice(id); err != nil {
-		return nil, err
-	}
-	reason = CleanText(reason)
-	if err := checkText("reason", reason, true, ReplyMaxRunes, true); err != nil {
-		return nil, err
-	}
-	if !ValidKey(suggestionID) {
-		return nil, NotFound("suggestion", suggestionID)
-	}
-	for attempt := 1; ; attempt++ {
-		sg, err := s.store.GetSuggestion(ctx, suggestionID)
-		if err != nil {
-			return nil, fmt.Errorf("decline suggestion %s: %w", suggestionID, err)
-		}
-		if sg.Status == SuggestionDeclined && sg.Reply == reason {
-			return sg, nil
-		}
-		if !sg.Status.CanBecome(SuggestionDeclined) {
-			return nil, &Error{Code: EConflict, Field: "status",
-				Message: fmt.Sprintf("「%s」的意见建议不能标为未采纳 (a %s suggestion cannot be declined)", sg.Status.Label(), sg.Status)}
-		}
-		sg.Status = SuggestionDeclined
-		sg.Reply = reason
-		sg.UpdatedAt = s.now()
-		err = s.store.UpdateSuggestion(ctx, sg)
-		if err == nil {
-			return sg, nil
-		}
-		if !IsCode(err, EConflict) || attempt == problemAttempts {
-			return nil, fmt.Errorf("decline suggestion %s: %w", suggestionID, err)
-		}
-	}
-}
-
 // LinkSuggestion joins a later suggestion to an existing problem: it
 // becomes adopted, moves to the problem's list, and the problem records a
 // "linked" audit event. Linking a suggestion already part of that problem
@@ -385,9 +215,10 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 	if !ValidKey(suggestionID) {
 		return nil, FieldErrorf("suggestion_id", "意见建议不存在 (suggestion %q not found)", suggestionID)
 	}
-	for attempt := 1; ; attempt++ {
-		p, err := s.store.GetProblem(ctx, problemID)
-		if err != nil {
+	var p *Problem
+	err := retryWrite(func(int) (func() error, error) {
+		var err error
+		if p, err = s.store.GetProblem(ctx, problemID); err != nil {
 			return nil, fmt.Errorf("link suggestion to problem %s: %w", problemID, err)
 		}
 		sg, err := s.store.GetSuggestion(ctx, suggestionID)
@@ -398,10 +229,10 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 			return nil, fmt.Errorf("link suggestion %s: %w", suggestionID, err)
 		}
 		if sg.Status == SuggestionAdopted && sg.ProblemID == p.ID {
-			return p, nil
+			return nil, nil
 		}
 		if err := adoptable(sg, p.ID); err != nil {
-			err.(*Error).Field = "suggestion_id"
+			err.Field = "suggestion_id"
 			return nil, err
 		}
 		if !slices.Contains(p.SuggestionIDs, sg.ID) {
@@ -418,14 +249,17 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 		adopt(sg, p, now)
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionLinked,
 			Note: "关联意见建议 (linked suggestion) " + sg.ID}
-		err = s.store.UpdateProblem(ctx, p, ev, []*Suggestion{sg})
-		if err == nil {
-			return p, nil
-		}
-		if !IsCode(err, EConflict) || attempt == problemAttempts {
-			return nil, fmt.Errorf("link suggestion %s to problem %s: %w", suggestionID, problemID, err)
-		}
+		return func() error {
+			if err := s.store.UpdateProblem(ctx, p, ev, []*Suggestion{sg}); err != nil {
+				return fmt.Errorf("link suggestion %s to problem %s: %w", suggestionID, problemID, err)
+			}
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return p, nil
 }
 
 // ProblemEdit changes some of a problem's fields; nil fields stay as they
@@ -453,26 +287,17 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 	if err := requireAnyRole(id); err != nil {
 		return nil, err
 	}
-	if id.Role == RoleUnit {
-		for _, f := range []struct {
-			name string
-			set  bool
-		}{
-			{"title", e.Title != nil}, {"description", e.Description != nil},
-			{"responsible_unit", e.ResponsibleUnit != nil}, {"co_units", e.CoUnits != nil},
-			{"responsible_person", e.ResponsiblePerson != nil}, {"requirement", e.Requirement != nil},
-			{"deadline", e.Deadline != nil},
-		} {
-			if f.set {
-				return nil, &Error{Code: EForbidden, Field: f.name, Message: "责任单位只能填写整改进展 (a unit account may only update progress)"}
-			}
-		}
+	if err := canEditProblem(id, e); err != nil {
+		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
-		p, err := s.problemFor(ctx, id, problemID)
-		if err != nil {
+	var p *Problem
+	err := retryWrite(func(int) (func() error, error) {
+		var err error
+		if p, err = s.problemFor(ctx, id, problemID); err != nil {
 			return nil, err
 		}
+		// A conflict on the write, retried, ends here when IfVersion is
+		// set: the problem is then at a newer version.
 		if e.IfVersion != 0 && e.IfVersion != p.Version {
 			return nil, &Error{Code: EConflict, Field: "version", Message: "问题已被他人修改,请刷新后再保存 (the problem changed since it was read)"}
 		}
@@ -505,7 +330,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			changed = append(changed, "deadline")
 		}
 		if len(changed) == 0 {
-			return p, nil
+			return nil, nil
 		}
 		if err := p.Validate(); err != nil {
 			return nil, err
@@ -517,14 +342,17 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		if note != "" {
 			ev.Note += "; " + note
 		}
-		err = s.store.UpdateProblem(ctx, p, ev, nil)
-		if err == nil {
-			return p, nil
-		}
-		if !IsCode(err, EConflict) || e.IfVersion != 0 || attempt == problemAttempts {
-			return nil, fmt.Errorf("edit problem %s: %w", problemID, err)
-		}
+		return func() error {
+			if err := s.store.UpdateProblem(ctx, p, ev, nil); err != nil {
+				return fmt.Errorf("edit problem %s: %w", problemID, err)
+			}
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return p, nil
 }
 
 func orNone(d Date) string {
@@ -534,11 +362,6 @@ func orNone(d Date) string {
 	return string(d)
 }
 
-// unitTransitions are the statuses a responsible unit may move its own
-// problem to: starting and finishing rectification. Long-term status and
-// the look-back (verified, reopened) are the supervising office's call.
-var unitTransitions = []ProblemStatus{ProblemRectifying, ProblemRectified}
-
 // TransitionProblem moves a problem through its lifecycle (Problem.Apply):
 // a transition the lifecycle forbids is EConflict; each one is an audit
 // event with actor, from, to, note and evidence. A failed look-back
@@ -547,22 +370,15 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 	if err := requireAnyRole(id); err != nil {
 		return nil, err
 	}
-	if id.Role == RoleUnit && !slices.Contains(unitTransitions, t.To) {
-		return nil, &Error{Code: EForbidden, Field: "status", Message: "该状态变更须由督察部门办理 (only the office may make this transition)"}
-	}
-	// Dates are the office's too: EditProblem refuses a unit's deadline,
-	// so a status change must not carry one in (nor push the look-back).
-	if id.Role == RoleUnit && t.NewDeadline != "" {
-		return nil, &Error{Code: EForbidden, Field: "deadline", Message: "整改期限须由督察部门调整 (only the office may change the deadline)"}
-	}
-	if id.Role == RoleUnit && t.LookbackDue != "" {
-		return nil, &Error{Code: EForbidden, Field: "lookback_due", Message: "回头看日期须由督察部门确定 (only the office may set the look-back date)"}
+	if err := canTransition(id, t); err != nil {
+		return nil, err
 	}
 	t.Note = CleanText(t.Note)
 	t.Evidence = CleanText(t.Evidence)
-	for attempt := 1; ; attempt++ {
-		p, err := s.problemFor(ctx, id, problemID)
-		if err != nil {
+	var p *Problem
+	err := retryWrite(func(int) (func() error, error) {
+		var err error
+		if p, err = s.problemFor(ctx, id, problemID); err != nil {
 			return nil, err
 		}
 		ev, err := p.Apply(t, s.now())
@@ -570,15 +386,18 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 			return nil, err
 		}
 		ev.Actor = actorName(id)
-		err = s.store.UpdateProblem(ctx, p, ev, nil)
-		if err == nil {
+		return func() error {
+			if err := s.store.UpdateProblem(ctx, p, ev, nil); err != nil {
+				return fmt.Errorf("transition problem %s to %s: %w", problemID, t.To, err)
+			}
 			s.log.InfoContext(ctx, "problem transition", "problem_id", p.ID, "from", ev.From, "to", ev.To, "by", ev.Actor)
-			return p, nil
-		}
-		if !IsCode(err, EConflict) || attempt == problemAttempts {
-			return nil, fmt.Errorf("transition problem %s to %s: %w", problemID, t.To, err)
-		}
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return p, nil
 }
 
 // problemFor reads a problem the caller may see: EForbidden for a unit
@@ -595,21 +414,6 @@ func (s *Service) problemFor(ctx context.Context, id Identity, problemID string)
 		return nil, err
 	}
 	return p, nil
-}
-
-// canSeeProblem is the one authorization rule for problems: office roles
-// see all, a unit only those it leads or assists.
-func canSeeProblem(id Identity, p *Problem) error {
-	switch id.Role {
-	case RoleAdmin, RoleStaff:
-		return nil
-	case RoleUnit:
-		if id.Unit != "" && p.InvolvesUnit(id.Unit) {
-			return nil
-		}
-		return Errorf(EForbidden, "该问题不属于本单位 (this problem is not your unit's)")
-	}
-	return Errorf(EForbidden, "no role")
 }
 
 // GetProblem returns one problem the caller may see.
@@ -631,11 +435,9 @@ func (s *Service) ListProblems(ctx context.Context, id Identity, f ProblemFilter
 	if err := f.Validate(); err != nil {
 		return Page[*Problem]{}, err
 	}
-	if id.Role == RoleUnit {
-		if f.Unit != "" && f.Unit != id.Unit {
-			return Page[*Problem]{}, Errorf(EForbidden, "只能查看本单位的问题 (a unit account sees only its own unit's problems)")
-		}
-		f.Unit = id.Unit
+	f, err := problemFilterFor(id, f)
+	if err != nil {
+		return Page[*Problem]{}, err
 	}
 	page, err := s.store.ListProblems(ctx, f)
 	if err != nil {
@@ -657,69 +459,4 @@ func (s *Service) History(ctx context.Context, id Identity, problemID string, li
 		return page, fmt.Errorf("history of problem %s: %w", problemID, err)
 	}
 	return page, nil
-}
-
-// SimilarityThreshold is the bigram similarity (Dice, 0..1) from which a
-// suggestion is shown as a likely duplicate of another.
-const SimilarityThreshold = 0.6
-
-// maxSimilarScan bounds how many suggestions of a list SimilarSuggestions
-// compares (the newest); maxSimilarResults how many it returns.
-const (
-	maxSimilarScan    = 2000
-	maxSimilarResults = 20
-)
-
-// SimilarSuggestion is a likely duplicate and how alike it is (0..1).
-type SimilarSuggestion struct {
-	Suggestion *Suggestion
-	Score      float64
-}
-
-// SimilarSuggestions returns the suggestions in the same problem list (or,
-// before routing, the same symposium) whose topic and content are at least
-// SimilarityThreshold alike, most similar first. It is a hint: nothing is
-// merged; staff decide, e.g. by linking both to one problem. Unit accounts
-// see personal data masked.
-func (s *Service) SimilarSuggestions(ctx context.Context, id Identity, suggestionID string) ([]SimilarSuggestion, error) {
-	if err := requireAnyRole(id); err != nil {
-		return nil, err
-	}
-	if !ValidKey(suggestionID) {
-		return nil, NotFound("suggestion", suggestionID)
-	}
-	sg, err := s.store.GetSuggestion(ctx, suggestionID)
-	if err != nil {
-		return nil, fmt.Errorf("similar suggestions to %s: %w", suggestionID, err)
-	}
-	f := SuggestionFilter{ProblemListID: sg.ProblemListID, Limit: MaxListLimit}
-	if sg.ProblemListID == "" {
-		f = SuggestionFilter{SymposiumID: sg.SymposiumID, Limit: MaxListLimit}
-	}
-	target := textmatch.NewProfile(sg.Topic + " " + sg.Content)
-	out := []SimilarSuggestion{}
-	for seen := 0; seen < maxSimilarScan; {
-		page, err := s.store.ListSuggestions(ctx, f)
-		if err != nil {
-			return nil, fmt.Errorf("similar suggestions to %s: list: %w", suggestionID, err)
-		}
-		for _, o := range page.Items {
-			seen++
-			if o.ID == sg.ID {
-				continue
-			}
-			if score := target.Similarity(textmatch.NewProfile(o.Topic + " " + o.Content)); score >= SimilarityThreshold {
-				out = append(out, SimilarSuggestion{Suggestion: MaskFor(id, o), Score: score})
-			}
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		f.Cursor = page.NextCursor
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if len(out) > maxSimilarResults {
-		out = out[:maxSimilarResults]
-	}
-	return out, nil
 }

@@ -122,22 +122,3 @@ func TestProblemOverdueOn(t *testing.T) {
 		}
 	}
 }
-
-func TestSuggestionTransitions(t *testing.T) {
-	tests := []struct {
-		from, to SuggestionStatus
-		want     bool
-	}{
-		{SuggestionReceived, SuggestionRouted, true},
-		{SuggestionRouted, SuggestionAdopted, true},
-		{SuggestionRouted, SuggestionDeclined, true},
-		{SuggestionAdopted, SuggestionDeclined, false},
-		{SuggestionAdopted, SuggestionReceived, false},
-		{SuggestionRouted, SuggestionReceived, false},
-	}
-	for _, tt := range tests {
-		if got := tt.from.CanBecome(tt.to); got != tt.want {
-			t.Errorf("%s → %s: CanBecome = %v, want %v", tt.from, tt.to, got, tt.want)
-		}
-	}
-}

@@ -255,3 +255,35 @@ func TestRulesFromAnotherProcess(t *testing.T) {
 		t.Errorf("after rules changed elsewhere: routed to %q, want %q", second.ProblemListID, l.ID)
 	}
 }
+
+func TestReplaceRules(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.list(t, "涉企乱罚款问题清单")
+	rule := feedback.RoutingRule{Name: "罚款", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: l.ID}
+	first := f.rules(t, rule)
+	if first.Version != 1 {
+		t.Fatalf("version after the first save = %d, want 1", first.Version)
+	}
+	// A caller who read nothing (version 0) and chose to overwrite wins
+	// over the saved version; one who did not choose it gets a conflict.
+	stale := &feedback.RuleSet{Rules: []feedback.RoutingRule{rule}}
+	if err := f.svc.PutRules(ctx, f.admin, stale); feedback.ErrorCode(err) != feedback.EConflict || feedback.ErrorField(err) != "version" {
+		t.Fatalf("PutRules with a stale version: %v, want EConflict on version", err)
+	}
+	rule.Name = "涉企罚款"
+	over := &feedback.RuleSet{Rules: []feedback.RoutingRule{rule}}
+	if err := f.svc.ReplaceRules(ctx, f.admin, over); err != nil {
+		t.Fatalf("ReplaceRules: %v", err)
+	}
+	got, err := f.svc.GetRules(ctx, f.staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 2 || over.Version != 2 || len(got.Rules) != 1 || got.Rules[0].Name != "涉企罚款" {
+		t.Errorf("after ReplaceRules: stored version %d (returned %d), rules %+v; want version 2 with rule 涉企罚款", got.Version, over.Version, got.Rules)
+	}
+	if err := f.svc.ReplaceRules(ctx, f.staff, &feedback.RuleSet{}); feedback.ErrorCode(err) != feedback.EForbidden {
+		t.Errorf("ReplaceRules as staff: %v, want EForbidden", err)
+	}
+}

@@ -17,14 +17,14 @@ type Config struct {
 }
 
 // Service holds the use cases. HTTP handlers, the router's stream handler and
-// the summary function call it; it calls the Store. Methods live in files
-// named after the part of the work they serve (collect.go, route.go, …).
+// the summary function call it; it calls the Store, which nothing else
+// reaches through it.
 type Service struct {
 	store   Store
 	now     Clock
 	baseURL string
 	log     *slog.Logger
-	routing routerCache // compiled routing rules (route.go)
+	routing routerCache // compiled routing rules (route_service.go)
 }
 
 // NewService returns a Service over store.
@@ -41,6 +41,3 @@ func NewService(store Store, cfg Config) *Service {
 
 // Now returns the service's current time.
 func (s *Service) Now() time.Time { return s.now() }
-
-// Store returns the underlying store.
-func (s *Service) Store() Store { return s.store }

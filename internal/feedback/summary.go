@@ -1,6 +1,9 @@
 package feedback
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // Period is a summary's length.
 type Period string
@@ -137,4 +140,62 @@ type UnitScore struct {
 	// DueSoon counts the unit's problems due within DueSoonDays.
 	DueSoon  int
 	Relapses int
+}
+
+// Summary limits: a summary is stored as one item, so its lists are bounded
+// to keep it well inside a DynamoDB item (400 KB).
+const (
+	MaxSummaryUnits        = 500
+	MaxSummaryOverdueItems = 500
+	MaxSummaryMapEntries   = 1000
+)
+
+// Validate checks a summary before it is stored.
+func (s *Summary) Validate() error {
+	if err := CheckKey("id", s.ID); err != nil {
+		return err
+	}
+	if !s.Period.Valid() {
+		return FieldErrorf("period", "period must be daily, weekly or monthly")
+	}
+	if s.From == "" || !s.From.Valid() {
+		return FieldErrorf("from", "from must be YYYY-MM-DD")
+	}
+	if s.To == "" || !s.To.Valid() {
+		return FieldErrorf("to", "to must be YYYY-MM-DD")
+	}
+	if s.To.Before(s.From) {
+		return FieldErrorf("to", "to is before from")
+	}
+	if len(s.Units) > MaxSummaryUnits {
+		return FieldErrorf("units", "at most %d units", MaxSummaryUnits)
+	}
+	if len(s.Problems.OverdueItems) > MaxSummaryOverdueItems {
+		return FieldErrorf("problems.overdue_items", "at most %d overdue items", MaxSummaryOverdueItems)
+	}
+	st := &s.Suggestions
+	for _, m := range []map[string]int{st.ByParticipantKind, st.BySymposium, st.ByStatus, st.ByKind, st.ByChannel} {
+		if len(m) > MaxSummaryMapEntries {
+			return FieldErrorf("suggestions", "at most %d entries per breakdown", MaxSummaryMapEntries)
+		}
+		for k := range m {
+			if !utf8.ValidString(k) || len(k) > 4*UnitMaxRunes {
+				return FieldErrorf("suggestions", "invalid breakdown key")
+			}
+		}
+	}
+	for _, u := range s.Units {
+		if err := checkText("units.unit", u.Unit, false, UnitMaxRunes, false); err != nil {
+			return err
+		}
+	}
+	for _, it := range s.Problems.OverdueItems {
+		if err := firstErr(
+			checkText("problems.overdue_items.title", it.Title, false, TitleMaxRunes, false),
+			checkText("problems.overdue_items.responsible_unit", it.ResponsibleUnit, false, UnitMaxRunes, false),
+		); err != nil {
+			return err
+		}
+	}
+	return nil
 }

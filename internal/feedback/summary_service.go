@@ -18,7 +18,7 @@ import (
 //     the period with ListSuggestions From/To (DynamoDB: the period's month
 //     buckets); plus one GetSymposium per symposium that received some;
 //   - problem states, the unit scorecard and the period's problem activity:
-//     the maintained counters (GetProblemAggregates, summary_service_counters.go),
+//     the maintained counters (GetProblemAggregates, counters.go),
 //     a handful of items whatever the number of problems;
 //   - overdue, due-soon and look-back lists: the problems currently open,
 //     rectifying or reopened, and those rectified and waiting for their

@@ -33,31 +33,6 @@ type SymposiumPatch struct {
 	AllowedKinds *[]ParticipantKind
 }
 
-// codeAttempts bounds retries when a freshly drawn symposium code is taken.
-// With 40 random bits a clash is already rare; three draws make it
-// practically impossible.
-const codeAttempts = 3
-
-// requireOffice allows the office's own roles (admin and staff): managing
-// symposia and entering paper suggestions is not a unit's business.
-func requireOffice(id Identity) error {
-	switch id.Role {
-	case RoleAdmin, RoleStaff:
-		return nil
-	case "":
-		return Errorf(EForbidden, "no role")
-	}
-	return Errorf(EForbidden, "only office staff may do this")
-}
-
-// requireAnyRole allows any caller with a role.
-func requireAnyRole(id Identity) error {
-	if !id.Role.Valid() {
-		return Errorf(EForbidden, "no role")
-	}
-	return nil
-}
-
 // CreateSymposium creates a symposium with a fresh ID and public code.
 func (s *Service) CreateSymposium(ctx context.Context, id Identity, in SymposiumInput) (*Symposium, error) {
 	if err := requireOffice(id); err != nil {
@@ -82,20 +57,23 @@ func (s *Service) CreateSymposium(ctx context.Context, id Identity, in Symposium
 	if sym.Status == SymposiumClosed {
 		return nil, FieldErrorf("status", "a new symposium is draft or open")
 	}
-	var err error
-	for range codeAttempts {
+	// A fresh ID and code on every attempt: with 40 random bits a taken
+	// code is already rare, and a retry makes it practically impossible.
+	err := retryWrite(func(int) (func() error, error) {
 		sym.ID = NewID(now)
 		sym.Code = NewSymposiumCode()
-		if err = sym.Validate(); err != nil {
+		if err := sym.Validate(); err != nil {
 			return nil, err
 		}
-		err = s.store.CreateSymposium(ctx, sym)
-		if !IsCode(err, EConflict) {
-			break
-		}
-	}
+		return func() error {
+			if err := s.store.CreateSymposium(ctx, sym); err != nil {
+				return fmt.Errorf("create symposium: %w", err)
+			}
+			return nil
+		}, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("create symposium: %w", err)
+		return nil, err
 	}
 	return sym, nil
 }
@@ -129,25 +107,52 @@ func (s *Service) ListSymposia(ctx context.Context, id Identity, f SymposiumFilt
 
 // UpdateSymposium applies patch. Status changes follow
 // SymposiumStatus.CanBecome (an impossible one is EConflict); closing a
-// symposium is for admins only.
+// symposium is for admins only. A change saved by someone else meanwhile is
+// kept: the patch is applied again to the fresh copy.
 func (s *Service) UpdateSymposium(ctx context.Context, id Identity, symposiumID string, patch SymposiumPatch) (*Symposium, error) {
 	if err := requireOffice(id); err != nil {
 		return nil, err
 	}
-	if patch.Status != nil && *patch.Status == SymposiumClosed && id.Role != RoleAdmin {
-		return nil, Errorf(EForbidden, "only an admin may close a symposium")
+	if patch.Status != nil && *patch.Status == SymposiumClosed {
+		if err := canCloseSymposium(id); err != nil {
+			return nil, err
+		}
 	}
-	sym, err := s.store.GetSymposium(ctx, symposiumID)
+	var sym *Symposium
+	err := retryWrite(func(int) (func() error, error) {
+		var err error
+		if sym, err = s.store.GetSymposium(ctx, symposiumID); err != nil {
+			return nil, fmt.Errorf("update symposium %s: %w", symposiumID, err)
+		}
+		if err := patch.apply(sym); err != nil {
+			return nil, err
+		}
+		sym.UpdatedAt = s.now()
+		if err := sym.Validate(); err != nil {
+			return nil, err
+		}
+		return func() error {
+			if err := s.store.UpdateSymposium(ctx, sym); err != nil {
+				return fmt.Errorf("update symposium %s: %w", symposiumID, err)
+			}
+			return nil
+		}, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("update symposium %s: %w", symposiumID, err)
+		return nil, err
 	}
+	return sym, nil
+}
+
+// apply changes sym as the patch says.
+func (patch SymposiumPatch) apply(sym *Symposium) error {
 	if patch.Status != nil && *patch.Status != sym.Status {
 		next := *patch.Status
 		if !next.Valid() {
-			return nil, FieldErrorf("status", "status must be draft, open or closed")
+			return FieldErrorf("status", "status must be draft, open or closed")
 		}
 		if !sym.Status.CanBecome(next) {
-			return nil, &Error{Code: EConflict, Field: "status",
+			return &Error{Code: EConflict, Field: "status",
 				Message: fmt.Sprintf("symposium cannot go from %s to %s", sym.Status, next)}
 		}
 		sym.Status = next
@@ -170,14 +175,7 @@ func (s *Service) UpdateSymposium(ctx context.Context, id Identity, symposiumID 
 	if patch.AllowedKinds != nil {
 		sym.AllowedKinds = dedupKinds(*patch.AllowedKinds)
 	}
-	sym.UpdatedAt = s.now()
-	if err := sym.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.store.UpdateSymposium(ctx, sym); err != nil {
-		return nil, fmt.Errorf("update symposium %s: %w", symposiumID, err)
-	}
-	return sym, nil
+	return nil
 }
 
 // FormURL is the public form's address for sym: what its QR code encodes.

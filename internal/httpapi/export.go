@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -53,88 +52,41 @@ var suggestionColumns = []sheet.Column{
 	{Header: "编号", Width: 28},
 }
 
-// titles looks up symposium and problem-list titles once per export.
-type titles struct {
-	ctx   context.Context
-	store feedback.Store
-	sym   map[string]string
-	list  map[string]string
-}
-
-func newTitles(ctx context.Context, store feedback.Store) *titles {
-	return &titles{ctx: ctx, store: store, sym: map[string]string{}, list: map[string]string{}}
-}
-
-// symposium returns a symposium's title, its ID if it cannot be read.
-func (t *titles) symposium(id string) string {
-	if id == "" {
-		return ""
-	}
-	if v, ok := t.sym[id]; ok {
-		return v
-	}
-	v := id
-	if s, err := t.store.GetSymposium(t.ctx, id); err == nil {
-		v = s.Title
-	}
-	t.sym[id] = v
-	return v
-}
-
-// problemList returns a problem list's title, its ID if it cannot be read.
-func (t *titles) problemList(id string) string {
-	if id == "" {
-		return ""
-	}
-	if v, ok := t.list[id]; ok {
-		return v
-	}
-	v := id
-	if id == feedback.TriageListID {
-		v = feedback.TriageListTitle
-	} else if l, err := t.store.GetProblemList(t.ctx, id); err == nil {
-		v = l.Title
-	}
-	t.list[id] = v
-	return v
-}
-
 // suggestionRow is one export row; SubmittedAt stays a time so XLSX can
 // write a real date.
-func suggestionRow(t *titles, s *feedback.Suggestion) []any {
+func suggestionRow(e *feedback.SuggestionExport, s *feedback.Suggestion) []any {
 	return []any{
-		s.SubmittedAt, s.Receipt, t.symposium(s.SymposiumID), s.Campaign, s.Kind.Label(),
+		s.SubmittedAt, s.Receipt, e.SymposiumTitle(s.SymposiumID), s.Campaign, s.Kind.Label(),
 		s.ParticipantKind.Label(), s.Name, s.Organization, s.Contact, s.Topic, s.Content,
-		s.Channel.Label(), s.Status.Label(), s.Reply, t.problemList(s.ProblemListID), s.ID,
+		s.Channel.Label(), s.Status.Label(), s.Reply, e.ProblemListTitle(s.ProblemListID), s.ID,
 	}
 }
 
-// exportSuggestions reads the filters, collects the rows and renders them
-// with render; the audit event of an unmasked export is written before
-// anything is sent.
+// exportSuggestions reads the filters and has the domain export what they
+// select (which records an unmasked export before the file comes back),
+// rendering the rows with render; then sends the file.
 func (h *StaffHandler) exportSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity, format, ctype string,
 	render func(rows [][]any) ([]byte, error)) error {
 	f, err := suggestionFilterFrom(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	sgs, err := h.svc.ExportSuggestions(r.Context(), id, f)
+	body, err := h.svc.ExportSuggestions(r.Context(), id, feedback.ExportRequest{Format: format, Filter: f},
+		func(e *feedback.SuggestionExport) ([]byte, error) {
+			rows := make([][]any, 0, len(e.Suggestions))
+			for _, s := range e.Suggestions {
+				rows = append(rows, suggestionRow(e, s))
+			}
+			body, err := render(rows)
+			if err != nil {
+				return nil, fmt.Errorf("render %s: %w", format, err)
+			}
+			if len(body) > maxExportBytes {
+				return nil, feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB,请缩小筛选范围 (export too large: narrow the filter)", maxExportBytes>>20)
+			}
+			return body, nil
+		})
 	if err != nil {
-		return err
-	}
-	t := newTitles(r.Context(), h.svc.Store())
-	rows := make([][]any, 0, len(sgs))
-	for _, s := range sgs {
-		rows = append(rows, suggestionRow(t, s))
-	}
-	body, err := render(rows)
-	if err != nil {
-		return fmt.Errorf("render %s: %w", format, err)
-	}
-	if len(body) > maxExportBytes {
-		return feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB,请缩小筛选范围 (export too large: narrow the filter)", maxExportBytes>>20)
-	}
-	if err := h.svc.RecordExport(r.Context(), id, feedback.ExportRequest{Format: format, Filter: f}, len(sgs)); err != nil {
 		return err
 	}
 	now := h.svc.Now().In(feedback.Shanghai)

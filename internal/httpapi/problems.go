@@ -110,7 +110,8 @@ func (h *StaffHandler) getRules(w http.ResponseWriter, r *http.Request, id feedb
 }
 
 // putRules replaces the rules. With "version" the write is optimistic
-// (409 if someone saved since); without it, it overwrites what is stored.
+// (409 if someone saved since); without it, the caller chose to overwrite
+// what is stored.
 func (h *StaffHandler) putRules(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	var in ruleSetJSON
 	if err := decodeJSON(w, r, &in); err != nil {
@@ -120,14 +121,11 @@ func (h *StaffHandler) putRules(w http.ResponseWriter, r *http.Request, id feedb
 		return feedback.FieldErrorf("rules", "rules is required (an empty list removes every rule)")
 	}
 	rs := in.toRuleSet()
+	save := h.svc.PutRules
 	if in.Version == nil {
-		cur, err := h.svc.GetRules(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		rs.Version = cur.Version
+		save = h.svc.ReplaceRules
 	}
-	if err := h.svc.PutRules(r.Context(), id, rs); err != nil {
+	if err := save(r.Context(), id, rs); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toRuleSetJSON(rs))

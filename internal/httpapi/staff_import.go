@@ -202,43 +202,11 @@ func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string
 			return nil, feedback.Errorf(feedback.ETooLarge, "一次最多导入 %d 行 (at most %d rows per import)", feedback.MaxImportRows, feedback.MaxImportRows)
 		}
 		rows = append(rows, feedback.ImportRow{Row: i + 2, Input: feedback.SubmissionInput{
-			ParticipantKind: participantKindOf(vals["participant_kind"]),
-			Kind:            suggestionKindOf(vals["kind"]),
+			ParticipantKind: feedback.ParticipantKind(vals["participant_kind"]),
+			Kind:            feedback.SuggestionKind(vals["kind"]),
 			Name:            vals["name"], Organization: vals["organization"], Contact: vals["contact"],
 			Topic: vals["topic"], Content: vals["content"],
 		}})
 	}
 	return rows, nil
-}
-
-// participantKindOf accepts a code (npc_deputy) or its Chinese label (人大代表).
-func participantKindOf(s string) feedback.ParticipantKind {
-	for _, k := range feedback.ParticipantKinds {
-		if s == k.Label() || strings.EqualFold(s, string(k)) {
-			return k
-		}
-	}
-	switch s {
-	case "村代表", "社区代表", "村(社区)代表":
-		return feedback.Community
-	case "群众", "其他":
-		return feedback.Public
-	}
-	return feedback.ParticipantKind(s)
-}
-
-// suggestionKindOf accepts a code or a label; empty means a suggestion.
-func suggestionKindOf(s string) feedback.SuggestionKind {
-	for _, k := range feedback.SuggestionKinds {
-		if s == k.Label() || strings.EqualFold(s, string(k)) {
-			return k
-		}
-	}
-	switch s {
-	case "建议", "意见":
-		return feedback.KindSuggestion
-	case "问题", "线索":
-		return feedback.KindProblemLead
-	}
-	return feedback.SuggestionKind(s)
 }

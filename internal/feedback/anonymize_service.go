@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// ActionAnonymized is the audit action of an anonymisation run.
-const ActionAnonymized = "anonymized"
-
 // MinRetention is the shortest retention an anonymisation run accepts: a
 // guard against a slip such as "0" wiping the contact details of people
 // who wrote in this morning.
@@ -22,9 +19,6 @@ type AnonymizeCounts struct {
 	Failed     int
 	AuditID    string // the audit event that records the run
 }
-
-// anonymizeAttempts bounds retries when a suggestion changes under the run.
-const anonymizeAttempts = 3
 
 // AnonymizePersonalData erases the personal data (name, organization,
 // contact) of every suggestion submitted more than olderThan ago, keeping
@@ -91,23 +85,26 @@ func (s *Service) AnonymizePersonalData(ctx context.Context, id Identity, olderT
 
 // anonymizeOne erases one suggestion's personal data, reading it again when
 // a concurrent change (routing, adoption) won the race.
-func (s *Service) anonymizeOne(ctx context.Context, sg *Suggestion) error {
-	id := sg.ID
-	for attempt := 1; ; attempt++ {
-		sg.Name, sg.Organization, sg.Contact = "", "", ""
-		sg.UpdatedAt = s.now()
-		err := s.store.UpdateSuggestion(ctx, sg)
-		if err == nil {
-			return nil
-		}
-		if !IsCode(err, EConflict) || attempt == anonymizeAttempts {
-			return fmt.Errorf("anonymize suggestion %s: %w", id, err)
-		}
-		if sg, err = s.store.GetSuggestion(ctx, id); err != nil {
-			return fmt.Errorf("anonymize suggestion %s: %w", id, err)
+func (s *Service) anonymizeOne(ctx context.Context, listed *Suggestion) error {
+	id := listed.ID
+	return retryWrite(func(attempt int) (func() error, error) {
+		sg := listed
+		if attempt > 1 {
+			var err error
+			if sg, err = s.store.GetSuggestion(ctx, id); err != nil {
+				return nil, fmt.Errorf("anonymize suggestion %s: %w", id, err)
+			}
 		}
 		if !sg.HasPersonalData() {
-			return nil
+			return nil, nil
 		}
-	}
+		sg.Name, sg.Organization, sg.Contact = "", "", ""
+		sg.UpdatedAt = s.now()
+		return func() error {
+			if err := s.store.UpdateSuggestion(ctx, sg); err != nil {
+				return fmt.Errorf("anonymize suggestion %s: %w", id, err)
+			}
+			return nil
+		}, nil
+	})
 }

@@ -17,7 +17,9 @@ const MaxImportRows = 2000
 
 // ImportRow is one data row of an imported file. Row is its number in the
 // file as a spreadsheet shows it (the header is row 1), used in errors and
-// in the row's idempotency key.
+// in the row's idempotency key. Input's kinds may be what the paper form's
+// spreadsheet says: a code, its Chinese label or a common synonym
+// (importKinds).
 type ImportRow struct {
 	Row   int
 	Input SubmissionInput
@@ -97,6 +99,7 @@ func (s *Service) Import(ctx context.Context, id Identity, symposiumID string, r
 		return nil, fmt.Errorf("import into %s: %w", symposiumID, err)
 	}
 
+	rows = importKinds(rows)
 	digest := importDigest(rows)
 	built := make([]*Suggestion, 0, len(rows))
 	var bad []RowError
@@ -179,4 +182,58 @@ func importDigest(rows []ImportRow) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// importKinds reads the kinds of imported rows the way clerks write them:
+// a code (npc_deputy), its Chinese label (人大代表) or a common synonym
+// (社区代表, 群众); an empty suggestion kind is a suggestion. Anything else
+// is left as it is, for validation to name the row.
+func importKinds(rows []ImportRow) []ImportRow {
+	out := make([]ImportRow, len(rows))
+	for i, r := range rows {
+		r.Input.ParticipantKind = participantKindOf(string(r.Input.ParticipantKind))
+		r.Input.Kind = suggestionKindOf(string(r.Input.Kind))
+		out[i] = r
+	}
+	return out
+}
+
+// participantKindSynonyms are what paper forms call participant kinds
+// besides their labels.
+var participantKindSynonyms = map[string]ParticipantKind{
+	"村代表": Community, "社区代表": Community, "村(社区)代表": Community,
+	"群众": Public, "其他": Public,
+}
+
+// suggestionKindSynonyms are what paper forms call suggestion kinds
+// besides their labels.
+var suggestionKindSynonyms = map[string]SuggestionKind{
+	"建议": KindSuggestion, "意见": KindSuggestion,
+	"问题": KindProblemLead, "线索": KindProblemLead,
+}
+
+func participantKindOf(s string) ParticipantKind {
+	s = strings.TrimSpace(s)
+	for _, k := range ParticipantKinds {
+		if s == k.Label() || strings.EqualFold(s, string(k)) {
+			return k
+		}
+	}
+	if k, ok := participantKindSynonyms[s]; ok {
+		return k
+	}
+	return ParticipantKind(s)
+}
+
+func suggestionKindOf(s string) SuggestionKind {
+	s = strings.TrimSpace(s)
+	for _, k := range SuggestionKinds {
+		if s == k.Label() || strings.EqualFold(s, string(k)) {
+			return k
+		}
+	}
+	if k, ok := suggestionKindSynonyms[s]; ok {
+		return k
+	}
+	return SuggestionKind(s)
 }

@@ -131,14 +131,9 @@ func (f *fixture) list(tb testing.TB, title string) *feedback.ProblemList {
 // rules saves rules as the admin, over whatever is stored.
 func (f *fixture) rules(tb testing.TB, rules ...feedback.RoutingRule) *feedback.RuleSet {
 	tb.Helper()
-	ctx := context.Background()
-	cur, err := f.svc.GetRules(ctx, f.admin)
-	if err != nil {
-		tb.Fatalf("get rules: %v", err)
-	}
-	rs := &feedback.RuleSet{Rules: rules, Version: cur.Version}
-	if err := f.svc.PutRules(ctx, f.admin, rs); err != nil {
-		tb.Fatalf("put rules: %v", err)
+	rs := &feedback.RuleSet{Rules: rules}
+	if err := f.svc.ReplaceRules(context.Background(), f.admin, rs); err != nil {
+		tb.Fatalf("replace rules: %v", err)
 	}
 	return rs
 }
@@ -159,3 +154,22 @@ func wantCode(tb testing.TB, err error, code string) {
 		tb.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 }
+
+var (
+	collectAdmin = feedback.Identity{Subject: "a", Name: "admin", Role: feedback.RoleAdmin}
+	collectStaff = feedback.Identity{Subject: "s", Name: "staff", Role: feedback.RoleStaff}
+	collectUnit  = feedback.Identity{Subject: "u", Name: "unit", Role: feedback.RoleUnit, Unit: "区市场监管局"}
+)
+
+func newCollectService(tb testing.TB) *feedback.Service {
+	tb.Helper()
+	now := time.Date(2025, 3, 1, 9, 30, 0, 0, feedback.Shanghai)
+	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), sqlite.WithClock(func() time.Time { return now }))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return feedback.NewService(st, feedback.Config{PublicBaseURL: "https://jy.example.gov.cn/", Now: func() time.Time { return now }})
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -21,10 +21,6 @@ type SubmissionInput struct {
 	IdempotencyKey string
 }
 
-// receiptAttempts bounds retries when a fresh ID or receipt clashes with a
-// stored one (60 random bits: practically never).
-const receiptAttempts = 3
-
 // Submit stores a participant's submission through the public form of the
 // symposium with the given code. Unknown code → ENotFound; a symposium that
 // is not open (draft or closed) → EGone; a participant kind the symposium
@@ -132,25 +128,36 @@ func (s *Service) storeSubmission(ctx context.Context, sym *Symposium, in Submis
 }
 
 // createSuggestion stores a validated suggestion, drawing a new ID and
-// receipt if either clashes, and tells a retry from a reused key.
+// receipt if either clashes (60 random bits: practically never), and tells
+// a retry from a reused key.
 func (s *Service) createSuggestion(ctx context.Context, sg *Suggestion) (*Suggestion, bool, error) {
-	for attempt := 1; ; attempt++ {
-		stored, created, err := s.store.CreateSuggestion(ctx, sg)
-		if err == nil {
-			if !created && !sameSubmission(stored, sg) {
-				// The earlier receipt stays out of the message: whoever
-				// reuses a key with other content is not its submitter.
-				return nil, false, &Error{Code: EConflict, Field: "idempotency_key",
-					Message: "此表单已提交过,请打开新的表单再提交 (idempotency key already used for a different submission)"}
+	var (
+		stored  *Suggestion
+		created bool
+	)
+	err := retryWrite(func(attempt int) (func() error, error) {
+		if attempt > 1 {
+			sg.ID = NewID(sg.SubmittedAt)
+			sg.Receipt = NewReceipt()
+		}
+		return func() error {
+			var err error
+			if stored, created, err = s.store.CreateSuggestion(ctx, sg); err != nil {
+				return fmt.Errorf("store suggestion for symposium %s: %w", sg.SymposiumID, err)
 			}
-			return stored, created, nil
-		}
-		if !IsCode(err, EConflict) || attempt == receiptAttempts {
-			return nil, false, fmt.Errorf("store suggestion for symposium %s: %w", sg.SymposiumID, err)
-		}
-		sg.ID = NewID(sg.SubmittedAt)
-		sg.Receipt = NewReceipt()
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, false, err
 	}
+	if !created && !sameSubmission(stored, sg) {
+		// The earlier receipt stays out of the message: whoever reuses a
+		// key with other content is not its submitter.
+		return nil, false, &Error{Code: EConflict, Field: "idempotency_key",
+			Message: "此表单已提交过,请打开新的表单再提交 (idempotency key already used for a different submission)"}
+	}
+	return stored, created, nil
 }
 
 // sameSubmission reports whether b repeats a: a retry carries the same
@@ -158,58 +165,4 @@ func (s *Service) createSuggestion(ctx context.Context, sg *Suggestion) (*Sugges
 func sameSubmission(a, b *Suggestion) bool {
 	return a.Content == b.Content && a.Topic == b.Topic && a.Kind == b.Kind &&
 		a.ParticipantKind == b.ParticipantKind && a.Channel == b.Channel
-}
-
-// ListSuggestions lists suggestions for staff, newest first. Unit accounts
-// see names and contact details masked.
-func (s *Service) ListSuggestions(ctx context.Context, id Identity, f SuggestionFilter) (Page[*Suggestion], error) {
-	if err := requireAnyRole(id); err != nil {
-		return Page[*Suggestion]{}, err
-	}
-	if err := f.Validate(); err != nil {
-		return Page[*Suggestion]{}, err
-	}
-	// To is exclusive (the API's inclusive "to" day plus one), so To == From
-	// is already "to before from".
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return Page[*Suggestion]{}, FieldErrorf("to", "to is before from")
-	}
-	p, err := s.store.ListSuggestions(ctx, f)
-	if err != nil {
-		return p, fmt.Errorf("list suggestions: %w", err)
-	}
-	for i, sg := range p.Items {
-		p.Items[i] = MaskFor(id, sg)
-	}
-	return p, nil
-}
-
-// GetSuggestion returns one suggestion for staff; masked for unit accounts.
-func (s *Service) GetSuggestion(ctx context.Context, id Identity, suggestionID string) (*Suggestion, error) {
-	if err := requireAnyRole(id); err != nil {
-		return nil, err
-	}
-	if !ValidKey(suggestionID) {
-		return nil, NotFound("suggestion", suggestionID)
-	}
-	sg, err := s.store.GetSuggestion(ctx, suggestionID)
-	if err != nil {
-		return nil, fmt.Errorf("get suggestion %s: %w", suggestionID, err)
-	}
-	return MaskFor(id, sg), nil
-}
-
-// MaskFor returns sg as the caller may see it: unchanged for admin and
-// staff, a copy with name and contact masked for anyone else. The
-// organization stays visible: it is usually the enterprise or village the
-// problem is about, which a responsible unit needs to act.
-func MaskFor(id Identity, sg *Suggestion) *Suggestion {
-	if id.CanSeeContacts() || sg == nil {
-		return sg
-	}
-	c := *sg
-	c.Name = MaskName(c.Name)
-	c.Contact = MaskContact(c.Contact)
-	c.IdempotencyKey = ""
-	return &c
 }

@@ -3,237 +3,9 @@ package feedback
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/jianyan/jianyan/internal/textmatch"
 )
-
-// Router routes suggestions by one version of the routing rules. It is
-// compiled once per RuleSet (CompileRules) and safe for concurrent use.
-//
-// Routing is one Aho–Corasick pass over a suggestion's topic and content
-// that marks which of the rule set's keywords occur, then the rules are
-// checked in order against that bitset and the suggestion's other fields;
-// the first rule that matches wins.
-type Router struct {
-	version int64
-	rules   []compiledRule
-	matcher *textmatch.Matcher // over every distinct keyword of every rule
-}
-
-type compiledRule struct {
-	rule      RoutingRule
-	symposia  []string
-	campaigns []string
-	topics    []string
-	kinds     uint32  // bit i set: ParticipantKinds[i] matches; 0 = any kind
-	any       []int32 // keyword indices; any one must occur
-	all       []int32 // keyword indices; every one must occur
-}
-
-// RouteDecision is where a suggestion goes.
-type RouteDecision struct {
-	ProblemListID string
-	// Rule is the rule that matched, nil when the suggestion goes to triage
-	// because none did.
-	Rule *RoutingRule
-}
-
-// RuleName is the matching rule's name, "" for triage.
-func (d RouteDecision) RuleName() string {
-	if d.Rule == nil {
-		return ""
-	}
-	return d.Rule.Name
-}
-
-// normalizeKeyword is how keywords are compared: trimmed, ASCII lower case
-// (the matcher folds ASCII case in texts the same way).
-func normalizeKeyword(k string) string { return asciiLower(CleanText(k)) }
-
-// asciiLower folds ASCII letters only, as the matcher folds the text it
-// scans. strings.ToLower would also fold other scripts (full-width Ｌａｔｉｎ
-// from Chinese input methods, Greek, Cyrillic), and a keyword folded that
-// way could never match the text it was copied from (found by
-// FuzzRouteKeywords).
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; 'A' <= c && c <= 'Z' {
-					b[j] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
-// CompileRules validates rs's shape and compiles it into a Router. It does
-// not check that the target problem lists exist (PutRules does). A keyword
-// set too large to compile is EInvalid.
-func CompileRules(rs *RuleSet) (*Router, error) {
-	if err := rs.Validate(); err != nil {
-		return nil, err
-	}
-	r := &Router{version: rs.Version, rules: make([]compiledRule, len(rs.Rules))}
-	index := map[string]int32{}
-	var keywords []string
-	kw := func(list []string) []int32 {
-		var out []int32
-		for _, k := range list {
-			k = normalizeKeyword(k)
-			if k == "" {
-				continue
-			}
-			i, ok := index[k]
-			if !ok {
-				i = int32(len(keywords))
-				index[k] = i
-				keywords = append(keywords, k)
-			}
-			if !slices.Contains(out, i) {
-				out = append(out, i)
-			}
-		}
-		return out
-	}
-	for i := range rs.Rules {
-		src := &rs.Rules[i]
-		c := &r.rules[i]
-		c.rule = *src
-		c.rule.Match = RuleMatch{
-			SymposiumIDs:     slices.Clone(src.Match.SymposiumIDs),
-			Campaigns:        slices.Clone(src.Match.Campaigns),
-			ParticipantKinds: slices.Clone(src.Match.ParticipantKinds),
-			Topics:           slices.Clone(src.Match.Topics),
-			KeywordsAny:      slices.Clone(src.Match.KeywordsAny),
-			KeywordsAll:      slices.Clone(src.Match.KeywordsAll),
-		}
-		c.symposia = trimmedNonEmpty(src.Match.SymposiumIDs)
-		c.campaigns = trimmedNonEmpty(src.Match.Campaigns)
-		c.topics = trimmedNonEmpty(src.Match.Topics)
-		for _, k := range src.Match.ParticipantKinds {
-			c.kinds |= 1 << slices.Index(ParticipantKinds, k)
-		}
-		c.any = kw(src.Match.KeywordsAny)
-		c.all = kw(src.Match.KeywordsAll)
-	}
-	m, err := textmatch.New(keywords)
-	if err != nil {
-		return nil, FieldErrorf("rules", "关键词过多 (the rules' keywords are too many to compile: %d distinct)", len(keywords))
-	}
-	r.matcher = m
-	return r, nil
-}
-
-func trimmedNonEmpty(list []string) []string {
-	var out []string
-	for _, v := range list {
-		if v = CleanText(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// Version is the RuleSet version the router was compiled from.
-func (r *Router) Version() int64 { return r.version }
-
-// Len is the number of rules.
-func (r *Router) Len() int { return len(r.rules) }
-
-// Route decides where sg goes: the first rule whose every non-empty match
-// field matches, or the triage list. It reads SymposiumID, Campaign,
-// ParticipantKind, Topic and Content; keywords are looked for in the topic
-// and the content (ASCII case-insensitively), topics and campaigns compare
-// whole (trimmed, ASCII case-insensitively).
-func (r *Router) Route(sg *Suggestion) RouteDecision {
-	var hits textmatch.Set
-	scanned := false
-	kind := uint32(0)
-	if i := slices.Index(ParticipantKinds, sg.ParticipantKind); i >= 0 {
-		kind = 1 << i
-	}
-	topic := CleanText(sg.Topic)
-	campaign := CleanText(sg.Campaign)
-	for i := range r.rules {
-		c := &r.rules[i]
-		if c.kinds != 0 && c.kinds&kind == 0 {
-			continue
-		}
-		if len(c.symposia) > 0 && !slices.Contains(c.symposia, sg.SymposiumID) {
-			continue
-		}
-		if len(c.campaigns) > 0 && !containsFold(c.campaigns, campaign) {
-			continue
-		}
-		if len(c.topics) > 0 && !containsFold(c.topics, topic) {
-			continue
-		}
-		if len(c.any) > 0 || len(c.all) > 0 {
-			if !scanned {
-				hits = r.matcher.NewSet()
-				r.matcher.Scan(sg.Topic, hits)
-				r.matcher.Scan(sg.Content, hits)
-				scanned = true
-			}
-			if !anyHit(hits, c.any) || !allHit(hits, c.all) {
-				continue
-			}
-		}
-		return RouteDecision{ProblemListID: c.rule.ProblemListID, Rule: &c.rule}
-	}
-	return RouteDecision{ProblemListID: TriageListID}
-}
-
-// Rule returns the rule with the given name, or nil.
-func (r *Router) Rule(name string) *RoutingRule {
-	for i := range r.rules {
-		if r.rules[i].rule.Name == name {
-			return &r.rules[i].rule
-		}
-	}
-	return nil
-}
-
-func containsFold(list []string, v string) bool {
-	if v == "" {
-		return false
-	}
-	for _, x := range list {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
-}
-
-func anyHit(hits textmatch.Set, ids []int32) bool {
-	if len(ids) == 0 {
-		return true
-	}
-	for _, i := range ids {
-		if hits.Has(int(i)) {
-			return true
-		}
-	}
-	return false
-}
-
-func allHit(hits textmatch.Set, ids []int32) bool {
-	for _, i := range ids {
-		if !hits.Has(int(i)) {
-			return false
-		}
-	}
-	return true
-}
 
 // routerCache keeps the compiled router of the newest rules a Service has
 // seen, so that routing a stream of suggestions compiles the rules once per
@@ -301,10 +73,6 @@ func (s *Service) remember(rs *RuleSet, r *Router) {
 	s.routing.router, s.routing.rules, s.routing.fetched = r, rs, s.now()
 }
 
-// routeAttempts bounds retries when a suggestion changes between reading
-// and writing it (a staff edit racing the router).
-const routeAttempts = 3
-
 // RouteSuggestion routes one received suggestion: it becomes routed, with
 // ProblemListID and RuleName set by the first matching rule (or the triage
 // list). It is idempotent: a suggestion that is already routed, adopted or
@@ -336,37 +104,38 @@ func (s *Service) route(ctx context.Context, id string, snapshot *Suggestion) (b
 	if !ValidKey(id) {
 		return false, NotFound("suggestion", id)
 	}
-	for attempt := 1; ; attempt++ {
+	wrote := false
+	err := retryWrite(func(attempt int) (func() error, error) {
 		sg := snapshot
-		snapshot = nil
-		if sg == nil {
+		if attempt > 1 || sg == nil {
 			var err error
 			if sg, err = s.store.GetSuggestion(ctx, id); err != nil {
-				return false, fmt.Errorf("route suggestion %s: %w", id, err)
+				return nil, fmt.Errorf("route suggestion %s: %w", id, err)
 			}
 		}
 		if sg.Status != SuggestionReceived {
-			return false, nil
+			return nil, nil
 		}
 		r, err := s.currentRouter(ctx)
 		if err != nil {
-			return false, fmt.Errorf("route suggestion %s: %w", id, err)
+			return nil, fmt.Errorf("route suggestion %s: %w", id, err)
 		}
 		d := r.Route(sg)
 		sg.Status = SuggestionRouted
 		sg.ProblemListID = d.ProblemListID
 		sg.RuleName = d.RuleName()
 		sg.UpdatedAt = s.now()
-		err = s.store.UpdateSuggestion(ctx, sg)
-		if err == nil {
+		return func() error {
+			if err := s.store.UpdateSuggestion(ctx, sg); err != nil {
+				return fmt.Errorf("route suggestion %s: %w", id, err)
+			}
+			wrote = true
 			s.log.InfoContext(ctx, "suggestion routed", "suggestion_id", id,
 				"problem_list_id", d.ProblemListID, "rule", d.RuleName(), "rules_version", r.Version())
-			return true, nil
-		}
-		if !IsCode(err, EConflict) || attempt == routeAttempts {
-			return false, fmt.Errorf("route suggestion %s: %w", id, err)
-		}
-	}
+			return nil
+		}, nil
+	})
+	return wrote, err
 }
 
 // RoutingCounts reports a bulk routing run.
@@ -395,15 +164,30 @@ func (s *Service) GetRules(ctx context.Context, id Identity) (*RuleSet, error) {
 	return rs, nil
 }
 
-// PutRules replaces the routing rules. rs.Version must be the version the
-// caller read (0 when none were ever saved); a stale version is EConflict,
-// so two clerks cannot overwrite each other unknowingly. Rules are checked
-// for shape and every target problem list must exist (EInvalid with field
+// PutRules replaces the routing rules if nobody saved them since the caller
+// read them: rs.Version must be the version read (0 when none were ever
+// saved); a stale version is EConflict with field "version", so two clerks
+// cannot overwrite each other unknowingly. ReplaceRules is the explicit
+// choice to overwrite whatever is stored. Rules are checked for shape and
+// every target problem list must exist (EInvalid with field
 // rules[i].problem_list_id otherwise). On success rs.Version is the new
 // version. Admins only: rules decide where every future suggestion goes.
 // Routing already done is not redone; RerouteTriage does that for the
 // triage list.
 func (s *Service) PutRules(ctx context.Context, id Identity, rs *RuleSet) error {
+	return s.saveRules(ctx, id, rs, false)
+}
+
+// ReplaceRules replaces the routing rules whatever version is stored: the
+// caller chose to overwrite. It is PutRules without the version check, and
+// retries on its own when someone saves in between; rs.Version is ignored
+// and set to the new version.
+func (s *Service) ReplaceRules(ctx context.Context, id Identity, rs *RuleSet) error {
+	return s.saveRules(ctx, id, rs, true)
+}
+
+// saveRules is PutRules (overwrite false) and ReplaceRules.
+func (s *Service) saveRules(ctx context.Context, id Identity, rs *RuleSet, overwrite bool) error {
 	if err := requireAdminRole(id); err != nil {
 		return err
 	}
@@ -418,6 +202,8 @@ func (s *Service) PutRules(ctx context.Context, id Identity, rs *RuleSet) error 
 		r.Match.KeywordsAny = trimmedNonEmpty(r.Match.KeywordsAny)
 		r.Match.KeywordsAll = trimmedNonEmpty(r.Match.KeywordsAll)
 	}
+	rs.UpdatedAt = s.now()
+	rs.UpdatedBy = actorName(id)
 	if err := rs.Validate(); err != nil {
 		return err
 	}
@@ -440,38 +226,32 @@ func (s *Service) PutRules(ctx context.Context, id Identity, rs *RuleSet) error 
 	if err != nil {
 		return err
 	}
-	rs.UpdatedAt = s.now()
-	rs.UpdatedBy = actorName(id)
-	if err := s.store.PutRuleSet(ctx, rs); err != nil {
-		if IsCode(err, EConflict) {
-			return &Error{Code: EConflict, Field: "version", Message: "分拣规则已被他人修改,请刷新后再保存 (the rules changed since they were read)", Err: err}
+	write := func() error {
+		if err := s.store.PutRuleSet(ctx, rs); err != nil {
+			return fmt.Errorf("put routing rules: %w", err)
 		}
-		return fmt.Errorf("put routing rules: %w", err)
+		return nil
+	}
+	if overwrite {
+		err = retryWrite(func(int) (func() error, error) {
+			cur, err := s.store.GetRuleSet(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("put routing rules: %w", err)
+			}
+			rs.Version = cur.Version
+			return write, nil
+		})
+	} else if err = write(); IsCode(err, EConflict) {
+		err = &Error{Code: EConflict, Field: "version", Message: "分拣规则已被他人修改,请刷新后再保存 (the rules changed since they were read)", Err: err}
+	}
+	if err != nil {
+		return err
 	}
 	router.version = rs.Version
 	saved := *rs
 	s.remember(&saved, router)
 	s.log.InfoContext(ctx, "routing rules saved", "rules", len(rs.Rules), "version", rs.Version, "by", rs.UpdatedBy)
 	return nil
-}
-
-// requireAdminRole allows admins only.
-func requireAdminRole(id Identity) error {
-	switch id.Role {
-	case RoleAdmin:
-		return nil
-	case "":
-		return Errorf(EForbidden, "no role")
-	}
-	return Errorf(EForbidden, "only an administrator may do this")
-}
-
-// actorName is how an identity appears in audit events and UpdatedBy.
-func actorName(id Identity) string {
-	if id.Name != "" {
-		return id.Name
-	}
-	return id.Subject
 }
 
 // RerouteTriage runs the current rules again over every routed suggestion
@@ -494,33 +274,35 @@ func (s *Service) RerouteTriage(ctx context.Context, id Identity) (RoutingCounts
 // rerouteOne routes a suggestion in the triage list again and reports
 // whether it moved.
 func (s *Service) rerouteOne(ctx context.Context, id string) (bool, error) {
-	for attempt := 1; ; attempt++ {
+	moved := false
+	err := retryWrite(func(int) (func() error, error) {
 		sg, err := s.store.GetSuggestion(ctx, id)
 		if err != nil {
-			return false, fmt.Errorf("reroute suggestion %s: %w", id, err)
+			return nil, fmt.Errorf("reroute suggestion %s: %w", id, err)
 		}
 		if sg.Status != SuggestionRouted || sg.ProblemListID != TriageListID {
-			return false, nil // staff dealt with it meanwhile
+			return nil, nil // staff dealt with it meanwhile
 		}
 		r, err := s.currentRouter(ctx)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		d := r.Route(sg)
 		if d.ProblemListID == TriageListID {
-			return false, nil
+			return nil, nil
 		}
 		sg.ProblemListID = d.ProblemListID
 		sg.RuleName = d.RuleName()
 		sg.UpdatedAt = s.now()
-		err = s.store.UpdateSuggestion(ctx, sg)
-		if err == nil {
-			return true, nil
-		}
-		if !IsCode(err, EConflict) || attempt == routeAttempts {
-			return false, fmt.Errorf("reroute suggestion %s: %w", id, err)
-		}
-	}
+		return func() error {
+			if err := s.store.UpdateSuggestion(ctx, sg); err != nil {
+				return fmt.Errorf("reroute suggestion %s: %w", id, err)
+			}
+			moved = true
+			return nil
+		}, nil
+	})
+	return moved, err
 }
 
 // SweepWindow is how far back the sweeper looks. The sweeper runs every few

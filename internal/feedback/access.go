@@ -1,0 +1,165 @@
+package feedback
+
+import "slices"
+
+// Who may do what: every access rule of the use cases is here, so that a
+// reader checks one file to know what a role can reach.
+//
+//   - admin: everything, including accounts, routing rules, closing a
+//     symposium and anonymisation;
+//   - staff (the office's clerks): everything but administration;
+//   - unit (a responsible unit): reads the problem lists, and only the
+//     problems its unit leads or assists; reports progress and moves its
+//     own problems to rectifying or rectified; sees submitters' names and
+//     contacts masked.
+//
+// A caller with valid credentials but no role may do nothing.
+
+// Identity is the authenticated caller of a staff request.
+type Identity struct {
+	Subject string // account ID or user-pool subject
+	Name    string
+	Role    Role   // "" when the caller has no role: 403
+	Unit    string // for RoleUnit
+}
+
+// CanSeeContacts reports whether the caller may see personal data unmasked.
+func (id Identity) CanSeeContacts() bool { return id.Role == RoleAdmin || id.Role == RoleStaff }
+
+// actorName is how an identity appears in audit events and UpdatedBy.
+func actorName(id Identity) string {
+	if id.Name != "" {
+		return id.Name
+	}
+	return id.Subject
+}
+
+// requireAnyRole allows any caller with a role.
+func requireAnyRole(id Identity) error {
+	if !id.Role.Valid() {
+		return Errorf(EForbidden, "no role")
+	}
+	return nil
+}
+
+// requireOffice allows the office's own roles (admin and staff): managing
+// symposia and entering paper suggestions is not a unit's business.
+func requireOffice(id Identity) error {
+	switch id.Role {
+	case RoleAdmin, RoleStaff:
+		return nil
+	case "":
+		return Errorf(EForbidden, "no role")
+	}
+	return Errorf(EForbidden, "only office staff may do this")
+}
+
+// requireAdminRole allows admins only.
+func requireAdminRole(id Identity) error {
+	switch id.Role {
+	case RoleAdmin:
+		return nil
+	case "":
+		return Errorf(EForbidden, "no role")
+	}
+	return Errorf(EForbidden, "only an administrator may do this")
+}
+
+// canCloseSymposium: closing a symposium ends its collection for everyone,
+// so it is the administrators' call.
+func canCloseSymposium(id Identity) error {
+	if id.Role != RoleAdmin {
+		return Errorf(EForbidden, "only an admin may close a symposium")
+	}
+	return nil
+}
+
+// canSeeProblem is the one authorization rule for problems: office roles
+// see all, a unit only those it leads or assists.
+func canSeeProblem(id Identity, p *Problem) error {
+	switch id.Role {
+	case RoleAdmin, RoleStaff:
+		return nil
+	case RoleUnit:
+		if id.Unit != "" && p.InvolvesUnit(id.Unit) {
+			return nil
+		}
+		return Errorf(EForbidden, "该问题不属于本单位 (this problem is not your unit's)")
+	}
+	return Errorf(EForbidden, "no role")
+}
+
+// problemFilterFor narrows f to what the caller may list: a unit account
+// lists only the problems its unit leads; asking for another unit's is
+// EForbidden.
+func problemFilterFor(id Identity, f ProblemFilter) (ProblemFilter, error) {
+	if id.Role != RoleUnit {
+		return f, nil
+	}
+	if f.Unit != "" && f.Unit != id.Unit {
+		return f, Errorf(EForbidden, "只能查看本单位的问题 (a unit account sees only its own unit's problems)")
+	}
+	f.Unit = id.Unit
+	return f, nil
+}
+
+// canEditProblem: a unit account may edit only the progress text of its own
+// problems; every other field is the office's.
+func canEditProblem(id Identity, e ProblemEdit) error {
+	if id.Role != RoleUnit {
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"title", e.Title != nil}, {"description", e.Description != nil},
+		{"responsible_unit", e.ResponsibleUnit != nil}, {"co_units", e.CoUnits != nil},
+		{"responsible_person", e.ResponsiblePerson != nil}, {"requirement", e.Requirement != nil},
+		{"deadline", e.Deadline != nil},
+	} {
+		if f.set {
+			return &Error{Code: EForbidden, Field: f.name, Message: "责任单位只能填写整改进展 (a unit account may only update progress)"}
+		}
+	}
+	return nil
+}
+
+// unitTransitions are the statuses a responsible unit may move its own
+// problem to: starting and finishing rectification. Long-term status and
+// the look-back (verified, reopened) are the supervising office's call.
+var unitTransitions = []ProblemStatus{ProblemRectifying, ProblemRectified}
+
+// canTransition: a unit account moves its problems only to unitTransitions,
+// and a status change must not carry in a date the unit may not set
+// (canEditProblem refuses it a deadline; the look-back is the office's).
+func canTransition(id Identity, t Transition) error {
+	if id.Role != RoleUnit {
+		return nil
+	}
+	if !slices.Contains(unitTransitions, t.To) {
+		return &Error{Code: EForbidden, Field: "status", Message: "该状态变更须由督察部门办理 (only the office may make this transition)"}
+	}
+	if t.NewDeadline != "" {
+		return &Error{Code: EForbidden, Field: "deadline", Message: "整改期限须由督察部门调整 (only the office may change the deadline)"}
+	}
+	if t.LookbackDue != "" {
+		return &Error{Code: EForbidden, Field: "lookback_due", Message: "回头看日期须由督察部门确定 (only the office may set the look-back date)"}
+	}
+	return nil
+}
+
+// MaskFor returns sg as the caller may see it: unchanged for admin and
+// staff, a copy with name and contact masked for anyone else. The
+// organization stays visible: it is usually the enterprise or village the
+// problem is about, which a responsible unit needs to act.
+func MaskFor(id Identity, sg *Suggestion) *Suggestion {
+	if id.CanSeeContacts() || sg == nil {
+		return sg
+	}
+	c := *sg
+	c.Name = MaskName(c.Name)
+	c.Contact = MaskContact(c.Contact)
+	c.IdempotencyKey = ""
+	return &c
+}

@@ -1,0 +1,131 @@
+package feedback_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func TestMaskFor(t *testing.T) {
+	sg := &feedback.Suggestion{Name: "张三丰", Contact: "13812345678", Organization: "某公司", IdempotencyKey: "k"}
+	if got := feedback.MaskFor(collectStaff, sg); got != sg {
+		t.Errorf("staff got a copy")
+	}
+	got := feedback.MaskFor(collectUnit, sg)
+	if got.Name != "张**" || got.Contact != "138****5678" || got.Organization != "某公司" || got.IdempotencyKey != "" {
+		t.Errorf("unit sees %+v", got)
+	}
+	if sg.Name != "张三丰" {
+		t.Errorf("MaskFor changed its argument")
+	}
+}
+
+func TestUnitAccess(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	own := f.newProblem(t, "本单位牵头的问题")
+	assisted := f.newProblem(t, "本单位协办的问题")
+	if _, err := f.svc.EditProblem(ctx, f.staff, assisted.ID, feedback.ProblemEdit{
+		ResponsibleUnit: ptr(unitJustice), CoUnits: &[]string{unitMarket},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	foreign := f.newProblem(t, "别的单位的问题")
+	if _, err := f.svc.EditProblem(ctx, f.staff, foreign.ID, feedback.ProblemEdit{ResponsibleUnit: ptr(unitJustice)}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, id := range []string{own.ID, assisted.ID} {
+		if _, err := f.svc.GetProblem(ctx, f.unit, id); err != nil {
+			t.Errorf("unit GetProblem(%s): %v", id, err)
+		}
+	}
+	_, err := f.svc.GetProblem(ctx, f.unit, foreign.ID)
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.History(ctx, f.unit, foreign.ID, 0, "")
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.TransitionProblem(ctx, f.unit, foreign.ID, transition(feedback.ProblemRectifying, ""))
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.GetProblem(ctx, f.noRole, own.ID)
+	wantCode(t, err, feedback.EForbidden)
+
+	// The unit starts and finishes its rectification; the look-back is the office's.
+	if _, err := f.svc.TransitionProblem(ctx, f.unit, own.ID, transition(feedback.ProblemRectifying, "已成立整改专班")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.TransitionProblem(ctx, f.unit, own.ID, transition(feedback.ProblemRectified, "免罚清单已公布")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.TransitionProblem(ctx, f.unit, own.ID, transition(feedback.ProblemVerified, ""))
+	wantCode(t, err, feedback.EForbidden)
+
+	page, err := f.svc.ListProblems(ctx, f.unit, feedback.ProblemFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range page.Items {
+		if p.ResponsibleUnit != unitMarket {
+			t.Errorf("unit list holds %s led by %q", p.ID, p.ResponsibleUnit)
+		}
+	}
+	if len(page.Items) != 1 {
+		t.Errorf("unit list has %d problems, want 1 (the one it leads)", len(page.Items))
+	}
+	_, err = f.svc.ListProblems(ctx, f.unit, feedback.ProblemFilter{Unit: unitJustice})
+	wantCode(t, err, feedback.EForbidden)
+
+	d, err := f.svc.GetProblemList(ctx, f.unit, foreign.ProblemListID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Problems) != 0 {
+		t.Errorf("unit sees %d problems of a list it has no part in", len(d.Problems))
+	}
+}
+
+// TestUnitCannotMoveDatesThroughTransition: a unit account may not change
+// its deadline by editing (TestEditProblem), so it may not slip one in
+// with a status change either, nor push its own look-back away.
+func TestUnitCannotMoveDatesThroughTransition(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		to        feedback.ProblemStatus
+		deadline  feedback.Date
+		lookback  feedback.Date
+		wantField string
+	}{
+		{"deadline with rectifying", feedback.ProblemRectifying, "2099-12-31", "", "deadline"},
+		{"look-back with rectified", feedback.ProblemRectified, "", "2099-12-31", "lookback_due"},
+		{"deadline with rectified", feedback.ProblemRectified, "2099-12-31", "", "deadline"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			p := f.newProblem(t, "本单位牵头的问题")
+			if tt.to == feedback.ProblemRectified {
+				if _, err := f.svc.TransitionProblem(ctx, f.unit, p.ID, transition(feedback.ProblemRectifying, "")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tr := transition(tt.to, "")
+			tr.NewDeadline, tr.LookbackDue = tt.deadline, tt.lookback
+			_, err := f.svc.TransitionProblem(ctx, f.unit, p.ID, tr)
+			wantCode(t, err, feedback.EForbidden)
+			if got := feedback.ErrorField(err); got != tt.wantField {
+				t.Errorf("field = %q, want %q", got, tt.wantField)
+			}
+			got, err := f.svc.GetProblem(ctx, f.staff, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Deadline != p.Deadline {
+				t.Errorf("deadline = %s, want %s unchanged", got.Deadline, p.Deadline)
+			}
+			if got.LookbackDue == "2099-12-31" {
+				t.Errorf("look-back moved to %s", got.LookbackDue)
+			}
+		})
+	}
+}

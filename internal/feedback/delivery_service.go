@@ -1,0 +1,103 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Delivery of summaries and reminders.
+//
+// A scheduled run sends one short Chinese text with the summary's link and,
+// for the daily run only, one reminder per responsible unit that has
+// problems overdue or due within DueSoonDays (weekly and monthly runs would
+// otherwise repeat Monday's and the 1st's reminders). Each sent message is
+// recorded in Summary.Delivered ("summary", "reminder:<unit>") and the
+// record is stored with the summary, so a retried run sends only what was
+// not sent yet. The guarantee is at least once: a crash between sending and
+// recording resends that one message. Summaries made on demand
+// (GenerateSummary) send nothing.
+
+// SummaryLink is the printable page of summary id under the public base URL.
+func (s *Service) SummaryLink(id string) string {
+	return s.baseURL + "/api/v1/summaries/" + id + ".html"
+}
+
+// DeliverSummary sends sm's notice and, for a daily summary, the unit
+// reminders, skipping what sm.Delivered records as sent, then stores the
+// updated record. When some sends fail it still records the others and
+// returns the failures joined, so a retry sends only those.
+func (s *Service) DeliverSummary(ctx context.Context, sm *Summary, n Notifier) error {
+	link := s.SummaryLink(sm.ID)
+	notices := []Notice{SummaryNotice(sm, link)}
+	if sm.Period == Daily {
+		notices = append(notices, ReminderNotices(sm, link)...)
+	}
+	var errs []error
+	sent := 0
+	for _, nt := range notices {
+		key := deliveryKey(nt)
+		if slices.Contains(sm.Delivered, key) {
+			continue
+		}
+		if err := n.Notify(ctx, nt); err != nil {
+			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", key, sm.ID, err))
+			continue
+		}
+		sm.Delivered = append(sm.Delivered, key)
+		sent++
+	}
+	if sent > 0 {
+		if err := s.store.PutSummary(ctx, sm); err != nil {
+			errs = append(errs, fmt.Errorf("record delivery of summary %s: %w", sm.ID, err))
+		}
+	}
+	s.log.InfoContext(ctx, "summary delivered", "summary_id", sm.ID, "sent", sent, "failed", len(errs))
+	return errors.Join(errs...)
+}
+
+// RunScheduledSummary is the scheduled job: ScheduledSummary, then
+// DeliverSummary. It is safe to run again for the same period.
+func (s *Service) RunScheduledSummary(ctx context.Context, p Period, at time.Time, n Notifier) (*Summary, error) {
+	sm, err := s.ScheduledSummary(ctx, p, at)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return sm, nil
+	}
+	return sm, s.DeliverSummary(ctx, sm, n)
+}
+
+// CatchUpScheduledSummaries runs the scheduled summary (and its delivery)
+// of every period kind whose period that ended last before at has no
+// summary yet: what a process that was down at the scheduled time missed.
+// It returns the summaries it made; a failure of one period is joined into
+// the error and does not stop the others.
+func (s *Service) CatchUpScheduledSummaries(ctx context.Context, at time.Time, n Notifier) ([]*Summary, error) {
+	var (
+		made []*Summary
+		errs []error
+	)
+	for _, p := range []Period{Daily, Weekly, Monthly} {
+		from, _ := p.Bounds(LastEndedPeriod(p, at))
+		_, err := s.store.GetSummary(ctx, SummaryID(p, from))
+		switch {
+		case err == nil:
+			continue
+		case !IsCode(err, ENotFound):
+			errs = append(errs, fmt.Errorf("catch up %s summary: %w", p, err))
+			continue
+		}
+		sm, err := s.RunScheduledSummary(ctx, p, at, n)
+		if sm != nil {
+			made = append(made, sm)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("catch up %s summary: %w", p, err))
+		}
+	}
+	return made, errors.Join(errs...)
+}

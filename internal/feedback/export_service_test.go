@@ -1,0 +1,92 @@
+package feedback_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// exportEvents lists the audit events that belong to no problem: the
+// exports.
+func exportEvents(tb testing.TB, f *fixture) []*feedback.AuditEvent {
+	tb.Helper()
+	page, err := f.store.ListAuditEvents(context.Background(), "", feedback.MaxListLimit, "")
+	if err != nil {
+		tb.Fatalf("list audit events: %v", err)
+	}
+	return page.Items
+}
+
+func TestExportSuggestions(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.list(t, "涉企乱罚款问题清单")
+	f.rules(t, feedback.RoutingRule{Name: "罚款", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: l.ID})
+	routed := f.submitRouted(t, feedback.Enterprise, "罚款标准", "同类违法行为罚款金额差别很大。")
+	triaged := f.submitRouted(t, feedback.Public, "执法证件", "检查时未出示执法证件。")
+	req := feedback.ExportRequest{Format: "suggestions.csv"}
+
+	t.Run("titles in place of IDs, audit before the file", func(t *testing.T) {
+		var got *feedback.SuggestionExport
+		body, err := f.svc.ExportSuggestions(ctx, f.staff, req, func(e *feedback.SuggestionExport) ([]byte, error) {
+			got = e
+			if n := len(exportEvents(t, f)); n != 0 {
+				t.Errorf("%d audit events while rendering, want none yet", n)
+			}
+			return []byte("file"), nil
+		})
+		if err != nil || string(body) != "file" {
+			t.Fatalf("export: %q, %v", body, err)
+		}
+		if len(got.Suggestions) != 2 || got.Suggestions[0].ID != triaged.ID || got.Suggestions[1].ID != routed.ID {
+			t.Fatalf("exported %d suggestions, want the two, newest first", len(got.Suggestions))
+		}
+		for _, tt := range []struct{ what, got, want string }{
+			{"symposium", got.SymposiumTitle(routed.SymposiumID), f.sym.Title},
+			{"routed list", got.ProblemListTitle(routed.ProblemListID), l.Title},
+			{"triage list", got.ProblemListTitle(triaged.ProblemListID), feedback.TriageListTitle},
+			{"contact", got.Suggestions[1].Contact, "13800138000"},
+		} {
+			if tt.got != tt.want {
+				t.Errorf("%s = %q, want %q", tt.what, tt.got, tt.want)
+			}
+		}
+		evs := exportEvents(t, f)
+		if len(evs) != 1 || evs[0].Action != feedback.ActionExport || evs[0].Actor != f.staff.Name || !strings.Contains(evs[0].Note, "2") {
+			t.Fatalf("audit events after an unmasked export = %+v, want one export event by %s", evs, f.staff.Name)
+		}
+	})
+	t.Run("a failed rendering records nothing", func(t *testing.T) {
+		before := len(exportEvents(t, f))
+		tooLarge := feedback.Errorf(feedback.EInvalid, "导出文件过大")
+		_, err := f.svc.ExportSuggestions(ctx, f.admin, req, func(*feedback.SuggestionExport) ([]byte, error) { return nil, tooLarge })
+		if !errors.Is(err, tooLarge) {
+			t.Fatalf("export with a failing render: %v, want the render's error", err)
+		}
+		if n := len(exportEvents(t, f)); n != before {
+			t.Errorf("audit events = %d after a failed export, want %d", n, before)
+		}
+	})
+	t.Run("a unit's export is masked and not recorded", func(t *testing.T) {
+		before := len(exportEvents(t, f))
+		var got *feedback.SuggestionExport
+		_, err := f.svc.ExportSuggestions(ctx, f.unit, req, func(e *feedback.SuggestionExport) ([]byte, error) {
+			got = e
+			return []byte("file"), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sg := range got.Suggestions {
+			if sg.Contact != feedback.MaskContact("13800138000") || sg.Name != feedback.MaskName("陈先生") {
+				t.Errorf("unit export shows %q/%q, want masked", sg.Name, sg.Contact)
+			}
+		}
+		if n := len(exportEvents(t, f)); n != before {
+			t.Errorf("audit events = %d after a masked export, want %d", n, before)
+		}
+	})
+}

@@ -1,0 +1,41 @@
+package feedback_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func TestReceiptViewFollowsProblem(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sg := f.submitRouted(t, feedback.Enterprise, "门前三包", "门前临时堆放货物，未经提醒即被罚款两千元。")
+	v, err := f.svc.ReceiptView(ctx, sg.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != feedback.SuggestionRouted || v.StatusLabel != "已分拣" || v.Problem != nil || !v.SubmittedAt.Equal(sg.SubmittedAt) {
+		t.Errorf("routed receipt view = %+v", v)
+	}
+	l := f.list(t, "罚款清单")
+	p, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{ProblemListID: l.ID, SuggestionIDs: []string{sg.ID}, Deadline: "2025-04-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, transition(feedback.ProblemRectifying, "")); err != nil {
+		t.Fatal(err)
+	}
+	v, err = f.svc.ReceiptView(ctx, sg.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != feedback.SuggestionAdopted || v.Problem == nil || v.Problem.Status != feedback.ProblemRectifying ||
+		v.Problem.StatusLabel != "整改中" || v.Problem.Deadline != "2025-04-30" {
+		t.Errorf("adopted receipt view = %+v (problem %+v)", v, v.Problem)
+	}
+	for _, bad := range []string{"", "0000-0000-0000", "ABCD"} {
+		_, err := f.svc.ReceiptView(ctx, bad)
+		wantCode(t, err, feedback.ENotFound)
+	}
+}

@@ -1,0 +1,158 @@
+package feedback
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/jianyan/jianyan/internal/textmatch"
+)
+
+// ListSuggestions lists suggestions for staff, newest first. Unit accounts
+// see names and contact details masked.
+func (s *Service) ListSuggestions(ctx context.Context, id Identity, f SuggestionFilter) (Page[*Suggestion], error) {
+	if err := requireAnyRole(id); err != nil {
+		return Page[*Suggestion]{}, err
+	}
+	if err := f.Validate(); err != nil {
+		return Page[*Suggestion]{}, err
+	}
+	// To is exclusive (the API's inclusive "to" day plus one), so To == From
+	// is already "to before from".
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return Page[*Suggestion]{}, FieldErrorf("to", "to is before from")
+	}
+	p, err := s.store.ListSuggestions(ctx, f)
+	if err != nil {
+		return p, fmt.Errorf("list suggestions: %w", err)
+	}
+	for i, sg := range p.Items {
+		p.Items[i] = MaskFor(id, sg)
+	}
+	return p, nil
+}
+
+// GetSuggestion returns one suggestion for staff; masked for unit accounts.
+func (s *Service) GetSuggestion(ctx context.Context, id Identity, suggestionID string) (*Suggestion, error) {
+	if err := requireAnyRole(id); err != nil {
+		return nil, err
+	}
+	if !ValidKey(suggestionID) {
+		return nil, NotFound("suggestion", suggestionID)
+	}
+	sg, err := s.store.GetSuggestion(ctx, suggestionID)
+	if err != nil {
+		return nil, fmt.Errorf("get suggestion %s: %w", suggestionID, err)
+	}
+	return MaskFor(id, sg), nil
+}
+
+// DeclineSuggestion declines a suggestion that is not part of a problem:
+// its status becomes declined and reason becomes the reply its submitter
+// sees with the receipt. Declining again with the same reason changes
+// nothing; an adopted suggestion cannot be declined (EConflict). Office
+// roles only.
+func (s *Service) DeclineSuggestion(ctx context.Context, id Identity, suggestionID, reason string) (*Suggestion, error) {
+	if err := requireOffice(id); err != nil {
+		return nil, err
+	}
+	reason = CleanText(reason)
+	if err := checkText("reason", reason, true, ReplyMaxRunes, true); err != nil {
+		return nil, err
+	}
+	if !ValidKey(suggestionID) {
+		return nil, NotFound("suggestion", suggestionID)
+	}
+	var sg *Suggestion
+	err := retryWrite(func(int) (func() error, error) {
+		var err error
+		if sg, err = s.store.GetSuggestion(ctx, suggestionID); err != nil {
+			return nil, fmt.Errorf("decline suggestion %s: %w", suggestionID, err)
+		}
+		if sg.Status == SuggestionDeclined && sg.Reply == reason {
+			return nil, nil
+		}
+		if !sg.Status.CanBecome(SuggestionDeclined) {
+			return nil, &Error{Code: EConflict, Field: "status",
+				Message: fmt.Sprintf("「%s」的意见建议不能标为未采纳 (a %s suggestion cannot be declined)", sg.Status.Label(), sg.Status)}
+		}
+		sg.Status = SuggestionDeclined
+		sg.Reply = reason
+		sg.UpdatedAt = s.now()
+		return func() error {
+			if err := s.store.UpdateSuggestion(ctx, sg); err != nil {
+				return fmt.Errorf("decline suggestion %s: %w", suggestionID, err)
+			}
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sg, nil
+}
+
+// SimilarityThreshold is the bigram similarity (Dice, 0..1) from which a
+// suggestion is shown as a likely duplicate of another.
+const SimilarityThreshold = 0.6
+
+// maxSimilarScan bounds how many suggestions of a list SimilarSuggestions
+// compares (the newest); maxSimilarResults how many it returns.
+const (
+	maxSimilarScan    = 2000
+	maxSimilarResults = 20
+)
+
+// SimilarSuggestion is a likely duplicate and how alike it is (0..1).
+type SimilarSuggestion struct {
+	Suggestion *Suggestion
+	Score      float64
+}
+
+// SimilarSuggestions returns the suggestions in the same problem list (or,
+// before routing, the same symposium) whose topic and content are at least
+// SimilarityThreshold alike, most similar first. It is a hint: nothing is
+// merged; staff decide, e.g. by linking both to one problem. Unit accounts
+// see personal data masked.
+func (s *Service) SimilarSuggestions(ctx context.Context, id Identity, suggestionID string) ([]SimilarSuggestion, error) {
+	if err := requireAnyRole(id); err != nil {
+		return nil, err
+	}
+	if !ValidKey(suggestionID) {
+		return nil, NotFound("suggestion", suggestionID)
+	}
+	sg, err := s.store.GetSuggestion(ctx, suggestionID)
+	if err != nil {
+		return nil, fmt.Errorf("similar suggestions to %s: %w", suggestionID, err)
+	}
+	f := SuggestionFilter{ProblemListID: sg.ProblemListID, Limit: MaxListLimit}
+	if sg.ProblemListID == "" {
+		f = SuggestionFilter{SymposiumID: sg.SymposiumID, Limit: MaxListLimit}
+	}
+	target := textmatch.NewProfile(sg.Topic + " " + sg.Content)
+	out := []SimilarSuggestion{}
+	for seen := 0; seen < maxSimilarScan; {
+		page, err := s.store.ListSuggestions(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("similar suggestions to %s: list: %w", suggestionID, err)
+		}
+		for _, o := range page.Items {
+			seen++
+			if o.ID == sg.ID {
+				continue
+			}
+			if score := target.Similarity(textmatch.NewProfile(o.Topic + " " + o.Content)); score >= SimilarityThreshold {
+				out = append(out, SimilarSuggestion{Suggestion: MaskFor(id, o), Score: score})
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		f.Cursor = page.NextCursor
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if len(out) > maxSimilarResults {
+		out = out[:maxSimilarResults]
+	}
+	return out, nil
+}
