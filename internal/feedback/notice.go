@@ -8,6 +8,28 @@ import (
 	"unicode/utf8"
 )
 
+// Notice kinds.
+const (
+	NoticeSummary  = "summary"
+	NoticeReminder = "reminder"
+)
+
+// Notice is one message to deliver.
+type Notice struct {
+	Kind      string // NoticeSummary or NoticeReminder
+	SummaryID string
+	Unit      string // reminders: the responsible unit
+	Subject   string // short; SNS subjects are ASCII-safe and ≤100 characters
+	Text      string // the message, Chinese, with Link in it
+	Link      string
+}
+
+// Notifier delivers notices: an SNS topic on AWS, a webhook or the log
+// locally (package notify).
+type Notifier interface {
+	Notify(ctx context.Context, n Notice) error
+}
+
 // Notices beyond summaries and reminders, and the channels a unit can
 // register for its own notices.
 //
@@ -170,28 +192,6 @@ func (c NotifyChannel) Masked() NotifyChannel {
 		out.Secret = "****"
 	}
 	return out
-}
-
-// Notice kinds.
-const (
-	NoticeSummary  = "summary"
-	NoticeReminder = "reminder"
-)
-
-// Notice is one message to deliver.
-type Notice struct {
-	Kind      string // NoticeSummary or NoticeReminder
-	SummaryID string
-	Unit      string // reminders: the responsible unit
-	Subject   string // short; SNS subjects are ASCII-safe and ≤100 characters
-	Text      string // the message, Chinese, with Link in it
-	Link      string
-}
-
-// Notifier delivers notices: an SNS topic on AWS, a webhook or the log
-// locally (package notify).
-type Notifier interface {
-	Notify(ctx context.Context, n Notice) error
 }
 
 // periodLabel names a summary's period in Chinese.
