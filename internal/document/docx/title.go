@@ -1,0 +1,113 @@
+package docx
+
+import (
+	"math"
+	"strings"
+
+	"github.com/jianyan/jianyan/internal/document"
+)
+
+// balance breaks a title that is wider than capacity characters into as
+// few lines as it needs, of about even width, each break at the best place
+// near the even split: after 的, a conjunction, punctuation or a word
+// that ends a unit's name, never inside a number or a Latin word, never
+// before closing or after opening punctuation. It knows no words, so a
+// clerk may still move a break; the domain can give the breaks itself.
+func balance(title string, capacity float64) []string {
+	rs := []rune(title)
+	total := titleWidth(rs)
+	if capacity < 4 || total <= capacity {
+		return []string{title}
+	}
+	lines := int(math.Ceil(total / capacity))
+	var out []string
+	start := 0
+	for l := lines; l > 1; l-- {
+		rest := rs[start:]
+		ideal := titleWidth(rest) / float64(l)
+		slack := max(2, ideal/5)
+		// The best allowed break near the even split, else the allowed
+		// break nearest to it; with none at all the word processor wraps.
+		best, bestCost := -1, math.Inf(1)
+		w := 0.0
+		for i := 1; i < len(rest); i++ {
+			w += width(rest[i-1])
+			if w > capacity {
+				break
+			}
+			if breakForbidden(rest[i-1], rest[i]) {
+				continue
+			}
+			cost := math.Abs(w - ideal)
+			if cost > slack {
+				cost += 100
+			}
+			switch {
+			case goodBreakAfter(rest[:i]):
+				cost -= 2.5
+			case strings.HasSuffix(string(rest[:i]), "关于"), rest[i-1] == '对', insideQuote(rs[:start+i]):
+				cost += 3
+			}
+			if cost <= bestCost { // a tie goes to the longer first line
+				best, bestCost = i, cost
+			}
+		}
+		if best < 0 {
+			break
+		}
+		out = append(out, string(rest[:best]))
+		start += best
+	}
+	return append(out, string(rs[start:]))
+}
+
+func width(r rune) float64 {
+	if document.Wide(r) {
+		return 1
+	}
+	return 0.5
+}
+
+func titleWidth(rs []rune) float64 {
+	w := 0.0
+	for _, r := range rs {
+		w += width(r)
+	}
+	return w
+}
+
+// insideQuote reports whether a break after head falls inside quotation
+// marks or title marks.
+func insideQuote(head []rune) bool {
+	depth := 0
+	for _, r := range head {
+		switch r {
+		case '“', '《', '（':
+			depth++
+		case '”', '》', '）':
+			depth--
+		}
+	}
+	return depth > 0
+}
+
+// breakForbidden: no line starts with closing punctuation or ends with
+// opening punctuation, and numbers and Latin words stay whole.
+func breakForbidden(before, after rune) bool {
+	switch {
+	case strings.ContainsRune("，。、；：？！”’）》〕】…·", after):
+		return true
+	case strings.ContainsRune("“‘（《〔【", before):
+		return true
+	case !document.Wide(before) && !document.Wide(after) && before != ' ' && after != ' ':
+		return true
+	}
+	return false
+}
+
+// goodBreakAfter reports whether a title line may well end with head: after
+// 的, a conjunction, punctuation, or a character that often ends a unit's
+// name or a noun (局, 办, 镇, 问题, 事项, …).
+func goodBreakAfter(head []rune) bool {
+	return strings.ContainsRune("的和与及、，”》）〕局办会府镇街厅委院所处室部题项款况作见", head[len(head)-1])
+}

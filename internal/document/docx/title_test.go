@@ -1,0 +1,31 @@
+package docx
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestBalance(t *testing.T) {
+	for _, c := range []struct {
+		title string
+		want  []string
+	}{
+		// Fits one line of 20 characters.
+		{"关于2025年第一季度法治督察整改情况的通报", []string{"关于2025年第一季度法治督察整改情况的通报"}},
+		// Even lines, not a last line of one character.
+		{"关于对涉企行政检查频次问题意见建议的答复函", []string{"关于对涉企行政检查频次", "问题意见建议的答复函"}},
+		// After a word that ends a name, near the middle.
+		{"关于区市场监督管理局涉企乱罚款问题专项督察的反馈意见书", []string{"关于区市场监督管理局涉企乱罚款", "问题专项督察的反馈意见书"}},
+		// Not inside quotation marks.
+		{"杜阮镇综合行政执法“进驻式”监督问题整改清单", []string{"杜阮镇综合行政执法", "“进驻式”监督问题整改清单"}},
+		// Three lines.
+		{"关于环市街道办事处职权下放重放轻管问题专项整治发现问题整改情况和下一步工作安排的反馈意见书",
+			[]string{"关于环市街道办事处职权下放重放", "轻管问题专项整治发现问题整改情况", "和下一步工作安排的反馈意见书"}},
+		// Latin words stay whole; with no allowed break the word processor wraps.
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ"}},
+	} {
+		if got := balance(c.title, 20); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("balance(%q) = %q, want %q", c.title, got, c.want)
+		}
+	}
+}
