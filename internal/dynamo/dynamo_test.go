@@ -25,3 +25,10 @@ func TestStoreContract(t *testing.T) {
 		return s
 	})
 }
+
+func TestFileRecordsContract(t *testing.T) {
+	storetest.RunFileRecords(t, func(tb testing.TB) feedback.FileRecords {
+		s, _ := openStore(tb)
+		return s
+	})
+}

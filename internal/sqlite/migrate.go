@@ -156,6 +156,9 @@ CREATE INDEX problems_by_deadline ON problems (deadline, created_at, id) WHERE d
 	counterMigration,
 	// 5: a covering index for summaries' suggestion counts (counts.go).
 	summaryIndexMigration,
+	// 6: uploaded files' records (files.go); the bytes live in the files
+	// folder beside the database.
+	fileMigration,
 }
 
 // SchemaVersion is the schema version this code writes.

@@ -28,3 +28,7 @@ func MustOpenDB(tb testing.TB, opts ...sqlite.Option) *sqlite.Store {
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(tb testing.TB) feedback.Store { return MustOpenDB(tb) })
 }
+
+func TestFileRecordsContract(t *testing.T) {
+	storetest.RunFileRecords(t, func(tb testing.TB) feedback.FileRecords { return MustOpenDB(tb) })
+}

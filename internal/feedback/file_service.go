@@ -1,0 +1,360 @@
+package feedback
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/filecheck"
+)
+
+// Files holds the file use cases: requesting an upload, checking the bytes
+// that arrived, reading a file under the access rules of what it is
+// attached to, attaching evidence and sweeping what nothing references.
+type Files struct {
+	records  FileRecords
+	storage  FileStorage
+	problems problemReader
+	now      Clock
+	log      *slog.Logger
+}
+
+type problemReader interface {
+	GetProblem(ctx context.Context, id string) (*Problem, error)
+}
+
+// FileConfig configures Files.
+type FileConfig struct {
+	Records  FileRecords
+	Storage  FileStorage
+	Problems problemReader // the Store: access to attached evidence follows its problem
+	Now      Clock
+	Logger   *slog.Logger
+}
+
+// NewFiles returns the file use cases.
+func NewFiles(cfg FileConfig) *Files {
+	f := &Files{records: cfg.Records, storage: cfg.Storage, problems: cfg.Problems, now: cfg.Now, log: cfg.Logger}
+	if f.now == nil {
+		f.now = time.Now
+	}
+	if f.log == nil {
+		f.log = slog.Default()
+	}
+	return f
+}
+
+// UploadSpec is what a client says of a file before sending it.
+type UploadSpec struct {
+	Filename    string
+	ContentType string
+	Size        int64
+}
+
+// RequestUpload records a pending evidence file for the caller and returns
+// the form to send its bytes with. A declared type that is not accepted is
+// EUnsupported and a size over EvidenceMaxBytes ETooLarge; the bytes are
+// judged again when they arrive.
+func (s *Files) RequestUpload(ctx context.Context, id Identity, spec UploadSpec) (*File, UploadForm, error) {
+	if err := requireAnyRole(id); err != nil {
+		return nil, UploadForm{}, err
+	}
+	f := &File{Purpose: PurposeEvidence, UploadedBy: actorName(id), UploaderSubject: id.Subject}
+	if id.Role == RoleUnit {
+		f.UploaderUnit = id.Unit
+	}
+	return s.request(ctx, f, spec, EvidenceMaxBytes, false)
+}
+
+// RequestPhotoUpload records a pending photo for a problem lead at the
+// symposium (which the caller found open) and returns its form. Images
+// only, up to PhotoMaxBytes.
+func (s *Files) RequestPhotoUpload(ctx context.Context, symposiumID string, spec UploadSpec) (*File, UploadForm, error) {
+	return s.request(ctx, &File{Purpose: PurposePhoto, SymposiumID: symposiumID}, spec, PhotoMaxBytes, true)
+}
+
+func (s *Files) request(ctx context.Context, f *File, spec UploadSpec, max int64, imagesOnly bool) (*File, UploadForm, error) {
+	t, ok := filecheck.TypeByMIME(spec.ContentType)
+	if !ok || (imagesOnly && !t.IsImage()) {
+		msg := "只接受 JPEG、PNG、WebP 图片和 PDF、Word(DOCX)、Excel(XLSX)文件"
+		if imagesOnly {
+			msg = "只接受 JPEG、PNG、WebP 格式的照片"
+		}
+		return nil, UploadForm{}, &Error{Code: EUnsupported, Field: "content_type", Message: msg}
+	}
+	if spec.Size <= 0 {
+		return nil, UploadForm{}, FieldErrorf("size", "请填写文件大小(字节数)")
+	}
+	if spec.Size > max {
+		return nil, UploadForm{}, &Error{Code: ETooLarge, Field: "size", Message: "文件不能超过 " + filecheck.Size(max)}
+	}
+	now := s.now()
+	f.ID = NewID(now)
+	f.Name = CleanFileName(spec.Filename)
+	f.ContentType = t.MIME
+	f.Size = spec.Size
+	f.Status = FilePending
+	f.CreatedAt = now
+	f.ExpiresAt = now.Add(UploadTTL)
+	// The form allows the declared size at most: a larger file is refused
+	// by the storage before it lands.
+	form, err := s.storage.UploadForm(ctx, UploadRequest{Key: UploadKey(f.ID), ContentType: t.MIME, MaxSize: spec.Size, Expires: f.ExpiresAt})
+	if err != nil {
+		return nil, UploadForm{}, err
+	}
+	if err := s.records.CreateFile(ctx, f); err != nil {
+		return nil, UploadForm{}, err
+	}
+	return f, form, nil
+}
+
+// uploadGrace is how long after its form expired an upload may still
+// arrive: the storage checks the expiry when the post starts, the arrival
+// is when it ends.
+const uploadGrace = 10 * time.Minute
+
+// CheckUpload judges the bytes that arrived for file id at arrivedAt (the
+// storage's object-created time) and marks the file ready — its cleaned
+// bytes stored under FileKey — or rejected with the reason. The raw upload
+// is removed either way. A file already checked is returned as it is, so a
+// repeated event changes nothing.
+func (s *Files) CheckUpload(ctx context.Context, id string, arrivedAt time.Time) (*File, error) {
+	f, err := s.records.GetFile(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if f.Status != FilePending {
+		return f, nil
+	}
+	key := UploadKey(id)
+	rc, size, err := s.storage.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	max := int64(EvidenceMaxBytes)
+	if f.Purpose == PurposePhoto {
+		max = PhotoMaxBytes
+	}
+	var data []byte
+	if size <= max {
+		data, err = io.ReadAll(io.LimitReader(rc, max+1))
+	}
+	_ = rc.Close()
+	if err != nil {
+		return nil, Internal(fmt.Errorf("read upload %s: %w", id, err))
+	}
+	if size > max || int64(len(data)) > max {
+		size = max + 1
+	}
+
+	var (
+		res    filecheck.Result
+		reason string
+	)
+	switch {
+	case arrivedAt.After(f.ExpiresAt.Add(uploadGrace)):
+		reason = "上传链接过期后才收到文件,已拒绝,请重新上传"
+	case size > max:
+		reason = "文件超过 " + filecheck.Size(max) + " 的上限"
+	default:
+		res, err = filecheck.Check(data, filecheck.Limits{MaxBytes: max, ImagesOnly: f.Purpose == PurposePhoto})
+		var refusal *filecheck.Error
+		if errors.As(err, &refusal) {
+			reason = refusal.Message
+		} else if err != nil {
+			return nil, Internal(fmt.Errorf("check upload %s: %w", id, err))
+		}
+	}
+	now := s.now()
+	f.CheckedAt = now
+	if reason != "" {
+		f.Status, f.RejectReason = FileRejected, reason
+	} else {
+		if err := s.storage.Put(ctx, FileKey(id), bytes.NewReader(res.Body), int64(len(res.Body)), res.Type.MIME); err != nil {
+			return nil, err
+		}
+		f.Status, f.ContentType, f.Size = FileReady, res.Type.MIME, int64(len(res.Body))
+	}
+	if err := s.records.UpdateFile(ctx, f); err != nil {
+		return nil, err
+	}
+	if err := s.storage.Delete(ctx, key); err != nil {
+		// The bucket's lifecycle rule (or the sweep) removes it later.
+		s.log.Warn("remove checked upload", "file", id, "err", err)
+	}
+	return f, nil
+}
+
+// canSeeFile is the access rule of files: what a file is attached to
+// decides. Evidence follows its problem (canSeeProblem); a file attached
+// to nothing is seen by the office and by the account that uploaded it.
+// Photos on problem leads are the office's (personal data of submitters).
+// Anything else is ENotFound, so a unit cannot probe for files.
+func (s *Files) canSeeFile(ctx context.Context, id Identity, f *File) error {
+	if err := requireAnyRole(id); err != nil {
+		return err
+	}
+	if id.Role == RoleAdmin || id.Role == RoleStaff {
+		return nil
+	}
+	if f.ProblemID != "" {
+		p, err := s.problems.GetProblem(ctx, f.ProblemID)
+		if err != nil {
+			return err
+		}
+		if canSeeProblem(id, p) == nil {
+			return nil
+		}
+	} else if f.SuggestionID == "" && f.UploaderSubject != "" && f.UploaderSubject == id.Subject {
+		return nil
+	}
+	return Errorf(ENotFound, "文件不存在")
+}
+
+// GetFile returns a file's record under the access rules.
+func (s *Files) GetFile(ctx context.Context, id Identity, fileID string) (*File, error) {
+	f, err := s.records.GetFile(ctx, fileID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.canSeeFile(ctx, id, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// FileDownload is how a file is served: a short-lived URL of the storage
+// (S3) or, where the storage has none, its bytes.
+type FileDownload struct {
+	File *File
+	URL  string
+	Body io.ReadCloser
+	Size int64
+}
+
+// DownloadTTL is how long a download URL stays valid.
+const DownloadTTL = 5 * time.Minute
+
+// Download returns how to serve file fileID to the caller: only ready
+// files are served; pending is EConflict (still being checked), rejected
+// EGone with the reason.
+func (s *Files) Download(ctx context.Context, id Identity, fileID string) (*FileDownload, error) {
+	f, err := s.GetFile(ctx, id, fileID)
+	if err != nil {
+		return nil, err
+	}
+	switch f.Status {
+	case FilePending:
+		return nil, Errorf(EConflict, "文件仍在检查中,请稍后再试")
+	case FileRejected:
+		return nil, Errorf(EGone, "文件未通过检查:%s", f.RejectReason)
+	}
+	u, err := s.storage.DownloadURL(ctx, FileKey(f.ID), Download{Filename: f.Name, ContentType: f.ContentType, TTL: DownloadTTL})
+	if err != nil {
+		return nil, err
+	}
+	if u != "" {
+		return &FileDownload{File: f, URL: u}, nil
+	}
+	body, size, err := s.storage.Open(ctx, FileKey(f.ID))
+	if err != nil {
+		return nil, err
+	}
+	return &FileDownload{File: f, Body: body, Size: size}, nil
+}
+
+// MaxEvidencePerReport bounds the files one transition or progress report
+// attaches.
+const MaxEvidencePerReport = 20
+
+// AttachEvidence attaches the caller's ready evidence files to problem p
+// (which the caller may change): each must exist, have passed its check,
+// be attached to nothing yet, and have been uploaded by the caller (or by
+// anyone, for the office). A file still being checked is EConflict (try
+// again in a moment); any other refusal is EInvalid naming
+// evidence_file_ids. Files are attached one by one before the problem's
+// own write: a failure after some leaves them attached to p, which is
+// where they were going.
+func (s *Files) AttachEvidence(ctx context.Context, id Identity, p *Problem, fileIDs []string) ([]*File, error) {
+	if len(fileIDs) > MaxEvidencePerReport {
+		return nil, FieldErrorf("evidence_file_ids", "一次最多附 %d 个佐证材料", MaxEvidencePerReport)
+	}
+	seen := map[string]bool{}
+	var files []*File
+	for _, fid := range fileIDs {
+		if seen[fid] {
+			continue
+		}
+		seen[fid] = true
+		f, err := s.records.GetFile(ctx, fid)
+		if IsCode(err, ENotFound) || IsCode(err, EInvalid) {
+			return nil, FieldErrorf("evidence_file_ids", "佐证材料不存在或已过期,请重新上传")
+		}
+		if err != nil {
+			return nil, err
+		}
+		office := id.Role == RoleAdmin || id.Role == RoleStaff
+		switch {
+		case f.Purpose != PurposeEvidence:
+			return nil, FieldErrorf("evidence_file_ids", "「%s」不是佐证材料", f.Name)
+		case !office && f.UploaderSubject != id.Subject:
+			return nil, FieldErrorf("evidence_file_ids", "佐证材料不存在或已过期,请重新上传")
+		case f.Status == FilePending:
+			return nil, Errorf(EConflict, "「%s」仍在检查中,请稍后再提交", f.Name)
+		case f.Status == FileRejected:
+			return nil, FieldErrorf("evidence_file_ids", "「%s」未通过检查:%s", f.Name, f.RejectReason)
+		case f.ProblemID == p.ID:
+			continue
+		case f.Attached():
+			return nil, FieldErrorf("evidence_file_ids", "「%s」已附在其他问题上", f.Name)
+		}
+		files = append(files, f)
+	}
+	for _, f := range files {
+		f.ProblemID = p.ID
+		if err := s.records.UpdateFile(ctx, f); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// SweepUnattached removes files that nothing referenced within
+// UnattachedFileTTL of their upload — records and bytes — and returns how
+// many. Run it with the other periodic jobs.
+func (s *Files) SweepUnattached(ctx context.Context) (int, error) {
+	before := s.now().Add(-UnattachedFileTTL)
+	removed := 0
+	cursor := ""
+	for {
+		page, err := s.records.ListUnattachedFiles(ctx, before, MaxListLimit, cursor)
+		if err != nil {
+			return removed, err
+		}
+		for _, f := range page.Items {
+			if err := s.Remove(ctx, f.ID); err != nil {
+				return removed, err
+			}
+			removed++
+		}
+		if page.NextCursor == "" {
+			return removed, nil
+		}
+		cursor = page.NextCursor
+	}
+}
+
+// Remove deletes a file's bytes and then its record (the retention
+// anonymiser removes submitters' photos with it).
+func (s *Files) Remove(ctx context.Context, fileID string) error {
+	for _, key := range []string{UploadKey(fileID), FileKey(fileID)} {
+		if err := s.storage.Delete(ctx, key); err != nil {
+			return err
+		}
+	}
+	return s.records.DeleteFile(ctx, fileID)
+}

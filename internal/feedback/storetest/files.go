@@ -1,0 +1,174 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// FileOpener returns new, empty file records for one test.
+type FileOpener func(tb testing.TB) feedback.FileRecords
+
+// RunFileRecords is the contract of feedback.FileRecords: round trip,
+// optimistic updates, deletion, and the list of unattached files (oldest
+// first, before a time, paged) that the sweep reads.
+func RunFileRecords(t *testing.T, open FileOpener) {
+	t.Run("RoundTrip", func(t *testing.T) { testFileRoundTrip(t, open(t)) })
+	t.Run("Update", func(t *testing.T) { testFileUpdate(t, open(t)) })
+	t.Run("Unattached", func(t *testing.T) { testFileUnattached(t, open(t)) })
+}
+
+func newFile(c *clock, i int) *feedback.File {
+	at := c.Next()
+	return &feedback.File{
+		ID: feedback.NewID(at), Name: fmt.Sprintf("整改照片%d.jpg", i), ContentType: "image/jpeg", Size: int64(1000 + i),
+		Purpose: feedback.PurposeEvidence, Status: feedback.FilePending,
+		UploadedBy: "市场监管局 王股长", UploaderSubject: "acc-unit", UploaderUnit: "区市场监督管理局",
+		CreatedAt: at, ExpiresAt: at.Add(feedback.UploadTTL),
+	}
+}
+
+func sameFile(t *testing.T, got, want *feedback.File) {
+	t.Helper()
+	g, w := *got, *want
+	if !g.CreatedAt.Equal(w.CreatedAt) || !g.ExpiresAt.Equal(w.ExpiresAt) || !g.CheckedAt.Equal(w.CheckedAt) {
+		t.Errorf("times = %v %v %v, want %v %v %v", g.CreatedAt, g.ExpiresAt, g.CheckedAt, w.CreatedAt, w.ExpiresAt, w.CheckedAt)
+	}
+	g.CreatedAt, g.ExpiresAt, g.CheckedAt = w.CreatedAt, w.ExpiresAt, w.CheckedAt
+	if g != w {
+		t.Errorf("file = %+v\nwant %+v", g, w)
+	}
+}
+
+func testFileRoundTrip(t *testing.T, s feedback.FileRecords) {
+	c := newClock()
+	f := newFile(c, 1)
+	if err := s.CreateFile(ctx(t), f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Version != 1 {
+		t.Errorf("Version after create = %d, want 1", f.Version)
+	}
+	got, err := s.GetFile(ctx(t), f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFile(t, got, f)
+	dup := *f
+	if err := s.CreateFile(ctx(t), &dup); !feedback.IsCode(err, feedback.EConflict) {
+		t.Errorf("CreateFile(same ID) = %v, want conflict", err)
+	}
+	bad := newFile(c, 2)
+	bad.Size = 0
+	if err := s.CreateFile(ctx(t), bad); !feedback.IsCode(err, feedback.EInvalid) {
+		t.Errorf("CreateFile(size 0) = %v, want invalid", err)
+	}
+	if _, err := s.GetFile(ctx(t), bad.ID); !feedback.IsCode(err, feedback.ENotFound) {
+		t.Errorf("GetFile(refused) = %v, want not found", err)
+	}
+	if _, err := s.GetFile(ctx(t), "../x"); !feedback.IsCode(err, feedback.ENotFound) && !feedback.IsCode(err, feedback.EInvalid) {
+		t.Errorf("GetFile(bad key) = %v, want not found or invalid", err)
+	}
+	if err := s.DeleteFile(ctx(t), f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetFile(ctx(t), f.ID); !feedback.IsCode(err, feedback.ENotFound) {
+		t.Errorf("GetFile(deleted) = %v, want not found", err)
+	}
+	if err := s.DeleteFile(ctx(t), f.ID); err != nil {
+		t.Errorf("DeleteFile(missing) = %v, want nil", err)
+	}
+}
+
+func testFileUpdate(t *testing.T, s feedback.FileRecords) {
+	c := newClock()
+	f := newFile(c, 1)
+	if err := s.CreateFile(ctx(t), f); err != nil {
+		t.Fatal(err)
+	}
+	stale := *f
+	f.Status, f.ContentType, f.Size, f.CheckedAt, f.ProblemID = feedback.FileReady, "image/png", 900, c.Next(), feedback.NewID(c.Now())
+	if err := s.UpdateFile(ctx(t), f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Version != 2 {
+		t.Errorf("Version after update = %d, want 2", f.Version)
+	}
+	got, err := s.GetFile(ctx(t), f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFile(t, got, f)
+	stale.Status = feedback.FileRejected
+	if err := s.UpdateFile(ctx(t), &stale); !feedback.IsCode(err, feedback.EConflict) {
+		t.Errorf("UpdateFile(stale) = %v, want conflict", err)
+	}
+	if stale.Version != 1 {
+		t.Errorf("a failed update changed Version to %d", stale.Version)
+	}
+	ghost := newFile(c, 9)
+	ghost.Version = 1
+	if err := s.UpdateFile(ctx(t), ghost); !feedback.IsCode(err, feedback.EConflict) && !feedback.IsCode(err, feedback.ENotFound) {
+		t.Errorf("UpdateFile(missing) = %v, want conflict or not found", err)
+	}
+}
+
+func testFileUnattached(t *testing.T, s feedback.FileRecords) {
+	c := newClock()
+	var files []*feedback.File
+	for i := range 6 {
+		f := newFile(c, i)
+		if err := s.CreateFile(ctx(t), f); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	// Attach 1 (evidence) and 3 (a photo); 5 is after the cutoff.
+	files[1].ProblemID = feedback.NewID(c.Now())
+	files[3].SuggestionID = feedback.NewID(c.Now())
+	for _, f := range []*feedback.File{files[1], files[3]} {
+		if err := s.UpdateFile(ctx(t), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cutoff := files[5].CreatedAt
+	var got []string
+	cursor := ""
+	for range 5 {
+		page, err := s.ListUnattachedFiles(ctx(t), cutoff, 2, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) > 2 || (page.NextCursor != "" && len(page.Items) != 2) {
+			t.Fatalf("page of %d items with cursor %q", len(page.Items), page.NextCursor)
+		}
+		for _, f := range page.Items {
+			got = append(got, f.Name)
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	want := []string{files[0].Name, files[2].Name, files[4].Name}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("unattached before the cutoff = %v, want %v", got, want)
+	}
+	page, err := s.ListUnattachedFiles(ctx(t), files[0].CreatedAt.Add(-time.Second), 10, "")
+	if err != nil || len(page.Items) != 0 {
+		t.Errorf("before the first upload: %d items, %v; want none", len(page.Items), err)
+	}
+	// Detaching (a removed reference) makes a file unattached again.
+	files[1].ProblemID = ""
+	if err := s.UpdateFile(ctx(t), files[1]); err != nil {
+		t.Fatal(err)
+	}
+	page, err = s.ListUnattachedFiles(ctx(t), cutoff, 10, "")
+	if err != nil || len(page.Items) != 4 || page.Items[1].ID != files[1].ID {
+		t.Errorf("after detaching: %d items, %v; want 4 with %s second", len(page.Items), err, files[1].Name)
+	}
+	if _, err := s.ListUnattachedFiles(ctx(t), cutoff, 10, "garbage"); !feedback.IsCode(err, feedback.EInvalid) {
+		t.Errorf("garbage cursor = %v, want invalid", err)
+	}
+}
