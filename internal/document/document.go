@@ -63,11 +63,11 @@ type Block interface{ block() }
 // one again under a new heading of a higher level; the writer adds the
 // number, so Text carries none.
 type Heading struct {
-	Level int
-	Text  string
+	Level int    `json:"level"`
+	Text  string `json:"text"`
 	// Body, when set, continues the heading's paragraph in body type (the
 	// standard's run-in heading: "（一）整改要求。逐项……").
-	Body string
+	Body string `json:"body,omitempty"`
 }
 
 // Paragraph is a paragraph of body text, indented two characters.
@@ -78,21 +78,21 @@ type Paragraph struct {
 // Table is a table with a header row that is repeated on every page the
 // table runs over. Use it where a list is long.
 type Table struct {
-	Columns []Column
+	Columns []Column `json:"columns"`
 	// Rows are the cells, row by row; a row may be shorter than the header
 	// (the rest is empty) but not longer.
-	Rows [][]string
+	Rows [][]string `json:"rows"`
 }
 
 // Column is one column of a Table.
 type Column struct {
 	// Header is the column's heading.
-	Header string
+	Header string `json:"header"`
 	// Width is the column's width in characters of the table's type; 0
 	// shares what the other columns leave of the text width.
-	Width float64
+	Width float64 `json:"width,omitempty"`
 	// Center centres the column's cells (numbers, dates, short words).
-	Center bool
+	Center bool `json:"center,omitempty"`
 }
 
 func (*Heading) block()   {}

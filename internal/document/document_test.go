@@ -1,6 +1,8 @@
 package document_test
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +137,50 @@ func TestLayoutCheck(t *testing.T) {
 				t.Errorf("Check accepted a layout with %s", c.name)
 			}
 		})
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	d := &document.Document{
+		IssuerMark: "蓬江区全面依法治区委员会办公室文件", Number: "区依法治办〔2025〕3号", Title: "关于整改的\n通知书",
+		Addressees: []string{"杜阮镇人民政府", "环市街道办事处"},
+		Body: []document.Block{
+			&document.Heading{Level: 1, Text: "主要问题"},
+			&document.Heading{Level: 2, Text: "压实责任。", Body: "逐项整改。"},
+			&document.Paragraph{Text: "第一段\n第二段"},
+			&document.Table{Columns: []document.Column{{Header: "序号", Width: 2.5, Center: true}, {Header: "问题"}}, Rows: [][]string{{"1", "罚缴分离"}, {"2"}}},
+		},
+		Attachments: []document.Attachment{{Title: "问题清单", Body: []document.Block{&document.Paragraph{Text: "见表"}}}},
+		Signature:   "蓬江区全面依法治区委员会办公室",
+		Date:        time.Date(2025, 3, 14, 10, 30, 0, 0, shanghai),
+		Note:        "联系人：李明",
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got document.Document
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatalf("Unmarshal(%s): %v", data, err)
+	}
+	if !got.Date.Equal(d.Date) || document.FormatDate(got.Date) != "2025年3月14日" {
+		t.Errorf("date %v, want %v on the same calendar day", got.Date, d.Date)
+	}
+	got.Date = d.Date
+	if !reflect.DeepEqual(&got, d) {
+		t.Errorf("round trip:\n got %#v\nwant %#v\njson %s", got, *d, data)
+	}
+	for _, bad := range []string{
+		`{"title":"x","body":[{}]}`,
+		`{"title":"x","body":[{"paragraph":"a","heading":{"level":1}}]}`,
+		`{"title":"x","attachments":[{"title":"a","body":[{}]}]}`,
+	} {
+		if err := json.Unmarshal([]byte(bad), &got); err == nil {
+			t.Errorf("Unmarshal(%s) accepted a block of no kind or two", bad)
+		}
+	}
+	if _, err := json.Marshal(&document.Document{Body: []document.Block{nil}}); err == nil {
+		t.Error("Marshal accepted a nil block")
 	}
 }
