@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/jianyan/jianyan/internal/dynamo"
+	"github.com/jianyan/jianyan/internal/dynamo/dynamotest"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/sqlite"
 )
@@ -107,7 +108,7 @@ func dynamoSummaryReads(ctx context.Context, client *dynamodb.Client, background
 	}
 	defer drop()
 	c := &clock{}
-	rc := dynamo.NewReadCounter(client)
+	rc := dynamotest.NewReadCounter(client)
 	st := dynamo.New(rc, table, dynamo.WithClock(c.Now))
 	return summaryReads(ctx, st, c, func() (float64, error) {
 		return float64(rc.Reads().Items), nil

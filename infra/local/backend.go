@@ -67,7 +67,7 @@ func streamConsumer(cfg aws.Config, table string, log *slog.Logger) func(ctx con
 			return dynamo.InsertedSuggestion(rec, table)
 		}
 		handle := routing.NewStreamHandler(svc, convert)
-		err := dynamo.PollStream(ctx, client, table, dynamo.StreamHandler(handle), dynamo.PollConfig{Logger: log, Ready: ready})
+		err := pollStream(ctx, client, table, streamHandler(handle), pollConfig{Logger: log, Ready: ready})
 		if err != nil && ctx.Err() == nil {
 			log.Error("stream polling stopped", "table", table, "err", err)
 		}

@@ -109,10 +109,3 @@ func sweep(ctx context.Context, svc *feedback.Service, every, grace time.Duratio
 		}
 	}
 }
-
-// CountSuggestions keeps the wrapped store's feedback.SuggestionCounter (a
-// summary's index-only count on SQLite); other stores are counted by
-// listing.
-func (r *router) CountSuggestions(ctx context.Context, from, to time.Time) ([]feedback.SuggestionCount, error) {
-	return feedback.CountSuggestions(ctx, r.Store, from, to)
-}

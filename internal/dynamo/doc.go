@@ -9,10 +9,16 @@
 // indexes project keys and a few short attributes only.
 //
 // It also reads the table's definition from template.yaml (the one source of
-// truth, see package tabledef), converts the table's stream records into
-// domain suggestions for the router (InsertedSuggestion) and, for the local
-// stack, polls the stream the way Lambda's event source mapping does
-// (PollStream).
+// truth, see package tabledef) and converts the table's stream records into
+// domain suggestions for the router (InsertedSuggestion, ToEventRecord). The
+// local stack's stream poller lives with the local stack (infra/local);
+// test and benchmark support (a DynamoDB-compatible server, tables, a read
+// counter) lives in dynamotest.
+//
+// Files: one per kind of item the store keeps (symposium.go, suggestion.go,
+// problem.go, ruleset.go, summary.go, account.go), their stored layout in
+// items.go, keys and indexes in keys.go, lists in query.go and cursor.go,
+// problem counters in aggregates.go, stream records in stream.go.
 //
 // The package never scans the table on a request path and never imports a
 // SQLite package: Lambda binaries link it.

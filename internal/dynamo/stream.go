@@ -1,12 +1,16 @@
 package dynamo
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -159,4 +163,101 @@ func fromEventValue(v events.DynamoDBAttributeValue, depth int) (types.Attribute
 		return &types.AttributeValueMemberM{Value: m}, nil
 	}
 	return nil, fmt.Errorf("unknown data type %d", v.DataType())
+}
+
+// ToEventRecord converts a record read with the DynamoDB Streams API into
+// the shape Lambda's event source mapping delivers (aws-lambda-go's events
+// types), with eventSourceARN set to streamARN.
+func ToEventRecord(r streamtypes.Record, streamARN string) (events.DynamoDBEventRecord, error) {
+	rec := events.DynamoDBEventRecord{
+		AWSRegion:      aws.ToString(r.AwsRegion),
+		EventID:        aws.ToString(r.EventID),
+		EventName:      string(r.EventName),
+		EventSource:    aws.ToString(r.EventSource),
+		EventVersion:   aws.ToString(r.EventVersion),
+		EventSourceArn: streamARN,
+	}
+	if rec.EventSource == "" {
+		rec.EventSource = "aws:dynamodb"
+	}
+	if rec.EventVersion == "" {
+		rec.EventVersion = "1.1"
+	}
+	if r.UserIdentity != nil {
+		rec.UserIdentity = &events.DynamoDBUserIdentity{Type: aws.ToString(r.UserIdentity.Type), PrincipalID: aws.ToString(r.UserIdentity.PrincipalId)}
+	}
+	d := r.Dynamodb
+	if d == nil {
+		return rec, errors.New("record without a dynamodb part")
+	}
+	var err error
+	if rec.Change.Keys, err = toEventMap(d.Keys); err != nil {
+		return rec, fmt.Errorf("keys: %w", err)
+	}
+	if rec.Change.NewImage, err = toEventMap(d.NewImage); err != nil {
+		return rec, fmt.Errorf("new image: %w", err)
+	}
+	if rec.Change.OldImage, err = toEventMap(d.OldImage); err != nil {
+		return rec, fmt.Errorf("old image: %w", err)
+	}
+	if d.ApproximateCreationDateTime != nil {
+		rec.Change.ApproximateCreationDateTime = events.SecondsEpochTime{Time: d.ApproximateCreationDateTime.Truncate(time.Second)}
+	}
+	rec.Change.SequenceNumber = aws.ToString(d.SequenceNumber)
+	rec.Change.SizeBytes = aws.ToInt64(d.SizeBytes)
+	rec.Change.StreamViewType = string(d.StreamViewType)
+	return rec, nil
+}
+
+func toEventMap(m map[string]streamtypes.AttributeValue) (map[string]events.DynamoDBAttributeValue, error) {
+	if m == nil {
+		return nil, nil
+	}
+	out := make(map[string]events.DynamoDBAttributeValue, len(m))
+	for k, v := range m {
+		ev, err := toEventValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: %w", k, err)
+		}
+		out[k] = ev
+	}
+	return out, nil
+}
+
+func toEventValue(v streamtypes.AttributeValue) (events.DynamoDBAttributeValue, error) {
+	switch v := v.(type) {
+	case *streamtypes.AttributeValueMemberS:
+		return events.NewStringAttribute(v.Value), nil
+	case *streamtypes.AttributeValueMemberN:
+		return events.NewNumberAttribute(v.Value), nil
+	case *streamtypes.AttributeValueMemberB:
+		return events.NewBinaryAttribute(v.Value), nil
+	case *streamtypes.AttributeValueMemberBOOL:
+		return events.NewBooleanAttribute(v.Value), nil
+	case *streamtypes.AttributeValueMemberNULL:
+		return events.NewNullAttribute(), nil
+	case *streamtypes.AttributeValueMemberSS:
+		return events.NewStringSetAttribute(v.Value), nil
+	case *streamtypes.AttributeValueMemberNS:
+		return events.NewNumberSetAttribute(v.Value), nil
+	case *streamtypes.AttributeValueMemberBS:
+		return events.NewBinarySetAttribute(v.Value), nil
+	case *streamtypes.AttributeValueMemberL:
+		l := make([]events.DynamoDBAttributeValue, 0, len(v.Value))
+		for i, e := range v.Value {
+			ev, err := toEventValue(e)
+			if err != nil {
+				return ev, fmt.Errorf("element %d: %w", i, err)
+			}
+			l = append(l, ev)
+		}
+		return events.NewListAttribute(l), nil
+	case *streamtypes.AttributeValueMemberM:
+		m, err := toEventMap(v.Value)
+		if err != nil {
+			return events.DynamoDBAttributeValue{}, err
+		}
+		return events.NewMapAttribute(m), nil
+	}
+	return events.DynamoDBAttributeValue{}, fmt.Errorf("unsupported attribute value %T", v)
 }

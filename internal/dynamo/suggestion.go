@@ -76,18 +76,38 @@ func (s *Store) CreateSuggestion(ctx context.Context, sug *feedback.Suggestion) 
 	if err != nil {
 		return nil, false, err
 	}
+	// Each put is create-if-absent. The SDK retries a request whose answer
+	// was lost (a timeout, a 5xx), and the retry of a put that did go
+	// through fails its condition on the item it wrote itself: the item the
+	// failure returns tells that apart from a key someone else holds.
 	var ccf *types.ConditionalCheckFailedException
-	if err := s.putNew(ctx, rcpt, false); err != nil {
-		if errors.As(err, &ccf) {
+	if err := s.putNew(ctx, rcpt, true); err != nil {
+		if !errors.As(err, &ccf) {
+			return nil, false, fmt.Errorf("dynamo: claim receipt for %s: %w", sug.ID, storeErr(err))
+		}
+		if attrS(ccf.Item, "suggestion_id") != sug.ID {
 			return nil, false, fmt.Errorf("dynamo: put suggestion %s: receipt %s is taken: %w", sug.ID, sug.Receipt, feedback.StoreConflict(err))
 		}
-		return nil, false, fmt.Errorf("dynamo: claim receipt for %s: %w", sug.ID, storeErr(err))
 	}
-	if err := s.putNew(ctx, item, false); err != nil {
-		return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", sug.ID, storeErr(err))
+	if err := s.putNew(ctx, item, true); err != nil {
+		if !errors.As(err, &ccf) || !sameWrite(ccf.Item, item) {
+			return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", sug.ID, storeErr(err))
+		}
 	}
 	sug.Version = 1
 	return sug, true, nil
+}
+
+// sameWrite reports whether stored — the item a failed create-if-absent
+// returned — is the suggestion item put itself, as a retried request that
+// had gone through finds it: same ID, receipt and submission time.
+func sameWrite(stored, put map[string]types.AttributeValue) bool {
+	for _, a := range []string{"id", "receipt", "submitted_at"} {
+		if attrS(stored, a) == "" || attrS(stored, a) != attrS(put, a) {
+			return false
+		}
+	}
+	return true
 }
 
 // putNew puts item if no item has its key. With old, a failed condition
@@ -128,6 +148,9 @@ func (s *Store) createIdempotent(ctx context.Context, sug *feedback.Suggestion) 
 		if !errors.As(err, &ccf) {
 			return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", c.ID, storeErr(err))
 		}
+		// The stored one; also when it is this very put, retried by the
+		// SDK after it went through: then it is reported as a replay
+		// (created == false), which stores nothing twice either.
 		prev, err := s.storedSuggestion(ctx, ccf.Item, c.ID)
 		if err != nil {
 			return nil, false, fmt.Errorf("dynamo: idempotent replay of %s: %w", sug.ID, err)
@@ -388,4 +411,41 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	}
 	page.NextCursor = next
 	return page, nil
+}
+
+// CountSuggestions implements feedback.Store: it lists the range — the
+// month partitions it covers, through the sgm index — and counts. The
+// table keeps no counters of suggestions, which would cost a write per
+// submission; a summary's period is small, and its reads follow it.
+func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]feedback.SuggestionCount, error) {
+	type key struct {
+		sym string
+		pk  feedback.ParticipantKind
+		k   feedback.SuggestionKind
+		st  feedback.SuggestionStatus
+		ch  feedback.Channel
+	}
+	idx := map[key]int{}
+	var out []feedback.SuggestionCount
+	f := feedback.SuggestionFilter{From: from, To: to, Limit: feedback.MaxListLimit}
+	for {
+		page, err := s.ListSuggestions(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: count suggestions: %w", err)
+		}
+		for _, sg := range page.Items {
+			k := key{sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel}
+			i, ok := idx[k]
+			if !ok {
+				i = len(out)
+				idx[k] = i
+				out = append(out, feedback.SuggestionCount{SymposiumID: k.sym, ParticipantKind: k.pk, Kind: k.k, Status: k.st, Channel: k.ch})
+			}
+			out[i].N++
+		}
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		f.Cursor = page.NextCursor
+	}
 }

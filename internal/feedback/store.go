@@ -206,6 +206,14 @@ type Store interface {
 	// (0 when none were saved), then sets rs.Version to the new value.
 	PutRuleSet(ctx context.Context, rs *RuleSet) error
 
+	// CountSuggestions counts the suggestions submitted in from <=
+	// SubmittedAt < to (a zero bound leaves that end open, as in
+	// SuggestionFilter), grouped by the fields of SuggestionCount, for a
+	// summary. Its cost follows the suggestions of the range, never the
+	// table's size: SQLite reads a covering index, DynamoDB the range's
+	// month partitions.
+	CountSuggestions(ctx context.Context, from, to time.Time) ([]SuggestionCount, error)
+
 	// PutSummary stores s, replacing any summary with the same ID.
 	PutSummary(ctx context.Context, s *Summary) error
 	GetSummary(ctx context.Context, id string) (*Summary, error)
@@ -214,6 +222,17 @@ type Store interface {
 	CreateAccount(ctx context.Context, a *Account) error
 	GetAccountByTokenHash(ctx context.Context, hash string) (*Account, error)
 	ListAccounts(ctx context.Context, limit int, cursor string) (Page[*Account], error)
+}
+
+// SuggestionCount is how many suggestions of a period share one combination
+// of the fields a summary counts them by (Store.CountSuggestions).
+type SuggestionCount struct {
+	SymposiumID     string
+	ParticipantKind ParticipantKind
+	Kind            SuggestionKind
+	Status          SuggestionStatus
+	Channel         Channel
+	N               int
 }
 
 // ClampLimit applies the list-limit convention.

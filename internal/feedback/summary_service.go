@@ -13,10 +13,9 @@ import (
 // What a summary reads, so that its cost follows what changed in its period
 // and never what is stored in total:
 //
-//   - suggestions: counted by CountSuggestions (summary_counts.go): SQLite
-//     reads only a covering index on submission time; other stores list
-//     the period with ListSuggestions From/To (DynamoDB: the period's month
-//     buckets); plus one GetSymposium per symposium that received some;
+//   - suggestions: counted by Store.CountSuggestions: SQLite reads only a
+//     covering index on submission time, DynamoDB the period's month
+//     buckets; plus one GetSymposium per symposium that received some;
 //   - problem states, the unit scorecard and the period's problem activity:
 //     the maintained counters (GetProblemAggregates, counters.go),
 //     a handful of items whatever the number of problems;
@@ -177,9 +176,7 @@ func (s *Service) summarizeSuggestions(ctx context.Context, sm *Summary) error {
 	for _, k := range Channels {
 		st.ByChannel[string(k)] = 0
 	}
-	// Counted without reading the suggestions where the store can
-	// (summary_counts.go).
-	counts, err := CountSuggestions(ctx, s.store, sm.From.Start(), sm.To.AddDays(1).Start())
+	counts, err := s.store.CountSuggestions(ctx, sm.From.Start(), sm.To.AddDays(1).Start())
 	if err != nil {
 		return fmt.Errorf("suggestions: %w", err)
 	}

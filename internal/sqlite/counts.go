@@ -28,10 +28,8 @@ const qCountSuggestions = `SELECT symposium_id, participant_kind, kind, status, 
 	FROM suggestions WHERE submitted_at >= ? AND submitted_at < ?
 	GROUP BY symposium_id, participant_kind, kind, status, channel`
 
-var _ feedback.SuggestionCounter = (*Store)(nil)
-
-// CountSuggestions implements feedback.SuggestionCounter from the covering
-// index suggestions_summary. A zero from or to leaves that end open.
+// CountSuggestions implements feedback.Store from the covering index
+// suggestions_summary. A zero from or to leaves that end open.
 func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]feedback.SuggestionCount, error) {
 	st, err := s.stmt(ctx, s.reader, qCountSuggestions)
 	if err != nil {

@@ -39,7 +39,7 @@ var sqliteMeter = readMeter{"sqlite pages", func(tb testing.TB, c *clock) (feedb
 
 var dynamoMeter = readMeter{"dynamodb items", func(tb testing.TB, c *clock) (feedback.Store, func() float64) {
 	client := dynamotest.NewClient(tb, dynamotest.Endpoint(tb))
-	rc := dynamo.NewReadCounter(client)
+	rc := dynamotest.NewReadCounter(client)
 	st := dynamo.New(rc, dynamotest.CreateTable(tb, client), dynamo.WithClock(c.Now))
 	return st, func() float64 { return float64(rc.Reads().Items) }
 }}

@@ -1,4 +1,4 @@
-package dynamo
+package dynamotest
 
 import (
 	"context"
@@ -7,16 +7,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/jianyan/jianyan/internal/dynamo"
 )
 
 // ReadCounter wraps an API and adds up what the reads through it cost:
 // calls, items read (a Query's ScannedCount, which is what DynamoDB bills,
 // not what a filter lets through; 1 per GetItem that finds its item) and
 // the read capacity units DynamoDB reports (it asks for them with
-// ReturnConsumedCapacity TOTAL). Benchmarks use it to show that a summary's
-// read cost does not grow with the table. Writes pass through uncounted.
+// ReturnConsumedCapacity TOTAL). The summary benchmarks (infra/bench and
+// feedback/summarytest) use it to show that a summary's read cost does not
+// grow with the table. Writes pass through uncounted.
 type ReadCounter struct {
-	API
+	dynamo.API
 
 	mu    sync.Mutex
 	stats ReadStats
@@ -30,7 +32,7 @@ type ReadStats struct {
 }
 
 // NewReadCounter wraps api.
-func NewReadCounter(api API) *ReadCounter { return &ReadCounter{API: api} }
+func NewReadCounter(api dynamo.API) *ReadCounter { return &ReadCounter{API: api} }
 
 // Reads returns the costs so far.
 func (c *ReadCounter) Reads() ReadStats {
@@ -56,7 +58,7 @@ func (c *ReadCounter) add(items int64, cc *types.ConsumedCapacity) {
 	}
 }
 
-// GetItem implements API.
+// GetItem implements dynamo.API.
 func (c *ReadCounter) GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	cp := *in
 	cp.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
@@ -71,7 +73,7 @@ func (c *ReadCounter) GetItem(ctx context.Context, in *dynamodb.GetItemInput, op
 	return out, err
 }
 
-// Query implements API.
+// Query implements dynamo.API.
 func (c *ReadCounter) Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	cp := *in
 	cp.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal
@@ -82,7 +84,7 @@ func (c *ReadCounter) Query(ctx context.Context, in *dynamodb.QueryInput, optFns
 	return out, err
 }
 
-// BatchGetItem implements API: every item returned counts.
+// BatchGetItem implements dynamo.API: every item returned counts.
 func (c *ReadCounter) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
 	cp := *in
 	cp.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal

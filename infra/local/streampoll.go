@@ -1,4 +1,4 @@
-package dynamo
+package main
 
 import (
 	"context"
@@ -12,24 +12,25 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/jianyan/jianyan/internal/dynamo"
 )
 
-// StreamsAPI is the part of *dynamodbstreams.Client PollStream calls.
-type StreamsAPI interface {
+// streamsAPI is the part of *dynamodbstreams.Client pollStream calls.
+type streamsAPI interface {
 	ListStreams(ctx context.Context, in *dynamodbstreams.ListStreamsInput, optFns ...func(*dynamodbstreams.Options)) (*dynamodbstreams.ListStreamsOutput, error)
 	DescribeStream(ctx context.Context, in *dynamodbstreams.DescribeStreamInput, optFns ...func(*dynamodbstreams.Options)) (*dynamodbstreams.DescribeStreamOutput, error)
 	GetShardIterator(ctx context.Context, in *dynamodbstreams.GetShardIteratorInput, optFns ...func(*dynamodbstreams.Options)) (*dynamodbstreams.GetShardIteratorOutput, error)
 	GetRecords(ctx context.Context, in *dynamodbstreams.GetRecordsInput, optFns ...func(*dynamodbstreams.Options)) (*dynamodbstreams.GetRecordsOutput, error)
 }
 
-var _ StreamsAPI = (*dynamodbstreams.Client)(nil)
+var _ streamsAPI = (*dynamodbstreams.Client)(nil)
 
-// StreamHandler handles one batch of stream records, like the route
+// streamHandler handles one batch of stream records, like the route
 // function's Lambda handler, reporting failed records by sequence number.
-type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+type streamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
 
-// PollConfig tunes PollStream. The zero value is usable.
-type PollConfig struct {
+// pollConfig tunes pollStream. The zero value is usable.
+type pollConfig struct {
 	// StartingPosition for the shards open when polling starts: LATEST
 	// (default) or TRIM_HORIZON. Shards that appear later are always read
 	// from their start, as the event source mapping does.
@@ -60,7 +61,7 @@ type shardState struct {
 	done     bool
 }
 
-// PollStream reads the stream of table and hands its records to handle the
+// pollStream reads the stream of table and hands its records to handle the
 // way Lambda's DynamoDB event source mapping with ReportBatchItemFailures
 // does: records in order per shard, in batches of at most BatchSize,
 // converted to aws-lambda-go's events types (eventSourceARN set to the
@@ -71,7 +72,7 @@ type shardState struct {
 //
 // It finds the stream with ListStreams, so it needs only the streams
 // client (DescribeTable's LatestStreamArn is the same stream).
-func PollStream(ctx context.Context, client StreamsAPI, table string, handle StreamHandler, cfg PollConfig) error {
+func pollStream(ctx context.Context, client streamsAPI, table string, handle streamHandler, cfg pollConfig) error {
 	if cfg.StartingPosition == "" {
 		cfg.StartingPosition = streamtypes.ShardIteratorTypeLatest
 	}
@@ -92,10 +93,10 @@ func PollStream(ctx context.Context, client StreamsAPI, table string, handle Str
 }
 
 type poller struct {
-	client StreamsAPI
+	client streamsAPI
 	table  string
-	handle StreamHandler
-	cfg    PollConfig
+	handle streamHandler
+	cfg    pollConfig
 	arn    string
 	shards map[string]*shardState
 	order  []string // shard IDs in discovery order
@@ -113,7 +114,7 @@ func (p *poller) run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				p.cfg.Logger.Warn("dynamo stream: refresh shards", "table", p.table, "error", err)
+				p.cfg.Logger.Warn("stream poller: refresh shards", "table", p.table, "error", err)
 			} else {
 				if first && p.cfg.Ready != nil {
 					p.cfg.Ready()
@@ -133,7 +134,7 @@ func (p *poller) run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				p.cfg.Logger.Warn("dynamo stream: read shard", "shard", sh.id, "error", err)
+				p.cfg.Logger.Warn("stream poller: read shard", "shard", sh.id, "error", err)
 			}
 			got += n
 		}
@@ -236,9 +237,9 @@ func (p *poller) pollShard(ctx context.Context, sh *shardState) (int, error) {
 	}
 	recs := make([]events.DynamoDBEventRecord, 0, len(out.Records))
 	for _, r := range out.Records {
-		rec, err := ToEventRecord(r, p.arn)
+		rec, err := dynamo.ToEventRecord(r, p.arn)
 		if err != nil {
-			p.cfg.Logger.Error("dynamo stream: skip unconvertible record", "event_id", aws.ToString(r.EventID), "error", err)
+			p.cfg.Logger.Error("stream poller: skip unconvertible record", "event_id", aws.ToString(r.EventID), "error", err)
 			continue
 		}
 		recs = append(recs, rec)
@@ -271,16 +272,16 @@ func (p *poller) deliver(ctx context.Context, recs []events.DynamoDBEventRecord)
 		from := 0
 		switch {
 		case err != nil:
-			p.cfg.Logger.Warn("dynamo stream: handler failed", "records", len(batch), "attempt", attempt+1, "error", err)
+			p.cfg.Logger.Warn("stream poller: handler failed", "records", len(batch), "attempt", attempt+1, "error", err)
 		case len(resp.BatchItemFailures) == 0:
 			return
 		default:
 			from = firstFailed(batch, resp.BatchItemFailures)
-			p.cfg.Logger.Warn("dynamo stream: records failed", "failed", len(resp.BatchItemFailures), "attempt", attempt+1)
+			p.cfg.Logger.Warn("stream poller: records failed", "failed", len(resp.BatchItemFailures), "attempt", attempt+1)
 		}
 		batch = batch[from:]
 		if p.cfg.MaxRetries < 0 || attempt >= p.cfg.MaxRetries {
-			p.cfg.Logger.Error("dynamo stream: giving up on records", "records", len(batch), "first_sequence_number", batch[0].Change.SequenceNumber)
+			p.cfg.Logger.Error("stream poller: giving up on records", "records", len(batch), "first_sequence_number", batch[0].Change.SequenceNumber)
 			return
 		}
 		select {
@@ -308,101 +309,4 @@ func firstFailed(batch []events.DynamoDBEventRecord, failures []events.DynamoDBB
 		first = min(first, i)
 	}
 	return first
-}
-
-// ToEventRecord converts a record read with the DynamoDB Streams API into
-// the shape Lambda's event source mapping delivers (aws-lambda-go's events
-// types), with eventSourceARN set to streamARN.
-func ToEventRecord(r streamtypes.Record, streamARN string) (events.DynamoDBEventRecord, error) {
-	rec := events.DynamoDBEventRecord{
-		AWSRegion:      aws.ToString(r.AwsRegion),
-		EventID:        aws.ToString(r.EventID),
-		EventName:      string(r.EventName),
-		EventSource:    aws.ToString(r.EventSource),
-		EventVersion:   aws.ToString(r.EventVersion),
-		EventSourceArn: streamARN,
-	}
-	if rec.EventSource == "" {
-		rec.EventSource = "aws:dynamodb"
-	}
-	if rec.EventVersion == "" {
-		rec.EventVersion = "1.1"
-	}
-	if r.UserIdentity != nil {
-		rec.UserIdentity = &events.DynamoDBUserIdentity{Type: aws.ToString(r.UserIdentity.Type), PrincipalID: aws.ToString(r.UserIdentity.PrincipalId)}
-	}
-	d := r.Dynamodb
-	if d == nil {
-		return rec, errors.New("record without a dynamodb part")
-	}
-	var err error
-	if rec.Change.Keys, err = toEventMap(d.Keys); err != nil {
-		return rec, fmt.Errorf("keys: %w", err)
-	}
-	if rec.Change.NewImage, err = toEventMap(d.NewImage); err != nil {
-		return rec, fmt.Errorf("new image: %w", err)
-	}
-	if rec.Change.OldImage, err = toEventMap(d.OldImage); err != nil {
-		return rec, fmt.Errorf("old image: %w", err)
-	}
-	if d.ApproximateCreationDateTime != nil {
-		rec.Change.ApproximateCreationDateTime = events.SecondsEpochTime{Time: d.ApproximateCreationDateTime.Truncate(time.Second)}
-	}
-	rec.Change.SequenceNumber = aws.ToString(d.SequenceNumber)
-	rec.Change.SizeBytes = aws.ToInt64(d.SizeBytes)
-	rec.Change.StreamViewType = string(d.StreamViewType)
-	return rec, nil
-}
-
-func toEventMap(m map[string]streamtypes.AttributeValue) (map[string]events.DynamoDBAttributeValue, error) {
-	if m == nil {
-		return nil, nil
-	}
-	out := make(map[string]events.DynamoDBAttributeValue, len(m))
-	for k, v := range m {
-		ev, err := toEventValue(v)
-		if err != nil {
-			return nil, fmt.Errorf("attribute %q: %w", k, err)
-		}
-		out[k] = ev
-	}
-	return out, nil
-}
-
-func toEventValue(v streamtypes.AttributeValue) (events.DynamoDBAttributeValue, error) {
-	switch v := v.(type) {
-	case *streamtypes.AttributeValueMemberS:
-		return events.NewStringAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberN:
-		return events.NewNumberAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberB:
-		return events.NewBinaryAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberBOOL:
-		return events.NewBooleanAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberNULL:
-		return events.NewNullAttribute(), nil
-	case *streamtypes.AttributeValueMemberSS:
-		return events.NewStringSetAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberNS:
-		return events.NewNumberSetAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberBS:
-		return events.NewBinarySetAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberL:
-		l := make([]events.DynamoDBAttributeValue, 0, len(v.Value))
-		for i, e := range v.Value {
-			ev, err := toEventValue(e)
-			if err != nil {
-				return ev, fmt.Errorf("element %d: %w", i, err)
-			}
-			l = append(l, ev)
-		}
-		return events.NewListAttribute(l), nil
-	case *streamtypes.AttributeValueMemberM:
-		m, err := toEventMap(v.Value)
-		if err != nil {
-			return events.DynamoDBAttributeValue{}, err
-		}
-		return events.NewMapAttribute(m), nil
-	}
-	return events.DynamoDBAttributeValue{}, fmt.Errorf("unsupported attribute value %T", v)
 }

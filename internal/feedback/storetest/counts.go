@@ -1,0 +1,82 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// testSuggestionCounts checks CountSuggestions against a tally of what was
+// stored, over ranges that cut through the stored suggestions and through
+// month boundaries, open at either end or both.
+func testSuggestionCounts(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	symA := mustSymposium(t, st, c, "涉企乱罚款专项整治企业座谈会", campaignFines, feedback.SymposiumOpen)
+	symB := mustSymposium(t, st, c, "棠下镇综合行政执法进驻式监督座谈会", campaignOnSite, feedback.SymposiumOpen)
+	var stored []*feedback.Suggestion
+	for i := range 24 {
+		if i%6 == 5 {
+			c.Tick(11 * 24 * time.Hour) // into the next month now and then
+		}
+		sym := symA
+		if i%3 == 0 {
+			sym = symB
+		}
+		s := mustSuggestion(t, st, c, sym, samples[i%len(samples)])
+		if i%4 == 1 {
+			r := route(c, s, feedback.TriageListID)
+			must(t, st.UpdateSuggestion(ctx(t), r), "route")
+			s = r
+		}
+		stored = append(stored, s)
+	}
+	at := func(i int) time.Time { return stored[i].SubmittedAt }
+	key := func(c feedback.SuggestionCount) string {
+		return fmt.Sprintf("%s|%s|%s|%s|%s|%d", c.SymposiumID, c.ParticipantKind, c.Kind, c.Status, c.Channel, c.N)
+	}
+	tally := func(from, to time.Time) []string {
+		n := map[feedback.SuggestionCount]int{}
+		for _, s := range stored {
+			if (!from.IsZero() && s.SubmittedAt.Before(from)) || (!to.IsZero() && !s.SubmittedAt.Before(to)) {
+				continue
+			}
+			n[feedback.SuggestionCount{SymposiumID: s.SymposiumID, ParticipantKind: s.ParticipantKind, Kind: s.Kind, Status: s.Status, Channel: s.Channel}]++
+		}
+		var out []string
+		for k, v := range n {
+			k.N = v
+			out = append(out, key(k))
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tt := range []struct {
+		name     string
+		from, to time.Time
+	}{
+		{"everything", time.Time{}, time.Time{}},
+		{"a range across months", at(3), at(17)},
+		{"from a suggestion on", at(10), time.Time{}},
+		{"up to a suggestion", time.Time{}, at(3)},
+		{"one instant", at(7), at(7).Add(time.Nanosecond)},
+		{"empty range", at(7), at(7)},
+		{"after everything", at(23).Add(time.Hour), time.Time{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			counts, err := st.CountSuggestions(ctx(t), tt.from, tt.to)
+			must(t, err, "count")
+			got := make([]string, 0, len(counts))
+			for _, c := range counts {
+				got = append(got, key(c))
+			}
+			slices.Sort(got)
+			if want := tally(tt.from, tt.to); !slices.Equal(got, want) {
+				t.Errorf("CountSuggestions(%v, %v):\n got  %v\n want %v", tt.from, tt.to, got, want)
+			}
+		})
+	}
+}
