@@ -110,8 +110,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		o.publicBaseURL = "http://" + ln.Addr().String()
 	}
 
+	files, fileStore, err := openFiles(backend.store, o, logger) // files.go
+	if err != nil {
+		return err
+	}
 	router := newRouter(backend.store, backend.stream == nil, logger)
-	svc := feedback.NewService(router, feedback.Config{PublicBaseURL: o.publicBaseURL, Logger: logger})
+	svc := feedback.NewService(router, feedback.Config{PublicBaseURL: o.publicBaseURL, Logger: logger, Files: files})
 	router.svc = svc
 
 	token, err := ensureAdmin(ctx, backend.store, o)
@@ -125,11 +129,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	handler := httpapi.NewHandler(
 		publicConfig(svc, logger, o), // ratelimit.go
 		httpapi.StaffConfig{
-			Service:      svc,
-			Auth:         &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},
-			Logger:       logger,
-			Spreadsheets: xlsx.Codec{},
-			Console:      httpapi.ConsoleConfigFromEnv(getenv),
+			Service:        svc,
+			Auth:           &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},
+			Logger:         logger,
+			Spreadsheets:   xlsx.Codec{},
+			Console:        httpapi.ConsoleConfigFromEnv(getenv),
+			Files:          files,
+			UploadReceiver: fileStore,
 		},
 	)
 	srv := &http.Server{
@@ -147,6 +153,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		router.run(background)
 	}()
 	go sweep(background, svc, o.sweepEvery, o.sweepGrace, logger)
+	go sweepFiles(background, files, logger)                                // files.go
 	go runSchedule(background, svc, notify.FromEnv(getenv, logger), logger) // schedule.go: summaries and reminders
 	if backend.stream != nil {
 		ready := make(chan struct{})

@@ -158,7 +158,9 @@ func TestLocalStackOnDynamoDB(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	t.Setenv("AWS_REGION", "us-east-1")
-	st := start(t, []string{"--dynamodb"}, env)
+	// --data places the files folder (jianyan-files beside it) in the test's
+	// temporary directory.
+	st := start(t, []string{"--dynamodb", "--data", filepath.Join(t.TempDir(), "jianyan.db")}, env)
 	submitAndWaitRouted(t, st, "a-long-secret-token-for-tests")
 }
 

@@ -162,7 +162,7 @@ func (s *Store) ReceiveUpload(ctx context.Context, body io.Reader, contentType s
 			return "", 0, feedback.FieldErrorf("file", "表单中没有文件(file 须放在最后)")
 		}
 		if err != nil {
-			return "", 0, feedback.FieldErrorf("file", "上传表单格式有误")
+			return "", 0, &feedback.Error{Code: feedback.EInvalid, Field: "file", Message: "上传表单格式有误", Err: err}
 		}
 		name := part.FormName()
 		if name != "file" {
@@ -206,7 +206,7 @@ func (s *Store) receiveFile(_ context.Context, fields map[string]string, file io
 	n, err := io.Copy(tmp, io.LimitReader(file, limit+1))
 	if err != nil {
 		_ = tmp.Close()
-		return "", 0, feedback.FieldErrorf("file", "上传中断,请重试")
+		return "", 0, &feedback.Error{Code: feedback.EInvalid, Field: "file", Message: "上传中断,请重试", Err: err}
 	}
 	if err := postpolicy.Verify(fields, bucket, n, s.opts.Now(), s.secretFor); err != nil {
 		_ = tmp.Close()

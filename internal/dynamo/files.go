@@ -165,3 +165,40 @@ func (s *Store) ListUnattachedFiles(ctx context.Context, before time.Time, limit
 	page.NextCursor = next
 	return page, nil
 }
+
+// evidenceItem is a stored feedback.EvidenceRef (in a problem's evidence
+// list and an audit event's files).
+type evidenceItem struct {
+	FileID      string `dynamodbav:"file_id"`
+	Name        string `dynamodbav:"name"`
+	ContentType string `dynamodbav:"content_type"`
+	Size        int64  `dynamodbav:"size"`
+	By          string `dynamodbav:"by,omitempty"`
+	At          string `dynamodbav:"at"`
+}
+
+func evidenceItems(refs []feedback.EvidenceRef) []evidenceItem {
+	if len(refs) == 0 {
+		return nil
+	}
+	out := make([]evidenceItem, len(refs))
+	for i, r := range refs {
+		out[i] = evidenceItem{FileID: r.FileID, Name: r.Name, ContentType: r.ContentType, Size: r.Size, By: r.By, At: ts(r.At)}
+	}
+	return out
+}
+
+func evidenceRefs(items []evidenceItem) ([]feedback.EvidenceRef, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	out := make([]feedback.EvidenceRef, len(items))
+	for i, it := range items {
+		at, err := parseTS("evidence at", it.At)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = feedback.EvidenceRef{FileID: it.FileID, Name: it.Name, ContentType: it.ContentType, Size: it.Size, By: it.By, At: at}
+	}
+	return out, nil
+}

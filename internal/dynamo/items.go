@@ -241,25 +241,26 @@ type problemItem struct {
 	SK   string `dynamodbav:"sk"`
 	Type string `dynamodbav:"type"`
 	indexKeys
-	ID                string   `dynamodbav:"id"`
-	ProblemListID     string   `dynamodbav:"problem_list_id"`
-	Title             string   `dynamodbav:"title"`
-	Description       string   `dynamodbav:"description,omitempty"`
-	SuggestionIDs     []string `dynamodbav:"suggestion_ids,omitempty"`
-	ResponsibleUnit   string   `dynamodbav:"responsible_unit,omitempty"`
-	CoUnits           []string `dynamodbav:"co_units,omitempty"`
-	ResponsiblePerson string   `dynamodbav:"responsible_person,omitempty"`
-	Requirement       string   `dynamodbav:"requirement,omitempty"`
-	Deadline          string   `dynamodbav:"deadline,omitempty"`
-	Status            string   `dynamodbav:"status"`
-	Progress          string   `dynamodbav:"progress,omitempty"`
-	LookbackDue       string   `dynamodbav:"lookback_due,omitempty"`
-	Relapses          int      `dynamodbav:"relapses,omitempty"`
-	RectifiedAt       string   `dynamodbav:"rectified_at,omitempty"`
-	VerifiedAt        string   `dynamodbav:"verified_at,omitempty"`
-	CreatedAt         string   `dynamodbav:"created_at,omitempty"`
-	UpdatedAt         string   `dynamodbav:"updated_at,omitempty"`
-	Version           int64    `dynamodbav:"version"`
+	ID                string         `dynamodbav:"id"`
+	ProblemListID     string         `dynamodbav:"problem_list_id"`
+	Title             string         `dynamodbav:"title"`
+	Description       string         `dynamodbav:"description,omitempty"`
+	SuggestionIDs     []string       `dynamodbav:"suggestion_ids,omitempty"`
+	ResponsibleUnit   string         `dynamodbav:"responsible_unit,omitempty"`
+	CoUnits           []string       `dynamodbav:"co_units,omitempty"`
+	ResponsiblePerson string         `dynamodbav:"responsible_person,omitempty"`
+	Requirement       string         `dynamodbav:"requirement,omitempty"`
+	Deadline          string         `dynamodbav:"deadline,omitempty"`
+	Status            string         `dynamodbav:"status"`
+	Progress          string         `dynamodbav:"progress,omitempty"`
+	LookbackDue       string         `dynamodbav:"lookback_due,omitempty"`
+	Relapses          int            `dynamodbav:"relapses,omitempty"`
+	Evidence          []evidenceItem `dynamodbav:"evidence,omitempty"`
+	RectifiedAt       string         `dynamodbav:"rectified_at,omitempty"`
+	VerifiedAt        string         `dynamodbav:"verified_at,omitempty"`
+	CreatedAt         string         `dynamodbav:"created_at,omitempty"`
+	UpdatedAt         string         `dynamodbav:"updated_at,omitempty"`
+	Version           int64          `dynamodbav:"version"`
 }
 
 func problemToItem(p *feedback.Problem) (map[string]types.AttributeValue, error) {
@@ -272,6 +273,7 @@ func problemToItem(p *feedback.Problem) (map[string]types.AttributeValue, error)
 		Status: string(p.Status), Progress: p.Progress, LookbackDue: string(p.LookbackDue),
 		Relapses: p.Relapses, RectifiedAt: ts(p.RectifiedAt), VerifiedAt: ts(p.VerifiedAt),
 		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Version: p.Version,
+		Evidence: evidenceItems(p.Evidence),
 	}
 	it.GSI1PK, it.GSI1SK = g1Problems, sk
 	it.GSI2PK, it.GSI2SK = g2ProblemsL+p.ProblemListID, sk
@@ -296,6 +298,9 @@ func (it *problemItem) domain() (*feedback.Problem, error) {
 		Version: it.Version,
 	}
 	var err error
+	if p.Evidence, err = evidenceRefs(it.Evidence); err != nil {
+		return nil, err
+	}
 	if p.RectifiedAt, err = parseTS("rectified_at", it.RectifiedAt); err != nil {
 		return nil, err
 	}
@@ -312,18 +317,19 @@ func (it *problemItem) domain() (*feedback.Problem, error) {
 }
 
 type eventItem struct {
-	PK        string `dynamodbav:"pk"`
-	SK        string `dynamodbav:"sk"`
-	Type      string `dynamodbav:"type"`
-	ID        string `dynamodbav:"id"`
-	ProblemID string `dynamodbav:"problem_id,omitempty"`
-	Actor     string `dynamodbav:"actor,omitempty"`
-	At        string `dynamodbav:"at"`
-	Action    string `dynamodbav:"action"`
-	From      string `dynamodbav:"from,omitempty"`
-	To        string `dynamodbav:"to,omitempty"`
-	Note      string `dynamodbav:"note,omitempty"`
-	Evidence  string `dynamodbav:"evidence,omitempty"`
+	PK        string         `dynamodbav:"pk"`
+	SK        string         `dynamodbav:"sk"`
+	Type      string         `dynamodbav:"type"`
+	ID        string         `dynamodbav:"id"`
+	ProblemID string         `dynamodbav:"problem_id,omitempty"`
+	Actor     string         `dynamodbav:"actor,omitempty"`
+	At        string         `dynamodbav:"at"`
+	Action    string         `dynamodbav:"action"`
+	From      string         `dynamodbav:"from,omitempty"`
+	To        string         `dynamodbav:"to,omitempty"`
+	Note      string         `dynamodbav:"note,omitempty"`
+	Evidence  string         `dynamodbav:"evidence,omitempty"`
+	Files     []evidenceItem `dynamodbav:"files,omitempty"`
 }
 
 // eventIDItem reserves an event's ID across all problems: the event itself
@@ -349,7 +355,7 @@ func eventToItem(e *feedback.AuditEvent) (map[string]types.AttributeValue, error
 	return marshal(eventItem{
 		PK: pkEvents + e.ProblemID, SK: sortTS(e.At) + "#" + e.ID, Type: typeEvent,
 		ID: e.ID, ProblemID: e.ProblemID, Actor: e.Actor, At: sortTS(e.At), Action: e.Action,
-		From: e.From, To: e.To, Note: e.Note, Evidence: e.Evidence,
+		From: e.From, To: e.To, Note: e.Note, Evidence: e.Evidence, Files: evidenceItems(e.Files),
 	})
 }
 
@@ -358,9 +364,13 @@ func (it *eventItem) domain() (*feedback.AuditEvent, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, err := evidenceRefs(it.Files)
+	if err != nil {
+		return nil, err
+	}
 	return &feedback.AuditEvent{
 		ID: it.ID, ProblemID: it.ProblemID, Actor: it.Actor, At: at, Action: it.Action,
-		From: it.From, To: it.To, Note: it.Note, Evidence: it.Evidence,
+		From: it.From, To: it.To, Note: it.Note, Evidence: it.Evidence, Files: files,
 	}, nil
 }
 

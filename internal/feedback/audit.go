@@ -24,6 +24,8 @@ type AuditEvent struct {
 	To        string
 	Note      string
 	Evidence  string
+	// Files are the evidence files attached with this change.
+	Files []EvidenceRef
 }
 
 // Audit event limits.

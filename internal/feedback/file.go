@@ -135,6 +135,21 @@ func CleanFileName(name string) string {
 	return name
 }
 
+// EvidenceRef is a file attached to a problem as evidence, as the problem
+// and its history list it.
+type EvidenceRef struct {
+	FileID      string
+	Name        string
+	ContentType string
+	Size        int64
+	By          string // who attached it
+	At          time.Time
+}
+
+// MaxEvidencePerProblem bounds a problem's evidence list (it is stored
+// with the problem).
+const MaxEvidencePerProblem = 200
+
 // FileRecords stores file records. The SQLite and DynamoDB stores implement
 // it; the contract suite (storetest.RunFileRecords) holds both to it.
 type FileRecords interface {

@@ -308,13 +308,20 @@ func (s *Files) AttachEvidence(ctx context.Context, id Identity, p *Problem, fil
 		case f.Status == FileRejected:
 			return nil, FieldErrorf("evidence_file_ids", "「%s」未通过检查:%s", f.Name, f.RejectReason)
 		case f.ProblemID == p.ID:
+			files = append(files, f) // attached before (a retried write): nothing to update
 			continue
 		case f.Attached():
 			return nil, FieldErrorf("evidence_file_ids", "「%s」已附在其他问题上", f.Name)
 		}
 		files = append(files, f)
 	}
+	if len(p.Evidence)+len(files) > MaxEvidencePerProblem {
+		return nil, FieldErrorf("evidence_file_ids", "每个问题最多附 %d 个佐证材料", MaxEvidencePerProblem)
+	}
 	for _, f := range files {
+		if f.ProblemID == p.ID {
+			continue
+		}
 		f.ProblemID = p.ID
 		if err := s.records.UpdateFile(ctx, f); err != nil {
 			return nil, err

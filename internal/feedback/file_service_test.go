@@ -258,3 +258,44 @@ func TestSweepRemovesUnattachedFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestEvidenceWithTransitionAndProgress(t *testing.T) {
+	ctx := context.Background()
+	f := newFileFixture(t)
+	svc := feedback.NewService(f.store, feedback.Config{Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler), Files: f.files})
+	p := f.newProblem(t, "执法人员对首次轻微违法企业罚款")
+	photo := f.upload(t, f.unit, "整改前后对比.jpg", "image/jpeg", photoWithEXIF(t))
+	report := f.upload(t, f.unit, "整改报告.pdf", "application/pdf", []byte("%PDF-1.7\n%%EOF\n"))
+
+	got, err := svc.TransitionProblem(ctx, f.unit, p.ID, feedback.Transition{To: feedback.ProblemRectifying, Note: "开始整改", EvidenceFileIDs: []string{photo.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Evidence) != 1 || got.Evidence[0].FileID != photo.ID || got.Evidence[0].Name != "整改前后对比.jpg" || got.Evidence[0].By != f.unit.Name {
+		t.Fatalf("evidence after the transition = %+v", got.Evidence)
+	}
+	progress := "已建立首违不罚清单"
+	got, err = svc.EditProblem(ctx, f.unit, p.ID, feedback.ProblemEdit{Progress: &progress, EvidenceFileIDs: []string{report.ID, photo.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Evidence) != 2 || got.Evidence[1].Name != "整改报告.pdf" || got.Evidence[1].ContentType != "application/pdf" {
+		t.Fatalf("evidence after the progress report = %+v", got.Evidence)
+	}
+	events := f.history(t, p.ID)
+	last := events[len(events)-1]
+	if len(last.Files) != 1 || last.Files[0].FileID != report.ID {
+		t.Errorf("the progress event lists %+v, want the report only", last.Files)
+	}
+	if tr := events[len(events)-2]; tr.Action != feedback.ActionTransition || len(tr.Files) != 1 || tr.Files[0].FileID != photo.ID {
+		t.Errorf("the transition event = %+v, want the photo", tr)
+	}
+	// Another unit's file, and a service without file storage.
+	other := f.upload(t, f.otherUnit, "别的单位.pdf", "application/pdf", []byte("%PDF-1.7\n%%EOF\n"))
+	if _, err := svc.EditProblem(ctx, f.unit, p.ID, feedback.ProblemEdit{EvidenceFileIDs: []string{other.ID}}); !feedback.IsCode(err, feedback.EInvalid) {
+		t.Errorf("attaching another unit's upload = %v, want invalid", err)
+	}
+	if _, err := f.svc.EditProblem(ctx, f.unit, p.ID, feedback.ProblemEdit{EvidenceFileIDs: []string{report.ID}}); !feedback.IsCode(err, feedback.EUnsupported) {
+		t.Errorf("without file storage = %v, want unsupported", err)
+	}
+}

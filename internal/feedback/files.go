@@ -86,6 +86,14 @@ const (
 // lifecycle rule removes what is left after a day.
 func UploadKey(id string) string { return uploadPrefix + id }
 
+// UploadFileID returns the file ID of an UploadKey ("" for other keys).
+func UploadFileID(key string) string {
+	if id, ok := strings.CutPrefix(key, uploadPrefix); ok && ValidKey(id) {
+		return id
+	}
+	return ""
+}
+
 // FileKey is where file id's checked bytes are kept.
 func FileKey(id string) string { return filePrefix + id }
 

@@ -138,15 +138,21 @@ type Problem struct {
 	Progress          string // latest progress text (整改进展)
 	LookbackDue       Date   // set when rectified
 	Relapses          int    // failed look-backs
-	RectifiedAt       time.Time
-	VerifiedAt        time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-	Version           int64
+	// Evidence lists the files attached as evidence (佐证材料), oldest
+	// first.
+	Evidence    []EvidenceRef
+	RectifiedAt time.Time
+	VerifiedAt  time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
 }
 
 // Validate checks a problem before it is stored.
 func (p *Problem) Validate() error {
+	if len(p.Evidence) > MaxEvidencePerProblem {
+		return FieldErrorf("evidence_file_ids", "每个问题最多附 %d 个佐证材料", MaxEvidencePerProblem)
+	}
 	if err := firstErr(CheckKey("id", p.ID), CheckKey("problem_list_id", p.ProblemListID)); err != nil {
 		return err
 	}
@@ -255,6 +261,8 @@ type Transition struct {
 	To       ProblemStatus
 	Note     string
 	Evidence string
+	// EvidenceFileIDs are uploaded files to attach with the transition.
+	EvidenceFileIDs []string
 	// NewDeadline is required when a failed look-back reopens a problem.
 	NewDeadline Date
 	// LookbackDue overrides the default look-back date when rectified.

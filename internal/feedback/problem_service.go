@@ -273,6 +273,9 @@ type ProblemEdit struct {
 	Requirement       *string
 	Deadline          *Date
 	Progress          *string
+	// EvidenceFileIDs are uploaded files to attach (with a progress report
+	// or alone).
+	EvidenceFileIDs []string
 	// IfVersion, when non-zero, applies the edit only if the problem is
 	// still at that version (EConflict otherwise): an editor working from a
 	// stale copy does not overwrite someone else's change.
@@ -329,16 +332,23 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			p.Deadline = *e.Deadline
 			changed = append(changed, "deadline")
 		}
+		now := s.now()
+		files, err := s.attachEvidence(ctx, id, p, e.EvidenceFileIDs, now)
+		if err != nil {
+			return nil, err
+		}
+		if len(files) > 0 {
+			changed = append(changed, "evidence")
+		}
 		if len(changed) == 0 {
 			return nil, nil
 		}
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
-		now := s.now()
 		p.UpdatedAt = now
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionEdited,
-			Note: "修改 (edited): " + strings.Join(changed, ", ")}
+			Note: "修改 (edited): " + strings.Join(changed, ", "), Files: files}
 		if note != "" {
 			ev.Note += "; " + note
 		}
@@ -381,11 +391,15 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 		if p, err = s.problemFor(ctx, id, problemID); err != nil {
 			return nil, err
 		}
-		ev, err := p.Apply(t, s.now())
+		now := s.now()
+		ev, err := p.Apply(t, now)
 		if err != nil {
 			return nil, err
 		}
 		ev.Actor = actorName(id)
+		if ev.Files, err = s.attachEvidence(ctx, id, p, t.EvidenceFileIDs, now); err != nil {
+			return nil, err
+		}
 		return func() error {
 			if err := s.store.UpdateProblem(ctx, p, ev, nil); err != nil {
 				return fmt.Errorf("transition problem %s to %s: %w", problemID, t.To, err)
@@ -459,4 +473,35 @@ func (s *Service) History(ctx context.Context, id Identity, problemID string, li
 		return page, fmt.Errorf("history of problem %s: %w", problemID, err)
 	}
 	return page, nil
+}
+
+// attachEvidence attaches the uploaded files fileIDs to p (see
+// Files.AttachEvidence) and adds those not yet listed to p.Evidence; it
+// returns the references added, for the change's audit event. Without a
+// file storage configured, naming files is EUnsupported.
+func (s *Service) attachEvidence(ctx context.Context, id Identity, p *Problem, fileIDs []string, now time.Time) ([]EvidenceRef, error) {
+	if len(fileIDs) == 0 {
+		return nil, nil
+	}
+	if s.files == nil {
+		return nil, &Error{Code: EUnsupported, Field: "evidence_file_ids", Message: "本系统未配置文件存储,无法附加佐证材料"}
+	}
+	files, err := s.files.AttachEvidence(ctx, id, p, fileIDs)
+	if err != nil {
+		return nil, err
+	}
+	listed := map[string]bool{}
+	for _, e := range p.Evidence {
+		listed[e.FileID] = true
+	}
+	var added []EvidenceRef
+	for _, f := range files {
+		if listed[f.ID] {
+			continue
+		}
+		ref := EvidenceRef{FileID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size, By: actorName(id), At: now}
+		p.Evidence = append(p.Evidence, ref)
+		added = append(added, ref)
+	}
+	return added, nil
 }

@@ -14,6 +14,9 @@ type Config struct {
 	Now Clock
 	// Logger receives operational logs; never personal data.
 	Logger *slog.Logger
+	// Files are the file use cases, for evidence attached to problems;
+	// nil when the host keeps no files (naming files is then refused).
+	Files *Files
 }
 
 // Service holds the use cases. HTTP handlers, the router's stream handler and
@@ -25,11 +28,12 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	routing routerCache // compiled routing rules (route_service.go)
+	files   *Files
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, baseURL: cfg.PublicBaseURL, log: cfg.Logger}
+	s := &Service{store: store, now: cfg.Now, baseURL: cfg.PublicBaseURL, log: cfg.Logger, files: cfg.Files}
 	if s.now == nil {
 		s.now = time.Now
 	}

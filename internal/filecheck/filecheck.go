@@ -3,6 +3,7 @@ package filecheck
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -195,4 +196,20 @@ func Size(n int64) string {
 		return fmt.Sprintf("%d KiB", (n+1023)/1024)
 	}
 	return fmt.Sprintf("%d 字节", n)
+}
+
+// Attachment is the Content-Disposition of a download:
+// an attachment, never shown inline, that saves the file as name, with an
+// ASCII fallback and the UTF-8 name of RFC 6266 (Chinese names survive).
+func Attachment(name string) string {
+	if name == "" {
+		return "attachment"
+	}
+	fallback := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' {
+			return '_'
+		}
+		return r
+	}, name)
+	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + url.PathEscape(name)
 }

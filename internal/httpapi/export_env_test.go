@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jianyan/jianyan/internal/diskfiles"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
@@ -42,6 +43,7 @@ type exportEnv struct {
 	handler http.Handler
 	clock   *exportClock
 	admin   feedback.Identity
+	files   *diskfiles.Store
 }
 
 func newExportEnv(tb testing.TB) *exportEnv {
@@ -61,7 +63,12 @@ func newExportEnvWith(tb testing.TB, sheets httpapi.Spreadsheets) *exportEnv {
 	}
 	tb.Cleanup(func() { store.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: "http://jianyan.test", Now: clock.Now, Logger: log})
+	fileStore, err := diskfiles.New(filepath.Join(tb.TempDir(), "jianyan-files"), diskfiles.Options{UploadURL: "http://jianyan.test" + httpapi.LocalUploadPath, Now: clock.Now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := feedback.NewFiles(feedback.FileConfig{Records: store, Storage: fileStore, Problems: store, Now: clock.Now, Logger: log})
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: "http://jianyan.test", Now: clock.Now, Logger: log, Files: files})
 	err = store.CreateAccount(ctx, &feedback.Account{
 		ID: feedback.NewID(clock.Now()), Name: "市场监管局联络员", Role: feedback.RoleUnit, Unit: exportUnitName,
 		TokenHash: feedback.HashToken(exportUnitToken), CreatedAt: clock.Now(),
@@ -71,9 +78,10 @@ func newExportEnvWith(tb testing.TB, sheets httpapi.Spreadsheets) *exportEnv {
 	}
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log},
-		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: exportAdminToken}, Logger: log, Spreadsheets: sheets},
+		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: exportAdminToken}, Logger: log, Spreadsheets: sheets,
+			Files: files, UploadReceiver: fileStore},
 	)
-	return &exportEnv{store: store, svc: svc, handler: h, clock: clock,
+	return &exportEnv{store: store, svc: svc, handler: h, clock: clock, files: fileStore,
 		admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}
 }
 

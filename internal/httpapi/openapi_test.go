@@ -112,7 +112,12 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 		t.Fatalf("create summary: status %d, %v", resp.StatusCode, err)
 	}
 
+	fileID, status := uploadFile(t, e, exportAdminToken, "整改报告.pdf", "application/pdf", []byte("%PDF-1.7\n%%EOF\n"))
+	if status != http.StatusCreated {
+		t.Fatalf("upload: %d", status)
+	}
 	ids := []struct{ prefix, id string }{
+		{"/api/v1/files/{id}", fileID},
 		{"/api/v1/symposia/{id}", fx.sym1.ID},
 		{"/api/v1/suggestions/{id}", fx.sg["b"].ID},
 		{"/api/v1/problem-lists/{id}", list.ID},

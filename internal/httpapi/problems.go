@@ -226,7 +226,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 				return feedback.FieldErrorf(f.name, "状态变更与字段修改请分开提交 (send a status change and field changes separately)")
 			}
 		}
-		t := feedback.Transition{To: feedback.ProblemStatus(*in.Status), Note: in.Note, Evidence: in.Evidence}
+		t := feedback.Transition{To: feedback.ProblemStatus(*in.Status), Note: in.Note, Evidence: in.Evidence, EvidenceFileIDs: in.EvidenceFileIDs}
 		var err error
 		if in.Deadline != nil {
 			if t.NewDeadline, err = parseDateField("deadline", *in.Deadline); err != nil {
@@ -246,7 +246,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 		e := feedback.ProblemEdit{
 			Title: in.Title, Description: in.Description, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
 			ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Progress: in.Progress,
-			IfVersion: in.Version,
+			EvidenceFileIDs: in.EvidenceFileIDs, IfVersion: in.Version,
 		}
 		if in.Deadline != nil {
 			d, err := parseDateField("deadline", *in.Deadline)

@@ -62,16 +62,17 @@ type problemJSON struct {
 	StatusLabel       string   `json:"status_label"`
 	// Next lists the statuses the lifecycle allows from here, so a console
 	// can offer only those.
-	Next        []string `json:"next"`
-	Overdue     bool     `json:"overdue"`
-	Progress    string   `json:"progress,omitempty"`
-	LookbackDue string   `json:"lookback_due,omitempty"`
-	Relapses    int      `json:"relapses"`
-	RectifiedAt string   `json:"rectified_at,omitempty"`
-	VerifiedAt  string   `json:"verified_at,omitempty"`
-	CreatedAt   string   `json:"created_at"`
-	UpdatedAt   string   `json:"updated_at"`
-	Version     int64    `json:"version"`
+	Next        []string       `json:"next"`
+	Overdue     bool           `json:"overdue"`
+	Progress    string         `json:"progress,omitempty"`
+	LookbackDue string         `json:"lookback_due,omitempty"`
+	Relapses    int            `json:"relapses"`
+	RectifiedAt string         `json:"rectified_at,omitempty"`
+	VerifiedAt  string         `json:"verified_at,omitempty"`
+	CreatedAt   string         `json:"created_at"`
+	UpdatedAt   string         `json:"updated_at"`
+	Version     int64          `json:"version"`
+	Evidence    []evidenceJSON `json:"evidence"`
 }
 
 // problemConv returns the converter for problems as of now (for overdue).
@@ -90,6 +91,7 @@ func problemConv(now time.Time) func(*feedback.Problem) problemJSON {
 			Progress: p.Progress, LookbackDue: string(p.LookbackDue), Relapses: p.Relapses,
 			RectifiedAt: formatTime(p.RectifiedAt), VerifiedAt: formatTime(p.VerifiedAt),
 			CreatedAt: formatTime(p.CreatedAt), UpdatedAt: formatTime(p.UpdatedAt), Version: p.Version,
+			Evidence: toEvidenceJSON(p.Evidence),
 		}
 	}
 }
@@ -130,23 +132,45 @@ type problemPatchJSON struct {
 	Note        string  `json:"note"`
 	Evidence    string  `json:"evidence"`
 	LookbackDue string  `json:"lookback_due"`
+
+	// EvidenceFileIDs go with a status change or a progress report.
+	EvidenceFileIDs []string `json:"evidence_file_ids"`
+}
+
+// evidenceJSON is one file in a problem's evidence or an event's files.
+type evidenceJSON struct {
+	FileID      string `json:"file_id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	By          string `json:"by"`
+	At          string `json:"at"`
+}
+
+func toEvidenceJSON(refs []feedback.EvidenceRef) []evidenceJSON {
+	out := make([]evidenceJSON, len(refs))
+	for i, r := range refs {
+		out[i] = evidenceJSON{FileID: r.FileID, Name: r.Name, ContentType: r.ContentType, Size: r.Size, By: r.By, At: formatTime(r.At)}
+	}
+	return out
 }
 
 type auditEventJSON struct {
-	ID        string `json:"id"`
-	ProblemID string `json:"problem_id,omitempty"`
-	Actor     string `json:"actor"`
-	At        string `json:"at"`
-	Action    string `json:"action"`
-	From      string `json:"from,omitempty"`
-	To        string `json:"to,omitempty"`
-	Note      string `json:"note,omitempty"`
-	Evidence  string `json:"evidence,omitempty"`
+	ID        string         `json:"id"`
+	ProblemID string         `json:"problem_id,omitempty"`
+	Actor     string         `json:"actor"`
+	At        string         `json:"at"`
+	Action    string         `json:"action"`
+	From      string         `json:"from,omitempty"`
+	To        string         `json:"to,omitempty"`
+	Note      string         `json:"note,omitempty"`
+	Evidence  string         `json:"evidence,omitempty"`
+	Files     []evidenceJSON `json:"files"`
 }
 
 func toAuditEventJSON(e *feedback.AuditEvent) auditEventJSON {
 	return auditEventJSON{ID: e.ID, ProblemID: e.ProblemID, Actor: e.Actor, At: formatTime(e.At),
-		Action: e.Action, From: e.From, To: e.To, Note: e.Note, Evidence: e.Evidence}
+		Action: e.Action, From: e.From, To: e.To, Note: e.Note, Evidence: e.Evidence, Files: toEvidenceJSON(e.Files)}
 }
 
 type ruleMatchJSON struct {

@@ -23,6 +23,12 @@ type StaffConfig struct {
 	// Console configures the staff console's sign-in (console.go); the
 	// zero value signs in with a pasted token.
 	Console ConsoleConfig
+	// Files are the file use cases (uploads, downloads); nil answers the
+	// file routes with 415.
+	Files *feedback.Files
+	// UploadReceiver, when set (local disk storage), is served at
+	// LocalUploadPath, the url of the upload forms.
+	UploadReceiver feedback.UploadReceiver
 }
 
 // StaffFunc handles one authenticated staff request. id is the caller (it
@@ -42,6 +48,8 @@ type StaffHandler struct {
 	cop      *http.CrossOriginProtection
 	root     http.Handler
 	console  ConsoleConfig
+	files    *feedback.Files
+	receiver feedback.UploadReceiver
 }
 
 // routes registers every staff route group. A new group is a method in its
@@ -66,6 +74,7 @@ func (h *StaffHandler) routes() {
 	h.summaryRoutes()
 	h.openAPIRoutes()
 	h.adminRoutes() // staff_accounts.go: accounts, anonymisation
+	h.fileRoutes()  // staff_files.go: uploads and downloads
 }
 
 // NewStaffHandler returns the staff API. Every route requires credentials
@@ -88,6 +97,10 @@ func newStaff(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
 		writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "cross-origin request refused"))
 	}))
 	h.console = cfg.Console
+	h.files, h.receiver = cfg.Files, cfg.UploadReceiver
+	if h.files == nil {
+		h.receiver = nil
+	}
 	h.routes()
 	return h
 }

@@ -33,6 +33,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/filecheck"
 	"github.com/jianyan/jianyan/internal/postpolicy"
 )
 
@@ -121,7 +122,7 @@ func (s *Store) DownloadURL(ctx context.Context, key string, d feedback.Download
 	}
 	q := url.Values{}
 	q.Set("X-Amz-Expires", strconv.Itoa(int(ttl/time.Second)))
-	q.Set("response-content-disposition", Attachment(d.Filename))
+	q.Set("response-content-disposition", filecheck.Attachment(d.Filename))
 	if d.ContentType != "" {
 		q.Set("response-content-type", d.ContentType)
 	}
@@ -138,21 +139,6 @@ func (s *Store) DownloadURL(ctx context.Context, key string, d feedback.Download
 		return "", feedback.Internal(fmt.Errorf("s3files: presign %s: %w", key, err))
 	}
 	return signed, nil
-}
-
-// Attachment is a Content-Disposition that saves the file as name, with an
-// ASCII fallback and the UTF-8 name of RFC 6266 (Chinese names survive).
-func Attachment(name string) string {
-	if name == "" {
-		return "attachment"
-	}
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' {
-			return '_'
-		}
-		return r
-	}, name)
-	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
 // Put uploads size bytes from r.

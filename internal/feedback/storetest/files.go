@@ -172,3 +172,47 @@ func testFileUnattached(t *testing.T, s feedback.FileRecords) {
 		t.Errorf("garbage cursor = %v, want invalid", err)
 	}
 }
+
+// testEvidence: a problem's evidence list and an audit event's files
+// round-trip with the problem's update.
+func testEvidence(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", "涉企乱罚款", "区司法局")
+	p := mustProblem(t, st, c, list, "首违不罚未落实", "区市场监督管理局", "2025-04-30", feedback.ProblemOpen)
+	at := c.Next()
+	refs := []feedback.EvidenceRef{
+		{FileID: feedback.NewID(at), Name: "整改前后对比.jpg", ContentType: "image/jpeg", Size: 204800, By: "市场监管局 王股长", At: at},
+		{FileID: feedback.NewID(c.Next()), Name: "整改报告.pdf", ContentType: "application/pdf", Size: 1 << 20, By: "市场监管局 王股长", At: at},
+	}
+	p.Evidence = refs
+	p.Progress = "已建立首违不罚清单"
+	ev := &feedback.AuditEvent{ID: feedback.NewID(at), ProblemID: p.ID, Actor: "市场监管局 王股长", At: at, Action: feedback.ActionEdited, Note: "整改进展", Files: refs}
+	must(t, st.UpdateProblem(ctx(t), p, ev, nil), "update problem with evidence")
+	got := getProblem(t, st, p.ID)
+	sameRefs(t, "problem evidence", got.Evidence, refs)
+	page, err := st.ListAuditEvents(ctx(t), p.ID, 0, "")
+	must(t, err, "list events")
+	last := page.Items[len(page.Items)-1]
+	if last.ID != ev.ID {
+		t.Fatalf("last event %s, want %s", last.ID, ev.ID)
+	}
+	sameRefs(t, "event files", last.Files, refs)
+}
+
+func sameRefs(t *testing.T, what string, got, want []feedback.EvidenceRef) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d refs, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if !g.At.Equal(w.At) {
+			t.Errorf("%s[%d].At = %v, want %v", what, i, g.At, w.At)
+		}
+		g.At = w.At
+		if g != w {
+			t.Errorf("%s[%d] = %+v, want %+v", what, i, g, w)
+		}
+	}
+}

@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProblemAtomicity", testProblemAtomicity},
 		{"ProblemAggregates", testProblemAggregates},
 		{"AuditEvents", testAuditEvents},
+		{"Evidence", testEvidence},
 		{"RuleSet", testRuleSet},
 		{"Summaries", testSummaries},
 		{"Accounts", testAccounts},
