@@ -2,9 +2,12 @@
 // and creates throwaway tables on it from template.yaml's definition.
 //
 // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB. When that is unset and
-// moto_server is on PATH, one moto_server per test binary is started on a
+// moto_server is on PATH, one moto server per test binary is started on a
 // free loopback port and killed when the binary exits (call Main from
 // TestMain to stop it cleanly; on Linux it also dies with the test binary).
+// It is started through motoserial.py, which handles one request at a time:
+// moto's threaded server interleaves concurrent conditional writes, which
+// DynamoDB applies atomically (CI starts its shared server the same way).
 // When no server can be had, tests skip, unless JIANYAN_REQUIRE_TOOLS=1
 // (set by CI), when they fail.
 package dynamotest
@@ -12,6 +15,7 @@ package dynamotest
 import (
 	"context"
 	"crypto/rand"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -62,21 +66,30 @@ func find() (string, string) {
 		}
 		return ep, ""
 	}
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
+	if _, err := exec.LookPath("moto_server"); err != nil {
 		return "", "AWS_ENDPOINT_URL_DYNAMODB is unset and moto_server is not on PATH"
 	}
-	ep, err := startMoto(bin)
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		return "", "moto_server is on PATH but python3, which runs it one request at a time, is not"
+	}
+	ep, err := startMoto(python)
 	if err != nil {
 		return "", err.Error()
 	}
 	return ep, ""
 }
 
-// startMoto runs moto_server on a free loopback port. The process is
+// motoSerial is moto_server handling one request at a time.
+//
+//go:embed motoserial.py
+var motoSerial string
+
+// startMoto runs moto_server (motoserial.py) with python on a free loopback
+// port. The process is
 // started from a goroutine locked to its OS thread for good, because on
 // Linux the parent-death signal fires when the starting thread exits.
-func startMoto(bin string) (string, error) {
+func startMoto(python string) (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("find a free port: %w", err)
@@ -88,7 +101,7 @@ func startMoto(bin string) (string, error) {
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread lives as long as the process
-		cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+		cmd := exec.Command(python, "-c", motoSerial, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 		cmd.SysProcAttr = sysProcAttr()
 		if err := cmd.Start(); err != nil {
 			started <- err
