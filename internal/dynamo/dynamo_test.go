@@ -32,3 +32,10 @@ func TestFileRecordsContract(t *testing.T) {
 		return s
 	})
 }
+
+func TestDocumentRecordsContract(t *testing.T) {
+	storetest.RunDocumentRecords(t, func(tb testing.TB) feedback.DocumentRecords {
+		s, _ := openStore(tb)
+		return s
+	})
+}

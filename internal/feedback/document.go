@@ -3,9 +3,11 @@ package feedback
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +46,8 @@ func (k DocumentKind) Label() string { return documentLabels[k] }
 // was issued (Content), since the problems and figures it names go on
 // changing. Documents are never changed or deleted.
 type Document struct {
+	// ID is DocumentID(Kind, Year, Seq): a document is stored under its
+	// number, so storing it is taking the number.
 	ID   string
 	Kind DocumentKind
 	// Year and Seq make the number: Seq counts from 1 per kind and calendar
@@ -84,6 +88,28 @@ func DocumentNumber(prefix string, year, seq int) string {
 	return prefix + "〔" + strconv.Itoa(year) + "〕" + strconv.Itoa(seq) + "号"
 }
 
+// DocumentID is the ID of the seq-th document of kind in year:
+// rectification_notice-2025-3.
+func DocumentID(kind DocumentKind, year, seq int) string {
+	return string(kind) + "-" + strconv.Itoa(year) + "-" + strconv.Itoa(seq)
+}
+
+// ParseDocumentID reads what DocumentID wrote; false for anything else.
+func ParseDocumentID(id string) (kind DocumentKind, year, seq int, ok bool) {
+	k, rest, found := strings.Cut(id, "-")
+	y, n, found2 := strings.Cut(rest, "-")
+	if !found || !found2 {
+		return "", 0, 0, false
+	}
+	kind = DocumentKind(k)
+	year, err1 := strconv.Atoi(y)
+	seq, err2 := strconv.Atoi(n)
+	if !kind.Valid() || err1 != nil || err2 != nil || DocumentID(kind, year, seq) != id {
+		return "", 0, 0, false
+	}
+	return kind, year, seq, true
+}
+
 // CheckNumberPrefix checks an office's number prefix for a kind.
 func CheckNumberPrefix(field, prefix string) error {
 	if err := checkText(field, prefix, true, NumberPrefixMaxRunes, false); err != nil {
@@ -117,6 +143,8 @@ func (d *Document) Validate() error {
 		return FieldErrorf("number", "文号序号从 1 开始")
 	case !strings.HasSuffix(d.Number, "〔"+strconv.Itoa(d.Year)+"〕"+strconv.Itoa(d.Seq)+"号"):
 		return FieldErrorf("number", "文号与年份、序号不符")
+	case d.ID != DocumentID(d.Kind, d.Year, d.Seq):
+		return FieldErrorf("id", "文书编号与种类、年份、序号不符")
 	case len(d.Content) == 0:
 		return FieldErrorf("content", "文书没有内容")
 	case len(d.Content) > MaxDocumentContentBytes:
@@ -165,4 +193,83 @@ func DecodeDocumentContent(b []byte) (*document.Document, error) {
 		return nil, fmt.Errorf("decode document content: %w", err)
 	}
 	return &c, nil
+}
+
+// DocumentFilter selects documents, newest first.
+type DocumentFilter struct {
+	Kind   DocumentKind // "" = every kind
+	Limit  int
+	Cursor string
+}
+
+// Validate checks a document filter; stores call it before listing.
+func (f DocumentFilter) Validate() error {
+	if f.Kind != "" && !f.Kind.Valid() {
+		return FieldErrorf("kind", "文书种类应为 rectification_notice、feedback_opinion、supervision_bulletin 或 reply_letter")
+	}
+	return nil
+}
+
+// DocumentRecords stores issued documents. A document is stored under its
+// number (its ID is DocumentID of kind, year and number), so the one
+// conditional write that stores it is the one that takes the number: no
+// number is stored twice, and none is taken without its document.
+// IssueDocument adds the rest: it always takes the number after the last
+// one, so there is no gap either. The SQLite and DynamoDB stores implement
+// it; the contract suite (storetest.RunDocumentRecords) holds both to it.
+type DocumentRecords interface {
+	// CreateDocument stores d, its content included, in one atomic write;
+	// EConflict and nothing stored when its number is taken, EInvalid (or
+	// ETooLarge) when d is not valid.
+	CreateDocument(ctx context.Context, d *Document) error
+	// LastDocumentSeq is the highest number stored for kind in year; 0
+	// when there is none. It sees every CreateDocument that returned.
+	LastDocumentSeq(ctx context.Context, kind DocumentKind, year int) (int, error)
+	// GetDocument returns a document with its content; ENotFound when
+	// there is none.
+	GetDocument(ctx context.Context, id string) (*Document, error)
+	// ListDocuments lists documents newest first (CreatedAt, then ID),
+	// without their content.
+	ListDocuments(ctx context.Context, f DocumentFilter) (Page[*Document], error)
+}
+
+// issueAttempts bounds how often IssueDocument tries for a number. Each
+// round of a race issues one number, so this many requests for the same
+// kind at the same moment all get theirs.
+const issueAttempts = 100
+
+// IssueDocument gives d the next number of its kind in d.Year (and the ID
+// that goes with it) and stores it with its content: it reads the last
+// number, stores d as the next one, and when another request took that
+// number first, reads again and tries the next, after a short random pause
+// that spreads the racers. The number is set on content too. Numbers so
+// have no gap (each is the one after a number already stored, and documents
+// are never deleted) and no repeat (storing is taking the number).
+func IssueDocument(ctx context.Context, rec DocumentRecords, d *Document, prefix string, content *document.Document) error {
+	if err := CheckNumberPrefix("number_prefixes."+string(d.Kind), prefix); err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		last, err := rec.LastDocumentSeq(ctx, d.Kind, d.Year)
+		if err != nil {
+			return err
+		}
+		d.Seq = last + 1
+		d.ID = DocumentID(d.Kind, d.Year, d.Seq)
+		d.Number = DocumentNumber(prefix, d.Year, d.Seq)
+		content.Number = d.Number
+		if d.Content, err = EncodeDocumentContent(content); err != nil {
+			return Internal(err)
+		}
+		err = rec.CreateDocument(ctx, d)
+		if err == nil || !IsCode(err, EConflict) || attempt == issueAttempts {
+			return err
+		}
+		pause := time.Duration(rand.Int64N(int64(min(attempt, 10)) * int64(2*time.Millisecond)))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+	}
 }

@@ -26,6 +26,21 @@ func TestDocumentNumber(t *testing.T) {
 	}
 }
 
+func TestDocumentID(t *testing.T) {
+	id := DocumentID(SupervisionBulletin, 2025, 12)
+	if id != "supervision_bulletin-2025-12" || !ValidKey(id) {
+		t.Errorf("DocumentID = %q", id)
+	}
+	if k, y, n, ok := ParseDocumentID(id); !ok || k != SupervisionBulletin || y != 2025 || n != 12 {
+		t.Errorf("ParseDocumentID(%q) = %s %d %d %v", id, k, y, n, ok)
+	}
+	for _, bad := range []string{"", "memo-2025-1", "reply_letter-2025", "reply_letter-2025-01", "reply_letter-2025-1-2", "reply_letter-x-1", "01jnytrqg85ahyx6bhkkz44p8p"} {
+		if _, _, _, ok := ParseDocumentID(bad); ok {
+			t.Errorf("ParseDocumentID(%q) accepted it", bad)
+		}
+	}
+}
+
 func TestCheckNumberPrefix(t *testing.T) {
 	for prefix, ok := range map[string]bool{
 		"区依法治办": true, "区依法治办函": true, "": false, "  ": false,
@@ -46,7 +61,7 @@ func validDocument(t *testing.T) *Document {
 		t.Fatal(err)
 	}
 	return &Document{
-		ID: NewID(time.Now()), Kind: RectificationNotice, Year: 2025, Seq: 3,
+		ID: "rectification_notice-2025-3", Kind: RectificationNotice, Year: 2025, Seq: 3,
 		Number: "区依法治办〔2025〕3号", Title: "关于整改的通知书", ProblemListID: NewID(time.Now()), Unit: "杜阮镇人民政府",
 		CreatedAt: time.Now(), CreatedBy: "李明", Content: content,
 	}
@@ -63,9 +78,14 @@ func TestDocumentValidate(t *testing.T) {
 		field string
 	}{
 		{"no ID", func(d *Document) { d.ID = "" }, EInvalid, "id"},
+		{"ID of another number", func(d *Document) { d.ID = DocumentID(RectificationNotice, 2025, 4) }, EInvalid, "id"},
 		{"unknown kind", func(d *Document) { d.Kind = "memo" }, EInvalid, "kind"},
 		{"year", func(d *Document) { d.Year = 1999 }, EInvalid, "year"},
-		{"seq 0", func(d *Document) { d.Seq = 0; d.Number = "区依法治办〔2025〕0号" }, EInvalid, "number"},
+		{"seq 0", func(d *Document) {
+			d.Seq = 0
+			d.Number = "区依法治办〔2025〕0号"
+			d.ID = DocumentID(d.Kind, 2025, 0)
+		}, EInvalid, "number"},
 		{"number disagrees", func(d *Document) { d.Number = "区依法治办〔2025〕4号" }, EInvalid, "number"},
 		{"no title", func(d *Document) { d.Title = " " }, EInvalid, "title"},
 		{"bad list key", func(d *Document) { d.ProblemListID = "../x" }, EInvalid, "problem_list_id"},

@@ -159,6 +159,8 @@ CREATE INDEX problems_by_deadline ON problems (deadline, created_at, id) WHERE d
 	// 6: uploaded files' records (files.go); the bytes live in the files
 	// folder beside the database.
 	fileMigration,
+	// 7: issued documents and their number counters (documents.go).
+	documentMigration,
 }
 
 // SchemaVersion is the schema version this code writes.

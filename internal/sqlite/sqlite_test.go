@@ -32,3 +32,7 @@ func TestContract(t *testing.T) {
 func TestFileRecordsContract(t *testing.T) {
 	storetest.RunFileRecords(t, func(tb testing.TB) feedback.FileRecords { return MustOpenDB(tb) })
 }
+
+func TestDocumentRecordsContract(t *testing.T) {
+	storetest.RunDocumentRecords(t, func(tb testing.TB) feedback.DocumentRecords { return MustOpenDB(tb) })
+}
