@@ -14,6 +14,7 @@ import (
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
+	"github.com/jianyan/jianyan/internal/s3files"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
 )
 
@@ -30,8 +31,20 @@ func main() {
 		os.Exit(1)
 	}
 	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
+	// Files: presigned POSTs and GETs on the files bucket (s3files signs
+	// them itself; the function never carries file bytes). Without
+	// FILES_BUCKET the file routes answer 415.
+	var files *feedback.Files
+	if bucket := os.Getenv("FILES_BUCKET"); bucket != "" {
+		storage, err := s3files.New(s3files.Config{Bucket: bucket, Region: cfg.Region, Endpoint: os.Getenv("AWS_ENDPOINT_URL_S3"), Credentials: cfg.Credentials})
+		if err != nil {
+			log.Error("files bucket", "err", err)
+			os.Exit(1)
+		}
+		files = feedback.NewFiles(feedback.FileConfig{Records: store, Storage: storage, Problems: store, Logger: log})
+	}
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log, Files: files})
 	handler := httpapi.NewStaffHandler(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log, Spreadsheets: xlsx.Codec{},
-		Console: httpapi.ConsoleConfigFromEnv(os.Getenv)})
+		Console: httpapi.ConsoleConfigFromEnv(os.Getenv), Files: files})
 	lambda.Start(httpadapter.NewV2(handler).ProxyWithContext)
 }

@@ -129,13 +129,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	handler := httpapi.NewHandler(
 		publicConfig(svc, logger, o), // ratelimit.go
 		httpapi.StaffConfig{
-			Service:        svc,
-			Auth:           &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},
-			Logger:         logger,
-			Spreadsheets:   xlsx.Codec{},
-			Console:        httpapi.ConsoleConfigFromEnv(getenv),
-			Files:          files,
-			UploadReceiver: fileStore,
+			Service:      svc,
+			Auth:         &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},
+			Logger:       logger,
+			Spreadsheets: xlsx.Codec{},
+			Console:      httpapi.ConsoleConfigFromEnv(getenv),
+			Files:        files,
+			Uploads:      feedback.LocalUploads{Files: files, Receiver: fileStore},
 		},
 	)
 	srv := &http.Server{

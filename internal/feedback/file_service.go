@@ -365,3 +365,23 @@ func (s *Files) Remove(ctx context.Context, fileID string) error {
 	}
 	return s.records.DeleteFile(ctx, fileID)
 }
+
+// LocalUploads takes upload posts where the storage has no endpoint of its
+// own (the local disk): Receiver checks the signed form and stores the
+// bytes, then Files judges them at once — what the check function does on
+// AWS when S3 reports the object. It lives in its own type so that a binary
+// which never builds one (the staff Lambda) links no image decoder.
+type LocalUploads struct {
+	Files    *Files
+	Receiver UploadReceiver
+}
+
+// TakeUpload receives one post and returns the checked file (ready or
+// rejected).
+func (u LocalUploads) TakeUpload(ctx context.Context, body io.Reader, contentType string) (*File, error) {
+	key, _, err := u.Receiver.ReceiveUpload(ctx, body, contentType)
+	if err != nil {
+		return nil, err
+	}
+	return u.Files.CheckUpload(ctx, UploadFileID(key), u.Files.now())
+}

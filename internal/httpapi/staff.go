@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -26,9 +27,14 @@ type StaffConfig struct {
 	// Files are the file use cases (uploads, downloads); nil answers the
 	// file routes with 415.
 	Files *feedback.Files
-	// UploadReceiver, when set (local disk storage), is served at
-	// LocalUploadPath, the url of the upload forms.
-	UploadReceiver feedback.UploadReceiver
+	// Uploads, when set (local disk storage: feedback.LocalUploads), is
+	// served at LocalUploadPath, the url of the upload forms.
+	Uploads UploadTaker
+}
+
+// UploadTaker takes the posts of upload forms and checks the bytes.
+type UploadTaker interface {
+	TakeUpload(ctx context.Context, body io.Reader, contentType string) (*feedback.File, error)
 }
 
 // StaffFunc handles one authenticated staff request. id is the caller (it
@@ -49,7 +55,7 @@ type StaffHandler struct {
 	root     http.Handler
 	console  ConsoleConfig
 	files    *feedback.Files
-	receiver feedback.UploadReceiver
+	uploads  UploadTaker
 }
 
 // routes registers every staff route group. A new group is a method in its
@@ -97,10 +103,7 @@ func newStaff(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
 		writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "cross-origin request refused"))
 	}))
 	h.console = cfg.Console
-	h.files, h.receiver = cfg.Files, cfg.UploadReceiver
-	if h.files == nil {
-		h.receiver = nil
-	}
+	h.files, h.uploads = cfg.Files, cfg.Uploads
 	h.routes()
 	return h
 }

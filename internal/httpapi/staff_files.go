@@ -21,11 +21,11 @@ const maxUploadPost = feedback.EvidenceMaxBytes + 1<<20
 
 // fileRoutes: requesting an upload and downloading a file. The local
 // upload route is registered by the host that has an UploadReceiver (see
-// StaffConfig.UploadReceiver).
+// StaffConfig.Uploads).
 func (h *StaffHandler) fileRoutes() {
 	h.Handle("POST /api/v1/uploads", h.requestUpload)
 	h.Handle("GET /api/v1/files/{id}", h.downloadFile)
-	if h.receiver != nil {
+	if h.uploads != nil {
 		// No bearer token needed, as on S3: the signed form is the
 		// credential (public photo uploads have no account). A token sent
 		// along is ignored.
@@ -114,17 +114,12 @@ func (h *StaffHandler) downloadFile(w http.ResponseWriter, r *http.Request, id f
 // exactly as on AWS, where the reason shows when the file is referenced.
 func (h *StaffHandler) receiveUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadPost)
-	key, _, err := h.receiver.ReceiveUpload(r.Context(), r.Body, r.Header.Get("Content-Type"))
+	f, err := h.uploads.TakeUpload(r.Context(), r.Body, r.Header.Get("Content-Type"))
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
 			err = &feedback.Error{Code: feedback.ETooLarge, Field: "file", Message: "文件超过 " + filecheck.Size(feedback.EvidenceMaxBytes) + " 的上限"}
 		}
-		writeError(h.log, w, r, err)
-		return
-	}
-	f, err := h.files.CheckUpload(r.Context(), feedback.UploadFileID(key), h.svc.Now())
-	if err != nil {
 		writeError(h.log, w, r, err)
 		return
 	}
