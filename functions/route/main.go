@@ -1,6 +1,7 @@
 // Command route is the Lambda on the table's DynamoDB stream: it routes each
-// new suggestion into a problem list and reports failed records one by one
-// (the event source mapping must enable ReportBatchItemFailures).
+// new suggestion into a problem list, delivers each new outbox notice (to
+// the SNS topic and the units' own group robots) and reports failed records
+// one by one (the event source mapping must enable ReportBatchItemFailures).
 package main
 
 import (
@@ -10,10 +11,12 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/notify"
 	"github.com/jianyan/jianyan/internal/routing"
 )
 
@@ -23,9 +26,9 @@ const ruleCacheTTL = 5 * time.Second
 
 func main() {
 	log := lambdacontext.NewLogger()
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		log.Error("TABLE_NAME must be set")
+	table, topic, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("TOPIC_ARN"), os.Getenv("PUBLIC_BASE_URL")
+	if table == "" || topic == "" {
+		log.Error("TABLE_NAME and TOPIC_ARN must be set")
 		os.Exit(1)
 	}
 	cfg, err := awsenv.Config(os.Getenv)
@@ -33,10 +36,15 @@ func main() {
 		log.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	svc := feedback.NewService(dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table), feedback.Config{Logger: log})
+	office := &notify.SNS{Client: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SNS") }), TopicARN: topic}
+	svc := feedback.NewService(dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table), feedback.Config{
+		PublicBaseURL: baseURL, Logger: log, Office: office, UnitNotifier: &notify.Channels{}})
 	svc.SetRuleCacheTTL(ruleCacheTTL)
 	convert := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
 		return dynamo.InsertedSuggestion(rec, table)
 	}
-	lambda.Start(routing.NewStreamHandler(svc, convert))
+	notices := func(rec events.DynamoDBEventRecord) (*feedback.Notice, bool, error) {
+		return dynamo.InsertedNotice(rec, table)
+	}
+	lambda.Start(routing.NewStreamHandler(svc, convert, notices))
 }

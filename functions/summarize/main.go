@@ -29,7 +29,10 @@ func main() {
 		os.Exit(1)
 	}
 	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
 	n := &notify.SNS{Client: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SNS") }), TopicARN: topic}
+	// Reminders also go to units' own group robots; the sweep re-sends
+	// outbox notices the stream function could not deliver.
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log,
+		Office: n, UnitNotifier: &notify.Channels{}})
 	lambda.Start(summarizefn.New(svc, n, log).Handle)
 }

@@ -66,7 +66,9 @@ func streamConsumer(cfg aws.Config, table string, log *slog.Logger) func(ctx con
 		convert := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
 			return dynamo.InsertedSuggestion(rec, table)
 		}
-		handle := routing.NewStreamHandler(svc, convert)
+		handle := routing.NewStreamHandler(svc, convert, func(rec events.DynamoDBEventRecord) (*feedback.Notice, bool, error) {
+			return dynamo.InsertedNotice(rec, table)
+		})
 		err := pollStream(ctx, client, table, streamHandler(handle), pollConfig{Logger: log, Ready: ready})
 		if err != nil && ctx.Err() == nil {
 			log.Error("stream polling stopped", "table", table, "err", err)

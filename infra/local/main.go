@@ -59,8 +59,8 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.BoolVar(&o.useDynamoDB, "dynamodb", false, "store data in DynamoDB (AWS_ENDPOINT_URL_DYNAMODB, TABLE_NAME) instead of SQLite")
 	fs.StringVar(&o.publicBaseURL, "public-base-url", getenv("PUBLIC_BASE_URL"), "origin that links and QR codes point at (default: http:// and the listen address)")
 	fs.BoolVar(&o.resetToken, "reset-admin-token", false, "create a new admin token and print it")
-	fs.DurationVar(&o.sweepEvery, "sweep-every", time.Minute, "how often the sweeper looks for unrouted suggestions")
-	fs.DurationVar(&o.sweepGrace, "sweep-grace", 2*time.Minute, "how long a suggestion may stay unrouted before the sweeper routes it")
+	fs.DurationVar(&o.sweepEvery, "sweep-every", time.Minute, "how often the sweeper looks for unrouted suggestions and undelivered notices")
+	fs.DurationVar(&o.sweepGrace, "sweep-grace", 2*time.Minute, "how long a suggestion may stay unrouted, or a notice undelivered, before the sweeper takes it")
 	fs.StringVar(&o.rateLimit, "rate-limit", "on", "public rate limits: on, or off for benchmarks and load tests only")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof on this loopback address (profiling only)")
 	if err := fs.Parse(args); err != nil {
@@ -115,8 +115,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	router := newRouter(backend.store, backend.stream == nil, logger)
-	svc := feedback.NewService(router, feedback.Config{PublicBaseURL: o.publicBaseURL, Logger: logger, Files: files})
-	router.svc = svc
+	office := notify.FromEnv(getenv, logger)
+	notices := newDispatcher(logger) // notices.go
+	cfg := feedback.Config{PublicBaseURL: o.publicBaseURL, Logger: logger, Files: files, Office: office, UnitNotifier: &notify.Channels{}}
+	if backend.stream == nil {
+		cfg.Dispatch = notices.enqueue // else the table's stream delivers, as on AWS
+	}
+	svc := feedback.NewService(router, cfg)
+	router.svc, notices.svc = svc, svc
 
 	token, err := ensureAdmin(ctx, backend.store, o)
 	if err != nil {
@@ -150,11 +156,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		router.run(background)
+		var wg sync.WaitGroup
+		wg.Go(func() { router.run(background) })
+		wg.Go(func() { notices.run(background) })
+		wg.Wait()
 	}()
 	go sweep(background, svc, o.sweepEvery, o.sweepGrace, logger)
-	go sweepFiles(background, files, logger)                                // files.go
-	go runSchedule(background, svc, notify.FromEnv(getenv, logger), logger) // schedule.go: summaries and reminders
+	go sweepFiles(background, files, logger)        // files.go
+	go runSchedule(background, svc, office, logger) // schedule.go: summaries and reminders
 	if backend.stream != nil {
 		ready := make(chan struct{})
 		go backend.stream(background, svc, sync.OnceFunc(func() { close(ready) }))

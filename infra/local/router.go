@@ -88,7 +88,8 @@ func (r *router) route(sg *feedback.Suggestion) {
 	}
 }
 
-// sweep routes, every interval, whatever is still unrouted after grace.
+// sweep routes, every interval, whatever is still unrouted after grace,
+// and sends the notices still pending after grace.
 func sweep(ctx context.Context, svc *feedback.Service, every, grace time.Duration, log *slog.Logger) {
 	if every <= 0 {
 		return
@@ -106,6 +107,14 @@ func sweep(ctx context.Context, svc *feedback.Service, every, grace time.Duratio
 				continue
 			}
 			log.Debug("swept unrouted suggestions", "counts", counts)
+			sent, pending, err := svc.SweepNotices(ctx, grace)
+			if err != nil {
+				log.Error("sweep notices", "err", err)
+				continue
+			}
+			if sent+pending > 0 {
+				log.Info("swept notices", "delivered", sent, "still_pending", pending)
+			}
 		}
 	}
 }

@@ -333,7 +333,7 @@ func TestProblemTransactionAtomicity(t *testing.T) {
 		return &c
 	}
 	in := []*feedback.Suggestion{adopt(sugs[0]), adopt(sugs[1]), adopt(&stale)}
-	if err := s.CreateProblem(ctx, p, ev, in); feedback.ErrorCode(err) != feedback.EConflict {
+	if err := s.CreateProblem(ctx, feedback.ProblemWrite{Problem: p, Event: ev, Suggestions: in}); feedback.ErrorCode(err) != feedback.EConflict {
 		t.Fatalf("create with a stale suggestion: %v, want conflict", err)
 	}
 	if p.Version != 0 || in[0].Version != 1 {
@@ -353,7 +353,7 @@ func TestProblemTransactionAtomicity(t *testing.T) {
 	}
 	// The event ID was not reserved either: the corrected write succeeds.
 	in[2] = adopt(sugs[2])
-	if err := s.CreateProblem(ctx, p, ev, in); err != nil {
+	if err := s.CreateProblem(ctx, feedback.ProblemWrite{Problem: p, Event: ev, Suggestions: in}); err != nil {
 		t.Fatalf("corrected create: %v", err)
 	}
 	page, err := s.ListSuggestions(ctx, feedback.SuggestionFilter{ProblemID: p.ID})

@@ -251,6 +251,12 @@ type problemItem struct {
 	ResponsiblePerson string         `dynamodbav:"responsible_person,omitempty"`
 	Requirement       string         `dynamodbav:"requirement,omitempty"`
 	Deadline          string         `dynamodbav:"deadline,omitempty"`
+	DeadlineWorkDays  int            `dynamodbav:"deadline_working_days,omitempty"`
+	OriginalDeadline  string         `dynamodbav:"original_deadline,omitempty"`
+	Extensions        int            `dynamodbav:"extensions,omitempty"`
+	PendingExtension  string         `dynamodbav:"pending_extension_id,omitempty"`
+	Supervised        bool           `dynamodbav:"supervised,omitempty"`
+	EscalatedDeadline string         `dynamodbav:"escalated_deadline,omitempty"`
 	Status            string         `dynamodbav:"status"`
 	Progress          string         `dynamodbav:"progress,omitempty"`
 	LookbackDue       string         `dynamodbav:"lookback_due,omitempty"`
@@ -270,6 +276,8 @@ func problemToItem(p *feedback.Problem) (map[string]types.AttributeValue, error)
 		ID: p.ID, ProblemListID: p.ProblemListID, Title: p.Title, Description: p.Description,
 		SuggestionIDs: p.SuggestionIDs, ResponsibleUnit: p.ResponsibleUnit, CoUnits: p.CoUnits,
 		ResponsiblePerson: p.ResponsiblePerson, Requirement: p.Requirement, Deadline: string(p.Deadline),
+		DeadlineWorkDays: p.DeadlineWorkingDays, OriginalDeadline: string(p.OriginalDeadline), Extensions: p.Extensions,
+		PendingExtension: p.PendingExtensionID, Supervised: p.Supervised, EscalatedDeadline: string(p.EscalatedDeadline),
 		Status: string(p.Status), Progress: p.Progress, LookbackDue: string(p.LookbackDue),
 		Relapses: p.Relapses, RectifiedAt: ts(p.RectifiedAt), VerifiedAt: ts(p.VerifiedAt),
 		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Version: p.Version,
@@ -294,6 +302,8 @@ func (it *problemItem) domain() (*feedback.Problem, error) {
 		SuggestionIDs: it.SuggestionIDs, ResponsibleUnit: it.ResponsibleUnit, CoUnits: it.CoUnits,
 		ResponsiblePerson: it.ResponsiblePerson, Requirement: it.Requirement,
 		Deadline: feedback.Date(it.Deadline), Status: feedback.ProblemStatus(it.Status),
+		DeadlineWorkingDays: it.DeadlineWorkDays, OriginalDeadline: feedback.Date(it.OriginalDeadline), Extensions: it.Extensions,
+		PendingExtensionID: it.PendingExtension, Supervised: it.Supervised, EscalatedDeadline: feedback.Date(it.EscalatedDeadline),
 		Progress: it.Progress, LookbackDue: feedback.Date(it.LookbackDue), Relapses: it.Relapses,
 		Version: it.Version,
 	}

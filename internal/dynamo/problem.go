@@ -90,7 +90,8 @@ func (s *Store) ListProblemLists(ctx context.Context, f feedback.ProblemListFilt
 
 // problemWrite builds the transaction of a problem write: the problem under
 // cond, its event (create-if-absent) and each suggestion (optimistic).
-func (s *Store) problemWrite(ctx context.Context, p *feedback.Problem, pc *condition, newVersion int64, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) ([]types.TransactWriteItem, error) {
+func (s *Store) problemWrite(ctx context.Context, w feedback.ProblemWrite, pc *condition, newVersion int64) ([]types.TransactWriteItem, error) {
+	p, ev, suggestions := w.Problem, w.Event, w.Suggestions
 	c := *p
 	c.Version = newVersion
 	item, err := problemToItem(&c)
@@ -117,17 +118,23 @@ func (s *Store) problemWrite(ctx context.Context, p *feedback.Problem, pc *condi
 		}
 		items = append(items, s.put(sItem, versionIs(sug.Version)))
 	}
-	return items, nil
+	notices, err := s.noticeWrites(w.Notices) // office.go
+	if err != nil {
+		return nil, err
+	}
+	return append(items, notices...), nil
 }
 
-// CreateProblem stores p, its creation event and the updated suggestions in
-// one transaction (at most 3 + MaxSuggestionsPerProblem items, within
-// DynamoDB's 100).
-func (s *Store) CreateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
-	if err := feedback.ValidateProblemWrite(p, ev, suggestions); err != nil {
+// CreateProblem stores the problem, its creation event, the updated
+// suggestions and the notices in one transaction (at most 3 +
+// MaxSuggestionsPerProblem + MaxNoticesPerWrite items and the counters,
+// within DynamoDB's 100).
+func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) error {
+	if err := feedback.ValidateProblemWrite(w); err != nil {
 		return err
 	}
-	items, err := s.problemWrite(ctx, p, notExists(), 1, ev, suggestions)
+	p, suggestions := w.Problem, w.Suggestions
+	items, err := s.problemWrite(ctx, w, notExists(), 1)
 	if err != nil {
 		return err
 	}
@@ -138,6 +145,9 @@ func (s *Store) CreateProblem(ctx context.Context, p *feedback.Problem, ev *feed
 	p.Version = 1
 	for _, sug := range suggestions {
 		sug.Version++
+	}
+	for _, n := range w.Notices {
+		n.Version = 1
 	}
 	return nil
 }
@@ -162,12 +172,14 @@ func (s *Store) GetProblem(ctx context.Context, id string) (*feedback.Problem, e
 	return p, nil
 }
 
-// UpdateProblem stores p (optimistic), ev and the suggestions atomically.
-func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, suggestions []*feedback.Suggestion) error {
-	if err := feedback.ValidateProblemWrite(p, ev, suggestions); err != nil {
+// UpdateProblem stores the problem (optimistic), its event, the
+// suggestions and the notices atomically.
+func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) error {
+	if err := feedback.ValidateProblemWrite(w); err != nil {
 		return err
 	}
-	items, err := s.problemWrite(ctx, p, versionIs(p.Version), p.Version+1, ev, suggestions)
+	p, suggestions := w.Problem, w.Suggestions
+	items, err := s.problemWrite(ctx, w, versionIs(p.Version), p.Version+1)
 	if err != nil {
 		return err
 	}
@@ -182,6 +194,9 @@ func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feed
 	p.Version++
 	for _, sug := range suggestions {
 		sug.Version++
+	}
+	for _, n := range w.Notices {
+		n.Version = 1
 	}
 	return nil
 }

@@ -10,6 +10,16 @@ const (
 	ActionEdited         = "edited"          // fields changed
 	ActionLinked         = "linked"          // a suggestion was linked to the problem
 	ActionExport         = "export_unmasked" // personal data left the system in an export
+
+	ActionRelapse            = "relapse"             // verified → reopened: a relapse after a passed look-back
+	ActionRehandle           = "rehandle"            // reopened after a submitter's dissatisfied rating
+	ActionExtensionRequested = "extension_requested" // a unit or the office asked for a later deadline
+	ActionExtensionApproved  = "extension_approved"  // the office approved it: the deadline moved
+	ActionExtensionRefused   = "extension_refused"   // the office refused it
+	ActionSupervised         = "supervised"          // the office started or ended supervising (督办)
+	ActionEscalated          = "escalated"           // a supervised problem's deadline passed: escalated
+	ActionContribution       = "contribution"        // a co-unit reported its part (协办情况)
+	ActionUnitRenamed        = "unit_renamed"        // the unit migration rewrote a free-text unit name
 )
 
 // AuditEvent records one change: who, when, from, to, note. Audit events are

@@ -16,7 +16,8 @@ import (
 // otherwise repeat Monday's and the 1st's reminders). Each sent message is
 // recorded in Summary.Delivered ("summary", "reminder:<unit>") and the
 // record is stored with the summary, so a retried run sends only what was
-// not sent yet. The guarantee is at least once: a crash between sending and
+// not sent yet; a reminder to a unit with its own channel (a group robot)
+// also goes there, recorded as "reminder:<unit>:channel". The guarantee is at least once: a crash between sending and
 // recording resends that one message. Summaries made on demand
 // (GenerateSummary) send nothing.
 
@@ -39,14 +40,32 @@ func (s *Service) DeliverSummary(ctx context.Context, sm *Summary, n Notifier) e
 	sent := 0
 	for _, nt := range notices {
 		key := deliveryKey(nt)
-		if slices.Contains(sm.Delivered, key) {
+		if !slices.Contains(sm.Delivered, key) {
+			if err := n.Notify(ctx, nt); err != nil {
+				errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", key, sm.ID, err))
+				continue
+			}
+			sm.Delivered = append(sm.Delivered, key)
+			sent++
+		}
+		// A reminder also goes to the unit's own channel, when it has one.
+		own := key + ":" + TargetUnitChannel
+		if nt.Unit == "" || s.unitNotifier == nil || slices.Contains(sm.Delivered, own) {
 			continue
 		}
-		if err := n.Notify(ctx, nt); err != nil {
-			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", key, sm.ID, err))
+		ch, err := s.unitChannel(ctx, nt.Unit)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", own, sm.ID, err))
 			continue
 		}
-		sm.Delivered = append(sm.Delivered, key)
+		if ch.Kind == "" {
+			continue
+		}
+		if err := s.unitNotifier.NotifyUnit(ctx, ch, nt); err != nil {
+			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", own, sm.ID, err))
+			continue
+		}
+		sm.Delivered = append(sm.Delivered, own)
 		sent++
 	}
 	if sent > 0 {

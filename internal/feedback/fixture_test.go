@@ -30,7 +30,9 @@ const (
 	unitJustice = "区司法局"
 )
 
-func newFixture(tb testing.TB) *fixture {
+// newFixture returns a fixture; opts adjust the service's configuration
+// (notice delivery, say).
+func newFixture(tb testing.TB, opts ...func(*feedback.Config)) *fixture {
 	tb.Helper()
 	ctx := context.Background()
 	f := &fixture{
@@ -55,7 +57,11 @@ func newFixture(tb testing.TB) *fixture {
 	}
 	tb.Cleanup(func() { _ = st.Close() })
 	f.store = st
-	f.svc = feedback.NewService(st, feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn", Now: clock, Logger: slog.New(slog.DiscardHandler)})
+	cfg := feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn", Now: clock, Logger: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	f.svc = feedback.NewService(st, cfg)
 	f.sym, err = f.svc.CreateSymposium(ctx, f.admin, feedback.SymposiumInput{
 		Title: "涉企乱罚款问题专项整治征求意见座谈会", Campaign: "涉企乱罚款专项整治",
 		HostUnit: "区委依法治区办", Status: feedback.SymposiumOpen,

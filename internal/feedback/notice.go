@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -14,14 +16,39 @@ const (
 	NoticeReminder = "reminder"
 )
 
-// Notice is one message to deliver.
+// Notice is one message to deliver. Summaries and reminders are sent as
+// they are made (delivery_service.go); the other kinds are stored in the
+// notice outbox in the same atomic write as the change that causes them and
+// delivered after it commits (notice_service.go), so that a change is never
+// stored without its notice, nor a notice sent for a change that failed.
 type Notice struct {
-	Kind      string // NoticeSummary or NoticeReminder
+	// ID is the outbox key (empty for summaries and reminders).
+	ID        string
+	Kind      string
 	SummaryID string
-	Unit      string // reminders: the responsible unit
-	Subject   string // short; SNS subjects are ASCII-safe and ≤100 characters
-	Text      string // the message, Chinese, with Link in it
-	Link      string
+	// ProblemID and SuggestionID name what the notice is about, when it is
+	// about one problem or one suggestion.
+	ProblemID    string
+	SuggestionID string
+	// Unit is the unit the notice is addressed to (the lead unit of a
+	// problem); CoUnits are further units that get it on their own
+	// channels (the co-units of an assigned problem).
+	Unit    string
+	CoUnits []string
+	Subject string // short; SNS subjects are ASCII-safe and ≤100 characters
+	Text    string // the message, Chinese; channels show Link with it
+	Link    string
+
+	// Outbox state. Delivered lists the targets that have the notice
+	// (TargetOffice, UnitTarget(u)); DeliveredAt is set once every target
+	// has it, or once delivery was given up (Failed).
+	CreatedAt   time.Time
+	Delivered   []string
+	Attempts    int
+	LastError   string
+	DeliveredAt time.Time
+	Failed      bool
+	Version     int64
 }
 
 // Notifier delivers notices: an SNS topic on AWS, a webhook or the log
@@ -257,4 +284,78 @@ func deliveryKey(n Notice) string {
 		return NoticeReminder + ":" + n.Unit
 	}
 	return n.Kind
+}
+
+// Delivery targets, as Notice.Delivered records them: the office's channel
+// and each addressed unit's own channel.
+const TargetOffice = "office"
+
+// TargetUnitChannel marks a summary reminder's delivery to the unit's own
+// channel in Summary.Delivered.
+const TargetUnitChannel = "channel"
+
+// UnitTarget is the delivery target of unit's own channel.
+func UnitTarget(unit string) string { return "unit:" + unit }
+
+// MaxNoticesPerWrite bounds the notices one write carries (one storage
+// transaction).
+const MaxNoticesPerWrite = 5
+
+// MaxNoticeAttempts is how often delivery of an outbox notice is tried
+// before it is given up (Failed) and left for people to see in the log.
+const MaxNoticeAttempts = 12
+
+// NoticeTextMaxRunes bounds a notice's text.
+const NoticeTextMaxRunes = 2000
+
+// Units lists the units a notice is addressed to: Unit, then CoUnits, each
+// once.
+func (n *Notice) Units() []string {
+	var out []string
+	for _, u := range append([]string{n.Unit}, n.CoUnits...) {
+		if u != "" && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// Validate checks an outbox notice before it is stored.
+func (n *Notice) Validate() error {
+	if err := firstErr(CheckKey("id", n.ID), CheckOptionalKey("problem_id", n.ProblemID),
+		CheckOptionalKey("suggestion_id", n.SuggestionID), CheckOptionalKey("summary_id", n.SummaryID)); err != nil {
+		return err
+	}
+	if _, ok := noticeTitles[n.Kind]; !ok {
+		return FieldErrorf("kind", "未知的通知类别 %q", n.Kind)
+	}
+	if n.CreatedAt.IsZero() {
+		return FieldErrorf("created_at", "缺少通知时间")
+	}
+	if len(n.CoUnits) > MaxCoUnits {
+		return FieldErrorf("co_units", "协办单位最多 %d 个", MaxCoUnits)
+	}
+	for _, u := range n.CoUnits {
+		if err := checkText("co_units", u, true, UnitMaxRunes, false); err != nil {
+			return err
+		}
+	}
+	if len(n.Delivered) > MaxCoUnits+2 {
+		return FieldErrorf("delivered", "投递记录过多")
+	}
+	for _, d := range n.Delivered {
+		if err := checkText("delivered", d, true, UnitMaxRunes+10, false); err != nil {
+			return err
+		}
+	}
+	if n.Attempts < 0 {
+		return FieldErrorf("attempts", "投递次数不能为负")
+	}
+	return firstErr(
+		checkText("unit", n.Unit, false, UnitMaxRunes, false),
+		checkText("subject", n.Subject, false, 100, false),
+		checkText("text", n.Text, true, NoticeTextMaxRunes, true),
+		checkText("link", n.Link, false, 1000, false),
+		checkText("last_error", n.LastError, false, NoteMaxRunes, true),
+	)
 }

@@ -117,6 +117,9 @@ func (s ProblemStatus) CanBeOverdue() bool {
 	return s == ProblemOpen || s == ProblemRectifying || s == ProblemReopened
 }
 
+// MaxWorkingDays bounds a deadline given in working days (about two years).
+const MaxWorkingDays = 500
+
 // DefaultLookbackDays is how long after rectification the look-back (回头看)
 // is due unless the transition names another date.
 const DefaultLookbackDays = 30
@@ -134,6 +137,20 @@ type Problem struct {
 	ResponsiblePerson string // 第一责任人, usually the unit's head
 	Requirement       string // 整改要求
 	Deadline          Date   // 整改期限
+	// DeadlineWorkingDays is the N when the deadline was set as "N 个工作日"
+	// (0 when it was set as a date); the console shows both.
+	DeadlineWorkingDays int
+	// OriginalDeadline keeps the first deadline once an approved extension
+	// moved Deadline; timeliness is judged against it (JudgedDeadline).
+	OriginalDeadline Date
+	// Extensions counts approved extensions; PendingExtensionID names the
+	// extension request waiting for the office's decision, if any.
+	Extensions         int
+	PendingExtensionID string
+	// Supervised marks a problem the office follows closely (督办);
+	// EscalatedDeadline is the deadline whose passing was last escalated.
+	Supervised        bool
+	EscalatedDeadline Date
 	Status            ProblemStatus
 	Progress          string // latest progress text (整改进展)
 	LookbackDue       Date   // set when rectified
@@ -164,6 +181,18 @@ func (p *Problem) Validate() error {
 	}
 	if !p.LookbackDue.Valid() {
 		return FieldErrorf("lookback_due", "lookback_due must be YYYY-MM-DD")
+	}
+	if !p.OriginalDeadline.Valid() || !p.EscalatedDeadline.Valid() {
+		return FieldErrorf("original_deadline", "日期格式应为 YYYY-MM-DD")
+	}
+	if p.DeadlineWorkingDays < 0 || p.DeadlineWorkingDays > MaxWorkingDays {
+		return FieldErrorf("deadline_working_days", "工作日天数应在 1 至 %d 之间", MaxWorkingDays)
+	}
+	if p.Extensions < 0 {
+		return FieldErrorf("extensions", "延期次数不能为负")
+	}
+	if err := CheckOptionalKey("pending_extension_id", p.PendingExtensionID); err != nil {
+		return err
 	}
 	if err := checkSuggestionCount(len(p.SuggestionIDs)); err != nil {
 		return err
@@ -202,11 +231,12 @@ func checkSuggestionCount(n int) *Error {
 }
 
 // ValidateProblemWrite checks everything one problem write stores, before
-// any of it is stored: the problem, its audit event (nil for none) and the
+// any of it is stored: the problem, its audit event (if any), the
 // suggestions written with it, each valid, none missing and none given
-// twice. Stores call it first in CreateProblem and UpdateProblem, so both
-// answer the same odd input with the same error.
-func ValidateProblemWrite(p *Problem, ev *AuditEvent, suggestions []*Suggestion) error {
+// twice, and its notices. Stores call it first in CreateProblem and
+// UpdateProblem, so both answer the same odd input with the same error.
+func ValidateProblemWrite(w ProblemWrite) error {
+	p, ev, suggestions := w.Problem, w.Event, w.Suggestions
 	if p == nil {
 		return FieldErrorf("problem", "缺少问题")
 	}
@@ -233,6 +263,17 @@ func ValidateProblemWrite(p *Problem, ev *AuditEvent, suggestions []*Suggestion)
 			return FieldErrorf("suggestion_ids", "同一条意见建议重复出现")
 		}
 		seen[sg.ID] = true
+	}
+	if len(w.Notices) > MaxNoticesPerWrite {
+		return FieldErrorf("notices", "一次最多写入 %d 条通知", MaxNoticesPerWrite)
+	}
+	for _, n := range w.Notices {
+		if n == nil {
+			return FieldErrorf("notices", "缺少通知")
+		}
+		if err := n.Validate(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

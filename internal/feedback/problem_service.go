@@ -51,10 +51,16 @@ func (s *Service) CreateProblem(ctx context.Context, id Identity, in ProblemInpu
 		if p, ev, sgs, err = s.newProblem(ctx, id, in, ids); err != nil {
 			return nil, err
 		}
+		assign, err := s.assignmentNotice(ctx, p, nil)
+		if err != nil {
+			return nil, err
+		}
+		ns := notices(assign)
 		return func() error {
-			if err := s.store.CreateProblem(ctx, p, ev, sgs); err != nil {
+			if err := s.store.CreateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Suggestions: sgs, Notices: ns}); err != nil {
 				return fmt.Errorf("create problem: %w", err)
 			}
+			s.committed(ns)
 			s.log.InfoContext(ctx, "problem created", "problem_id", p.ID, "problem_list_id", p.ProblemListID, "suggestions", len(sgs), "by", ev.Actor)
 			return nil
 		}, nil
@@ -250,7 +256,7 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionLinked,
 			Note: "关联意见建议 (linked suggestion) " + sg.ID}
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, p, ev, []*Suggestion{sg}); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Suggestions: []*Suggestion{sg}}); err != nil {
 				return fmt.Errorf("link suggestion %s to problem %s: %w", suggestionID, problemID, err)
 			}
 			return nil
@@ -299,6 +305,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		if p, err = s.problemFor(ctx, id, problemID); err != nil {
 			return nil, err
 		}
+		old := *p
 		// A conflict on the write, retried, ends here when IfVersion is
 		// set: the problem is then at a newer version.
 		if e.IfVersion != 0 && e.IfVersion != p.Version {
@@ -352,10 +359,16 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		if note != "" {
 			ev.Note += "; " + note
 		}
+		assign, err := s.assignmentNotice(ctx, p, &old)
+		if err != nil {
+			return nil, err
+		}
+		ns := notices(assign)
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, p, ev, nil); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Notices: ns}); err != nil {
 				return fmt.Errorf("edit problem %s: %w", problemID, err)
 			}
+			s.committed(ns)
 			return nil
 		}, nil
 	})
@@ -401,7 +414,7 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 			return nil, err
 		}
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, p, ev, nil); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev}); err != nil {
 				return fmt.Errorf("transition problem %s to %s: %w", problemID, t.To, err)
 			}
 			s.log.InfoContext(ctx, "problem transition", "problem_id", p.ID, "from", ev.From, "to", ev.To, "by", ev.Actor)

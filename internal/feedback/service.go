@@ -17,6 +17,16 @@ type Config struct {
 	// Files are the file use cases, for evidence attached to problems;
 	// nil when the host keeps no files (naming files is then refused).
 	Files *Files
+	// Office delivers every notice to the office's channel (SNS on AWS,
+	// the webhook locally); UnitNotifier delivers notices to units' own
+	// channels (package notify). Only the hosts that deliver notices set
+	// them: the stream function on AWS, the local stack.
+	Office       Notifier
+	UnitNotifier UnitNotifier
+	// Dispatch, when set, receives every outbox notice once the write that
+	// stored it has committed: the local stack's in-process delivery. On
+	// AWS it is nil; the table's stream delivers (notice_service.go).
+	Dispatch func(*Notice)
 }
 
 // Service holds the use cases. HTTP handlers, the router's stream handler and
@@ -29,11 +39,16 @@ type Service struct {
 	log     *slog.Logger
 	routing routerCache // compiled routing rules (route_service.go)
 	files   *Files
+
+	office       Notifier
+	unitNotifier UnitNotifier
+	dispatch     func(*Notice)
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, baseURL: cfg.PublicBaseURL, log: cfg.Logger, files: cfg.Files}
+	s := &Service{store: store, now: cfg.Now, baseURL: cfg.PublicBaseURL, log: cfg.Logger, files: cfg.Files,
+		office: cfg.Office, unitNotifier: cfg.UnitNotifier, dispatch: cfg.Dispatch}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -134,6 +134,18 @@ func ValidateDayRange(from, to Date) error {
 	return nil
 }
 
+// ProblemWrite is everything one atomic problem write stores: the problem
+// (created, or updated under its Version), its audit event (nil for none),
+// the suggestions written with it (each under its Version) and the notices
+// the change causes (created in the outbox). A store applies the counter
+// changes (ProblemCounterDeltas) in the same write.
+type ProblemWrite struct {
+	Problem     *Problem
+	Event       *AuditEvent
+	Suggestions []*Suggestion
+	Notices     []*Notice
+}
+
 // Store is the storage the use cases need. Two adapters implement it (SQLite
 // and DynamoDB) and one contract suite (package storetest) holds them to the
 // same behaviour.
@@ -179,13 +191,14 @@ type Store interface {
 	GetProblemList(ctx context.Context, id string) (*ProblemList, error)
 	ListProblemLists(ctx context.Context, f ProblemListFilter) (Page[*ProblemList], error)
 
-	// CreateProblem stores p with its creation event and the updated
-	// suggestions (optimistic on each suggestion's Version), atomically.
-	CreateProblem(ctx context.Context, p *Problem, ev *AuditEvent, suggestions []*Suggestion) error
+	// CreateProblem stores w.Problem with its creation event, the updated
+	// suggestions (optimistic on each suggestion's Version) and the
+	// notices, atomically.
+	CreateProblem(ctx context.Context, w ProblemWrite) error
 	GetProblem(ctx context.Context, id string) (*Problem, error)
-	// UpdateProblem stores p (optimistic on Version), appends ev and stores
-	// the updated suggestions, atomically. ev may be nil for no event.
-	UpdateProblem(ctx context.Context, p *Problem, ev *AuditEvent, suggestions []*Suggestion) error
+	// UpdateProblem stores w.Problem (optimistic on Version), appends its
+	// event and stores the updated suggestions and the notices, atomically.
+	UpdateProblem(ctx context.Context, w ProblemWrite) error
 	ListProblems(ctx context.Context, f ProblemFilter) (Page[*Problem], error)
 	// GetProblemAggregates returns the problem counters the store maintains
 	// in the same transaction as every CreateProblem and UpdateProblem (see
@@ -218,6 +231,24 @@ type Store interface {
 	PutSummary(ctx context.Context, s *Summary) error
 	GetSummary(ctx context.Context, id string) (*Summary, error)
 	ListSummaries(ctx context.Context, f SummaryFilter) (Page[*Summary], error)
+
+	// CreateNotice stores a notice in the outbox on its own (most notices
+	// go with the write that causes them: ProblemWrite.Notices).
+	CreateNotice(ctx context.Context, n *Notice) error
+	GetNotice(ctx context.Context, id string) (*Notice, error)
+	// UpdateNotice records a notice's delivery state (optimistic).
+	UpdateNotice(ctx context.Context, n *Notice) error
+	// ListPendingNotices lists notices not yet delivered (zero DeliveredAt)
+	// created before the given time, oldest first, at most limit
+	// (ClampLimit).
+	ListPendingNotices(ctx context.Context, createdBefore time.Time, limit int) ([]*Notice, error)
+
+	// CreateUnit registers a unit (EConflict when the name is taken).
+	CreateUnit(ctx context.Context, u *Unit) error
+	GetUnit(ctx context.Context, name string) (*Unit, error)
+	UpdateUnit(ctx context.Context, u *Unit) error
+	// ListUnits lists units in name order.
+	ListUnits(ctx context.Context, f UnitFilter) (Page[*Unit], error)
 
 	CreateAccount(ctx context.Context, a *Account) error
 	GetAccountByTokenHash(ctx context.Context, hash string) (*Account, error)

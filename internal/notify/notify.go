@@ -44,16 +44,21 @@ type SNS struct {
 // Notify implements feedback.Notifier.
 func (s *SNS) Notify(ctx context.Context, n feedback.Notice) error {
 	attrs := map[string]types.MessageAttributeValue{
-		"kind":       {DataType: aws.String("String"), StringValue: aws.String(n.Kind)},
-		"summary_id": {DataType: aws.String("String"), StringValue: aws.String(n.SummaryID)},
+		"kind": {DataType: aws.String("String"), StringValue: aws.String(n.Kind)},
+	}
+	if n.SummaryID != "" {
+		attrs["summary_id"] = types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(n.SummaryID)}
 	}
 	if n.Unit != "" {
 		attrs["unit"] = types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(n.Unit)}
 	}
+	if n.ProblemID != "" {
+		attrs["problem_id"] = types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(n.ProblemID)}
+	}
 	_, err := s.Client.Publish(ctx, &sns.PublishInput{
 		TopicArn:          aws.String(s.TopicARN),
 		Subject:           aws.String(n.Subject),
-		Message:           aws.String(n.Text),
+		Message:           aws.String(PlainText(n)),
 		MessageAttributes: attrs,
 	})
 	if err != nil {
@@ -77,18 +82,22 @@ type Webhook struct {
 
 // webhookBody is what a webhook receives.
 type webhookBody struct {
-	Kind      string `json:"kind"`
-	SummaryID string `json:"summary_id"`
-	Unit      string `json:"unit,omitempty"`
-	Subject   string `json:"subject"`
-	Title     string `json:"title"`
-	Text      string `json:"text"`
-	Link      string `json:"link"`
+	ID        string   `json:"id,omitempty"`
+	Kind      string   `json:"kind"`
+	SummaryID string   `json:"summary_id"`
+	ProblemID string   `json:"problem_id,omitempty"`
+	Unit      string   `json:"unit,omitempty"`
+	CoUnits   []string `json:"co_units,omitempty"`
+	Subject   string   `json:"subject"`
+	Title     string   `json:"title"`
+	Text      string   `json:"text"`
+	Link      string   `json:"link"`
 }
 
 // Notify implements feedback.Notifier.
 func (h *Webhook) Notify(ctx context.Context, n feedback.Notice) error {
-	body, err := json.Marshal(webhookBody{Kind: n.Kind, SummaryID: n.SummaryID, Unit: n.Unit, Subject: n.Subject,
+	body, err := json.Marshal(webhookBody{ID: n.ID, Kind: n.Kind, SummaryID: n.SummaryID, ProblemID: n.ProblemID,
+		Unit: n.Unit, CoUnits: n.CoUnits, Subject: n.Subject,
 		Title: feedback.NoticeTitle(n.Kind), Text: n.Text, Link: n.Link})
 	if err != nil {
 		return fmt.Errorf("webhook: encode: %w", err)
@@ -130,7 +139,8 @@ func (l *Log) Notify(ctx context.Context, n feedback.Notice) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	log.InfoContext(ctx, "notice", "kind", n.Kind, "summary_id", n.SummaryID, "unit", n.Unit, "text", n.Text)
+	log.InfoContext(ctx, "notice", "kind", n.Kind, "notice_id", n.ID, "summary_id", n.SummaryID, "problem_id", n.ProblemID,
+		"unit", n.Unit, "co_units", n.CoUnits, "text", n.Text, "link", n.Link)
 	return nil
 }
 
@@ -141,4 +151,16 @@ func FromEnv(getenv func(string) string, log *slog.Logger) feedback.Notifier {
 		return &Webhook{URL: u}
 	}
 	return &Log{Logger: log}
+}
+
+// Channels sends notices to units' own channels (feedback.UnitNotifier),
+// one UnitChannel per send, over one HTTP client.
+type Channels struct {
+	Client *http.Client     // http.Client with a 10 s timeout when nil
+	Now    func() time.Time // time.Now when nil
+}
+
+// NotifyUnit implements feedback.UnitNotifier.
+func (c *Channels) NotifyUnit(ctx context.Context, ch feedback.NotifyChannel, n feedback.Notice) error {
+	return (&UnitChannel{Channel: ch, Client: c.Client, Now: c.Now}).Notify(ctx, n)
 }

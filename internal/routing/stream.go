@@ -17,24 +17,31 @@ import (
 // be read.
 type Converter func(events.DynamoDBEventRecord) (sg *feedback.Suggestion, ok bool, err error)
 
+// NoticeConverter turns a stream record into the outbox notice it
+// inserted, like Converter does for suggestions.
+type NoticeConverter func(events.DynamoDBEventRecord) (n *feedback.Notice, ok bool, err error)
+
 // StreamHandler is the route function's handler type.
 type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
 
 // NewStreamHandler returns the handler for the table's stream: it routes
-// every new suggestion in the batch with svc and reports the records it
-// could not handle as batch item failures (identified by sequence number),
-// so Lambda retries only from those. It never returns an error: a failed
-// record must not make Lambda retry records that succeeded.
-func NewStreamHandler(svc *feedback.Service, convert Converter) StreamHandler {
+// every new suggestion in the batch with svc, delivers every new outbox
+// notice (when notices is not nil) and reports the records it could not
+// handle as batch item failures (identified by sequence number), so Lambda
+// retries only from those. A notice a channel refused is not a failed
+// record: the outbox records it and the sweeper sends it again. It never
+// returns an error: a failed record must not make Lambda retry records that
+// succeeded.
+func NewStreamHandler(svc *feedback.Service, convert Converter, notices NoticeConverter) StreamHandler {
 	log := lambdacontext.NewLogger()
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		return handle(ctx, log, svc, convert, ev), nil
+		return handle(ctx, log, svc, convert, notices, ev), nil
 	}
 }
 
-func handle(ctx context.Context, log *slog.Logger, svc *feedback.Service, convert Converter, ev events.DynamoDBEvent) events.DynamoDBEventResponse {
+func handle(ctx context.Context, log *slog.Logger, svc *feedback.Service, convert Converter, notices NoticeConverter, ev events.DynamoDBEvent) events.DynamoDBEventResponse {
 	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
-	var routed, skipped int
+	var routed, delivered, skipped int
 	fail := func(rec events.DynamoDBEventRecord) {
 		resp.BatchItemFailures = append(resp.BatchItemFailures,
 			events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
@@ -44,6 +51,25 @@ func handle(ctx context.Context, log *slog.Logger, svc *feedback.Service, conver
 			// Out of time: hand the rest back rather than half-do them.
 			fail(rec)
 			continue
+		}
+		if notices != nil {
+			n, ok, err := notices(rec)
+			if err != nil {
+				log.ErrorContext(ctx, "stream record not readable", "event_id", rec.EventID,
+					"sequence_number", rec.Change.SequenceNumber, "error", err)
+				fail(rec)
+				continue
+			}
+			if ok {
+				if _, err := svc.DeliverNotice(ctx, n); err != nil {
+					log.ErrorContext(ctx, "notice delivery not recorded", "notice_id", n.ID, "event_id", rec.EventID,
+						"sequence_number", rec.Change.SequenceNumber, "code", feedback.ErrorCode(err), "error", err)
+					fail(rec)
+					continue
+				}
+				delivered++
+				continue
+			}
 		}
 		sg, ok, err := convert(rec)
 		if err != nil {
@@ -64,7 +90,7 @@ func handle(ctx context.Context, log *slog.Logger, svc *feedback.Service, conver
 		}
 		routed++
 	}
-	log.InfoContext(ctx, "stream batch handled", "records", len(ev.Records), "routed", routed,
+	log.InfoContext(ctx, "stream batch handled", "records", len(ev.Records), "routed", routed, "notices", delivered,
 		"skipped", skipped, "failed", len(resp.BatchItemFailures))
 	return resp
 }

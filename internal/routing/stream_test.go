@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/notify"
 	"github.com/jianyan/jianyan/internal/routing"
 	"github.com/jianyan/jianyan/internal/sqlite"
 )
@@ -92,7 +95,7 @@ func newEnv(tb testing.TB) *env {
 	if err := svc.PutRules(ctx, admin, rs); err != nil {
 		tb.Fatal(err)
 	}
-	return &env{svc: svc, store: st, handle: routing.NewStreamHandler(svc, convert), sgID: sg.ID, listID: l.ID}
+	return &env{svc: svc, store: st, handle: routing.NewStreamHandler(svc, convert, nil), sgID: sg.ID, listID: l.ID}
 }
 
 func (e *env) suggestion(tb testing.TB) *feedback.Suggestion {
@@ -152,7 +155,7 @@ func TestOtherTablesSkipped(t *testing.T) {
 	// suggestion items.
 	anyTable := routing.NewStreamHandler(e.svc, func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
 		return dynamo.InsertedSuggestion(rec, "")
-	})
+	}, nil)
 	resp, err := anyTable(context.Background(), readEvent(t, filepath.Join("testdata", "awslambdago-dynamodb-event.json")))
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Errorf("without table check: %v, failures %+v", err, resp.BatchItemFailures)
@@ -256,5 +259,77 @@ func TestSampleEventConverts(t *testing.T) {
 		if _, ok, err := convert(rec); ok || err != nil {
 			t.Errorf("record %d (%s): ok %v, err %v; want skipped", i+1, rec.Change.Keys["pk"].String(), ok, err)
 		}
+	}
+}
+
+const noticeEvent = "../../events/dynamodb-insert-notice.json"
+
+// The stream carries an outbox notice to the route function, which
+// delivers it to the office's channel and records the delivery; a channel
+// that refuses it leaves the record handled (the sweeper retries), not
+// failed.
+func TestSampleEventDeliversNotice(t *testing.T) {
+	ctx := context.Background()
+	var got []map[string]any
+	down := false
+	office := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		got = append(got, body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer office.Close()
+	now := time.Date(2025, 3, 4, 10, 30, 0, 0, feedback.Shanghai)
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "jianyan.db"), sqlite.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := feedback.NewService(st, feedback.Config{Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
+		Office: &notify.Webhook{URL: office.URL}, UnitNotifier: &notify.Channels{}})
+	notices := func(rec events.DynamoDBEventRecord) (*feedback.Notice, bool, error) {
+		return dynamo.InsertedNotice(rec, sampleTable)
+	}
+	ev := readEvent(t, noticeEvent)
+	n, ok, err := notices(ev.Records[0])
+	if err != nil || !ok {
+		t.Fatalf("sample notice: ok %v, %v", ok, err)
+	}
+	if err := st.CreateNotice(ctx, n); err != nil { // what the write stored
+		t.Fatal(err)
+	}
+	handle := routing.NewStreamHandler(svc, convert, notices)
+
+	down = true
+	resp, err := handle(ctx, ev)
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("with the office channel down: %v, failures %+v; want the record handled", err, resp.BatchItemFailures)
+	}
+	stored, _ := st.GetNotice(ctx, n.ID)
+	if !stored.DeliveredAt.IsZero() || stored.Attempts != 1 || stored.LastError == "" {
+		t.Fatalf("after a refused delivery: %+v", stored)
+	}
+
+	down = false
+	resp, err = handle(ctx, ev) // Lambda redelivers, or the sweeper runs
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("redelivery: %v, failures %+v", err, resp.BatchItemFailures)
+	}
+	stored, _ = st.GetNotice(ctx, n.ID)
+	if stored.DeliveredAt.IsZero() || len(got) != 1 || got[0]["kind"] != "assignment" || got[0]["unit"] != "区市场监督管理局" {
+		t.Fatalf("after delivery: notice %+v, office got %v", stored, got)
+	}
+	if _, err := handle(ctx, ev); err != nil || len(got) != 1 {
+		t.Errorf("a third delivery of the record sent again: %d", len(got))
+	}
+	// A notice record whose image is not a notice fails the record.
+	bad := readEvent(t, noticeEvent)
+	bad.Records[0].Change.NewImage["id"] = events.NewStringAttribute("../../etc")
+	if resp, _ := handle(ctx, bad); len(resp.BatchItemFailures) != 1 {
+		t.Errorf("a corrupt notice record: failures %+v, want 1", resp.BatchItemFailures)
 	}
 }

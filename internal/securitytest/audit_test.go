@@ -96,7 +96,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 				{"update problem with an existing event", func() error {
 					q := *cur
 					q.Title = "篡改的标题"
-					return st.UpdateProblem(ctx, &q, forged(transition, p.ID), nil)
+					return st.UpdateProblem(ctx, feedback.ProblemWrite{Problem: &q, Event: forged(transition, p.ID)})
 				}()},
 				{"create problem with an existing event", func() error {
 					now := c.Now()
@@ -104,7 +104,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 						Status: feedback.ProblemOpen, Deadline: "2025-06-30", CreatedAt: now, UpdatedAt: now, SuggestionIDs: []string{sg2.ID}}
 					s := *sgNow
 					s.Status, s.ProblemID, s.ProblemListID = feedback.SuggestionAdopted, q.ID, list.ID
-					return st.CreateProblem(ctx, q, forged(created, q.ID), []*feedback.Suggestion{&s})
+					return st.CreateProblem(ctx, feedback.ProblemWrite{Problem: q, Event: forged(created, q.ID), Suggestions: []*feedback.Suggestion{&s}})
 				}()},
 			}
 			for _, a := range attempts {

@@ -161,6 +161,9 @@ CREATE INDEX problems_by_deadline ON problems (deadline, created_at, id) WHERE d
 	fileMigration,
 	// 7: issued documents and their number counters (documents.go).
 	documentMigration,
+	// 8: the office's round-two records: notices, units, calendar,
+	// extensions, contributions, assessment (office.go).
+	officeMigration,
 }
 
 // SchemaVersion is the schema version this code writes.

@@ -75,9 +75,11 @@ type problemWrite struct {
 	data    string
 	event   string
 	sugData []string
+	notices []string
 }
 
-func encodeProblemWrite(p *feedback.Problem, newVersion int64, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) (*problemWrite, error) {
+func encodeProblemWrite(pw feedback.ProblemWrite, newVersion int64) (*problemWrite, error) {
+	p, ev, sugs := pw.Problem, pw.Event, pw.Suggestions
 	c := *p
 	c.Version = newVersion
 	w := &problemWrite{}
@@ -97,11 +99,20 @@ func encodeProblemWrite(p *feedback.Problem, newVersion int64, ev *feedback.Audi
 		}
 		w.sugData = append(w.sugData, d)
 	}
+	for _, n := range pw.Notices {
+		d, err := noticeData(n, 1)
+		if err != nil {
+			return nil, err
+		}
+		w.notices = append(w.notices, d)
+	}
 	return w, nil
 }
 
-// writeRest appends ev and updates the suggestions, inside tx.
-func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
+// writeRest appends ev, updates the suggestions and stores the notices
+// and the problem's unit rows, inside tx.
+func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, pw feedback.ProblemWrite) error {
+	ev, sugs := pw.Event, pw.Suggestions
 	if ev != nil {
 		if err := s.insertEvent(ctx, tx, ev, w.event); err != nil {
 			return err
@@ -112,35 +123,44 @@ func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, ev *
 			return fmt.Errorf("suggestion %s: %w", sg.ID, err)
 		}
 	}
-	return nil
+	for i, n := range pw.Notices {
+		if err := insertNotice(ctx, s, tx, n, w.notices[i]); err != nil {
+			return err
+		}
+	}
+	return writeProblemUnits(ctx, s, tx, pw.Problem)
 }
 
 // CreateProblem implements feedback.Store: the problem, its event and the
 // suggestions' updates in one transaction.
-func (s *Store) CreateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
-	err := feedback.ValidateProblemWrite(p, ev, sugs)
+func (s *Store) CreateProblem(ctx context.Context, pw feedback.ProblemWrite) error {
+	err := feedback.ValidateProblemWrite(pw)
 	var w *problemWrite
 	if err == nil {
-		w, err = encodeProblemWrite(p, 1, ev, sugs)
+		w, err = encodeProblemWrite(pw, 1)
 	}
+	p, sugs := pw.Problem, pw.Suggestions
 	if err == nil {
 		err = s.write(ctx, func(tx *sql.Tx) error {
-			_, err := s.txExec(ctx, tx, `INSERT INTO problems (id, problem_list_id, unit, status, deadline, created_at, version, data)
-				VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
-				p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, nanos(p.CreatedAt), w.data)
+			_, err := s.txExec(ctx, tx, `INSERT INTO problems (id, problem_list_id, unit, status, deadline, supervised, created_at, version, data)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+				p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data)
 			if err != nil {
 				return dbError(err)
 			}
 			if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(nil, p)); err != nil {
 				return err
 			}
-			return s.writeRest(ctx, tx, w, ev, sugs)
+			return s.writeRest(ctx, tx, w, pw)
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("sqlite: create problem %s: %w", p.ID, err)
+		return fmt.Errorf("sqlite: create problem %s: %w", writeID(pw), err)
 	}
 	p.Version = 1
+	for _, n := range pw.Notices {
+		n.Version = 1
+	}
 	for _, sg := range sugs {
 		sg.Version++
 	}
@@ -160,12 +180,13 @@ func (s *Store) GetProblem(ctx context.Context, id string) (*feedback.Problem, e
 }
 
 // UpdateProblem implements feedback.Store.
-func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feedback.AuditEvent, sugs []*feedback.Suggestion) error {
-	err := feedback.ValidateProblemWrite(p, ev, sugs)
+func (s *Store) UpdateProblem(ctx context.Context, pw feedback.ProblemWrite) error {
+	err := feedback.ValidateProblemWrite(pw)
 	var w *problemWrite
 	if err == nil {
-		w, err = encodeProblemWrite(p, p.Version+1, ev, sugs)
+		w, err = encodeProblemWrite(pw, pw.Problem.Version+1)
 	}
+	p, sugs := pw.Problem, pw.Suggestions
 	if err == nil {
 		err = s.write(ctx, func(tx *sql.Tx) error {
 			// The stored problem, for the counters' deltas; the write lock
@@ -175,8 +196,8 @@ func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feed
 				return err
 			}
 			res, err := s.txExec(ctx, tx, `UPDATE problems SET problem_list_id = ?, unit = ?, status = ?, deadline = ?,
-				created_at = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
-				p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, nanos(p.CreatedAt), w.data, p.ID, p.Version)
+				supervised = ?, created_at = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
+				p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data, p.ID, p.Version)
 			if err != nil {
 				return dbError(err)
 			}
@@ -186,13 +207,16 @@ func (s *Store) UpdateProblem(ctx context.Context, p *feedback.Problem, ev *feed
 			if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(old, p)); err != nil {
 				return err
 			}
-			return s.writeRest(ctx, tx, w, ev, sugs)
+			return s.writeRest(ctx, tx, w, pw)
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("sqlite: update problem %s: %w", p.ID, err)
+		return fmt.Errorf("sqlite: update problem %s: %w", writeID(pw), err)
 	}
 	p.Version++
+	for _, n := range pw.Notices {
+		n.Version = 1
+	}
 	for _, sg := range sugs {
 		sg.Version++
 	}
@@ -242,4 +266,12 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		return page, fmt.Errorf("sqlite: list problems: %w", err)
 	}
 	return page, nil
+}
+
+// writeID names the problem of a write in errors, also when it is missing.
+func writeID(pw feedback.ProblemWrite) string {
+	if pw.Problem == nil {
+		return "(none)"
+	}
+	return pw.Problem.ID
 }

@@ -33,7 +33,7 @@ func testProblemAggregates(t *testing.T, open Opener) {
 		ev, err := p.Apply(feedback.Transition{To: to, NewDeadline: newDeadline}, c.Next())
 		must(t, err, "apply "+string(to))
 		ev.Actor = "张科长"
-		must(t, st.UpdateProblem(ctx(t), p, ev, nil), "update to "+string(to))
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: ev}), "update to "+string(to))
 	}
 
 	t.Run("empty", func(t *testing.T) {
@@ -84,7 +84,7 @@ func testProblemAggregates(t *testing.T, open Opener) {
 		stale.Version--
 		stale.Status = feedback.ProblemRectifying
 		stale.UpdatedAt = c.Next()
-		err := st.UpdateProblem(ctx(t), stale, nil, nil)
+		err := st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: stale})
 		wantCodes(t, err, feedback.EConflict, feedback.ENotFound)
 		// The same update again after it succeeded (a client retry) is
 		// stale too, and must not count twice.
@@ -92,10 +92,10 @@ func testProblemAggregates(t *testing.T, open Opener) {
 		ev, err := retry.Apply(feedback.Transition{To: feedback.ProblemRectifying}, c.Next())
 		must(t, err, "apply")
 		ev.Actor = "张科长"
-		must(t, st.UpdateProblem(ctx(t), retry, ev, nil), "first try")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: retry, Event: ev}), "first try")
 		again := clone(p3)
 		_, _ = again.Apply(feedback.Transition{To: feedback.ProblemRectifying}, c.Now())
-		wantCodes(t, st.UpdateProblem(ctx(t), again, nil, nil), feedback.EConflict)
+		wantCodes(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: again}), feedback.EConflict)
 		p3 = retry
 		all = []*feedback.Problem{p1, p2, p3}
 		check(t, "after retry", "", "", nil)
@@ -104,14 +104,14 @@ func testProblemAggregates(t *testing.T, open Opener) {
 	t.Run("failed create counts nothing", func(t *testing.T) {
 		dup := clone(p1)
 		dup.Version = 0
-		wantCodes(t, st.CreateProblem(ctx(t), dup, nil, nil), feedback.EConflict)
+		wantCodes(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: dup}), feedback.EConflict)
 		check(t, "after duplicate", "", "", nil)
 	})
 
 	t.Run("unit change moves counts", func(t *testing.T) {
 		p1.ResponsibleUnit = unitTown
 		p1.UpdatedAt = c.Next()
-		must(t, st.UpdateProblem(ctx(t), p1, nil, nil), "reassign")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: p1}), "reassign")
 		check(t, "after reassign", "", "", nil)
 		got, err := st.GetProblemAggregates(ctx(t), "", "")
 		must(t, err, "GetProblemAggregates")

@@ -188,7 +188,7 @@ func testEvidence(t *testing.T, open Opener) {
 	p.Evidence = refs
 	p.Progress = "已建立首违不罚清单"
 	ev := &feedback.AuditEvent{ID: feedback.NewID(at), ProblemID: p.ID, Actor: "市场监管局 王股长", At: at, Action: feedback.ActionEdited, Note: "整改进展", Files: refs}
-	must(t, st.UpdateProblem(ctx(t), p, ev, nil), "update problem with evidence")
+	must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: ev}), "update problem with evidence")
 	got := getProblem(t, st, p.ID)
 	sameRefs(t, "problem evidence", got.Evidence, refs)
 	page, err := st.ListAuditEvents(ctx(t), p.ID, 0, "")

@@ -156,7 +156,7 @@ func creationEvent(c *clock, p *feedback.Problem) *feedback.AuditEvent {
 func mustProblem(tb testing.TB, st feedback.Store, c *clock, list *feedback.ProblemList, title, unit string, deadline feedback.Date, status feedback.ProblemStatus) *feedback.Problem {
 	tb.Helper()
 	p := newProblem(c, list, title, unit, deadline, status)
-	must(tb, st.CreateProblem(ctx(tb), p, creationEvent(c, p), nil), "create problem "+title)
+	must(tb, st.CreateProblem(ctx(tb), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p)}), "create problem "+title)
 	return p
 }
 

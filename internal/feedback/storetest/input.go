@@ -191,13 +191,13 @@ func testBadInput(t *testing.T, open Opener) {
 			t.Run(tt.name, func(t *testing.T) {
 				p := newProblem(c, list, "无效问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
 				tt.edit(p)
-				wantCode(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), nil), feedback.EInvalid)
+				wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p)}), feedback.EInvalid)
 				if tt.name == "missing ID" {
 					return
 				}
 				u := clone(prob)
 				tt.edit(u)
-				wantCode(t, st.UpdateProblem(ctx(t), u, nil, nil), feedback.EInvalid)
+				wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u}), feedback.EInvalid)
 				equal(t, "problem after bad update", getProblem(t, st, prob.ID), prob)
 			})
 		}
@@ -205,14 +205,14 @@ func testBadInput(t *testing.T, open Opener) {
 			p := newProblem(c, list, "事件无效的问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
 			ev := creationEvent(c, p)
 			ev.Note = "备注\xff"
-			wantCode(t, st.CreateProblem(ctx(t), p, ev, nil), feedback.EInvalid)
+			wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: ev}), feedback.EInvalid)
 			_, err := st.GetProblem(ctx(t), p.ID)
 			wantCode(t, err, feedback.ENotFound)
 			u := clone(prob)
 			u.Progress = "进展"
 			ev = creationEvent(c, prob)
 			ev.ID = ""
-			wantCode(t, st.UpdateProblem(ctx(t), u, ev, nil), feedback.EInvalid)
+			wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Event: ev}), feedback.EInvalid)
 			equal(t, "problem after bad event", getProblem(t, st, prob.ID), prob)
 		})
 		// The suggestions written with a problem: one given twice, one
@@ -222,20 +222,20 @@ func testBadInput(t *testing.T, open Opener) {
 			p := newProblem(c, list, "重复关联的问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
 			p.SuggestionIDs = []string{good.ID}
 			a := adopt(c, good, p)
-			wantCode(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), []*feedback.Suggestion{a, clone(a)}), feedback.EInvalid)
+			wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p), Suggestions: []*feedback.Suggestion{a, clone(a)}}), feedback.EInvalid)
 			_, err := st.GetProblem(ctx(t), p.ID)
 			wantCode(t, err, feedback.ENotFound)
 			u := clone(prob)
 			u.SuggestionIDs = []string{good.ID}
 			a = adopt(c, good, u)
-			wantCode(t, st.UpdateProblem(ctx(t), u, nil, []*feedback.Suggestion{a, clone(a)}), feedback.EInvalid)
+			wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Suggestions: []*feedback.Suggestion{a, clone(a)}}), feedback.EInvalid)
 			equal(t, "problem after bad update", getProblem(t, st, prob.ID), prob)
 			equal(t, "suggestion after bad writes", getSuggestion(t, st, good.ID), good)
 		})
 		t.Run("missing suggestion", func(t *testing.T) {
 			p := newProblem(c, list, "缺少意见建议的问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
-			wantCode(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), []*feedback.Suggestion{nil}), feedback.EInvalid)
-			wantCode(t, st.UpdateProblem(ctx(t), clone(prob), nil, []*feedback.Suggestion{nil}), feedback.EInvalid)
+			wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p), Suggestions: []*feedback.Suggestion{nil}}), feedback.EInvalid)
+			wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: clone(prob), Suggestions: []*feedback.Suggestion{nil}}), feedback.EInvalid)
 		})
 		t.Run("too many suggestions", func(t *testing.T) {
 			p := newProblem(c, list, "关联过多的问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
@@ -245,10 +245,10 @@ func testBadInput(t *testing.T, open Opener) {
 				sg.Version = 1
 				sgs = append(sgs, adopt(c, sg, p))
 			}
-			wantCode(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), sgs), feedback.EInvalid)
+			wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p), Suggestions: sgs}), feedback.EInvalid)
 			_, err := st.GetProblem(ctx(t), p.ID)
 			wantCode(t, err, feedback.ENotFound)
-			wantCode(t, st.UpdateProblem(ctx(t), clone(prob), nil, sgs), feedback.EInvalid)
+			wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: clone(prob), Suggestions: sgs}), feedback.EInvalid)
 			equal(t, "problem after bad update", getProblem(t, st, prob.ID), prob)
 		})
 		page, err := st.ListProblems(ctx(t), feedback.ProblemFilter{})

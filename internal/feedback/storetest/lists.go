@@ -59,7 +59,7 @@ func testSuggestionFilters(t *testing.T, open Opener) {
 	p := newProblem(c, list, "行政处罚裁量基准未公开", unitMarket, "2025-04-30", feedback.ProblemOpen)
 	p.SuggestionIDs = []string{all[0].ID, all[1].ID}
 	a0, a1 := adopt(c, all[0], p), adopt(c, all[1], p)
-	must(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), []*feedback.Suggestion{a0, a1}), "create problem")
+	must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p), Suggestions: []*feedback.Suggestion{a0, a1}}), "create problem")
 	all[0], all[1] = a0, a1
 	d := clone(all[6])
 	d.Status = feedback.SuggestionDeclined

@@ -63,7 +63,7 @@ func testProblems(t *testing.T, open Opener) {
 	a1, a2 := adopt(c, s1, p), adopt(c, s2, p)
 
 	t.Run("create with suggestions", func(t *testing.T) {
-		must(t, st.CreateProblem(ctx(t), p, ev, []*feedback.Suggestion{a1, a2}), "create")
+		must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: ev, Suggestions: []*feedback.Suggestion{a1, a2}}), "create")
 		if p.Version != 1 {
 			t.Fatalf("problem Version = %d, want 1", p.Version)
 		}
@@ -83,7 +83,7 @@ func testProblems(t *testing.T, open Opener) {
 		dup := newProblem(c, list, "重复的问题", unitCity, "2025-05-31", feedback.ProblemOpen)
 		dup.ID = p.ID
 		dev := creationEvent(c, dup)
-		wantStoreConflict(t, st.CreateProblem(ctx(t), dup, dev, nil))
+		wantStoreConflict(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: dup, Event: dev}))
 		equal(t, "problem after duplicate", getProblem(t, st, p.ID), p)
 		equal(t, "events after duplicate", events(t, st, p.ID), []*feedback.AuditEvent{ev})
 	})
@@ -92,7 +92,7 @@ func testProblems(t *testing.T, open Opener) {
 		tev, err := u.Apply(feedback.Transition{To: feedback.ProblemRectifying, Note: "已制定整改方案"}, c.Next())
 		must(t, err, "apply")
 		tev.Actor = "市场监管局联络员"
-		must(t, st.UpdateProblem(ctx(t), u, tev, nil), "update")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Event: tev}), "update")
 		if u.Version != 2 {
 			t.Fatalf("Version after update = %d, want 2", u.Version)
 		}
@@ -104,7 +104,7 @@ func testProblems(t *testing.T, open Opener) {
 			u := clone(p)
 			u.Progress = "已完成第一轮培训"
 			u.UpdatedAt = c.Next()
-			must(t, st.UpdateProblem(ctx(t), u, nil, nil), "update")
+			must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u}), "update")
 			equal(t, "after update", getProblem(t, st, p.ID), u)
 			equal(t, "events", events(t, st, p.ID), []*feedback.AuditEvent{ev, ev2})
 			*p = *u
@@ -118,7 +118,7 @@ func testProblems(t *testing.T, open Opener) {
 		now := c.Next()
 		lev := &feedback.AuditEvent{ID: feedback.NewID(now), ProblemID: p.ID, Actor: "张科长", At: now, Action: feedback.ActionLinked, Note: s3.Receipt}
 		a3 := adopt(c, s3, u)
-		must(t, st.UpdateProblem(ctx(t), u, lev, []*feedback.Suggestion{a3}), "update")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Event: lev, Suggestions: []*feedback.Suggestion{a3}}), "update")
 		if a3.Version != 2 {
 			t.Fatalf("suggestion Version = %d, want 2", a3.Version)
 		}
@@ -153,7 +153,7 @@ func testProblemAtomicity(t *testing.T, open Opener) {
 		p.SuggestionIDs = []string{s1.ID, s2.ID}
 		ev := creationEvent(c, p)
 		a1, a2 := adopt(c, s1, p), adopt(c, s2, p) // a2 carries the stale Version 1
-		wantCode(t, st.CreateProblem(ctx(t), p, ev, []*feedback.Suggestion{a1, a2}), feedback.EConflict)
+		wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: ev, Suggestions: []*feedback.Suggestion{a1, a2}}), feedback.EConflict)
 
 		_, err := st.GetProblem(ctx(t), p.ID)
 		wantCode(t, err, feedback.ENotFound)
@@ -175,7 +175,7 @@ func testProblemAtomicity(t *testing.T, open Opener) {
 		p := newProblem(c, list, "违法建设查处不及时", unitTown, "2025-04-15", feedback.ProblemOpen)
 		p.SuggestionIDs = []string{s1.ID, ghost.ID}
 		ev := creationEvent(c, p)
-		wantCodes(t, st.CreateProblem(ctx(t), p, ev, []*feedback.Suggestion{adopt(c, s1, p), adopt(c, ghost, p)}), feedback.EConflict, feedback.ENotFound)
+		wantCodes(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: ev, Suggestions: []*feedback.Suggestion{adopt(c, s1, p), adopt(c, ghost, p)}}), feedback.EConflict, feedback.ENotFound)
 		_, err := st.GetProblem(ctx(t), p.ID)
 		wantCode(t, err, feedback.ENotFound)
 		equal(t, "suggestion 1", getSuggestion(t, st, s1.ID), s1)
@@ -188,7 +188,7 @@ func testProblemAtomicity(t *testing.T, open Opener) {
 		p := newProblem(c, list, "执法文书不规范", unitCity, "2025-04-15", feedback.ProblemOpen)
 		ev := creationEvent(c, p)
 		ev.ID = taken.ID
-		wantCode(t, st.CreateProblem(ctx(t), p, ev, []*feedback.Suggestion{adopt(c, s1, p)}), feedback.EConflict)
+		wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: ev, Suggestions: []*feedback.Suggestion{adopt(c, s1, p)}}), feedback.EConflict)
 		_, err := st.GetProblem(ctx(t), p.ID)
 		wantCode(t, err, feedback.ENotFound)
 		equal(t, "suggestion 1", getSuggestion(t, st, s1.ID), s1)
@@ -198,7 +198,7 @@ func testProblemAtomicity(t *testing.T, open Opener) {
 	p := newProblem(c, list, "占道经营反复出现", unitCity, "2025-04-15", feedback.ProblemOpen)
 	p.SuggestionIDs = []string{s1.ID}
 	a1 := adopt(c, s1, p)
-	must(t, st.CreateProblem(ctx(t), p, creationEvent(c, p), []*feedback.Suggestion{a1}), "create")
+	must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p), Suggestions: []*feedback.Suggestion{a1}}), "create")
 	*s1 = *a1
 	evsBefore := events(t, st, p.ID)
 
@@ -208,7 +208,7 @@ func testProblemAtomicity(t *testing.T, open Opener) {
 		tev, err := u.Apply(feedback.Transition{To: feedback.ProblemRectifying, Note: "开始整改"}, c.Next())
 		must(t, err, "apply")
 		a2 := adopt(c, s2, u)
-		wantCode(t, st.UpdateProblem(ctx(t), u, tev, []*feedback.Suggestion{a2}), feedback.EConflict)
+		wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Event: tev, Suggestions: []*feedback.Suggestion{a2}}), feedback.EConflict)
 		equal(t, "problem", getProblem(t, st, p.ID), p)
 		equal(t, "events", events(t, st, p.ID), evsBefore)
 		equal(t, "suggestion 2", getSuggestion(t, st, s2.ID), s2)
@@ -219,7 +219,7 @@ func testProblemAtomicity(t *testing.T, open Opener) {
 		must(t, err, "apply")
 		a2 := adopt(c, s2, u)
 		a2.Version = 1 // s2 is at 2 since it was routed
-		wantCode(t, st.UpdateProblem(ctx(t), u, tev, []*feedback.Suggestion{a2}), feedback.EConflict)
+		wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Event: tev, Suggestions: []*feedback.Suggestion{a2}}), feedback.EConflict)
 		equal(t, "problem", getProblem(t, st, p.ID), p)
 		equal(t, "events", events(t, st, p.ID), evsBefore)
 		equal(t, "suggestion 2", getSuggestion(t, st, s2.ID), s2)
@@ -229,14 +229,14 @@ func testProblemAtomicity(t *testing.T, open Opener) {
 		u.Progress = "整改中"
 		a2 := adopt(c, s2, u)
 		a2.Content = "无效\xff编码的内容"
-		wantCode(t, st.UpdateProblem(ctx(t), u, nil, []*feedback.Suggestion{a2}), feedback.EInvalid)
+		wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Suggestions: []*feedback.Suggestion{a2}}), feedback.EInvalid)
 		equal(t, "problem", getProblem(t, st, p.ID), p)
 		equal(t, "suggestion 2", getSuggestion(t, st, s2.ID), s2)
 	})
 	t.Run("update missing problem", func(t *testing.T) {
 		u := newProblem(c, list, "不存在的问题", unitCity, "", feedback.ProblemOpen)
 		u.Version = 1
-		wantCodes(t, st.UpdateProblem(ctx(t), u, nil, nil), feedback.ENotFound, feedback.EConflict)
+		wantCodes(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u}), feedback.ENotFound, feedback.EConflict)
 		_, err := st.GetProblem(ctx(t), u.ID)
 		wantCode(t, err, feedback.ENotFound)
 	})
@@ -317,9 +317,9 @@ func testConcurrency(t *testing.T, open Opener) {
 		p := mustProblem(t, st, c, list, "区级部门放而不管", unitTown, "2025-05-31", feedback.ProblemOpen)
 		q1, q2 := clone(p), clone(p)
 		q1.Progress = "已开展培训"
-		must(t, st.UpdateProblem(ctx(t), q1, nil, nil), "first")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: q1}), "first")
 		q2.Progress = "另一个人的修改"
-		wantStoreConflict(t, st.UpdateProblem(ctx(t), q2, nil, nil))
+		wantStoreConflict(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: q2}))
 		equal(t, "problem", getProblem(t, st, p.ID), q1)
 	})
 }

@@ -88,6 +88,9 @@ func Run(t *testing.T, open Opener) {
 		{"Cursors", testCursors},
 		{"BadInput", testBadInput},
 		{"BadFilters", testBadFilters},
+		{"Notices", testNotices},
+		{"Units", testUnits},
+		{"ProblemFieldsRoundTrip", testProblemFieldsRoundTrip},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

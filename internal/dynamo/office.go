@@ -1,0 +1,339 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// The office's round-two items: the notice outbox and the unit registry
+// (docs/dynamodb.md, "Items").
+const (
+	typeNotice = "notice"
+	typeUnit   = "unit"
+
+	pkNotice = "NOTICE#" // NOTICE#<id> / NOTICE
+	skNotice = "NOTICE"
+	pkUnit   = "UNIT#" // UNIT#<name> / UNIT
+	skUnit   = "UNIT"
+
+	g5NoticesDue = "NOTICEDUE" // gsi5: pending notices only (sparse), sk <created>#<id>
+	g1Units      = "UNIT"      // gsi1: every unit, sk <name>
+)
+
+// noticeItem is an outbox notice. While it is pending it is in gsi5's
+// NOTICEDUE partition, which the sweeper reads; delivering it removes the
+// index keys. Its insertion reaches the stream function through the
+// table's stream (InsertedNotice).
+type noticeItem struct {
+	PK   string `dynamodbav:"pk"`
+	SK   string `dynamodbav:"sk"`
+	Type string `dynamodbav:"type"`
+	indexKeys
+	ID           string   `dynamodbav:"id"`
+	Kind         string   `dynamodbav:"kind"`
+	SummaryID    string   `dynamodbav:"summary_id,omitempty"`
+	ProblemID    string   `dynamodbav:"problem_id,omitempty"`
+	SuggestionID string   `dynamodbav:"suggestion_id,omitempty"`
+	Unit         string   `dynamodbav:"unit,omitempty"`
+	CoUnits      []string `dynamodbav:"co_units,omitempty"`
+	Subject      string   `dynamodbav:"subject,omitempty"`
+	Text         string   `dynamodbav:"text"`
+	Link         string   `dynamodbav:"link,omitempty"`
+	CreatedAt    string   `dynamodbav:"created_at"`
+	Delivered    []string `dynamodbav:"delivered,omitempty"`
+	Attempts     int      `dynamodbav:"attempts,omitempty"`
+	LastError    string   `dynamodbav:"last_error,omitempty"`
+	DeliveredAt  string   `dynamodbav:"delivered_at,omitempty"`
+	Failed       bool     `dynamodbav:"failed,omitempty"`
+	Version      int64    `dynamodbav:"version"`
+}
+
+func noticeToItem(n *feedback.Notice) (map[string]types.AttributeValue, error) {
+	it := noticeItem{
+		PK: pkNotice + n.ID, SK: skNotice, Type: typeNotice,
+		ID: n.ID, Kind: n.Kind, SummaryID: n.SummaryID, ProblemID: n.ProblemID, SuggestionID: n.SuggestionID,
+		Unit: n.Unit, CoUnits: n.CoUnits, Subject: n.Subject, Text: n.Text, Link: n.Link,
+		CreatedAt: sortTS(n.CreatedAt), Delivered: n.Delivered, Attempts: n.Attempts, LastError: n.LastError,
+		DeliveredAt: ts(n.DeliveredAt), Failed: n.Failed, Version: n.Version,
+	}
+	if n.DeliveredAt.IsZero() {
+		it.GSI5PK, it.GSI5SK = g5NoticesDue, sortTS(n.CreatedAt)+"#"+n.ID
+	}
+	return marshal(it)
+}
+
+func (it *noticeItem) domain() (*feedback.Notice, error) {
+	n := &feedback.Notice{
+		ID: it.ID, Kind: it.Kind, SummaryID: it.SummaryID, ProblemID: it.ProblemID, SuggestionID: it.SuggestionID,
+		Unit: it.Unit, CoUnits: it.CoUnits, Subject: it.Subject, Text: it.Text, Link: it.Link,
+		Delivered: it.Delivered, Attempts: it.Attempts, LastError: it.LastError, Failed: it.Failed, Version: it.Version,
+	}
+	var err error
+	if n.CreatedAt, err = parseTS("created_at", it.CreatedAt); err != nil {
+		return nil, err
+	}
+	if n.DeliveredAt, err = parseTS("delivered_at", it.DeliveredAt); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// noticeWrites are the transaction's puts of new notices (create-if-absent).
+func (s *Store) noticeWrites(notices []*feedback.Notice) ([]types.TransactWriteItem, error) {
+	var out []types.TransactWriteItem
+	for _, n := range notices {
+		c := *n
+		c.Version = 1
+		item, err := noticeToItem(&c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.put(item, notExists()))
+	}
+	return out, nil
+}
+
+// CreateNotice stores n in the outbox.
+func (s *Store) CreateNotice(ctx context.Context, n *feedback.Notice) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	items, err := s.noticeWrites([]*feedback.Notice{n})
+	if err != nil {
+		return err
+	}
+	p := items[0].Put
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: p.Item,
+		ConditionExpression: p.ConditionExpression, ExpressionAttributeNames: p.ExpressionAttributeNames,
+		ExpressionAttributeValues: p.ExpressionAttributeValues})
+	if err != nil {
+		return fmt.Errorf("dynamo: create notice %s: %w", n.ID, storeErr(err))
+	}
+	n.Version = 1
+	return nil
+}
+
+// GetNotice reads a notice by ID.
+func (s *Store) GetNotice(ctx context.Context, id string) (*feedback.Notice, error) {
+	if !feedback.ValidKey(id) {
+		return nil, feedback.NotFound("notice", id)
+	}
+	var it noticeItem
+	found, err := s.getItem(ctx, pkNotice+id, skNotice, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get notice %s: %w", id, err)
+	}
+	if !found {
+		return nil, feedback.NotFound("notice", id)
+	}
+	n, err := it.domain()
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get notice %s: %w", id, feedback.Internal(err))
+	}
+	return n, nil
+}
+
+// UpdateNotice records a notice's delivery state (optimistic).
+func (s *Store) UpdateNotice(ctx context.Context, n *feedback.Notice) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	c := *n
+	c.Version = n.Version + 1
+	item, err := noticeToItem(&c)
+	if err != nil {
+		return err
+	}
+	vc := versionIs(n.Version)
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
+		ConditionExpression: vc.expr, ExpressionAttributeNames: vc.names, ExpressionAttributeValues: vc.values})
+	if err != nil {
+		return fmt.Errorf("dynamo: update notice %s: %w", n.ID, storeErr(err))
+	}
+	n.Version++
+	return nil
+}
+
+// ListPendingNotices reads gsi5's NOTICEDUE partition (pending notices
+// only) up to the given creation time, oldest first.
+func (s *Store) ListPendingNotices(ctx context.Context, before time.Time, limit int) ([]*feedback.Notice, error) {
+	spec := listSpec{
+		id: listID("pending_notices"), parts: []part{gsi(5, g5NoticesDue)},
+		high: sortTS(before), limit: feedback.ClampLimit(limit),
+	}
+	items, _, err := s.readList(ctx, spec, "")
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: list pending notices: %w", err)
+	}
+	out, err := decodeAll(items, (*noticeItem).domain)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: list pending notices: %w", err)
+	}
+	return out, nil
+}
+
+// InsertedNotice reports whether rec is a new outbox notice stored in table
+// ("" skips the check) and converts its new image, the way
+// InsertedSuggestion does for suggestions.
+func InsertedNotice(rec events.DynamoDBEventRecord, table string) (n *feedback.Notice, ok bool, err error) {
+	if rec.EventName != string(events.DynamoDBOperationTypeInsert) {
+		return nil, false, nil
+	}
+	if table != "" && TableFromStreamARN(rec.EventSourceArn) != table {
+		return nil, false, nil
+	}
+	img := rec.Change.NewImage
+	if typ, _ := stringAttr(img, "type"); typ != typeNotice {
+		return nil, false, nil
+	}
+	if pk, _ := stringAttr(img, "pk"); !strings.HasPrefix(pk, pkNotice) {
+		return nil, false, nil
+	}
+	item, err := FromEventImage(img)
+	if err != nil {
+		return nil, false, fmt.Errorf("dynamo: stream record %s: %w", rec.EventID, err)
+	}
+	var it noticeItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return nil, false, fmt.Errorf("dynamo: stream record %s: decode notice: %w", rec.EventID, err)
+	}
+	if it.PK != pkNotice+it.ID || it.SK != skNotice {
+		return nil, false, fmt.Errorf("dynamo: stream record %s: notice key %q/%q does not match its id %q", rec.EventID, it.PK, it.SK, it.ID)
+	}
+	n, err = it.domain()
+	if err != nil {
+		return nil, false, fmt.Errorf("dynamo: stream record %s: %w", rec.EventID, err)
+	}
+	if err := n.Validate(); err != nil {
+		return nil, false, fmt.Errorf("dynamo: stream record %s: invalid notice: %w", rec.EventID, err)
+	}
+	return n, true, nil
+}
+
+// unitItem is a registry entry. Every unit is in gsi1's UNIT partition,
+// sorted by name.
+type unitItem struct {
+	PK   string `dynamodbav:"pk"`
+	SK   string `dynamodbav:"sk"`
+	Type string `dynamodbav:"type"`
+	indexKeys
+	Name         string `dynamodbav:"name"`
+	Head         string `dynamodbav:"head,omitempty"`
+	Contact      string `dynamodbav:"contact,omitempty"`
+	NotifyKind   string `dynamodbav:"notify_kind,omitempty"`
+	NotifyURL    string `dynamodbav:"notify_url,omitempty"`
+	NotifySecret string `dynamodbav:"notify_secret,omitempty"`
+	CreatedAt    string `dynamodbav:"created_at,omitempty"`
+	UpdatedAt    string `dynamodbav:"updated_at,omitempty"`
+	UpdatedBy    string `dynamodbav:"updated_by,omitempty"`
+	Version      int64  `dynamodbav:"version"`
+}
+
+func unitToItem(u *feedback.Unit) (map[string]types.AttributeValue, error) {
+	it := unitItem{
+		PK: pkUnit + u.Name, SK: skUnit, Type: typeUnit,
+		Name: u.Name, Head: u.Head, Contact: u.Contact,
+		NotifyKind: u.Notify.Kind, NotifyURL: u.Notify.URL, NotifySecret: u.Notify.Secret,
+		CreatedAt: ts(u.CreatedAt), UpdatedAt: ts(u.UpdatedAt), UpdatedBy: u.UpdatedBy, Version: u.Version,
+	}
+	it.GSI1PK, it.GSI1SK = g1Units, u.Name
+	return marshal(it)
+}
+
+func (it *unitItem) domain() (*feedback.Unit, error) {
+	u := &feedback.Unit{
+		Name: it.Name, Head: it.Head, Contact: it.Contact,
+		Notify:    feedback.NotifyChannel{Kind: it.NotifyKind, URL: it.NotifyURL, Secret: it.NotifySecret},
+		UpdatedBy: it.UpdatedBy, Version: it.Version,
+	}
+	var err error
+	if u.CreatedAt, err = parseTS("created_at", it.CreatedAt); err != nil {
+		return nil, err
+	}
+	if u.UpdatedAt, err = parseTS("updated_at", it.UpdatedAt); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// putUnit writes u under cond with version v.
+func (s *Store) putUnit(ctx context.Context, u *feedback.Unit, v int64, c *condition) error {
+	cp := *u
+	cp.Version = v
+	item, err := unitToItem(&cp)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
+		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values})
+	return storeErr(err)
+}
+
+// CreateUnit registers u.
+func (s *Store) CreateUnit(ctx context.Context, u *feedback.Unit) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if err := s.putUnit(ctx, u, 1, notExists()); err != nil {
+		return fmt.Errorf("dynamo: create unit %s: %w", u.Name, err)
+	}
+	u.Version = 1
+	return nil
+}
+
+// GetUnit reads a unit by name.
+func (s *Store) GetUnit(ctx context.Context, name string) (*feedback.Unit, error) {
+	if name == "" || len(name) > 4*feedback.UnitMaxRunes {
+		return nil, feedback.NotFound("unit", name)
+	}
+	var it unitItem
+	found, err := s.getItem(ctx, pkUnit+name, skUnit, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get unit %s: %w", name, err)
+	}
+	if !found {
+		return nil, feedback.NotFound("unit", name)
+	}
+	u, err := it.domain()
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get unit %s: %w", name, feedback.Internal(err))
+	}
+	return u, nil
+}
+
+// UpdateUnit stores u (optimistic).
+func (s *Store) UpdateUnit(ctx context.Context, u *feedback.Unit) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if err := s.putUnit(ctx, u, u.Version+1, versionIs(u.Version)); err != nil {
+		return fmt.Errorf("dynamo: update unit %s: %w", u.Name, err)
+	}
+	u.Version++
+	return nil
+}
+
+// ListUnits reads gsi1's UNIT partition in name order.
+func (s *Store) ListUnits(ctx context.Context, f feedback.UnitFilter) (feedback.Page[*feedback.Unit], error) {
+	var page feedback.Page[*feedback.Unit]
+	spec := listSpec{id: listID("units"), parts: []part{gsi(1, g1Units)}, limit: feedback.ClampLimit(f.Limit)}
+	items, next, err := s.readList(ctx, spec, f.Cursor)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list units: %w", err)
+	}
+	page.Items, err = decodeAll(items, (*unitItem).domain)
+	if err != nil {
+		return page, fmt.Errorf("dynamo: list units: %w", err)
+	}
+	page.NextCursor = next
+	return page, nil
+}

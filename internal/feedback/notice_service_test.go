@@ -1,0 +1,239 @@
+package feedback_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/notify"
+)
+
+// noticeEnv is a fixture whose service delivers notices for real: the
+// office's channel is a webhook on a local server, the units' channels are
+// robots whose documented addresses a test transport carries to another
+// local server, and the local dispatcher's queue is a slice.
+type noticeEnv struct {
+	*fixture
+	mu         sync.Mutex
+	office     []map[string]any // webhook bodies
+	robot      []string         // DingTalk markdown texts
+	robotDown  bool
+	dispatched []*feedback.Notice
+}
+
+func newNoticeEnv(t *testing.T) *noticeEnv {
+	e := &noticeEnv{}
+	officeSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			http.Error(w, "bad json", http.StatusBadRequest)
+			return
+		}
+		e.mu.Lock()
+		e.office = append(e.office, body)
+		e.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(officeSrv.Close)
+	robotSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if e.robotDown {
+			http.Error(w, "维护中", http.StatusBadGateway)
+			return
+		}
+		var m struct {
+			MsgType  string `json:"msgtype"`
+			Markdown struct{ Title, Text string }
+		}
+		if r.URL.Path != "/robot/send" || r.URL.Query().Get("access_token") != "tok" || json.NewDecoder(r.Body).Decode(&m) != nil || m.MsgType != "markdown" {
+			_, _ = w.Write([]byte(`{"errcode":300001,"errmsg":"token is not exist"}`))
+			return
+		}
+		e.robot = append(e.robot, m.Markdown.Text)
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	t.Cleanup(robotSrv.Close)
+	target, _ := url.Parse(robotSrv.URL)
+	client := &http.Client{Transport: roundTrip(func(req *http.Request) (*http.Response, error) {
+		r := req.Clone(req.Context())
+		r.URL.Scheme, r.URL.Host = target.Scheme, target.Host
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	e.fixture = newFixture(t, func(c *feedback.Config) {
+		c.Office = &notify.Webhook{URL: officeSrv.URL}
+		c.UnitNotifier = &notify.Channels{Client: client}
+		c.Dispatch = func(n *feedback.Notice) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.dispatched = append(e.dispatched, n)
+		}
+	})
+	ctx := context.Background()
+	for _, u := range []*feedback.Unit{
+		{Name: unitMarket, Head: "王局长", Notify: feedback.NotifyChannel{Kind: feedback.NotifyDingTalk,
+			URL: "https://oapi.dingtalk.com/robot/send?access_token=tok"}},
+		{Name: unitJustice, Head: "赵局长"}, // no channel of its own
+	} {
+		if err := e.store.CreateUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func (e *noticeEnv) counts() (office, robot, dispatched int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.office), len(e.robot), len(e.dispatched)
+}
+
+func (e *noticeEnv) setRobotDown(down bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.robotDown = down
+}
+
+func (e *noticeEnv) takeDispatched() []*feedback.Notice {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.dispatched
+	e.dispatched = nil
+	return out
+}
+
+func TestAssignmentNotice(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	list := e.list(t, "涉企乱罚款问题清单")
+	p, err := e.svc.CreateProblem(ctx, e.staff, feedback.ProblemInput{
+		ProblemListID: list.ID, Title: "门前三包罚款标准不一", ResponsibleUnit: unitMarket, CoUnits: []string{unitJustice},
+		ResponsiblePerson: "王局长", Requirement: "统一裁量基准", Deadline: "2025-04-30",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := e.takeDispatched()
+	if len(ns) != 1 {
+		t.Fatalf("dispatched %d notices after the commit, want 1", len(ns))
+	}
+	n := ns[0]
+	for _, want := range []string{"交办通知", unitMarket + "牵头", unitJustice + "协办", "门前三包罚款标准不一", "涉企乱罚款问题清单", "统一裁量基准", "2025-04-30", "王局长"} {
+		if !strings.Contains(n.Text, want) {
+			t.Errorf("notice text %q lacks %q", n.Text, want)
+		}
+	}
+	if n.Kind != feedback.NoticeAssignment || n.ProblemID != p.ID || n.Unit != unitMarket || !slices.Equal(n.CoUnits, []string{unitJustice}) {
+		t.Errorf("notice = %+v", n)
+	}
+	if want := "https://jianyan.example.gov.cn/console/problems/" + p.ID; n.Link != want {
+		t.Errorf("link = %q, want the console's problem page %q", n.Link, want)
+	}
+	stored, err := e.store.GetNotice(ctx, n.ID)
+	if err != nil || !stored.DeliveredAt.IsZero() {
+		t.Fatalf("stored notice = %+v, %v; want it pending in the outbox", stored, err)
+	}
+
+	done, err := e.svc.DeliverNotice(ctx, n)
+	if err != nil || !done {
+		t.Fatalf("DeliverNotice = %v, %v; want done", done, err)
+	}
+	office, robot, _ := e.counts()
+	if office != 1 || robot != 1 {
+		t.Fatalf("office got %d, robot %d; want 1 each (司法局 has no channel)", office, robot)
+	}
+	if !strings.Contains(e.robot[0], "[查看详情]("+n.Link+")") {
+		t.Errorf("robot text %q lacks the link", e.robot[0])
+	}
+	if e.office[0]["kind"] != "assignment" || e.office[0]["problem_id"] != p.ID {
+		t.Errorf("office webhook body = %v", e.office[0])
+	}
+	stored, _ = e.store.GetNotice(ctx, n.ID)
+	if stored.DeliveredAt.IsZero() || !slices.Equal(stored.Delivered, []string{feedback.TargetOffice, feedback.UnitTarget(unitMarket)}) || stored.Attempts != 1 {
+		t.Errorf("stored after delivery = %+v", stored)
+	}
+	if done, err := e.svc.DeliverNotice(ctx, stored); !done || err != nil {
+		t.Errorf("delivering a delivered notice again = %v, %v", done, err)
+	}
+	if office, robot, _ := e.counts(); office != 1 || robot != 1 {
+		t.Errorf("a delivered notice was sent again: office %d, robot %d", office, robot)
+	}
+
+	// Editing other fields notifies nobody; a new lead unit is notified,
+	// the co-unit that already had it is not.
+	if _, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{Requirement: ptr("统一裁量基准并公开")}); err != nil {
+		t.Fatal(err)
+	}
+	if ns := e.takeDispatched(); len(ns) != 0 {
+		t.Errorf("an edit of the requirement sent %d notices", len(ns))
+	}
+	if _, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{ResponsibleUnit: ptr(unitJustice), CoUnits: &[]string{unitMarket}}); err != nil {
+		t.Fatal(err)
+	}
+	ns = e.takeDispatched()
+	if len(ns) != 1 || ns[0].Unit != unitJustice || len(ns[0].CoUnits) != 0 {
+		t.Fatalf("reassignment notices = %+v, want one to the new lead only", ns)
+	}
+}
+
+// A channel that fails keeps the notice pending for that target only; the
+// sweeper sends it there once the channel is back, and gives up after
+// MaxNoticeAttempts.
+func TestNoticeRetriedBySweeper(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	list := e.list(t, "涉企乱罚款问题清单")
+	e.setRobotDown(true)
+	if _, err := e.svc.CreateProblem(ctx, e.staff, feedback.ProblemInput{ProblemListID: list.ID, Title: "重复检查", ResponsibleUnit: unitMarket}); err != nil {
+		t.Fatal(err)
+	}
+	n := e.takeDispatched()[0]
+	done, err := e.svc.DeliverNotice(ctx, n)
+	if err != nil || done {
+		t.Fatalf("DeliverNotice with the robot down = %v, %v; want not done, no error", done, err)
+	}
+	if !slices.Equal(n.Delivered, []string{feedback.TargetOffice}) || n.LastError == "" || n.Attempts != 1 {
+		t.Errorf("after a partial delivery: %+v", n)
+	}
+	// Not yet due for the sweeper.
+	if sent, pending, err := e.svc.SweepNotices(ctx, time.Minute); err != nil || sent+pending != 0 {
+		t.Errorf("early sweep = %d, %d, %v; want nothing", sent, pending, err)
+	}
+	e.advance(2 * time.Minute)
+	e.setRobotDown(false)
+	if sent, pending, err := e.svc.SweepNotices(ctx, time.Minute); err != nil || sent != 1 || pending != 0 {
+		t.Fatalf("sweep = %d, %d, %v; want 1 delivered", sent, pending, err)
+	}
+	if office, robot, _ := e.counts(); office != 1 || robot != 1 {
+		t.Errorf("office got %d (want 1: not re-sent), robot %d (want 1)", office, robot)
+	}
+
+	// A robot that never comes back: given up, and no longer pending.
+	e.setRobotDown(true)
+	if _, err := e.svc.CreateProblem(ctx, e.staff, feedback.ProblemInput{ProblemListID: list.ID, Title: "多头执法", ResponsibleUnit: unitMarket}); err != nil {
+		t.Fatal(err)
+	}
+	n = e.takeDispatched()[0]
+	for range feedback.MaxNoticeAttempts + 3 {
+		e.advance(2 * time.Minute)
+		if _, _, err := e.svc.SweepNotices(ctx, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored, err := e.store.GetNotice(ctx, n.ID)
+	if err != nil || !stored.Failed || stored.DeliveredAt.IsZero() || stored.Attempts != feedback.MaxNoticeAttempts {
+		t.Fatalf("after the robot stayed down: %+v, %v; want given up after %d attempts", stored, err, feedback.MaxNoticeAttempts)
+	}
+}

@@ -1,0 +1,248 @@
+package storetest
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+func newNotice(c *clock, kind string, p *feedback.Problem, unit string) *feedback.Notice {
+	now := c.Next()
+	n := &feedback.Notice{
+		ID: feedback.NewID(now), Kind: kind, Unit: unit, Subject: "Jianyan " + kind,
+		Text: "【建言】" + unit + ":新交办问题,请按期整改。", CreatedAt: now,
+	}
+	if p != nil {
+		n.ProblemID = p.ID
+		n.Link = "https://jianyan.example/console/problems/" + p.ID
+		n.CoUnits = p.CoUnits
+	}
+	return n
+}
+
+func testNotices(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", campaignFines, unitJustice)
+
+	var first *feedback.Notice
+	t.Run("created with the problem, atomically", func(t *testing.T) {
+		p := newProblem(c, list, "门前三包罚款标准不一", unitMarket, "2025-04-30", feedback.ProblemOpen)
+		first = newNotice(c, feedback.NoticeAssignment, p, unitMarket)
+		must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p), Notices: []*feedback.Notice{first}}), "create")
+		if first.Version != 1 {
+			t.Fatalf("notice Version = %d, want 1", first.Version)
+		}
+		got, err := st.GetNotice(ctx(t), first.ID)
+		must(t, err, "get")
+		equal(t, "GetNotice", got, first)
+	})
+	t.Run("a failed problem write stores no notice", func(t *testing.T) {
+		p := newProblem(c, list, "重复罚款", unitMarket, "2025-04-30", feedback.ProblemOpen)
+		must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p}), "create")
+		stale := clone(p)
+		stale.Version = 7
+		n := newNotice(c, feedback.NoticeAssignment, p, unitTown)
+		wantStoreConflict(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: stale, Notices: []*feedback.Notice{n}}))
+		_, err := st.GetNotice(ctx(t), n.ID)
+		wantCode(t, err, feedback.ENotFound)
+		if n.Version != 0 {
+			t.Errorf("notice Version = %d after a failed write, want 0", n.Version)
+		}
+		ok := clone(p)
+		ok.ResponsibleUnit = unitTown
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: ok, Notices: []*feedback.Notice{n}}), "update")
+		_, err = st.GetNotice(ctx(t), n.ID)
+		must(t, err, "get after update")
+	})
+	t.Run("standalone, duplicate ID", func(t *testing.T) {
+		n := newNotice(c, feedback.NoticeReply, nil, "")
+		n.SuggestionID = feedback.NewID(c.Now())
+		must(t, st.CreateNotice(ctx(t), n), "create")
+		dup := clone(n)
+		dup.Version = 0
+		wantCode(t, st.CreateNotice(ctx(t), dup), feedback.EConflict)
+	})
+	t.Run("pending oldest first, delivered ones leave", func(t *testing.T) {
+		pending, err := st.ListPendingNotices(ctx(t), c.Next(), 0)
+		must(t, err, "list")
+		if len(pending) != 3 {
+			t.Fatalf("pending = %d, want 3", len(pending))
+		}
+		for i := 1; i < len(pending); i++ {
+			if pending[i].CreatedAt.Before(pending[i-1].CreatedAt) {
+				t.Fatalf("pending not oldest first: %v", ids(pending))
+			}
+		}
+		equal(t, "first pending", pending[0], first)
+		early, err := st.ListPendingNotices(ctx(t), first.CreatedAt.Add(time.Millisecond), 0)
+		must(t, err, "list early")
+		wantIDs(t, "created before the second", early, []string{first.ID})
+		limited, err := st.ListPendingNotices(ctx(t), c.Next(), 2)
+		must(t, err, "list limited")
+		if len(limited) != 2 {
+			t.Fatalf("limit 2 gave %d", len(limited))
+		}
+
+		d := clone(first)
+		d.Delivered = []string{feedback.TargetOffice}
+		d.Attempts = 1
+		d.LastError = "unit:区市场监督管理局: 钉钉机器人拒收:关键词不符"
+		must(t, st.UpdateNotice(ctx(t), d), "partly delivered")
+		got, err := st.GetNotice(ctx(t), first.ID)
+		must(t, err, "get")
+		equal(t, "partly delivered", got, d)
+		d.Delivered = append(d.Delivered, feedback.UnitTarget(unitMarket))
+		d.Attempts, d.LastError, d.DeliveredAt = 2, "", c.Next()
+		must(t, st.UpdateNotice(ctx(t), d), "delivered")
+		pending, err = st.ListPendingNotices(ctx(t), c.Next(), 0)
+		must(t, err, "list")
+		for _, n := range pending {
+			if n.ID == first.ID {
+				t.Fatal("a delivered notice is still pending")
+			}
+		}
+		stale := clone(first)
+		stale.Attempts = 5
+		wantStoreConflict(t, st.UpdateNotice(ctx(t), stale))
+	})
+	t.Run("bad notices refused", func(t *testing.T) {
+		p := newProblem(c, list, "执法不规范", unitCity, "2025-04-30", feedback.ProblemOpen)
+		bad := newNotice(c, "telegram", p, unitCity)
+		wantCode(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Notices: []*feedback.Notice{bad}}), feedback.EInvalid)
+		_, err := st.GetProblem(ctx(t), p.ID)
+		wantCode(t, err, feedback.ENotFound)
+		noText := newNotice(c, feedback.NoticeAssignment, nil, unitCity)
+		noText.Text = ""
+		wantCode(t, st.CreateNotice(ctx(t), noText), feedback.EInvalid)
+		badID := newNotice(c, feedback.NoticeAssignment, nil, unitCity)
+		badID.ID = "通知/1"
+		wantCode(t, st.CreateNotice(ctx(t), badID), feedback.EInvalid)
+		_, err = st.GetNotice(ctx(t), "no such notice")
+		wantCodes(t, err, feedback.ENotFound, feedback.EInvalid)
+	})
+}
+
+func newUnit(c *clock, name, head string) *feedback.Unit {
+	now := c.Next()
+	return &feedback.Unit{Name: name, Head: head, Contact: "0571-8888 0000", CreatedAt: now, UpdatedAt: now, UpdatedBy: "张科长"}
+}
+
+func testUnits(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	market := newUnit(c, unitMarket, "王局长")
+	market.Notify = feedback.NotifyChannel{Kind: feedback.NotifyDingTalk,
+		URL: "https://oapi.dingtalk.com/robot/send?access_token=abc123", Secret: "SECabc"}
+	t.Run("create and get", func(t *testing.T) {
+		must(t, st.CreateUnit(ctx(t), market), "create")
+		if market.Version != 1 {
+			t.Fatalf("Version = %d, want 1", market.Version)
+		}
+		got, err := st.GetUnit(ctx(t), unitMarket)
+		must(t, err, "get")
+		equal(t, "GetUnit", got, market)
+		_, err = st.GetUnit(ctx(t), "区不存在局")
+		wantCode(t, err, feedback.ENotFound)
+	})
+	t.Run("name taken", func(t *testing.T) {
+		dup := newUnit(c, unitMarket, "李局长")
+		wantCode(t, st.CreateUnit(ctx(t), dup), feedback.EConflict)
+		got, err := st.GetUnit(ctx(t), unitMarket)
+		must(t, err, "get")
+		equal(t, "unchanged", got, market)
+	})
+	t.Run("update is optimistic", func(t *testing.T) {
+		a, b := clone(market), clone(market)
+		a.Head, a.UpdatedAt = "李局长", c.Next()
+		a.Notify = feedback.NotifyChannel{}
+		must(t, st.UpdateUnit(ctx(t), a), "update")
+		b.Contact = "另一人的修改"
+		wantStoreConflict(t, st.UpdateUnit(ctx(t), b))
+		got, err := st.GetUnit(ctx(t), unitMarket)
+		must(t, err, "get")
+		equal(t, "stored", got, a)
+		ghost := newUnit(c, "区不存在局", "")
+		ghost.Version = 1
+		wantCodes(t, st.UpdateUnit(ctx(t), ghost), feedback.ENotFound, feedback.EConflict)
+	})
+	t.Run("list in name order", func(t *testing.T) {
+		for _, name := range []string{unitTown, unitCity, unitJustice, "区人力资源和社会保障局"} {
+			must(t, st.CreateUnit(ctx(t), newUnit(c, name, "")), "create "+name)
+		}
+		all := collect(t, 2, func(cur string) (feedback.Page[*feedback.Unit], error) {
+			return st.ListUnits(ctx(t), feedback.UnitFilter{Limit: 2, Cursor: cur})
+		})
+		var names []string
+		for _, u := range all {
+			names = append(names, u.Name)
+		}
+		for i := 1; i < len(names); i++ {
+			if names[i] <= names[i-1] {
+				t.Fatalf("units not in name order: %q", names)
+			}
+		}
+		if len(names) != 5 {
+			t.Fatalf("listed %d units, want 5", len(names))
+		}
+	})
+	t.Run("bad units refused", func(t *testing.T) {
+		for _, u := range []*feedback.Unit{
+			newUnit(c, "", ""),
+			newUnit(c, "区司法局/办公室", ""),
+			{Name: "区审计局", Notify: feedback.NotifyChannel{Kind: feedback.NotifyWeCom, URL: "https://example.com/hook"}},
+		} {
+			wantCode(t, st.CreateUnit(ctx(t), u), feedback.EInvalid)
+		}
+	})
+	t.Run("parallel creates of one name: exactly one wins", func(t *testing.T) {
+		const n = 6
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			u := newUnit(c, "区审计局", string(rune('甲'+i)))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = st.CreateUnit(ctx(t), u)
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			if err == nil {
+				won++
+			} else {
+				wantCode(t, err, feedback.EConflict)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d creates succeeded, want 1", won)
+		}
+	})
+}
+
+// Round two's problem fields round-trip on every store.
+func testProblemFieldsRoundTrip(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", campaignFines, unitJustice)
+	p := newProblem(c, list, "门前三包罚款标准不一", unitMarket, "2025-10-17", feedback.ProblemRectifying)
+	p.DeadlineWorkingDays = 5
+	p.OriginalDeadline = "2025-10-10"
+	p.Extensions = 1
+	p.PendingExtensionID = feedback.NewID(c.Now())
+	p.Supervised = true
+	p.EscalatedDeadline = "2025-10-10"
+	must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p}), "create")
+	equal(t, "GetProblem", getProblem(t, st, p.ID), p)
+	u := clone(p)
+	u.Supervised, u.PendingExtensionID, u.DeadlineWorkingDays = false, "", 0
+	must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u}), "update")
+	equal(t, "after update", getProblem(t, st, p.ID), u)
+	bad := clone(u)
+	bad.DeadlineWorkingDays = -1
+	wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: bad}), feedback.EInvalid)
+}

@@ -1,0 +1,286 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// The office's round-two records: the notice outbox, the unit registry,
+// the working calendar's office years, extension requests, co-units'
+// contributions, the assessment scheme and its entries, and the units of
+// each problem (lead and co-units), which lists by unit read.
+
+// officeMigration is the schema step that adds them. problem_units is
+// filled from the problems already stored (their lead unit column and the
+// co-units in their JSON).
+const officeMigration = `
+CREATE TABLE notices (
+	id         TEXT PRIMARY KEY,
+	created_at INTEGER NOT NULL,
+	pending    INTEGER NOT NULL,
+	version    INTEGER NOT NULL,
+	data       TEXT NOT NULL
+);
+CREATE INDEX notices_pending ON notices (created_at, id) WHERE pending = 1;
+
+CREATE TABLE units (
+	name    TEXT PRIMARY KEY,
+	version INTEGER NOT NULL,
+	data    TEXT NOT NULL
+);
+
+CREATE TABLE calendar_years (
+	year    INTEGER PRIMARY KEY,
+	version INTEGER NOT NULL,
+	data    TEXT NOT NULL
+);
+
+CREATE TABLE extensions (
+	id           TEXT PRIMARY KEY,
+	problem_id   TEXT NOT NULL,
+	requested_at INTEGER NOT NULL,
+	version      INTEGER NOT NULL,
+	data         TEXT NOT NULL
+);
+CREATE INDEX extensions_by_problem ON extensions (problem_id, requested_at, id);
+
+CREATE TABLE contributions (
+	id         TEXT PRIMARY KEY,
+	problem_id TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	data       TEXT NOT NULL
+);
+CREATE INDEX contributions_by_problem ON contributions (problem_id, at, id);
+
+CREATE TABLE assessment_scheme (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL,
+	data    TEXT NOT NULL
+);
+
+CREATE TABLE assessment_entries (
+	id   TEXT PRIMARY KEY,
+	day  TEXT NOT NULL,
+	data TEXT NOT NULL
+);
+CREATE INDEX assessment_entries_by_day ON assessment_entries (day, id);
+
+CREATE TABLE problem_units (
+	problem_id TEXT NOT NULL,
+	unit       TEXT NOT NULL,
+	lead       INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (problem_id, unit)
+) WITHOUT ROWID;
+CREATE INDEX problem_units_by_unit ON problem_units (unit, created_at, problem_id);
+INSERT INTO problem_units (problem_id, unit, lead, created_at)
+	SELECT id, unit, 1, created_at FROM problems WHERE unit <> '';
+INSERT OR IGNORE INTO problem_units (problem_id, unit, lead, created_at)
+	SELECT p.id, j.value, 0, p.created_at FROM problems p, json_each(p.data, '$.CoUnits') j
+	WHERE j.type = 'text' AND j.value <> '';
+
+ALTER TABLE problems ADD COLUMN supervised INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX problems_supervised ON problems (created_at, id) WHERE supervised = 1;
+`
+
+// writeProblemUnits replaces the unit rows of p inside tx: its lead unit
+// and its co-units.
+func writeProblemUnits(ctx context.Context, s *Store, tx *sql.Tx, p *feedback.Problem) error {
+	if _, err := s.txExec(ctx, tx, `DELETE FROM problem_units WHERE problem_id = ?`, p.ID); err != nil {
+		return fmt.Errorf("problem units: %w", dbError(err))
+	}
+	add := func(unit string, lead bool) error {
+		_, err := s.txExec(ctx, tx, `INSERT OR IGNORE INTO problem_units (problem_id, unit, lead, created_at) VALUES (?, ?, ?, ?)`,
+			p.ID, unit, lead, nanos(p.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("problem units: %w", dbError(err))
+		}
+		return nil
+	}
+	if p.ResponsibleUnit != "" {
+		if err := add(p.ResponsibleUnit, true); err != nil {
+			return err
+		}
+	}
+	for _, u := range p.CoUnits {
+		if err := add(u, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noticeData encodes n as stored with version v.
+func noticeData(n *feedback.Notice, v int64) (string, error) {
+	c := *n
+	c.Version = v
+	return encode(&c)
+}
+
+func insertNotice(ctx context.Context, s *Store, tx *sql.Tx, n *feedback.Notice, data string) error {
+	_, err := s.txExec(ctx, tx, `INSERT INTO notices (id, created_at, pending, version, data) VALUES (?, ?, ?, 1, ?)`,
+		n.ID, nanos(n.CreatedAt), n.DeliveredAt.IsZero(), data)
+	if err != nil {
+		return fmt.Errorf("notice %s: %w", n.ID, dbError(err))
+	}
+	return nil
+}
+
+// CreateNotice implements feedback.Store.
+func (s *Store) CreateNotice(ctx context.Context, n *feedback.Notice) error {
+	err := n.Validate()
+	var data string
+	if err == nil {
+		data, err = noticeData(n, 1)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error { return insertNotice(ctx, s, tx, n, data) })
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create notice %s: %w", n.ID, err)
+	}
+	n.Version = 1
+	return nil
+}
+
+func setNoticeVersion(n *feedback.Notice, v int64) { n.Version = v }
+
+// GetNotice implements feedback.Store.
+func (s *Store) GetNotice(ctx context.Context, id string) (*feedback.Notice, error) {
+	n, err := scanVersioned(s.queryRow(ctx, `SELECT version, data FROM notices WHERE id = ?`, id), setNoticeVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = feedback.NotFound("notice", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get notice %s: %w", id, err)
+	}
+	return n, nil
+}
+
+// UpdateNotice implements feedback.Store.
+func (s *Store) UpdateNotice(ctx context.Context, n *feedback.Notice) error {
+	err := n.Validate()
+	var data string
+	if err == nil {
+		data, err = noticeData(n, n.Version+1)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			res, err := s.txExec(ctx, tx, `UPDATE notices SET pending = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
+				n.DeliveredAt.IsZero(), data, n.ID, n.Version)
+			if err != nil {
+				return dbError(err)
+			}
+			return s.checkUpdated(ctx, tx, res, `SELECT 1 FROM notices WHERE id = ?`, "notice", n.ID, n.Version)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: update notice %s: %w", n.ID, err)
+	}
+	n.Version++
+	return nil
+}
+
+// ListPendingNotices implements feedback.Store: a partial index holds the
+// pending ones only.
+func (s *Store) ListPendingNotices(ctx context.Context, before time.Time, limit int) ([]*feedback.Notice, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT version, data FROM notices WHERE pending = 1 AND created_at < ?
+		ORDER BY created_at, id LIMIT ?`, nanos(before), feedback.ClampLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list pending notices: %w", dbError(err))
+	}
+	defer rows.Close()
+	out := []*feedback.Notice{}
+	for rows.Next() {
+		n, err := scanVersioned(rows, setNoticeVersion)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list pending notices: %w", err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list pending notices: %w", dbError(err))
+	}
+	return out, nil
+}
+
+func setUnitVersion(u *feedback.Unit, v int64) { u.Version = v }
+
+// CreateUnit implements feedback.Store.
+func (s *Store) CreateUnit(ctx context.Context, u *feedback.Unit) error {
+	err := u.Validate()
+	var data string
+	if err == nil {
+		c := *u
+		c.Version = 1
+		data, err = encode(&c)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			_, err := s.txExec(ctx, tx, `INSERT INTO units (name, version, data) VALUES (?, 1, ?)`, u.Name, data)
+			return dbError(err)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create unit %s: %w", u.Name, err)
+	}
+	u.Version = 1
+	return nil
+}
+
+// GetUnit implements feedback.Store.
+func (s *Store) GetUnit(ctx context.Context, name string) (*feedback.Unit, error) {
+	u, err := scanVersioned(s.queryRow(ctx, `SELECT version, data FROM units WHERE name = ?`, name), setUnitVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = feedback.NotFound("unit", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get unit %s: %w", name, err)
+	}
+	return u, nil
+}
+
+// UpdateUnit implements feedback.Store.
+func (s *Store) UpdateUnit(ctx context.Context, u *feedback.Unit) error {
+	err := u.Validate()
+	var data string
+	if err == nil {
+		c := *u
+		c.Version = u.Version + 1
+		data, err = encode(&c)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			res, err := s.txExec(ctx, tx, `UPDATE units SET version = version + 1, data = ? WHERE name = ? AND version = ?`,
+				data, u.Name, u.Version)
+			if err != nil {
+				return dbError(err)
+			}
+			return s.checkUpdated(ctx, tx, res, `SELECT 1 FROM units WHERE name = ?`, "unit", u.Name, u.Version)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: update unit %s: %w", u.Name, err)
+	}
+	u.Version++
+	return nil
+}
+
+// ListUnits implements feedback.Store: name order.
+func (s *Store) ListUnits(ctx context.Context, f feedback.UnitFilter) (feedback.Page[*feedback.Unit], error) {
+	spec := listSpec{list: "units", cols: "version, data, name", from: "units", keys: []string{"name"}}
+	page, err := list(ctx, s, spec, f.Limit, f.Cursor, func(rows *sql.Rows) (*feedback.Unit, []any, error) {
+		var name string
+		u, err := scanVersioned(rows, setUnitVersion, &name)
+		return u, []any{name}, err
+	})
+	if err != nil {
+		return page, fmt.Errorf("sqlite: list units: %w", err)
+	}
+	return page, nil
+}
