@@ -33,7 +33,12 @@ type backend struct {
 
 func openBackend(ctx context.Context, o options, log *slog.Logger) (*backend, error) {
 	if !o.useDynamoDB {
-		store, err := sqlite.Open(ctx, o.data)
+		sync := sqlite.SyncFull
+		if o.durability == "relaxed" {
+			sync = sqlite.SyncNormal
+			log.Warn("警告:落盘保证已关闭(--durability=relaxed)。进程被终止时已确认的提交不会丢失,但断电或系统崩溃时最近确认的提交可能丢失。仅用于演示,切勿用于正式收集意见。")
+		}
+		store, err := sqlite.Open(ctx, o.data, sqlite.WithSynchronous(sync))
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", o.data, err)
 		}

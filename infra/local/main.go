@@ -42,6 +42,9 @@ type options struct {
 	rateLimit string
 	// pprofAddr, when set, serves net/http/pprof there (pprof.go).
 	pprofAddr string
+	// durability is "full" (every acknowledged write is flushed to disk)
+	// or "relaxed" (demos: the last writes before a power cut may be lost).
+	durability string
 }
 
 func main() {
@@ -63,6 +66,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.DurationVar(&o.sweepGrace, "sweep-grace", 2*time.Minute, "how long a suggestion may stay unrouted, or a notice undelivered, before the sweeper takes it")
 	fs.StringVar(&o.rateLimit, "rate-limit", "on", "public rate limits: on, or off for benchmarks and load tests only")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof on this loopback address (profiling only)")
+	fs.StringVar(&o.durability, "durability", "full", "full: every acknowledged write is flushed to disk; relaxed: for demos only, the last writes before a power cut may be lost")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -74,6 +78,9 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	o.publicBaseURL = strings.TrimRight(o.publicBaseURL, "/")
 	if o.rateLimit != "on" && o.rateLimit != "off" {
 		return o, fmt.Errorf("--rate-limit must be on or off, not %q", o.rateLimit)
+	}
+	if o.durability != "full" && o.durability != "relaxed" {
+		return o, fmt.Errorf("--durability 只能是 full 或 relaxed,不能是 %q", o.durability)
 	}
 	return o, nil
 }
