@@ -1,11 +1,11 @@
 # Jianyan's everyday commands. `make help` lists them.
 
-FUNCTIONS := collect staff route summarize check
+FUNCTIONS := collect staff route summarize check console
 LAMBDA_GOARCH ?= arm64
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w -buildid="
 GO ?= go
 
-.PHONY: help build build-lambda build-local test lint run bench deploy clean fuzz
+.PHONY: help build build-lambda build-local build-ui test lint run bench deploy clean fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -24,6 +24,9 @@ build-lambda: $(FUNCTIONS:%=build/lambda/$(LAMBDA_GOARCH)/%/bootstrap) $(FUNCTIO
 
 build-local: ## the one-process local stack
 	$(GO) build -trimpath -o build/jianyan-local ./infra/local
+
+build-ui: ## rebuild the console (ui/dist, committed) from ui/'s sources; needs Node 20 and npm
+	cd ui && npm ci && npm run build
 
 test: ## every test (DynamoDB, emulator and browser tests need their tools; see README)
 	$(GO) test -count=1 -timeout 15m ./...
@@ -46,13 +49,14 @@ deploy: ## build with SAM and deploy (asks for parameters the first time)
 # sam build (template.yaml, Metadata: BuildMethod: makefile) runs
 # `make build-<LogicalId>` with ARTIFACTS_DIR set; each target reuses the
 # pattern rule above and copies the arm64 bootstrap into the artifact.
-SAM_TARGETS := build-CollectFunction build-StaffFunction build-RouteFunction build-SummarizeFunction build-CheckFunction
+SAM_TARGETS := build-CollectFunction build-StaffFunction build-RouteFunction build-SummarizeFunction build-CheckFunction build-ConsoleFunction
 .PHONY: $(SAM_TARGETS)
 build-CollectFunction: build/lambda/$(LAMBDA_GOARCH)/collect/bootstrap
 build-StaffFunction: build/lambda/$(LAMBDA_GOARCH)/staff/bootstrap
 build-RouteFunction: build/lambda/$(LAMBDA_GOARCH)/route/bootstrap
 build-SummarizeFunction: build/lambda/$(LAMBDA_GOARCH)/summarize/bootstrap
 build-CheckFunction: build/lambda/$(LAMBDA_GOARCH)/check/bootstrap
+build-ConsoleFunction: build/lambda/$(LAMBDA_GOARCH)/console/bootstrap
 $(SAM_TARGETS):
 	@test -n "$(ARTIFACTS_DIR)" || { echo "$@: ARTIFACTS_DIR is unset (sam build sets it)" >&2; exit 1; }
 	cp $< "$(ARTIFACTS_DIR)/bootstrap"

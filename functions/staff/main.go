@@ -45,6 +45,6 @@ func main() {
 	}
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log, Files: files})
 	handler := httpapi.NewStaffHandler(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log, Spreadsheets: xlsx.Codec{},
-		Console: httpapi.ConsoleConfigFromEnv(os.Getenv), Files: files})
+		Files: files})
 	lambda.Start(httpadapter.NewV2(handler).ProxyWithContext)
 }

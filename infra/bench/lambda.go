@@ -87,6 +87,7 @@ var coldStartEvents = map[string][]byte{
 	"staff":     httpEvent("GET", "/api/v1/openapi.yaml", "203.0.113.7", nil),
 	"route":     []byte(`{"Records":[]}`),
 	"summarize": []byte(`{"task":"sweep"}`),
+	"console":   httpEvent("GET", "/console/config.json", "203.0.113.7", nil),
 }
 
 // coldStarts starts each function (and the baseline) n times, round-robin

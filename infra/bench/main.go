@@ -53,9 +53,9 @@ const (
 	targetCostUSD       = 0.005
 )
 
-// functionNames are the Lambdas of template.yaml; summarize is measured
-// when functions/summarize exists.
-var functionNames = []string{"collect", "staff", "route", "summarize"}
+// functionNames are the Lambdas of template.yaml; each is measured when
+// its functions/<name> folder exists.
+var functionNames = []string{"collect", "staff", "route", "summarize", "console"}
 
 // settings are the sample sizes of a run.
 type settings struct {

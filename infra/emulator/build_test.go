@@ -18,7 +18,7 @@ import (
 const maxBinaryBytes = 12_000_000
 
 // functions are the Lambdas of template.yaml.
-var functions = []struct{ name string }{{"collect"}, {"staff"}, {"route"}, {"summarize"}, {"check"}}
+var functions = []struct{ name string }{{"collect"}, {"staff"}, {"route"}, {"summarize"}, {"check"}, {"console"}}
 
 // repoRoot is the module root (the directory holding go.mod).
 func repoRoot(tb testing.TB) string {
@@ -53,7 +53,7 @@ func buildBootstrap(tb testing.TB, root, name, goos, goarch, dir string) string 
 // function does not link the spreadsheet library (excelize).
 func TestLambdaBinaries(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds four arm64 binaries; skipped with -short")
+		t.Skip("builds every function for arm64; skipped with -short")
 	}
 	root := repoRoot(t)
 	for _, fn := range functions {
@@ -84,6 +84,10 @@ func TestLambdaBinaries(t *testing.T) {
 			// Spreadsheets interface the staff binaries wire in.
 			if fn.name == "collect" && strings.Contains(out.String(), "github.com/xuri/excelize") {
 				t.Errorf("collect links excelize; only staff binaries may (go version -m):\n%s", grepLines(out.String(), "excelize"))
+			}
+			// The console function serves files: no AWS SDK, no store.
+			if fn.name == "console" && strings.Contains(out.String(), "github.com/aws/aws-sdk-go-v2") {
+				t.Errorf("console links the AWS SDK (go version -m):\n%s", grepLines(out.String(), "aws-sdk-go-v2"))
 			}
 			if !strings.Contains(out.String(), "build\t-tags=lambda.norpc") {
 				t.Errorf("%s was not built with -tags lambda.norpc:\n%s", fn.name, grepLines(out.String(), "build\t"))

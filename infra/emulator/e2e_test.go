@@ -88,6 +88,17 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("staff GET /api/v1/symposia with no group: status %d, want 403", got)
 	}
 
+	// The console function serves the console without a token: a link
+	// into it (as in a notice) gets the application's page, and
+	// config.json says how to sign in (a pasted token without COGNITO_*).
+	console := fns["console"]
+	if res := callAPI(t, console, "GET", "/console/problems/01jq0r8n5v8g2m4k6p0s2t4w6y", "GET /console/{proxy+}", nil, nil); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "建言工作台") {
+		t.Errorf("console GET /console/problems/…: status %d, body %.200q", res.StatusCode, res.Body)
+	}
+	if res := callAPI(t, console, "GET", "/console/config.json", "GET /console/{proxy+}", nil, nil); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"auth":"token"`) {
+		t.Errorf("console GET /console/config.json: status %d, body %q", res.StatusCode, res.Body)
+	}
+
 	// 1. Staff: a symposium, a problem list and a routing rule.
 	now := time.Now()
 	var sym struct{ ID, Code, Status, FormURL string }

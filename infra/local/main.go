@@ -24,6 +24,7 @@ import (
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/notify"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
+	"github.com/jianyan/jianyan/ui"
 )
 
 // options are the command line and environment settings.
@@ -146,7 +147,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			Auth:         &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},
 			Logger:       logger,
 			Spreadsheets: xlsx.Codec{},
-			Console:      httpapi.ConsoleConfigFromEnv(getenv),
+			Console:      consoleConfig(getenv),
 			Files:        files,
 			Uploads:      feedback.LocalUploads{Files: files, Receiver: fileStore},
 		},
@@ -202,6 +203,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// consoleConfig is the staff console served beside the API: the embedded
+// build of ui/ and the sign-in from the environment (a pasted token unless
+// COGNITO_DOMAIN and COGNITO_CLIENT_ID are set).
+func consoleConfig(getenv func(string) string) httpapi.ConsoleConfig {
+	c := httpapi.ConsoleConfigFromEnv(getenv)
+	c.Files = ui.Dist()
+	return c
 }
 
 // ensureAdmin makes sure someone can sign in. With JIANYAN_ADMIN_TOKEN set,

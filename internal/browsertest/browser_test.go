@@ -20,6 +20,7 @@ import (
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
 	"github.com/jianyan/jianyan/internal/sqlite"
 	"github.com/jianyan/jianyan/internal/testenv"
+	"github.com/jianyan/jianyan/ui"
 )
 
 const adminToken = "browser-test-admin-token-0123456789"
@@ -49,7 +50,8 @@ func newEnv(t *testing.T) *env {
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log})
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log},
-		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{}},
+		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
+			Console: httpapi.ConsoleConfig{Files: ui.Dist()}},
 	)
 	srv := httptest.NewUnstartedServer(h)
 	srv.Listener.Close()

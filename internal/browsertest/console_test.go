@@ -14,22 +14,6 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// waitJS polls a JavaScript condition until it is true.
-func waitJS(t *testing.T, ctx context.Context, what, expr string) {
-	t.Helper()
-	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		if err == nil && ok {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("waiting for %s (%s): %v", what, expr, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
 func TestConsole(t *testing.T) {
 	e := newEnv(t)
 	bg := context.Background()
@@ -70,49 +54,36 @@ func TestConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := startBrowser(t, 60*time.Second)
+	unitToken := feedback.NewToken()
+	if err := e.store.CreateAccount(bg, &feedback.Account{ID: feedback.NewID(time.Now()), Name: "区财政局联络员",
+		Role: feedback.RoleUnit, Unit: "区财政局", TokenHash: feedback.HashToken(unitToken), CreatedAt: time.Now()}); err != nil {
+		t.Fatalf("create unit account: %v", err)
+	}
+
+	ctx := startBrowser(t, 120*time.Second)
 	dir := artifacts(t)
 	downloads := allowDownloads(t, ctx)
+	watchCSP(t, ctx)
 
 	// Sign in with the token.
-	err = chromedp.Do(ctx,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(e.url+"/console/"),
-		chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
-	)
-	if err != nil {
-		t.Fatalf("open console: %v", err)
-	}
-	screenshot(t, ctx, dir, "console-login")
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("input[name=token]"), adminToken),
-		chromedp.Click(chromedp.CSS("#login")),
-		chromedp.WaitVisible(chromedp.CSS("table#suggestions")),
-	)
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
-	waitJS(t, ctx, "four suggestions", `document.querySelectorAll("#suggestions tbody tr[data-id]").length === 4`)
-	screenshot(t, ctx, dir, "console-suggestions")
+	do(t, ctx, "open console", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
+	checkPage(t, ctx, dir, "console-login")
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	waitJS(t, ctx, "four suggestions", `document.querySelectorAll("#suggestions a.open-suggestion").length === 4`)
+	checkPage(t, ctx, dir, "console-suggestions")
 
 	// Filter by participant kind.
-	err = chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("select[name=participant_kind]"), "enterprise"),
-		chromedp.Click(chromedp.CSS("#apply-filters")),
-	)
-	if err != nil {
-		t.Fatalf("filter: %v", err)
-	}
-	waitJS(t, ctx, "the filtered table", `location.hash.includes("participant_kind=enterprise") && document.querySelectorAll("#suggestions tbody tr[data-id]").length === 1`)
-	if id, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#suggestions tbody tr[data-id]").dataset.id`)); id != ent.ID {
+	pick(t, ctx, "#filters .sel-participant_kind", "企业代表")
+	do(t, ctx, "filter", chromedp.Click(chromedp.CSS("#apply-filters")))
+	waitJS(t, ctx, "the filtered table", `location.search.includes("participant_kind=enterprise") && document.querySelectorAll("#suggestions a.open-suggestion").length === 1`)
+	if id, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#suggestions a.open-suggestion").dataset.id`)); id != ent.ID {
 		t.Fatalf("filtered row = %q, want %q", id, ent.ID)
 	}
-	screenshot(t, ctx, dir, "console-suggestions-filtered")
+	checkPage(t, ctx, dir, "console-suggestions-filtered")
 
 	// Export what the filter selects as CSV (fetch + blob download).
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#export-csv"))); err != nil {
-		t.Fatalf("export: %v", err)
-	}
+	do(t, ctx, "export", chromedp.Click(chromedp.CSS("#export-csv")))
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	file, err := waitFile(dctx, downloads, ".csv")
 	cancel()
@@ -139,26 +110,17 @@ func TestConsole(t *testing.T) {
 	}
 
 	// Open the suggestion and make it a problem.
-	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("a.open-suggestion")),
-		chromedp.WaitVisible(chromedp.CSS("#make-problem")),
-	)
-	if err != nil {
-		t.Fatalf("open suggestion: %v", err)
-	}
-	screenshot(t, ctx, dir, "console-suggestion")
-	err = chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("#make-problem select[name=problem_list_id]"), list.ID),
+	do(t, ctx, "open suggestion", chromedp.Click(chromedp.CSS("a.open-suggestion")), chromedp.WaitVisible(chromedp.CSS("#make-problem")))
+	checkPage(t, ctx, dir, "console-suggestion")
+	pick(t, ctx, "#make-problem .sel-problem_list_id", list.Title)
+	do(t, ctx, "make a problem",
 		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_unit]"), "区市场监管局"),
 		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=co_units]"), "区司法局"),
 		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_person]"), "王局长"),
 		chromedp.SendKeys(chromedp.CSS("#make-problem textarea[name=requirement]"), "落实首违不罚清单"),
 		chromedp.Click(chromedp.CSS("#make-problem-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#timeline li")),
+		chromedp.WaitVisible(chromedp.CSS("#timeline .el-timeline-item")),
 	)
-	if err != nil {
-		t.Fatalf("make a problem: %v", err)
-	}
 	sg, err := e.store.GetSuggestion(bg, ent.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -173,34 +135,72 @@ func TestConsole(t *testing.T) {
 	if p.ProblemListID != list.ID || p.ResponsibleUnit != "区市场监管局" || p.Title != "罚款过重" || len(p.CoUnits) != 1 {
 		t.Errorf("problem = %+v", p)
 	}
-	// A transition from the problem page lands in the timeline.
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#transitions textarea"), "已部署整改"),
-		chromedp.Click(chromedp.CSS(`#transitions button[data-status="rectifying"]`)),
-	)
-	if err != nil {
-		t.Fatalf("transition: %v", err)
+	// The problem names its source by receipt number, never by ID.
+	if src, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#sources").innerText`)); !strings.Contains(src, ent.Receipt) || strings.Contains(src, ent.ID) {
+		t.Errorf("sources = %q, want receipt %s", src, ent.Receipt)
 	}
-	waitJS(t, ctx, "two timeline entries", `document.querySelectorAll("#timeline li").length === 2`)
-	screenshot(t, ctx, dir, "console-problem")
+	// A transition from the problem page, through its form, lands in the timeline.
+	do(t, ctx, "open the transition", chromedp.Click(chromedp.CSS(`#transitions button[data-status="rectifying"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=note]")))
+	do(t, ctx, "transition", chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=note]"), "已部署整改"),
+		chromedp.Click(chromedp.CSS("#transition-submit")))
+	waitJS(t, ctx, "two timeline entries", `document.querySelectorAll("#timeline .el-timeline-item").length === 2`)
+	if got, _ := e.store.GetProblem(bg, p.ID); got.Status != feedback.ProblemRectifying {
+		t.Errorf("status after the transition = %s", got.Status)
+	}
+	checkPage(t, ctx, dir, "console-problem")
 
-	for _, page := range []struct{ name, hash, ready string }{
-		{"console-problem-list", "#/problem-lists/" + list.ID, "#problems tbody tr.overdue"},
-		{"console-problem-lists", "#/problem-lists", "#problem-lists"},
-		{"console-symposia", "#/symposia", "#create-symposium"},
-		{"console-charts", "#/charts", "#chart-symposium svg rect"},
+	for _, pg := range []struct{ name, path, ready string }{
+		{"console-problem-list", "/problem-lists/" + list.ID, "#problems tr.overdue-row"},
+		{"console-problem-lists", "/problem-lists", "#problem-lists a.open-list"},
+		{"console-triage", "/problem-lists/triage", "#triage a.open-suggestion"},
+		{"console-problems", "/problems?overdue=true", "#problems a.open-problem"},
+		{"console-symposia", "/symposia", "#symposia a.open-symposium"},
+		{"console-symposium", "/symposia/" + sym.ID, "#qr-card img.qr"},
+		{"console-poster", "/print/symposia/" + sym.ID + "/poster", "#poster img.poster-qr"},
+		{"console-charts", "/charts", "#chart-symposium svg"},
+		{"console-rules", "/routing-rules", "#add-rule"},
+		{"console-accounts", "/accounts", "#create-account"},
+		{"console-summaries", "/summaries", "#generate-summary"},
+		{"console-not-found", "/no/such/page", "#not-found"},
 	} {
-		err := chromedp.Do(ctx, chromedp.Navigate(e.url+"/console/"+page.hash), chromedp.WaitVisible(chromedp.CSS(page.ready)))
-		if err != nil {
-			t.Fatalf("%s: %v", page.name, err)
+		do(t, ctx, pg.name, chromedp.Navigate(e.url+"/console"+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
+		if strings.HasPrefix(pg.name, "console-symposium") || pg.name == "console-poster" {
+			waitJS(t, ctx, "QR images", `[...document.querySelectorAll("img")].every(i => i.complete && i.naturalWidth > 0)`)
 		}
-		if page.name == "console-symposia" {
-			waitJS(t, ctx, "QR images", `[...document.querySelectorAll("img.qr")].every(i => i.complete && i.naturalWidth > 0)`)
+		checkPage(t, ctx, dir, pg.name)
+		if pg.name == "console-charts" {
+			bars, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#chart-kind [data-bars]").dataset.bars`))
+			if !strings.Contains(bars, "企业代表:1条") {
+				t.Errorf("intake chart bars = %s, want the participant kinds", bars)
+			}
 		}
-		screenshot(t, ctx, dir, page.name)
 	}
-	html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("#chart-kind")))
-	if !strings.Contains(html, "企业代表") {
-		t.Errorf("intake chart lacks the participant kinds: %s", html)
+
+	// The symposium's QR card warns that a loopback address cannot be
+	// opened from phones.
+	do(t, ctx, "symposium", chromedp.Navigate(e.url+"/console/symposia/"+sym.ID), chromedp.WaitVisible(chromedp.CSS("#reach-warning")))
+
+	// A unit account sees its own workspace and no office screen.
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
+	signIn(t, ctx, e.url, unitToken, "#workspace-figures")
+	menu, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".aside [data-nav]")].map((m) => m.dataset.nav)`))
+	if strings.Join(menu, ",") != "workspace" {
+		t.Errorf("unit account menu = %q, want only its workspace", menu)
 	}
+	waitJS(t, ctx, "the unit's overdue problem", `document.querySelector("#todo a.open-problem") !== null`)
+	checkPage(t, ctx, dir, "console-unit-workspace")
+	do(t, ctx, "unit opens its problem", chromedp.Click(chromedp.CSS("#todo a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#transitions")))
+	moves, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#transitions button")].map((b) => b.dataset.status)`))
+	for _, m := range moves {
+		if m != "rectifying" && m != "rectified" {
+			t.Errorf("unit account is offered the move %q", m)
+		}
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#edit-problem").length`)); n != 0 {
+		t.Errorf("unit account is offered to edit the problem")
+	}
+	checkPage(t, ctx, dir, "console-unit-problem")
+	do(t, ctx, "unit opens an office page", chromedp.Navigate(e.url+"/console/suggestions"), chromedp.WaitVisible(chromedp.CSS("#forbidden")))
+	checkPage(t, ctx, dir, "console-unit-forbidden")
 }

@@ -85,42 +85,27 @@ func TestConsoleSummary(t *testing.T) {
 		t.Fatalf("create unit account: %v", err)
 	}
 
-	ctx := startBrowser(t, 90*time.Second)
+	ctx := startBrowser(t, 120*time.Second)
 	dir := artifacts(t)
 	downloads := allowDownloads(t, ctx)
+	watchCSP(t, ctx)
 
 	// Sign in with the admin token and open 汇总 from the menu.
-	err = chromedp.Do(ctx,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(e.url+"/console/"),
-		chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
-		chromedp.SendKeys(chromedp.CSS("input[name=token]"), adminToken),
-		chromedp.Click(chromedp.CSS("#login")),
-		chromedp.WaitVisible(chromedp.CSS("table#suggestions")),
-		chromedp.Click(chromedp.CSS(`nav a[data-nav="summaries"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#generate-summary")),
-	)
-	if err != nil {
-		t.Fatalf("sign in and open summaries: %v", err)
-	}
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "open summaries", chromedp.Click(chromedp.CSS(`.aside [data-nav="summaries"]`)), chromedp.WaitVisible(chromedp.CSS("#generate-summary")))
 	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#generate-summary input[name=date]").value`)); got != string(today) {
 		t.Errorf("default date = %q, want today in Asia/Shanghai %q", got, today)
 	}
-	waitJS(t, ctx, "the empty list", `document.querySelector("#summaries tbody td.muted") !== null`)
+	waitJS(t, ctx, "the empty list", `document.querySelector("#summaries .el-table__empty-text")?.textContent.includes("还没有汇总")`)
 
 	// Generate this week's summary from the form.
-	err = chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("#generate-summary select[name=period]"), "weekly"),
-		chromedp.Click(chromedp.CSS("#generate-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#scorecard")),
-	)
-	if err != nil {
-		t.Fatalf("generate: %v", err)
-	}
+	pick(t, ctx, "#generate-summary", "周汇总")
+	do(t, ctx, "generate", chromedp.Click(chromedp.CSS("#generate-submit")), chromedp.WaitVisible(chromedp.CSS("#scorecard")))
 	monday, sunday := feedback.Weekly.Bounds(today)
 	wantID := feedback.SummaryID(feedback.Weekly, monday)
-	if hash, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash`)); hash != "#/summaries/"+wantID {
-		t.Errorf("after generating, hash = %q, want #/summaries/%s", hash, wantID)
+	if path, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/console/summaries/"+wantID {
+		t.Errorf("after generating, the page is %q, want /console/summaries/%s", path, wantID)
 	}
 	if _, err := e.svc.GetSummary(bg, e.admin, wantID); err != nil {
 		t.Fatalf("the generated summary is not stored: %v", err)
@@ -130,12 +115,13 @@ func TestConsoleSummary(t *testing.T) {
 		t.Errorf("title = %q, want %q", title, want)
 	}
 
-	// One chart per section, each an inline SVG whose bars carry the counts.
+	// One chart per section, drawn as SVG; each says its bars in words.
+	waitJS(t, ctx, "the charts", `document.querySelectorAll("section[id^=chart-] svg").length >= 8`)
 	bars, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][]string](`(() => {
 		const out = {};
-		for (const c of document.querySelectorAll("section.chart")) {
-			if (!c.querySelector("svg")) continue;
-			out[c.id] = [...c.querySelectorAll("svg rect")].map((r) => r.querySelector("title").textContent);
+		for (const c of document.querySelectorAll("section[id^=chart-]")) {
+			const d = c.querySelector("[data-bars]");
+			if (d && d.querySelector("svg")) out[c.id] = JSON.parse(d.dataset.bars);
 		}
 		return out;
 	})()`))
@@ -146,15 +132,14 @@ func TestConsoleSummary(t *testing.T) {
 		chart string
 		want  []string
 	}{
-		{"chart-participant", []string{"人大代表:1", "政协委员:0", "企业代表:2", "村(社区)代表:1", "群众/其他:1"}},
-		{"chart-symposium", []string{"涉企乱罚款专项治理座谈会:3", "综合行政执法进驻式监督座谈会:2"}},
-		{"chart-kind", []string{"意见建议:4", "问题线索:1"}},
-		{"chart-channel", []string{"扫码:5", "网页:0", "工作人员录入:0", "批量导入:0"}},
+		{"chart-participant", []string{"人大代表:1条", "政协委员:0条", "企业代表:2条", "村(社区)代表:1条", "群众/其他:1条"}},
+		{"chart-symposium", []string{"涉企乱罚款专项治理座谈会:3条", "综合行政执法进驻式监督座谈会:2条"}},
+		{"chart-kind", []string{"意见建议:4条", "问题线索:1条"}},
+		{"chart-channel", []string{"扫码:5条", "网页链接:0条", "工作人员录入:0条", "批量导入:0条"}},
 		{"chart-status", nil}, // depends on routing; checked below by its total
-		{"chart-problem-states", []string{"待整改:1", "整改中:0", "已整改:2", "回头看通过:0", "重新整改:1", "长期坚持:0"}},
-		{"chart-overdue", []string{"罚没收入公开不及时:3 天"}},
-		{"chart-due", []string{"[到期] 夜间施工扰民:2 天", "[回头看] 首违不罚清单未落实:2 天"}},
-		{"chart-ontime", []string{"区市场监管局:50.0%"}}, // units with nothing rectified have no bar
+		{"chart-problem-states", []string{"待整改:1个", "整改中:0个", "已整改:2个", "回头看通过:0个", "重新整改:1个", "长期坚持:0个"}},
+		{"chart-overdue", []string{"罚没收入公开不及时:3天"}},
+		{"chart-due", []string{"[到期] 夜间施工扰民:2天", "[回头看] 首违不罚清单未落实:2天"}},
 	} {
 		got, ok := bars[tt.chart]
 		if !ok {
@@ -168,10 +153,14 @@ func TestConsoleSummary(t *testing.T) {
 			t.Errorf("chart %s bars = %q, want %q", tt.chart, got, tt.want)
 		}
 	}
+	// Units with nothing rectified have no rate: "—".
+	if got := strings.Join(bars["chart-ontime"], "|"); !strings.Contains(got, "区市场监管局:50%") || !strings.Contains(got, "区财政局:—") {
+		t.Errorf("chart-ontime bars = %q", got)
+	}
 	statusTotal := 0
 	for _, b := range bars["chart-status"] {
 		_, num, _ := strings.Cut(b, ":")
-		n, err := strconv.Atoi(num)
+		n, err := strconv.Atoi(strings.TrimSuffix(num, "条"))
 		if err != nil {
 			t.Errorf("chart-status bar %q: %v", b, err)
 		}
@@ -183,8 +172,8 @@ func TestConsoleSummary(t *testing.T) {
 
 	// The scorecard: one row per unit with the exact numbers.
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries(
-		[...document.querySelectorAll("#scorecard tbody tr[data-unit]")].map((tr) =>
-			[tr.dataset.unit, [...tr.querySelectorAll("td")].map((td) => td.textContent).join(",")]))`))
+		[...document.querySelectorAll("#scorecard tbody tr")].map((tr) =>
+			[tr.querySelector("[data-unit]").dataset.unit, [...tr.querySelectorAll("td")].slice(1).map((td) => td.textContent.trim()).join(",")]))`))
 	if err != nil {
 		t.Fatalf("read scorecard: %v", err)
 	}
@@ -203,8 +192,8 @@ func TestConsoleSummary(t *testing.T) {
 		}
 	}
 	overdueRow, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#overdue-table tbody tr")].map((tr) =>
-		tr.dataset.id + "|" + [...tr.querySelectorAll("td")].map((td) => td.textContent).join("|")).join("\n")`))
-	if want := overdue.ID + "|罚没收入公开不及时|区财政局|" + string(today.AddDays(-3)) + "|3"; overdueRow != want {
+		tr.querySelector("a").getAttribute("href") + "|" + [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()).join("|")).join("\n")`))
+	if want := "/console/problems/" + overdue.ID + "|罚没收入公开不及时|区财政局|" + string(today.AddDays(-3)) + "|3"; overdueRow != want {
 		t.Errorf("overdue table = %q, want %q", overdueRow, want)
 	}
 	for _, sel := range []string{"#due-soon-table tbody tr", "#lookback-table tbody tr"} {
@@ -212,7 +201,7 @@ func TestConsoleSummary(t *testing.T) {
 			t.Errorf("%s: %d rows, want 1", sel, n)
 		}
 	}
-	screenshot(t, ctx, dir, "console-summary")
+	checkPage(t, ctx, dir, "console-summary")
 
 	// Downloads carry the token (fetch + blob): the XLSX and the printable page.
 	for _, d := range []struct{ button, ext, want string }{
@@ -245,49 +234,33 @@ func TestConsoleSummary(t *testing.T) {
 	}
 
 	// A tablet: no sideways scrolling of the page, charts still drawn.
-	err = chromedp.Do(ctx, chromedp.EmulateViewport(820, 1180), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#chart-ontime svg rect")))
-	if err != nil {
-		t.Fatalf("tablet: %v", err)
-	}
+	do(t, ctx, "tablet", chromedp.EmulateViewport(820, 1180), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#chart-ontime svg")))
 	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 		t.Errorf("at 820 px the summary page scrolls sideways")
 	}
-	screenshot(t, ctx, dir, "console-summary-tablet")
+	checkPage(t, ctx, dir, "console-summary-tablet")
+	// A phone: the menu folds into a drawer, the page still fits.
+	do(t, ctx, "phone", phone(), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#scorecard")))
+	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		t.Errorf("on a phone the summary page scrolls sideways")
+	}
+	checkPage(t, ctx, dir, "console-summary-phone")
 
 	// The list shows the summary, newest first, and filters by period.
-	err = chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/console/#/summaries"),
-		chromedp.WaitVisible(chromedp.CSS(`#summaries tr[data-id="`+wantID+`"]`)))
-	if err != nil {
-		t.Fatalf("summary list: %v", err)
-	}
-	screenshot(t, ctx, dir, "console-summaries")
-	// Choosing a period applies it (SetValue fires the change event).
-	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#summary-period"), "daily")); err != nil {
-		t.Fatalf("filter: %v", err)
-	}
-	waitJS(t, ctx, "the daily filter", `location.hash === "#/summaries?period=daily" && document.querySelector("#summaries tbody td.muted") !== null`)
+	do(t, ctx, "summary list", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/console/summaries"),
+		chromedp.WaitVisible(chromedp.CSS(`#summaries a.open-summary[data-id="`+wantID+`"]`)))
+	checkPage(t, ctx, dir, "console-summaries-list")
+	do(t, ctx, "daily filter", chromedp.Click(chromedp.CSS(`#summary-period label:nth-of-type(2)`)))
+	waitJS(t, ctx, "the daily filter", `location.search === "?period=daily" && document.querySelector("#summaries .el-table__empty-text") !== null`)
 
-	// A unit account gets a clear message, not a broken page.
-	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("#signout")),
-		chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
-		chromedp.SendKeys(chromedp.CSS("input[name=token]"), unitToken),
-		chromedp.Click(chromedp.CSS("#login")),
-	)
-	if err != nil {
-		t.Fatalf("unit account sign in: %v", err)
-	}
-	waitJS(t, ctx, "the unit account signed in", `location.hash === "#/suggestions"`)
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(e.url+"/console/#/summaries/"+wantID),
-		chromedp.WaitVisible(chromedp.CSS("#summary-forbidden")),
-	)
-	if err != nil {
-		t.Fatalf("unit account: %v", err)
-	}
-	msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#summary-forbidden").textContent`))
-	if !strings.Contains(msg, "无权查看汇总") {
+	// A unit account never sees the summaries: its menu lacks them and the
+	// link gives a clear message, not a broken page.
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
+	signIn(t, ctx, e.url, unitToken, "#workspace-figures")
+	do(t, ctx, "unit account opens a summary", chromedp.Navigate(e.url+"/console/summaries/"+wantID), chromedp.WaitVisible(chromedp.CSS("#forbidden")))
+	msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#forbidden").textContent`))
+	if !strings.Contains(msg, "无权访问") {
 		t.Errorf("unit account message = %q", msg)
 	}
-	screenshot(t, ctx, dir, "console-summary-forbidden")
+	checkPage(t, ctx, dir, "console-summary-forbidden")
 }

@@ -1,30 +1,40 @@
 package httpapi
 
 import (
-	"embed"
+	"bytes"
+	"compress/gzip"
+	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// The staff console is a small single-page application in plain ES modules
-// (no build step, no CDN), embedded in the binary and served by the staff
-// handler at /console/. Its files carry no data: every request it makes to
-// the API sends the caller's bearer token, so the files themselves are
-// served without authentication (on AWS these routes bypass the JWT
-// authorizer; a browser navigation carries no token).
+// The staff console is a Vue application (the repository's ui/ folder)
+// whose built files reach this package as an fs.FS: index.html and hashed
+// assets under assets/. Its files carry no data — every request the
+// console makes to the API sends the caller's bearer token — so they are
+// served without authentication (on AWS by their own small function,
+// routed without the JWT authorizer). Any other path under /console/ is
+// the application's own route (/console/problems/…, the links in notices)
+// and gets index.html, which opens that page after signing in.
 
-//go:embed console
-var consoleFS embed.FS
-
-// ConsoleConfig tells the console how staff sign in. The zero value means
-// a pasted token (the local stack's accounts); with AuthorizeURL set the
-// console signs in through an OAuth 2.0 authorization server (the Cognito
-// user pool's hosted UI) with the authorization-code flow and PKCE, entirely
-// in the browser: the app client is public and has no secret.
+// ConsoleConfig configures the console: its files and how staff sign in.
+// Without AuthorizeURL, TokenURL and ClientID the console signs in with a
+// pasted token (the local stack's accounts); with them it signs in through
+// an OAuth 2.0 authorization server (the Cognito user pool's hosted UI)
+// with the authorization-code flow and PKCE, entirely in the browser: the
+// app client is public and has no secret.
 type ConsoleConfig struct {
+	// Files is the built console (ui.Dist()). nil serves no console: the
+	// staff Lambda does not carry it.
+	Files fs.FS
+
 	AuthorizeURL string // e.g. https://xyz.auth.ap-east-1.amazoncognito.com/oauth2/authorize
 	TokenURL     string // …/oauth2/token
 	LogoutURL    string // …/logout (optional)
@@ -35,7 +45,8 @@ type ConsoleConfig struct {
 // ConsoleConfigFromEnv reads the console's sign-in from the environment:
 // COGNITO_DOMAIN (the user pool domain's origin, https://….amazoncognito.com
 // or a custom domain) and COGNITO_CLIENT_ID, optionally COGNITO_SCOPES.
-// Without both it returns the zero value (token sign-in).
+// Without both it returns the zero value (token sign-in). Files is left
+// for the caller.
 func ConsoleConfigFromEnv(getenv func(string) string) ConsoleConfig {
 	domain := strings.TrimRight(strings.TrimSpace(getenv("COGNITO_DOMAIN")), "/")
 	client := strings.TrimSpace(getenv("COGNITO_CLIENT_ID"))
@@ -77,9 +88,9 @@ func (c ConsoleConfig) json() consoleConfigJSON {
 }
 
 // csp is the console's Content-Security-Policy: scripts and styles only
-// from this origin (no inline script or style at all), images from here or
-// blobs the console made (QR codes fetched with the token), API calls to
-// this origin and, with OIDC, the token endpoint.
+// from this origin (no inline script or style element), images from here,
+// data: URIs or blobs the console made (QR codes fetched with the token),
+// API calls to this origin and, with OIDC, the token endpoint.
 func (c ConsoleConfig) csp() string {
 	connect := "'self'"
 	if c.json().Auth == "oidc" {
@@ -87,52 +98,121 @@ func (c ConsoleConfig) csp() string {
 			connect += " " + u.Scheme + "://" + u.Host
 		}
 	}
-	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src " + connect +
+	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; font-src 'self' data:; connect-src " + connect +
 		"; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 }
 
-func (h *StaffHandler) consoleRoutes() {
-	h.mux.HandleFunc("GET /console", func(w http.ResponseWriter, r *http.Request) {
+// console serves the console's routes.
+type console struct {
+	cfg  ConsoleConfig
+	log  *slog.Logger
+	gzip sync.Map // file name → gzipped bytes, made on first request
+}
+
+// NewConsoleHandler serves the console alone, for the console Lambda:
+// /console, /console/config.json and every file and route under /console/.
+// Every other path is 404.
+func NewConsoleHandler(cfg ConsoleConfig, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	mux := http.NewServeMux()
+	c := &console{cfg: cfg, log: log}
+	c.routes(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(log, w, r, notFoundRoute())
+	})
+	return common(log, mux)
+}
+
+func (c *console) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /console", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console/", http.StatusMovedPermanently)
 	})
-	h.mux.HandleFunc("GET /console/{$}", h.consoleFile)
-	h.mux.HandleFunc("GET /console/{file}", h.consoleFile)
-	h.mux.HandleFunc("GET /console/config.json", h.consoleConfig)
+	mux.HandleFunc("GET /console/config.json", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, c.cfg.json())
+	})
+	mux.HandleFunc("GET /console/{path...}", c.file)
 }
 
-func (h *StaffHandler) consoleConfig(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, h.console.json())
-}
-
-// consoleTypes are the content types of the console's files; any other
-// name is 404.
+// consoleTypes are the content types of the console's files; a file of
+// another type is not served.
 var consoleTypes = map[string]string{
-	".html": "text/html; charset=utf-8",
-	".js":   "text/javascript; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-	".svg":  "image/svg+xml",
+	".html":  "text/html; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".svg":   "image/svg+xml",
+	".png":   "image/png",
+	".woff2": "font/woff2",
+	".json":  "application/json",
 }
 
-func (h *StaffHandler) consoleFile(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("file")
-	if name == "" {
+// compressible types are sent gzipped to browsers that accept it.
+var compressible = map[string]bool{".html": true, ".js": true, ".css": true, ".svg": true, ".json": true}
+
+func (c *console) file(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("path")
+	asset := strings.HasPrefix(name, "assets/")
+	ext := path.Ext(name)
+	if name == "" || !asset && (ext == "" || ext == ".html") {
+		// The application's own routes (and index.html itself).
 		name = "index.html"
+		ext = ".html"
 	}
-	ctype, ok := consoleTypes[path.Ext(name)]
-	if !ok || strings.HasPrefix(name, ".") {
-		h.notFound(w, r)
+	ctype, ok := consoleTypes[ext]
+	if !ok || c.cfg.Files == nil || !fs.ValidPath(name) || strings.HasPrefix(path.Base(name), ".") {
+		writeError(c.log, w, r, notFoundRoute())
 		return
 	}
-	b, err := consoleFS.ReadFile("console/" + name)
+	b, err := fs.ReadFile(c.cfg.Files, name)
 	if err != nil {
-		h.notFound(w, r)
+		writeError(c.log, w, r, notFoundRoute())
 		return
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", ctype)
-	hd.Set("Content-Security-Policy", h.console.csp())
-	// The files change with each deployment; revalidate rather than pin.
-	hd.Set("Cache-Control", "no-cache")
+	hd.Set("Content-Security-Policy", c.cfg.csp())
+	if asset {
+		// Hashed names: a new build has new names.
+		hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		hd.Set("Cache-Control", "no-cache")
+	}
+	if compressible[ext] {
+		hd.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			b = c.gzipped(name, b)
+			hd.Set("Content-Encoding", "gzip")
+		}
+	}
 	hd.Set("Content-Length", strconv.Itoa(len(b)))
+	if r.Method == http.MethodHead {
+		return
+	}
 	_, _ = w.Write(b)
 }
+
+func (c *console) gzipped(name string, b []byte) []byte {
+	if z, ok := c.gzip.Load(name); ok {
+		return z.([]byte)
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	z := buf.Bytes()
+	c.gzip.Store(name, z)
+	return z
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+func notFoundRoute() error { return feedback.Errorf(feedback.ENotFound, "页面不存在") }

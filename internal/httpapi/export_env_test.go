@@ -79,7 +79,7 @@ func newExportEnvWith(tb testing.TB, sheets httpapi.Spreadsheets) *exportEnv {
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log},
 		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: exportAdminToken}, Logger: log, Spreadsheets: sheets,
-			Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: fileStore}},
+			Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: fileStore}, Console: testConsole()},
 	)
 	return &exportEnv{store: store, svc: svc, handler: h, clock: clock, files: fileStore,
 		admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}

@@ -130,7 +130,7 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 				path = strings.Replace(path, "{id}", x.id, 1)
 			}
 		}
-		r := strings.NewReplacer("{code}", fx.sym1.Code, "{receipt}", fx.sg["b"].Receipt, "{file}", "app.js")
+		r := strings.NewReplacer("{code}", fx.sym1.Code, "{receipt}", fx.sg["b"].Receipt, "{path}", "assets/app.js")
 		return r.Replace(path)
 	}
 	for _, op := range documented(doc) {

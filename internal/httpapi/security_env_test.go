@@ -108,7 +108,7 @@ func newSecEnv(tb testing.TB) *secEnv {
 	pub := httpapi.PublicConfig{Service: svc, Logger: log, SubmitPerIP: off, SubmitPerSymposium: off, ReadPerIP: off}
 	e := &secEnv{
 		store: store, svc: svc, logs: logs,
-		local:  httpapi.NewHandler(pub, httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: secAdminToken}, Logger: log, Spreadsheets: xlsx.Codec{}}),
+		local:  httpapi.NewHandler(pub, httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: secAdminToken}, Logger: log, Spreadsheets: xlsx.Codec{}, Console: testConsole()}),
 		staff:  httpapi.NewStaffHandler(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log, Spreadsheets: xlsx.Codec{}}),
 		public: httpapi.NewPublicHandler(pub),
 		admin:  feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin},

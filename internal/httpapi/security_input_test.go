@@ -99,7 +99,7 @@ func TestNoErrorEchoesMarkup(t *testing.T) {
 	check("content type", resp.StatusCode, resp.Header, readAll(t, resp))
 
 	p := url.PathEscape(xss)
-	for _, target := range []string{"/s/" + p, "/r/" + p, "/api/v1/receipts/" + p, "/" + p, "/api/v1/" + p, "/console/" + p,
+	for _, target := range []string{"/s/" + p, "/r/" + p, "/api/v1/receipts/" + p, "/" + p, "/api/v1/" + p, "/console/assets/" + p,
 		"/api/v1/symposia/" + p + "/suggestions", "/static/" + p} {
 		method := "GET"
 		if strings.HasSuffix(target, "/suggestions") {
@@ -206,12 +206,12 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 		case strings.HasPrefix(rt.path, "/api/v1/summaries/"):
 			id = sm.ID
 		}
-		target := fill(rt.path, map[string]string{"id": id, "code": e.sym.Code, "receipt": sg.Receipt, "file": "app.js"})
+		target := fill(rt.path, map[string]string{"id": id, "code": e.sym.Code, "receipt": sg.Receipt, "path": "assets/app.js"})
 		targets = append(targets, req{method: rt.method, target: target, token: secAdminToken})
 	}
 	for _, target := range []string{
 		"/api/v1/problem-lists/" + problem.ProblemListID + ".xlsx", "/api/v1/summaries/" + sm.ID + ".html",
-		"/s/NOSUCHCD", "/s/" + closed.Code, "/r/K7QM-3XPA-9RTD", "/console/nothing.js", "/nothing", "/console/index.html",
+		"/s/NOSUCHCD", "/s/" + closed.Code, "/r/K7QM-3XPA-9RTD", "/console/assets/nothing.js", "/nothing", "/console/index.html", "/console/problems/x",
 	} {
 		targets = append(targets, req{method: "GET", target: target, token: secAdminToken})
 	}

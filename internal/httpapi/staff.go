@@ -21,8 +21,9 @@ type StaffConfig struct {
 	// still works. It is injected so that binaries that do not wire it
 	// do not link the spreadsheet library.
 	Spreadsheets Spreadsheets
-	// Console configures the staff console's sign-in (console.go); the
-	// zero value signs in with a pasted token.
+	// Console, when its Files are set, serves the staff console from the
+	// same handler (the local stack; console.go). On AWS the console has a
+	// function of its own and the staff function leaves this zero.
 	Console ConsoleConfig
 	// Files are the file use cases (uploads, downloads); nil answers the
 	// file routes with 415.
@@ -42,9 +43,9 @@ type UploadTaker interface {
 type StaffFunc func(w http.ResponseWriter, r *http.Request, id feedback.Identity) error
 
 // StaffHandler serves the staff API. Its routes come in groups, one file
-// each (symposia, suggestions, problems, exports, console, summaries,
-// OpenAPI), all
-// listed in routes.
+// each (symposia, suggestions, problems, exports, summaries, OpenAPI), all
+// listed in routes. With Console.Files set (the local stack) it serves the
+// console too.
 type StaffHandler struct {
 	svc      *feedback.Service
 	log      *slog.Logger
@@ -53,7 +54,6 @@ type StaffHandler struct {
 	mux      *http.ServeMux
 	cop      *http.CrossOriginProtection
 	root     http.Handler
-	console  ConsoleConfig
 	files    *feedback.Files
 	uploads  UploadTaker
 }
@@ -76,11 +76,11 @@ func (h *StaffHandler) routes() {
 	h.suggestionRoutes()
 	h.problemRoutes()
 	h.exportRoutes()
-	h.consoleRoutes()
 	h.summaryRoutes()
 	h.openAPIRoutes()
 	h.adminRoutes() // staff_accounts.go: accounts, anonymisation
 	h.fileRoutes()  // staff_files.go: uploads and downloads
+	h.meRoutes()    // staff_me.go: who is signed in
 }
 
 // NewStaffHandler returns the staff API. Every route requires credentials
@@ -102,9 +102,11 @@ func newStaff(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
 	h.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "cross-origin request refused"))
 	}))
-	h.console = cfg.Console
 	h.files, h.uploads = cfg.Files, cfg.Uploads
 	h.routes()
+	if cfg.Console.Files != nil {
+		(&console{cfg: cfg.Console, log: log}).routes(mux)
+	}
 	return h
 }
 

@@ -1,25 +1,43 @@
 // auth.js: signing in. Locally staff paste a token (kept in sessionStorage,
 // so it goes with the tab). With a user pool (config.json says "oidc") the
 // console runs the OAuth 2.0 authorization-code flow with PKCE against the
-// hosted UI, in the browser: the app client is public and has no secret.
+// hosted sign-in page, in the browser: the app client is public and has no
+// secret. The page asked for before signing in is kept and returned to.
 const TOKEN = "jianyan.token";
 const PKCE = "jianyan.pkce";
+const RETURN = "jianyan.return";
 
 let config = { auth: "token" };
 
-export function token() { return sessionStorage.getItem(TOKEN) || ""; }
-export function signedIn() { return token() !== ""; }
-export function authMode() { return config.auth; }
-
-export function setToken(t) { sessionStorage.setItem(TOKEN, t.trim()); }
+export const token = () => sessionStorage.getItem(TOKEN) || "";
+export const signedIn = () => token() !== "";
+export const authMode = () => config.auth;
+export const setToken = (t) => sessionStorage.setItem(TOKEN, t.trim());
+export const forgetToken = () => sessionStorage.removeItem(TOKEN);
 
 export async function loadConfig() {
-  const resp = await fetch("/console/config.json");
-  if (resp.ok) config = await resp.json();
+  try {
+    const resp = await fetch("/console/config.json");
+    if (resp.ok) config = await resp.json();
+  } catch {
+    // keep token sign-in
+  }
   return config;
 }
 
-function redirectURI() { return location.origin + "/console/"; }
+// rememberReturn keeps the console path to open after signing in.
+export function rememberReturn(path) {
+  if (path && path.startsWith("/") && !path.startsWith("/login")) sessionStorage.setItem(RETURN, path);
+}
+
+// takeReturn is the path remembered before signing in ("/" if none).
+export function takeReturn() {
+  const p = sessionStorage.getItem(RETURN) || "/";
+  sessionStorage.removeItem(RETURN);
+  return p.startsWith("/") && !p.startsWith("//") ? p : "/";
+}
+
+const redirectURI = () => location.origin + "/console/";
 
 function b64url(bytes) {
   let s = "";
@@ -48,14 +66,14 @@ export async function startOIDC() {
   location.assign(u.toString());
 }
 
-// finishOIDC completes a sign-in when the hosted UI sent the browser back
+// finishOIDC completes a sign-in when the hosted page sent the browser back
 // with ?code=&state=. It returns true when it signed in.
 export async function finishOIDC() {
   const q = new URLSearchParams(location.search);
   if (config.auth !== "oidc" || !q.has("code")) return false;
   const saved = JSON.parse(sessionStorage.getItem(PKCE) || "{}");
   sessionStorage.removeItem(PKCE);
-  history.replaceState(null, "", "/console/" + location.hash);
+  history.replaceState(null, "", "/console/");
   if (!saved.state || saved.state !== q.get("state")) throw new Error("登录状态校验失败,请重新登录");
   const resp = await fetch(config.token_url, {
     method: "POST",
@@ -65,21 +83,21 @@ export async function finishOIDC() {
       redirect_uri: redirectURI(), code_verifier: saved.verifier,
     }),
   });
-  if (!resp.ok) throw new Error("登录失败 (" + resp.status + ")");
+  if (!resp.ok) throw new Error("登录失败,请重新登录");
   const tok = await resp.json();
   setToken(tok.access_token || tok.id_token || "");
   return signedIn();
 }
 
 // signOut forgets the token; with a user pool it also ends the hosted
-// UI's session when the person asked to sign out.
-export function signOut(everywhere) {
-  sessionStorage.removeItem(TOKEN);
-  if (everywhere && config.auth === "oidc" && config.logout_url) {
+// page's session.
+export function signOut() {
+  forgetToken();
+  if (config.auth === "oidc" && config.logout_url) {
     const u = new URL(config.logout_url);
     u.search = new URLSearchParams({ client_id: config.client_id, logout_uri: redirectURI() }).toString();
     location.assign(u.toString());
-    return;
+    return true;
   }
-  location.hash = "#/login";
+  return false;
 }

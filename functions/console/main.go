@@ -1,0 +1,28 @@
+// Command console is the staff console's Lambda: it serves the built Vue
+// application (ui/dist, embedded) and /console/config.json from the
+// COGNITO_* environment, routed at /console and /console/{proxy+} without
+// the JWT authorizer (the files carry no data; the console sends its token
+// to the staff API itself). It links no AWS SDK and no store.
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/jianyan/jianyan/internal/httpapi"
+	"github.com/jianyan/jianyan/ui"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	cfg := httpapi.ConsoleConfigFromEnv(os.Getenv)
+	if cfg.ClientID == "" && os.Getenv("COGNITO_DOMAIN")+os.Getenv("COGNITO_CLIENT_ID") != "" {
+		log.Error("set both COGNITO_DOMAIN and COGNITO_CLIENT_ID, or neither (token sign-in)")
+		os.Exit(1)
+	}
+	cfg.Files = ui.Dist()
+	lambda.Start(httpadapter.NewV2(httpapi.NewConsoleHandler(cfg, log)).ProxyWithContext)
+}

@@ -1,0 +1,137 @@
+// api.js: the one client of the staff API. Every call sends the signed-in
+// token; every failure becomes an APIError whose message is Chinese (the
+// API's own message when it is Chinese, else the catalogue's word for its
+// code), with the field it concerns so forms can show it in place.
+import { token, forgetToken } from "./auth.js";
+import { errorCodes, fields } from "./labels.js";
+
+const HAN = /[\u4e00-\u9fff]/;
+
+// chinese keeps the Chinese part of a message: "中文 (english)" → "中文";
+// a message without Chinese gives way to the catalogue's word for code.
+export function chinese(message, code, field) {
+  let m = (message || "").replace(/\s*[((][^()()]*[A-Za-z][^()()]*[))]/g, "").trim();
+  if (!HAN.test(m)) {
+    m = errorCodes[code] || errorCodes.internal;
+    if (field && fields[field] && code === "invalid") m = `「${fields[field]}」填写有误,请检查`;
+  }
+  return m;
+}
+
+export class APIError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    const code = e.code || (status === 0 ? "network" : status === 401 ? "unauthorized" : status === 403 ? "forbidden" :
+      status === 404 ? "not_found" : status === 409 ? "conflict" : status >= 500 ? "internal" : "invalid");
+    super(chinese(e.message, code, e.field));
+    this.status = status;
+    this.code = code;
+    this.field = e.field || "";
+    this.rows = (e.rows || []).map((r) => ({ ...r, message: chinese(r.message, "invalid", r.field) }));
+  }
+}
+
+// onUnauthorized is called on any 401 (the router sends the person to sign in).
+let unauthorizedHandler = () => {};
+export function onUnauthorized(fn) { unauthorizedHandler = fn; }
+
+// query builds "?a=1&b=2" from an object, leaving out empty values.
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === undefined || v === null || v === "" || v === false) continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? "?" + s : "";
+}
+
+async function send(method, path, body, headers = {}) {
+  const h = { Authorization: "Bearer " + token(), ...headers };
+  const init = { method, headers: h };
+  if (body instanceof FormData || body instanceof Blob) {
+    init.body = body;
+  } else if (body !== undefined) {
+    h["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let resp;
+  try {
+    resp = await fetch(path, init);
+  } catch {
+    throw new APIError(0, null);
+  }
+  if (resp.status === 401) {
+    forgetToken();
+    unauthorizedHandler();
+    throw new APIError(401, null);
+  }
+  return resp;
+}
+
+async function readError(resp) {
+  let data = null;
+  try { data = await resp.json(); } catch { data = null; }
+  return new APIError(resp.status, data);
+}
+
+export async function api(method, path, body, headers) {
+  const resp = await send(method, path, body, headers);
+  if (!resp.ok) throw await readError(resp);
+  const text = await resp.text();
+  if (!text) return null;
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+export const get = (path, params) => api("GET", path + query(params));
+export const post = (path, body, headers) => api("POST", path, body === undefined ? {} : body, headers);
+export const patch = (path, body) => api("PATCH", path, body);
+export const put = (path, body) => api("PUT", path, body);
+
+// all reads every page of a list (at most max pages of 200).
+export async function all(path, params = {}, max = 10) {
+  let items = [];
+  let cursor = "";
+  for (let i = 0; i < max; i++) {
+    const page = await get(path, { ...params, limit: 200, cursor });
+    items = items.concat(page.items || []);
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return items;
+}
+
+// fileName reads the name from Content-Disposition (filename* first).
+function fileName(resp, fallback) {
+  const cd = resp.headers.get("Content-Disposition") || "";
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star) {
+    try { return decodeURIComponent(star[1]); } catch { /* fall through */ }
+  }
+  const plain = /filename="([^"]+)"/i.exec(cd);
+  return plain ? plain[1] : fallback;
+}
+
+// download fetches path with the token and saves it as a file (a plain
+// link could not send the Authorization header). It returns the file name.
+export async function download(path, fallbackName) {
+  const resp = await send("GET", path);
+  if (!resp.ok) throw await readError(resp);
+  const blob = await resp.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName(resp, fallbackName);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return a.download;
+}
+
+// blobURL fetches a file (an image) with the token and returns an object URL.
+export async function blobURL(path) {
+  const resp = await send("GET", path);
+  if (!resp.ok) throw await readError(resp);
+  return URL.createObjectURL(await resp.blob());
+}
