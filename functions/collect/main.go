@@ -34,6 +34,9 @@ func main() {
 	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table,
 		dynamo.WithSymposiumCache(5*time.Second))
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
+	// The office's name and emblem on the pages: one read per warm
+	// instance every 30 s, not one per page.
+	svc.SetSettingsCacheTTL(30 * time.Second)
 	handler := httpapi.NewPublicHandler(httpapi.PublicConfig{Service: svc, Logger: log})
 	lambda.Start(httpadapter.NewV2(handler).ProxyWithContext)
 }

@@ -32,8 +32,9 @@ func main() {
 	}
 	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
 	// Files: presigned POSTs and GETs on the files bucket (s3files signs
-	// them itself; the function never carries file bytes). Without
-	// FILES_BUCKET the file routes answer 415.
+	// them itself; the function carries no file bytes but the office's
+	// emblem, at most 200 KiB, copied into the settings when saved).
+	// Without FILES_BUCKET the file routes answer 415.
 	var files *feedback.Files
 	if bucket := os.Getenv("FILES_BUCKET"); bucket != "" {
 		storage, err := s3files.New(s3files.Config{Bucket: bucket, Region: cfg.Region, Endpoint: os.Getenv("AWS_ENDPOINT_URL_S3"), Credentials: cfg.Credentials})

@@ -385,3 +385,43 @@ func (u LocalUploads) TakeUpload(ctx context.Context, body io.Reader, contentTyp
 	}
 	return u.Files.CheckUpload(ctx, UploadFileID(key), u.Files.now())
 }
+
+// ReadImage returns the checked bytes of a ready image file the caller may
+// see, for a use case that keeps its own copy (the office's emblem). A file
+// that is missing or unseen, not an image, still being checked, refused by
+// its check or larger than max is refused with an error naming field.
+func (s *Files) ReadImage(ctx context.Context, id Identity, fileID, field string, max int64) (*File, []byte, error) {
+	if !ValidKey(fileID) {
+		return nil, nil, FieldErrorf(field, "图片不存在或已过期,请重新上传")
+	}
+	f, err := s.GetFile(ctx, id, fileID)
+	if IsCode(err, ENotFound) {
+		return nil, nil, FieldErrorf(field, "图片不存在或已过期,请重新上传")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case f.Status == FilePending:
+		return nil, nil, &Error{Code: EConflict, Field: field, Message: "「" + f.Name + "」仍在检查中,请稍后再保存"}
+	case f.Status == FileRejected:
+		return nil, nil, FieldErrorf(field, "「%s」未通过检查:%s", f.Name, f.RejectReason)
+	case f.ContentType != "image/png" && f.ContentType != "image/jpeg" && f.ContentType != "image/webp":
+		return nil, nil, FieldErrorf(field, "「%s」不是 PNG、JPEG 或 WebP 图片", f.Name)
+	case f.Size > max:
+		return nil, nil, FieldErrorf(field, "「%s」超过 %s 的上限,请缩小后再上传", f.Name, filecheck.Size(max))
+	}
+	rc, _, err := s.storage.Open(ctx, FileKey(f.ID))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, nil, Internal(fmt.Errorf("read file %s: %w", f.ID, err))
+	}
+	if int64(len(data)) > max {
+		return nil, nil, FieldErrorf(field, "「%s」超过 %s 的上限,请缩小后再上传", f.Name, filecheck.Size(max))
+	}
+	return f, data, nil
+}

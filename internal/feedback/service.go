@@ -38,7 +38,10 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	routing routerCache // compiled routing rules (route_service.go)
-	files   *Files
+	// settings caches the office's settings for public pages
+	// (settings_service.go).
+	settings settingsCache
+	files    *Files
 
 	office       Notifier
 	unitNotifier UnitNotifier

@@ -250,6 +250,14 @@ type Store interface {
 	// ListUnits lists units in name order.
 	ListUnits(ctx context.Context, f UnitFilter) (Page[*Unit], error)
 
+	// GetSettings returns the office's settings; the zero Settings with
+	// Version 0 when none were ever saved.
+	GetSettings(ctx context.Context) (*Settings, error)
+	// PutSettings replaces the settings if the stored Version is still
+	// s.Version (0 when none were saved), then sets s.Version to the new
+	// value.
+	PutSettings(ctx context.Context, s *Settings) error
+
 	CreateAccount(ctx context.Context, a *Account) error
 	GetAccountByTokenHash(ctx context.Context, hash string) (*Account, error)
 	ListAccounts(ctx context.Context, limit int, cursor string) (Page[*Account], error)

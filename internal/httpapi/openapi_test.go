@@ -116,6 +116,7 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 	if status != http.StatusCreated {
 		t.Fatalf("upload: %d", status)
 	}
+	emblem := setEmblem(t, e)
 	ids := []struct{ prefix, id string }{
 		{"/api/v1/files/{id}", fileID},
 		{"/api/v1/symposia/{id}", fx.sym1.ID},
@@ -130,7 +131,8 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 				path = strings.Replace(path, "{id}", x.id, 1)
 			}
 		}
-		r := strings.NewReplacer("{code}", fx.sym1.Code, "{receipt}", fx.sg["b"].Receipt, "{path}", "assets/app.js")
+		r := strings.NewReplacer("{code}", fx.sym1.Code, "{receipt}", fx.sg["b"].Receipt, "{path}", "assets/app.js",
+			"{name}", strings.TrimPrefix(emblem, "/emblem/"))
 		return r.Replace(path)
 	}
 	for _, op := range documented(doc) {

@@ -46,7 +46,9 @@ dt{font-weight:700;margin-top:.5rem}
 dd{margin:0 0 .5rem}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 a{color:#1d5fbf}
-@media (prefers-color-scheme:dark){body{background:#121212;color:#eee}fieldset,dl,input[type=text],input[type=tel],textarea{background:#1e1e1e;color:#eee}.meta,.hint,.note,.count{color:#bbb}.alert{background:#3a1214}.ok{background:#10301a}a{color:#8ab4f8}}`
+.office{display:flex;align-items:center;gap:.5rem;margin:0 0 .5rem;font-weight:700;color:#8c1d18}
+.office img{height:2.5rem;width:auto;flex:none}
+@media (prefers-color-scheme:dark){body{background:#121212;color:#eee}fieldset,dl,input[type=text],input[type=tel],textarea{background:#1e1e1e;color:#eee}.meta,.hint,.note,.count{color:#bbb}.alert{background:#3a1214}.ok{background:#10301a}a{color:#8ab4f8}.office{color:#f2b8b5}}`
 
 // pageCSSHash is the CSP source that allows pageCSS and nothing else inline.
 var pageCSSHash = cspHash(pageCSS)
@@ -91,6 +93,19 @@ func pageStart(b *strings.Builder, title string, script bool) {
 
 func pageEnd(b *strings.Builder) { b.WriteString("</main></body></html>") }
 
+// emblemPath is where the public pages load the office's emblem from.
+func emblemPath(name string) string { return "/emblem/" + name }
+
+// officeHeader writes the office's name (and emblem) at the top of a
+// public page, so the page reads as the office's own.
+func officeHeader(b *strings.Builder, st *feedback.Settings) {
+	b.WriteString(`<header class="office">`)
+	if name := st.EmblemName(); name != "" {
+		b.WriteString(`<img src="` + esc(emblemPath(name)) + `" alt="">`)
+	}
+	b.WriteString("<span>" + esc(st.Name()) + "</span></header>")
+}
+
 // messagePage is a page with a heading and a message, for 404, 410, 429 and
 // other answers to people rather than programs.
 func messagePage(title, message string) string {
@@ -112,6 +127,7 @@ func formatWhen(t time.Time) string {
 
 // formData is what the form shows: the values sent back after an error.
 type formData struct {
+	Office         *feedback.Settings
 	Sym            *feedback.Symposium
 	Action         string // where the form posts
 	IdempotencyKey string
@@ -134,6 +150,7 @@ func formPage(d formData) string {
 	b.Grow(12 << 10)
 	s := d.Sym
 	pageStart(&b, s.Title+" · 意见建议", true)
+	officeHeader(&b, d.Office)
 	b.WriteString("<h1>" + esc(s.Title) + "</h1>")
 	var meta []string
 	for _, m := range []string{s.HostUnit, formatWhen(s.StartsAt), s.Venue} {
@@ -244,9 +261,10 @@ func fieldAnchor(field string) string {
 
 // receiptPage renders a receipt for the submitter: status, reply, the
 // problem's status and deadline. Never personal data.
-func receiptPage(v *feedback.ReceiptView) string {
+func receiptPage(v *feedback.ReceiptView, office *feedback.Settings) string {
 	var b strings.Builder
 	pageStart(&b, "回执 "+v.Receipt, false)
+	officeHeader(&b, office)
 	b.WriteString(`<h1>意见回执</h1><div class="ok"><p>您的意见已收到。回执号:</p><p class="receipt">` + esc(v.Receipt) + `</p>`)
 	b.WriteString(`<p>请保存此回执号或收藏本页,可随时查看办理进度。</p></div>`)
 	b.WriteString("<dl><dt>类别</dt><dd>" + esc(v.Kind.Label()) + "</dd>")

@@ -90,6 +90,7 @@ func newPublic(cfg PublicConfig) *publicHandler {
 	h.mux.HandleFunc("GET /api/v1/receipts/{receipt}", h.limitRead(h.receiptJSON))
 	h.mux.HandleFunc("GET /r/{receipt}", h.limitRead(h.receiptPage))
 	h.mux.HandleFunc("GET /static/form.js", h.limitRead(h.staticJS))
+	h.mux.HandleFunc("GET /emblem/{name}", h.limitRead(h.emblem))
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(h.log, w, r, feedback.Errorf(feedback.ENotFound, "no such route"))
 	})
@@ -160,7 +161,7 @@ func (h *publicHandler) form(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writePage(w, http.StatusOK, formPage(formData{
-		Sym: sym, Action: h.action(sym.Code, r.URL.Query().Get(viaParam) == "web"),
+		Office: h.office(r), Sym: sym, Action: h.action(sym.Code, r.URL.Query().Get(viaParam) == "web"),
 		IdempotencyKey: "f-" + newRequestID(),
 	}))
 }
@@ -280,7 +281,7 @@ func (h *publicHandler) formError(w http.ResponseWriter, r *http.Request, code s
 	}
 	f := resolve(r.Context(), h.log, w, r, err)
 	writePage(w, f.status, formPage(formData{
-		Sym: sym, Action: h.action(sym.Code, r.URL.Query().Get(viaParam) == "web"),
+		Office: h.office(r), Sym: sym, Action: h.action(sym.Code, r.URL.Query().Get(viaParam) == "web"),
 		IdempotencyKey: body.IdempotencyKey,
 		Values: map[string]string{
 			"participant_kind": body.ParticipantKind, "kind": body.Kind, "name": body.Name,
@@ -312,5 +313,33 @@ func (h *publicHandler) receiptPage(w http.ResponseWriter, r *http.Request) {
 		h.pageError(w, r, err, nil)
 		return
 	}
-	writePage(w, http.StatusOK, receiptPage(v))
+	writePage(w, http.StatusOK, receiptPage(v, h.office(r)))
+}
+
+// office returns the office's settings for a page. A page still works
+// without them: a failed read is logged and the default name shown.
+func (h *publicHandler) office(r *http.Request) *feedback.Settings {
+	st, err := h.svc.OfficeSettings(r.Context())
+	if err != nil {
+		h.log.LogAttrs(r.Context(), slog.LevelWarn, "office settings unavailable",
+			slog.String("request_id", RequestID(r.Context())), slog.String("err", err.Error()))
+		return &feedback.Settings{}
+	}
+	return st
+}
+
+// emblem serves GET /emblem/{name}: the office's emblem under the name
+// derived from its bytes, cacheable for good (a new emblem gets a new
+// name).
+func (h *publicHandler) emblem(w http.ResponseWriter, r *http.Request) {
+	e, err := h.svc.PublicEmblem(r.Context(), r.PathValue("name"))
+	if err != nil {
+		writeError(h.log, w, r, err)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", e.ContentType)
+	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	hd.Set("Content-Length", strconv.Itoa(len(e.Data)))
+	_, _ = w.Write(e.Data)
 }

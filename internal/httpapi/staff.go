@@ -78,9 +78,10 @@ func (h *StaffHandler) routes() {
 	h.exportRoutes()
 	h.summaryRoutes()
 	h.openAPIRoutes()
-	h.adminRoutes() // staff_accounts.go: accounts, anonymisation
-	h.fileRoutes()  // staff_files.go: uploads and downloads
-	h.meRoutes()    // staff_me.go: who is signed in
+	h.adminRoutes()    // staff_accounts.go: accounts, anonymisation
+	h.fileRoutes()     // staff_files.go: uploads and downloads
+	h.meRoutes()       // staff_me.go: who is signed in
+	h.settingsRoutes() // staff_settings.go: the office's settings
 }
 
 // NewStaffHandler returns the staff API. Every route requires credentials

@@ -80,6 +80,8 @@ func qrSVG(content string) (string, error) {
 const posterCSS = `@page{size:A4 portrait;margin:15mm}
 *{box-sizing:border-box}
 body{margin:0;font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",sans-serif;color:#000;background:#fff}
+.office{display:flex;align-items:center;justify-content:center;gap:3mm;font-size:16pt;font-weight:700;color:#b3261e;margin:0 0 6mm}
+.office img{height:14mm;width:auto}
 .poster{width:180mm;min-height:260mm;margin:0 auto;padding:10mm 0;text-align:center;display:flex;flex-direction:column;align-items:center}
 h1{font-size:26pt;line-height:1.3;margin:0 0 6mm}
 .campaign{font-size:14pt;margin:0 0 4mm}
@@ -106,9 +108,18 @@ func (h *StaffHandler) symposiumPoster(w http.ResponseWriter, r *http.Request, i
 	if err != nil {
 		return err
 	}
+	office, err := h.svc.OfficeSettings(r.Context())
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
 	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>`)
 	b.WriteString(esc(sym.Title) + " · 扫码提意见</title><style>" + posterCSS + `</style></head><body><div class="poster">`)
+	b.WriteString(`<p class="office">`)
+	if name := office.EmblemName(); name != "" {
+		b.WriteString(`<img src="` + esc(emblemPath(name)) + `" alt="">`)
+	}
+	b.WriteString(esc(office.Name()) + "</p>")
 	b.WriteString("<h1>" + esc(sym.Title) + "</h1>")
 	if sym.Campaign != "" {
 		b.WriteString(`<p class="campaign">` + esc(sym.Campaign) + "</p>")

@@ -164,6 +164,8 @@ CREATE INDEX problems_by_deadline ON problems (deadline, created_at, id) WHERE d
 	// 8: the office's round-two records: notices, units, calendar,
 	// extensions, contributions, assessment (office.go).
 	officeMigration,
+	// 9: the office's settings (settings.go).
+	settingsMigration,
 }
 
 // SchemaVersion is the schema version this code writes.

@@ -77,6 +77,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditEvents", testAuditEvents},
 		{"Evidence", testEvidence},
 		{"RuleSet", testRuleSet},
+		{"Settings", testSettings},
 		{"Summaries", testSummaries},
 		{"Accounts", testAccounts},
 		{"OptimisticConcurrency", testConcurrency},
