@@ -263,4 +263,18 @@ func TestConsoleSummary(t *testing.T) {
 		t.Errorf("unit account message = %q", msg)
 	}
 	checkPage(t, ctx, dir, "console-summary-forbidden")
+
+	// A notice's link, followed while signed out, asks for the sign-in and
+	// then opens the summary it names (never a JSON 401).
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
+	link := e.svc.SummaryLink(wantID)
+	if !strings.HasPrefix(link, e.url+"/console/summaries/") {
+		t.Fatalf("summary link %q is not the console's page", link)
+	}
+	do(t, ctx, "follow the link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
+		chromedp.SendKeys(chromedp.CSS("input[name=token]"), adminToken), chromedp.Click(chromedp.CSS("#login")),
+		chromedp.WaitVisible(chromedp.CSS("#summary-title")))
+	if path, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/console/summaries/"+wantID {
+		t.Errorf("after signing in from the link, the page is %q", path)
+	}
 }

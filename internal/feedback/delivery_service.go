@@ -21,9 +21,17 @@ import (
 // recording resends that one message. Summaries made on demand
 // (GenerateSummary) send nothing.
 
-// SummaryLink is the printable page of summary id under the public base URL.
+// SummaryLink is the console's page of summary id: a person who follows it
+// signs in and lands on the summary (the API's .html route would answer a
+// browser without a token with a JSON 401).
 func (s *Service) SummaryLink(id string) string {
-	return s.baseURL + "/api/v1/summaries/" + id + ".html"
+	return s.baseURL + "/console/summaries/" + id
+}
+
+// WorkspaceLink is the console's page of a responsible unit's own work,
+// where a reminder sends the unit: unit accounts do not see summaries.
+func (s *Service) WorkspaceLink() string {
+	return s.baseURL + "/console/workspace"
 }
 
 // DeliverSummary sends sm's notice and, for a daily summary, the unit
@@ -34,7 +42,7 @@ func (s *Service) DeliverSummary(ctx context.Context, sm *Summary, n Notifier) e
 	link := s.SummaryLink(sm.ID)
 	notices := []Notice{SummaryNotice(sm, link)}
 	if sm.Period == Daily {
-		notices = append(notices, ReminderNotices(sm, link)...)
+		notices = append(notices, ReminderNotices(sm, s.WorkspaceLink())...)
 	}
 	var errs []error
 	sent := 0

@@ -225,6 +225,10 @@ func TestDelivery(t *testing.T) {
 		got = append(got, n.Kind+":"+n.Unit)
 	}
 	check(t, "first run", got, []string{"summary:", "reminder:" + unitCity})
+	// Links open console pages after signing in: the summary for the
+	// office, the unit's own workspace for a reminder.
+	check(t, "summary link", r.notices[0].Link, "https://jianyan.example.gov.cn/console/summaries/daily-2025-03-10")
+	check(t, "reminder link", r.notices[1].Link, "https://jianyan.example.gov.cn/console/workspace")
 	r.fail, r.notices = "", nil
 	sm, err := w.svc.RunScheduledSummary(t.Context(), feedback.Daily, time.Time{}, r)
 	must(t, err, "retry")
@@ -240,7 +244,7 @@ func TestDelivery(t *testing.T) {
 	_, err = w.svc.RunScheduledSummary(t.Context(), feedback.Weekly, time.Time{}, r)
 	must(t, err, "weekly")
 	check(t, "weekly", len(r.notices), 1)
-	check(t, "weekly link", r.notices[0].Link, "https://jianyan.example.gov.cn/api/v1/summaries/weekly-2025-03-10.html")
+	check(t, "weekly link", r.notices[0].Link, "https://jianyan.example.gov.cn/console/summaries/weekly-2025-03-10")
 }
 
 func TestAuthorization(t *testing.T) {
