@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -180,6 +182,31 @@ func TestConsole(t *testing.T) {
 	// The symposium's QR card warns that a loopback address cannot be
 	// opened from phones.
 	do(t, ctx, "symposium", chromedp.Navigate(e.url+"/console/symposia/"+sym.ID), chromedp.WaitVisible(chromedp.CSS("#reach-warning")))
+
+	// Live intake: a phone's submission appears on the open symposium's page
+	// without a reload, marked as new.
+	waitJS(t, ctx, "the intake list", `document.querySelectorAll("#intake a.open-suggestion").length === 2`)
+	resp, err := http.Post(e.url+"/api/v1/symposia/"+sym.Code+"/suggestions", "application/json",
+		strings.NewReader(`{"participant_kind":"enterprise","topic":"检查过多","content":"同一家企业一个月内被检查五次,建议统筹安排联合检查。"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sub struct{ Receipt string }
+	if err := json.NewDecoder(resp.Body).Decode(&sub); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("phone submission: %d %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	waitJS(t, ctx, "the new suggestion in the live list", `[...document.querySelectorAll("#intake tr.fresh-row a")].some((a) => a.textContent === "`+sub.Receipt+`")
+		&& document.querySelector("#fresh-count").textContent.includes("1 条")`)
+	checkPage(t, ctx, dir, "console-live-intake")
+
+	// Look-up by the receipt a submitter reads out on the phone.
+	do(t, ctx, "receipt look-up", chromedp.Navigate(e.url+"/console/suggestions"), chromedp.WaitVisible(chromedp.CSS("#receipt-lookup")),
+		chromedp.SendKeys(chromedp.CSS("#receipt-lookup input[name=receipt]"), strings.ToLower(strings.ReplaceAll(sub.Receipt, "-", " "))),
+		chromedp.Click(chromedp.CSS("#receipt-lookup-submit")), chromedp.WaitVisible(chromedp.CSS("#make-problem")))
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#suggestion").innerText`)); !strings.Contains(got, sub.Receipt) {
+		t.Errorf("receipt look-up opened %q, want the suggestion %s", got, sub.Receipt)
+	}
 
 	// A unit account sees its own workspace and no office screen.
 	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))

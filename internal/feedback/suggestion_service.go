@@ -47,6 +47,26 @@ func (s *Service) GetSuggestion(ctx context.Context, id Identity, suggestionID s
 	return MaskFor(id, sg), nil
 }
 
+// SuggestionByReceipt finds a suggestion by its receipt number as someone
+// read it out or typed it (case, spaces and dashes do not matter), for the
+// office answering a submitter who calls with their receipt. A malformed
+// or unknown receipt is ENotFound. Office roles only: a receipt names any
+// suggestion, not only a unit's own.
+func (s *Service) SuggestionByReceipt(ctx context.Context, id Identity, receipt string) (*Suggestion, error) {
+	if err := requireOffice(id); err != nil {
+		return nil, err
+	}
+	norm, ok := NormalizeReceipt(receipt)
+	if !ok {
+		return nil, NotFound("receipt", receipt)
+	}
+	sg, err := s.store.GetSuggestionByReceipt(ctx, norm)
+	if err != nil {
+		return nil, fmt.Errorf("look up receipt %s: %w", norm, err)
+	}
+	return MaskFor(id, sg), nil
+}
+
 // DeclineSuggestion declines a suggestion that is not part of a problem:
 // its status becomes declined and reason becomes the reply its submitter
 // sees with the receipt. Declining again with the same reason changes

@@ -51,6 +51,9 @@ func (h *StaffHandler) listSuggestions(w http.ResponseWriter, r *http.Request, i
 	if err != nil {
 		return err
 	}
+	if receipt := q.Get("receipt"); receipt != "" {
+		return h.suggestionByReceipt(w, r, id, receipt)
+	}
 	f, err := suggestionFilterFrom(q)
 	if err != nil {
 		return err
@@ -103,5 +106,21 @@ func (h *StaffHandler) getSuggestion(w http.ResponseWriter, r *http.Request, id 
 		return err
 	}
 	writeJSON(w, http.StatusOK, toSuggestionJSON(sg))
+	return nil
+}
+
+// suggestionByReceipt answers GET /api/v1/suggestions?receipt=: a list of
+// the one suggestion with that receipt number, or an empty list when there
+// is none (a look-up, not an error).
+func (h *StaffHandler) suggestionByReceipt(w http.ResponseWriter, r *http.Request, id feedback.Identity, receipt string) error {
+	out := listJSON[suggestionJSON]{Items: []suggestionJSON{}}
+	sg, err := h.svc.SuggestionByReceipt(r.Context(), id, receipt)
+	switch {
+	case err == nil:
+		out.Items = append(out.Items, toSuggestionJSON(sg))
+	case !feedback.IsCode(err, feedback.ENotFound):
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
