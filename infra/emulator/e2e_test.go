@@ -132,6 +132,9 @@ func TestEndToEnd(t *testing.T) {
 	wantStatus(t, "create problem list", res, http.StatusCreated)
 	decodeBody(t, res, &list)
 
+	res = callAPI(t, staff, "POST", "/api/v1/units", "POST /api/v1/{proxy+}", map[string]any{"name": "区市场监管局", "head": "王局长"}, admin)
+	wantStatus(t, "register unit", res, http.StatusCreated)
+
 	res = callAPI(t, staff, "PUT", "/api/v1/routing-rules", "PUT /api/v1/{proxy+}", map[string]any{
 		"rules": []map[string]any{{
 			"name":             "罚款类线索",

@@ -58,7 +58,15 @@ func newEnv(t *testing.T) *env {
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{url: base, store: store, svc: svc, admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}
+	e := &env{url: base, store: store, svc: svc, admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}
+	// The units the tests assign problems to are registered first, as an
+	// office does.
+	for _, name := range []string{"区司法局", "区城管执法局", "区市场监管局", "区财政局"} {
+		if _, err := svc.CreateUnit(context.Background(), e.admin, feedback.UnitInput{Name: name}); err != nil {
+			t.Fatalf("register unit %s: %v", name, err)
+		}
+	}
+	return e
 }
 
 func (e *env) symposium(t *testing.T, title, campaign string) *feedback.Symposium {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -336,4 +337,50 @@ func (s *Store) ListUnits(ctx context.Context, f feedback.UnitFilter) (feedback.
 	}
 	page.NextCursor = next
 	return page, nil
+}
+
+// UpdateProblemList stores l (optimistic).
+func (s *Store) UpdateProblemList(ctx context.Context, l *feedback.ProblemList) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	if l.Triage || l.ID == feedback.TriageListID {
+		return feedback.FieldErrorf("id", "待分拣清单不能修改")
+	}
+	c := *l
+	c.Version = l.Version + 1
+	item, err := problemListToItem(&c)
+	if err != nil {
+		return err
+	}
+	vc := versionIs(l.Version)
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
+		ConditionExpression: vc.expr, ExpressionAttributeNames: vc.names, ExpressionAttributeValues: vc.values})
+	if err != nil {
+		return fmt.Errorf("dynamo: update problem list %s: %w", l.ID, storeErr(err))
+	}
+	l.Version++
+	return nil
+}
+
+// UpdateAccount replaces the account item and its token copy together,
+// provided both exist with this token hash.
+func (s *Store) UpdateAccount(ctx context.Context, a *feedback.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	main, byToken, err := accountItems(a)
+	if err != nil {
+		return err
+	}
+	same := cond(expression.AttributeExists(expression.Name("pk")).
+		And(expression.Name("token_hash").Equal(expression.Value(a.TokenHash))))
+	if err := s.transact(ctx, []types.TransactWriteItem{s.put(main, same), s.put(byToken, same)}); err != nil {
+		err = storeErr(err)
+		if feedback.IsCode(err, feedback.EConflict) {
+			err = feedback.NotFound("account", a.ID)
+		}
+		return fmt.Errorf("dynamo: update account %s: %w", a.ID, err)
+	}
+	return nil
 }

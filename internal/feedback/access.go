@@ -163,3 +163,18 @@ func MaskFor(id Identity, sg *Suggestion) *Suggestion {
 	c.IdempotencyKey = ""
 	return &c
 }
+
+// canEditUnit: the office edits any unit's registry entry; a unit account
+// its own (to register its group robot, say).
+func canEditUnit(id Identity, name string) error {
+	switch id.Role {
+	case RoleAdmin, RoleStaff:
+		return nil
+	case RoleUnit:
+		if id.Unit != "" && id.Unit == name {
+			return nil
+		}
+		return Errorf(EForbidden, "只能修改本单位的登记信息")
+	}
+	return Errorf(EForbidden, "no role")
+}

@@ -30,6 +30,9 @@ func (s *Service) CreateAccount(ctx context.Context, id Identity, in AccountInpu
 	if in.Role != RoleUnit && in.Unit != "" {
 		return nil, "", FieldErrorf("unit", "only a unit account has a unit")
 	}
+	if err := s.requireUnits(ctx, "unit", in.Unit); err != nil {
+		return nil, "", err
+	}
 	token := NewToken()
 	now := s.now()
 	a := &Account{ID: NewID(now), Name: in.Name, Role: in.Role, Unit: in.Unit, TokenHash: HashToken(token), CreatedAt: now}

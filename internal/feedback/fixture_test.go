@@ -30,6 +30,9 @@ const (
 	unitJustice = "区司法局"
 )
 
+// fixtureUnits are registered in every fixture.
+var fixtureUnits = []string{unitMarket, unitJustice, "杜阮镇人民政府", "环市街道办事处", "各镇(街)综合行政执法办", "区委依法治区办"}
+
 // newFixture returns a fixture; opts adjust the service's configuration
 // (notice delivery, say).
 func newFixture(tb testing.TB, opts ...func(*feedback.Config)) *fixture {
@@ -62,6 +65,13 @@ func newFixture(tb testing.TB, opts ...func(*feedback.Config)) *fixture {
 		o(&cfg)
 	}
 	f.svc = feedback.NewService(st, cfg)
+	// The units the tests name are registered, as an office registers
+	// its units before assigning problems.
+	for _, name := range fixtureUnits {
+		if _, err := f.svc.CreateUnit(ctx, f.admin, feedback.UnitInput{Name: name}); err != nil {
+			tb.Fatalf("register unit %s: %v", name, err)
+		}
+	}
 	f.sym, err = f.svc.CreateSymposium(ctx, f.admin, feedback.SymposiumInput{
 		Title: "涉企乱罚款问题专项整治征求意见座谈会", Campaign: "涉企乱罚款专项整治",
 		HostUnit: "区委依法治区办", Status: feedback.SymposiumOpen,

@@ -78,14 +78,10 @@ func newNoticeEnv(t *testing.T) *noticeEnv {
 		}
 	})
 	ctx := context.Background()
-	for _, u := range []*feedback.Unit{
-		{Name: unitMarket, Head: "王局长", Notify: feedback.NotifyChannel{Kind: feedback.NotifyDingTalk,
-			URL: "https://oapi.dingtalk.com/robot/send?access_token=tok"}},
-		{Name: unitJustice, Head: "赵局长"}, // no channel of its own
-	} {
-		if err := e.store.CreateUnit(ctx, u); err != nil {
-			t.Fatal(err)
-		}
+	// 区市场监督管理局 has a DingTalk robot; 区司法局 no channel of its own.
+	if _, err := e.svc.UpdateUnit(ctx, e.staff, unitMarket, feedback.UnitEdit{Head: ptr("王局长"),
+		Notify: &feedback.NotifyChannel{Kind: feedback.NotifyDingTalk, URL: "https://oapi.dingtalk.com/robot/send?access_token=tok"}}); err != nil {
+		t.Fatal(err)
 	}
 	return e
 }

@@ -146,6 +146,20 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 			}
 		}
 	}
+	if err := s.requireUnits(ctx, "responsible_unit", p.ResponsibleUnit); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.requireUnits(ctx, "co_units", p.CoUnits...); err != nil {
+		return nil, nil, nil, err
+	}
+	if p.ResponsiblePerson == "" {
+		// The unit's head is the default first responsible person.
+		head, err := s.unitHead(ctx, p.ResponsibleUnit)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("create problem: %w", err)
+		}
+		p.ResponsiblePerson = head
+	}
 	switch {
 	case p.ProblemListID == "":
 		return nil, nil, nil, FieldErrorf("problem_list_id", "请选择问题清单 (problem_list_id is required)")
@@ -349,6 +363,20 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		}
 		if len(changed) == 0 {
 			return nil, nil
+		}
+		if p.ResponsibleUnit != old.ResponsibleUnit {
+			if err := s.requireUnits(ctx, "responsible_unit", p.ResponsibleUnit); err != nil {
+				return nil, err
+			}
+		}
+		var added []string
+		for _, u := range p.CoUnits {
+			if !slices.Contains(old.CoUnits, u) {
+				added = append(added, u)
+			}
+		}
+		if err := s.requireUnits(ctx, "co_units", added...); err != nil {
+			return nil, err
 		}
 		if err := p.Validate(); err != nil {
 			return nil, err

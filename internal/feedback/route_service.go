@@ -222,6 +222,11 @@ func (s *Service) saveRules(ctx context.Context, id Identity, rs *RuleSet, overw
 		}
 		exists[r.ProblemListID] = true
 	}
+	for i := range rs.Rules {
+		if err := s.requireUnits(ctx, fmt.Sprintf("rules[%d].responsible_unit", i), rs.Rules[i].ResponsibleUnit); err != nil {
+			return err
+		}
+	}
 	router, err := CompileRules(rs)
 	if err != nil {
 		return err

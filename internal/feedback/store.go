@@ -189,6 +189,9 @@ type Store interface {
 	// every store seeds itself.
 	CreateProblemList(ctx context.Context, l *ProblemList) error
 	GetProblemList(ctx context.Context, id string) (*ProblemList, error)
+	// UpdateProblemList stores l (optimistic on Version). The triage list
+	// is not changed this way (EInvalid).
+	UpdateProblemList(ctx context.Context, l *ProblemList) error
 	ListProblemLists(ctx context.Context, f ProblemListFilter) (Page[*ProblemList], error)
 
 	// CreateProblem stores w.Problem with its creation event, the updated
@@ -259,6 +262,10 @@ type Store interface {
 	PutSettings(ctx context.Context, s *Settings) error
 
 	CreateAccount(ctx context.Context, a *Account) error
+	// UpdateAccount replaces a stored account's name, role and unit (the
+	// last write wins: accounts change rarely, by administrators). Its ID
+	// and token hash are the stored ones; ENotFound when there is none.
+	UpdateAccount(ctx context.Context, a *Account) error
 	GetAccountByTokenHash(ctx context.Context, hash string) (*Account, error)
 	ListAccounts(ctx context.Context, limit int, cursor string) (Page[*Account], error)
 }

@@ -73,6 +73,7 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 		tb.Fatalf("open sqlite: %v", err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	registerTestUnits(tb, store)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -257,3 +258,19 @@ func checkSecurityHeaders(tb testing.TB, h http.Header) {
 }
 
 func newTestLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+// testUnits are registered in every test store: the units the tests
+// assign problems to, as an office registers them first.
+var testUnits = []string{"区司法局", "区市场监管局", "区市场监督管理局", "区城管执法局", "棠下镇", "区财政局",
+	"区行政中心", "区委依法治区办", "区城市管理局", "区城管局", "各镇(街)综合行政执法办"}
+
+// registerTestUnits registers testUnits in store.
+func registerTestUnits(tb testing.TB, store feedback.Store) {
+	tb.Helper()
+	at := time.Date(2025, 1, 1, 9, 0, 0, 0, feedback.Shanghai)
+	for _, name := range testUnits {
+		if err := store.CreateUnit(context.Background(), &feedback.Unit{Name: name, CreatedAt: at, UpdatedAt: at}); err != nil {
+			tb.Fatalf("register unit %s: %v", name, err)
+		}
+	}
+}

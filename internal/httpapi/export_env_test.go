@@ -62,6 +62,7 @@ func newExportEnvWith(tb testing.TB, sheets httpapi.Spreadsheets) *exportEnv {
 		tb.Fatalf("open sqlite: %v", err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	registerTestUnits(tb, store)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	fileStore, err := diskfiles.New(filepath.Join(tb.TempDir(), "jianyan-files"), diskfiles.Options{UploadURL: "http://jianyan.test" + httpapi.LocalUploadPath, Now: clock.Now})
 	if err != nil {
@@ -127,4 +128,16 @@ func (e *exportEnv) submit(tb testing.TB, sym *feedback.Symposium, at time.Time,
 		tb.Fatalf("submit %q: %v", in.Content, err)
 	}
 	return sg
+}
+
+// registerTestUnits registers the units the export tests assign problems
+// to, as an office registers them first.
+func registerTestUnits(tb testing.TB, store feedback.Store) {
+	tb.Helper()
+	at := time.Date(2025, 1, 1, 9, 0, 0, 0, feedback.Shanghai)
+	for _, name := range []string{"区司法局", "区市场监管局", "区市场监督管理局", "区城管执法局", "棠下镇", "区财政局", "区城市管理局"} {
+		if err := store.CreateUnit(context.Background(), &feedback.Unit{Name: name, CreatedAt: at, UpdatedAt: at}); err != nil {
+			tb.Fatalf("register unit %s: %v", name, err)
+		}
+	}
 }

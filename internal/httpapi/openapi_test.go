@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -130,6 +131,9 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 			if strings.HasPrefix(path, x.prefix) {
 				path = strings.Replace(path, "{id}", x.id, 1)
 			}
+		}
+		if strings.HasPrefix(path, "/api/v1/units/{name}") {
+			path = strings.Replace(path, "{name}", url.PathEscape("区司法局"), 1)
 		}
 		r := strings.NewReplacer("{code}", fx.sym1.Code, "{receipt}", fx.sg["b"].Receipt, "{path}", "assets/app.js",
 			"{name}", strings.TrimPrefix(emblem, "/emblem/"))

@@ -91,6 +91,7 @@ func newSecEnv(tb testing.TB) *secEnv {
 		tb.Fatalf("open sqlite: %v", err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	registerTestUnits(tb, store)
 	logs := &lockedWriter{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: "https://" + secHost, Now: clock.Now, Logger: log})

@@ -79,6 +79,7 @@ func (h *StaffHandler) routes() {
 	h.summaryRoutes()
 	h.openAPIRoutes()
 	h.adminRoutes()    // staff_accounts.go: accounts, anonymisation
+	h.unitRoutes()     // staff_units.go: the unit registry and its migration
 	h.fileRoutes()     // staff_files.go: uploads and downloads
 	h.meRoutes()       // staff_me.go: who is signed in
 	h.settingsRoutes() // staff_settings.go: the office's settings

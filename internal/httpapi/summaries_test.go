@@ -38,6 +38,7 @@ func TestSummaryRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	registerTestUnits(t, st)
 	svc := feedback.NewService(st, feedback.Config{Now: func() time.Time { return now }})
 	h := httpapi.NewStaffHandler(httpapi.StaffConfig{Service: svc, Auth: headerAuth{}, Spreadsheets: xlsx.Codec{}})
 	do := func(method, path, role, body string) *httptest.ResponseRecorder {

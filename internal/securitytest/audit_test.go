@@ -48,6 +48,8 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 			must(t, err, "submit")
 			list, err := svc.CreateProblemList(ctx, admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单"})
 			must(t, err, "list")
+			_, err = svc.CreateUnit(ctx, admin, feedback.UnitInput{Name: unit.Unit})
+			must(t, err, "unit")
 			p, err := svc.CreateProblem(ctx, admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "裁量基准未公开",
 				SuggestionIDs: []string{sg.ID}, ResponsibleUnit: unit.Unit, Deadline: "2025-06-30"})
 			must(t, err, "problem")

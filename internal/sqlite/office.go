@@ -284,3 +284,59 @@ func (s *Store) ListUnits(ctx context.Context, f feedback.UnitFilter) (feedback.
 	}
 	return page, nil
 }
+
+// UpdateProblemList implements feedback.Store.
+func (s *Store) UpdateProblemList(ctx context.Context, l *feedback.ProblemList) error {
+	err := l.Validate()
+	if err == nil && (l.Triage || l.ID == feedback.TriageListID) {
+		err = feedback.FieldErrorf("id", "待分拣清单不能修改")
+	}
+	var data string
+	if err == nil {
+		c := *l
+		c.Version = l.Version + 1
+		data, err = encode(&c)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			res, err := s.txExec(ctx, tx, `UPDATE problem_lists SET version = version + 1, data = ? WHERE id = ? AND version = ? AND triage = 0`,
+				data, l.ID, l.Version)
+			if err != nil {
+				return dbError(err)
+			}
+			return s.checkUpdated(ctx, tx, res, `SELECT 1 FROM problem_lists WHERE id = ?`, "problem list", l.ID, l.Version)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: update problem list %s: %w", l.ID, err)
+	}
+	l.Version++
+	return nil
+}
+
+// UpdateAccount implements feedback.Store.
+func (s *Store) UpdateAccount(ctx context.Context, a *feedback.Account) error {
+	err := a.Validate()
+	var data string
+	if err == nil {
+		data, err = encode(a)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			res, err := s.txExec(ctx, tx, `UPDATE accounts SET data = ? WHERE id = ? AND token_hash = ?`, data, a.ID, a.TokenHash)
+			if err != nil {
+				return dbError(err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n != 1 {
+				return feedback.NotFound("account", a.ID)
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: update account %s: %w", a.ID, err)
+	}
+	return nil
+}

@@ -246,3 +246,51 @@ func testProblemFieldsRoundTrip(t *testing.T, open Opener) {
 	bad.DeadlineWorkingDays = -1
 	wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: bad}), feedback.EInvalid)
 }
+
+// The unit migration rewrites problem lists' owner units and local
+// accounts' units.
+func testUnitRewrites(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	t.Run("problem list update is optimistic", func(t *testing.T) {
+		l := mustProblemList(t, st, c, "涉企乱罚款问题清单", campaignFines, "区市场监管局")
+		a, b := clone(l), clone(l)
+		a.OwnerUnit, a.UpdatedAt = unitMarket, c.Next()
+		must(t, st.UpdateProblemList(ctx(t), a), "update")
+		if a.Version != l.Version+1 {
+			t.Fatalf("Version = %d, want %d", a.Version, l.Version+1)
+		}
+		got, err := st.GetProblemList(ctx(t), l.ID)
+		must(t, err, "get")
+		equal(t, "GetProblemList", got, a)
+		b.Title = "另一人的修改"
+		wantStoreConflict(t, st.UpdateProblemList(ctx(t), b))
+		triage, err := st.GetProblemList(ctx(t), feedback.TriageListID)
+		must(t, err, "get triage")
+		triage.OwnerUnit = unitMarket
+		wantCode(t, st.UpdateProblemList(ctx(t), triage), feedback.EInvalid)
+		bad := clone(a)
+		bad.Title = ""
+		wantCode(t, st.UpdateProblemList(ctx(t), bad), feedback.EInvalid)
+	})
+	t.Run("account update keeps the token", func(t *testing.T) {
+		a := newAccount(c, "市场监管局联络员", feedback.RoleUnit, "区市场监管局")
+		must(t, st.CreateAccount(ctx(t), a), "create")
+		u := clone(a)
+		u.Unit = unitMarket
+		must(t, st.UpdateAccount(ctx(t), u), "update")
+		got, err := st.GetAccountByTokenHash(ctx(t), a.TokenHash)
+		must(t, err, "get by token")
+		equal(t, "after update", got, u)
+		all := collect(t, 10, func(cur string) (feedback.Page[*feedback.Account], error) { return st.ListAccounts(ctx(t), 10, cur) })
+		equal(t, "listed", all, []*feedback.Account{u})
+		ghost := newAccount(c, "无此人", feedback.RoleStaff, "")
+		wantCode(t, st.UpdateAccount(ctx(t), ghost), feedback.ENotFound)
+		other := clone(u)
+		other.TokenHash = feedback.HashToken("another token")
+		wantCode(t, st.UpdateAccount(ctx(t), other), feedback.ENotFound)
+		bad := clone(u)
+		bad.Name = ""
+		wantCode(t, st.UpdateAccount(ctx(t), bad), feedback.EInvalid)
+	})
+}

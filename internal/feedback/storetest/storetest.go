@@ -92,6 +92,7 @@ func Run(t *testing.T, open Opener) {
 		{"Notices", testNotices},
 		{"Units", testUnits},
 		{"ProblemFieldsRoundTrip", testProblemFieldsRoundTrip},
+		{"UnitRewrites", testUnitRewrites},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -149,7 +149,13 @@ func (w *world) problems(t testing.TB) {
 	w.at(sh(2025, 3, 1, 10, 0, 0, 0))
 	l, err := w.svc.CreateProblemList(ctx, office, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款专项整治"})
 	must(t, err, "problem list")
+	registered := map[string]bool{}
 	create := func(title, unit string, deadline feedback.Date) {
+		if unit != "" && !registered[unit] {
+			_, err := w.svc.CreateUnit(ctx, office, feedback.UnitInput{Name: unit})
+			must(t, err, "register "+unit)
+			registered[unit] = true
+		}
 		p, err := w.svc.CreateProblem(ctx, office, feedback.ProblemInput{ProblemListID: l.ID, Title: title, ResponsibleUnit: unit, Deadline: deadline})
 		must(t, err, "create "+title)
 		w.ids[title] = p.ID
