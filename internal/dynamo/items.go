@@ -683,7 +683,7 @@ func marshal(v any) (map[string]types.AttributeValue, error) {
 		return nil, feedback.Internal(fmt.Errorf("encode item: %w", err))
 	}
 	if n := ItemSize(item); n > maxItemBytes {
-		return nil, feedback.Errorf(feedback.EInvalid, "内容过大,超过存储上限 (item of %d bytes is over the %d-byte limit)", n, maxItemBytes)
+		return nil, &feedback.Error{Code: feedback.EInvalid, Message: "内容过大,超过存储上限", Err: fmt.Errorf("item of %d bytes is over the %d-byte limit", n, maxItemBytes)}
 	}
 	return item, nil
 }

@@ -256,8 +256,7 @@ func (s *Store) fetchItems(ctx context.Context, entries []map[string]types.Attri
 				break
 			}
 			if attempt == 8 {
-				return nil, fmt.Errorf("fetch items: %w", &feedback.Error{Code: feedback.EUnavailable,
-					Message: "服务繁忙,请稍后再试 (busy, retry later)", Err: errors.New("unprocessed keys")})
+				return nil, fmt.Errorf("fetch items: %w", feedback.StoreUnavailable(errors.New("unprocessed keys")))
 			}
 			select {
 			case <-ctx.Done():

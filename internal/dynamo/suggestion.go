@@ -161,7 +161,8 @@ func (s *Store) createIdempotent(ctx context.Context, sug *feedback.Suggestion) 
 		// Past its window: the key starts a new generation.
 	}
 	return nil, false, fmt.Errorf("dynamo: put suggestion %s: %w", sug.ID,
-		feedback.Conflictf("idempotency key used in more than %d windows", maxGenerations))
+		&feedback.Error{Code: feedback.EConflict, Field: "idempotency_key", Message: "此表单标识已使用过多次,请打开新的表单再提交",
+			Err: fmt.Errorf("idempotency key used in more than %d windows", maxGenerations)})
 }
 
 // storedSuggestion decodes the item a failed condition returned, or reads

@@ -34,10 +34,15 @@ func actorName(id Identity) string {
 	return id.Subject
 }
 
+// errNoRole answers a caller with valid credentials but no role.
+func errNoRole() error {
+	return Errorf(EForbidden, "您的账号尚未分配角色,请联系管理员")
+}
+
 // requireAnyRole allows any caller with a role.
 func requireAnyRole(id Identity) error {
 	if !id.Role.Valid() {
-		return Errorf(EForbidden, "no role")
+		return errNoRole()
 	}
 	return nil
 }
@@ -49,9 +54,9 @@ func requireOffice(id Identity) error {
 	case RoleAdmin, RoleStaff:
 		return nil
 	case "":
-		return Errorf(EForbidden, "no role")
+		return errNoRole()
 	}
-	return Errorf(EForbidden, "only office staff may do this")
+	return Errorf(EForbidden, "仅督察部门工作人员可以办理")
 }
 
 // requireAdminRole allows admins only.
@@ -60,16 +65,16 @@ func requireAdminRole(id Identity) error {
 	case RoleAdmin:
 		return nil
 	case "":
-		return Errorf(EForbidden, "no role")
+		return errNoRole()
 	}
-	return Errorf(EForbidden, "only an administrator may do this")
+	return Errorf(EForbidden, "仅管理员可以办理")
 }
 
 // canCloseSymposium: closing a symposium ends its collection for everyone,
 // so it is the administrators' call.
 func canCloseSymposium(id Identity) error {
 	if id.Role != RoleAdmin {
-		return Errorf(EForbidden, "only an admin may close a symposium")
+		return Errorf(EForbidden, "仅管理员可以结束座谈会")
 	}
 	return nil
 }
@@ -84,9 +89,9 @@ func canSeeProblem(id Identity, p *Problem) error {
 		if id.Unit != "" && p.InvolvesUnit(id.Unit) {
 			return nil
 		}
-		return Errorf(EForbidden, "该问题不属于本单位 (this problem is not your unit's)")
+		return Errorf(EForbidden, "该问题不属于本单位")
 	}
-	return Errorf(EForbidden, "no role")
+	return errNoRole()
 }
 
 // problemFilterFor narrows f to what the caller may list: a unit account
@@ -97,7 +102,7 @@ func problemFilterFor(id Identity, f ProblemFilter) (ProblemFilter, error) {
 		return f, nil
 	}
 	if f.Unit != "" && f.Unit != id.Unit {
-		return f, Errorf(EForbidden, "只能查看本单位的问题 (a unit account sees only its own unit's problems)")
+		return f, Errorf(EForbidden, "只能查看本单位的问题")
 	}
 	f.Unit = id.Unit
 	return f, nil
@@ -119,7 +124,7 @@ func canEditProblem(id Identity, e ProblemEdit) error {
 		{"deadline", e.Deadline != nil},
 	} {
 		if f.set {
-			return &Error{Code: EForbidden, Field: f.name, Message: "责任单位只能填写整改进展 (a unit account may only update progress)"}
+			return &Error{Code: EForbidden, Field: f.name, Message: "责任单位只能填写整改进展"}
 		}
 	}
 	return nil
@@ -138,13 +143,13 @@ func canTransition(id Identity, t Transition) error {
 		return nil
 	}
 	if !slices.Contains(unitTransitions, t.To) {
-		return &Error{Code: EForbidden, Field: "status", Message: "该状态变更须由督察部门办理 (only the office may make this transition)"}
+		return &Error{Code: EForbidden, Field: "status", Message: "该状态变更须由督察部门办理"}
 	}
 	if t.NewDeadline != "" {
-		return &Error{Code: EForbidden, Field: "deadline", Message: "整改期限须由督察部门调整 (only the office may change the deadline)"}
+		return &Error{Code: EForbidden, Field: "deadline", Message: "整改期限须由督察部门调整"}
 	}
 	if t.LookbackDue != "" {
-		return &Error{Code: EForbidden, Field: "lookback_due", Message: "回头看日期须由督察部门确定 (only the office may set the look-back date)"}
+		return &Error{Code: EForbidden, Field: "lookback_due", Message: "回头看日期须由督察部门确定"}
 	}
 	return nil
 }

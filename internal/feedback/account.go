@@ -25,10 +25,10 @@ func (a *Account) Validate() error {
 		return err
 	}
 	if !a.Role.Valid() {
-		return FieldErrorf("role", "role must be admin, staff or unit")
+		return FieldErrorf("role", "角色应为管理员、工作人员或责任单位")
 	}
 	if a.Role == RoleUnit && a.Unit == "" {
-		return FieldErrorf("unit", "a unit account needs its unit")
+		return FieldErrorf("unit", "责任单位账号须指定所属单位")
 	}
 	if len(a.TokenHash) != 64 || !ValidKey(a.TokenHash) {
 		return FieldErrorf("token", "令牌摘要无效")

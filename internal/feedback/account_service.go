@@ -22,13 +22,13 @@ func (s *Service) CreateAccount(ctx context.Context, id Identity, in AccountInpu
 	}
 	in.Name, in.Unit = CleanText(in.Name), CleanText(in.Unit)
 	if in.Name == "" {
-		return nil, "", FieldErrorf("name", "name is required")
+		return nil, "", FieldErrorf("name", "请填写姓名")
 	}
 	if !in.Role.Valid() {
-		return nil, "", FieldErrorf("role", "role must be admin, staff or unit")
+		return nil, "", FieldErrorf("role", "角色应为管理员、工作人员或责任单位")
 	}
 	if in.Role != RoleUnit && in.Unit != "" {
-		return nil, "", FieldErrorf("unit", "only a unit account has a unit")
+		return nil, "", FieldErrorf("unit", "只有责任单位账号需要填写所属单位")
 	}
 	if err := s.requireUnits(ctx, "unit", in.Unit); err != nil {
 		return nil, "", err

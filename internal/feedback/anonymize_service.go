@@ -36,7 +36,7 @@ func (s *Service) AnonymizePersonalData(ctx context.Context, id Identity, olderT
 		return c, err
 	}
 	if olderThan < MinRetention {
-		return c, FieldErrorf("older_than_days", "the retention period must be at least %d day(s)", int(MinRetention/(24*time.Hour)))
+		return c, FieldErrorf("older_than_days", "保留期限至少 %d 天", int(MinRetention/(24*time.Hour)))
 	}
 	now := s.now()
 	c.Cutoff = now.Add(-olderThan)
@@ -68,8 +68,8 @@ func (s *Service) AnonymizePersonalData(ctx context.Context, id Identity, olderT
 	}
 	ev := &AuditEvent{
 		ID: NewID(now), Actor: actorName(id), At: now, Action: ActionAnonymized,
-		Note: fmt.Sprintf("anonymized personal data of suggestions submitted before %s: %d examined, %d anonymized, %d failed",
-			c.Cutoff.In(Shanghai).Format(time.RFC3339), c.Examined, c.Anonymized, c.Failed),
+		Note: fmt.Sprintf("删除 %s 以前提交的意见建议中的个人信息:检查 %d 条,删除 %d 条,失败 %d 条",
+			c.Cutoff.In(Shanghai).Format("2006-01-02 15:04"), c.Examined, c.Anonymized, c.Failed),
 	}
 	if err := s.store.AppendAuditEvent(ctx, ev); err != nil {
 		return c, fmt.Errorf("anonymize: record audit event: %w", err)

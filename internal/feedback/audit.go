@@ -57,7 +57,7 @@ func (e *AuditEvent) Validate() error {
 		return err
 	}
 	if e.At.IsZero() {
-		return FieldErrorf("at", "at is required")
+		return FieldErrorf("at", "缺少时间")
 	}
 	return firstErr(
 		checkText("action", e.Action, true, ActionMaxRunes, false),

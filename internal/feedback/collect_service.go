@@ -30,7 +30,7 @@ type SubmissionInput struct {
 // retry).
 func (s *Service) Submit(ctx context.Context, code string, in SubmissionInput, channel Channel) (*Suggestion, bool, error) {
 	if channel != ChannelQR && channel != ChannelWeb {
-		return nil, false, FieldErrorf("channel", "the public form is channel qr or web")
+		return nil, false, FieldErrorf("channel", "公开表单只能扫码或通过网页提交")
 	}
 	sym, err := s.FormSymposium(ctx, code)
 	if err != nil {
@@ -38,7 +38,7 @@ func (s *Service) Submit(ctx context.Context, code string, in SubmissionInput, c
 	}
 	in.ParticipantKind = ParticipantKind(CleanText(string(in.ParticipantKind)))
 	if in.ParticipantKind != "" && in.ParticipantKind.Valid() && !sym.Allows(in.ParticipantKind) {
-		return nil, false, FieldErrorf("participant_kind", "本次座谈会不接受该参会身份 (participant kind %s is not offered by this symposium)", in.ParticipantKind)
+		return nil, false, FieldErrorf("participant_kind", "本次座谈会不接受「%s」提交意见", in.ParticipantKind.Label())
 	}
 	return s.storeSubmission(ctx, sym, in, channel)
 }
@@ -58,9 +58,9 @@ func (s *Service) FormSymposium(ctx context.Context, code string) (*Symposium, e
 	case SymposiumOpen:
 		return sym, nil
 	case SymposiumDraft:
-		return sym, Errorf(EGone, "该座谈会尚未开始收集意见 (symposium not open yet)")
+		return sym, Errorf(EGone, "该座谈会尚未开始收集意见")
 	}
-	return sym, Errorf(EGone, "该座谈会已结束意见收集 (symposium closed)")
+	return sym, Errorf(EGone, "该座谈会已结束意见收集")
 }
 
 // StaffEntry stores a paper suggestion typed in by office staff (channel
@@ -72,15 +72,15 @@ func (s *Service) StaffEntry(ctx context.Context, id Identity, symposiumID strin
 		return nil, false, err
 	}
 	if symposiumID == "" {
-		return nil, false, FieldErrorf("symposium_id", "symposium_id is required")
+		return nil, false, FieldErrorf("symposium_id", "请选择座谈会")
 	}
 	if !ValidKey(symposiumID) {
-		return nil, false, FieldErrorf("symposium_id", "unknown symposium")
+		return nil, false, FieldErrorf("symposium_id", "座谈会不存在")
 	}
 	sym, err := s.store.GetSymposium(ctx, symposiumID)
 	if err != nil {
 		if IsCode(err, ENotFound) {
-			return nil, false, FieldErrorf("symposium_id", "unknown symposium")
+			return nil, false, FieldErrorf("symposium_id", "座谈会不存在")
 		}
 		return nil, false, fmt.Errorf("staff entry for %s: %w", symposiumID, err)
 	}
@@ -155,7 +155,7 @@ func (s *Service) createSuggestion(ctx context.Context, sg *Suggestion) (*Sugges
 		// The earlier receipt stays out of the message: whoever reuses a
 		// key with other content is not its submitter.
 		return nil, false, &Error{Code: EConflict, Field: "idempotency_key",
-			Message: "此表单已提交过,请打开新的表单再提交 (idempotency key already used for a different submission)"}
+			Message: "此表单已提交过,请打开新的表单再提交"}
 	}
 	return stored, created, nil
 }

@@ -23,7 +23,7 @@ func ParseDate(s string) (Date, error) {
 	}
 	t, err := time.ParseInLocation(DateLayout, s, Shanghai)
 	if err != nil || t.Format(DateLayout) != s {
-		return "", Errorf(EInvalid, "日期格式应为 YYYY-MM-DD: %q", s)
+		return "", Errorf(EInvalid, "日期「%s」格式不正确,应为 YYYY-MM-DD", s)
 	}
 	return Date(s), nil
 }

@@ -136,7 +136,7 @@ func (d *Document) Validate() error {
 	}
 	switch {
 	case !d.Kind.Valid():
-		return FieldErrorf("kind", "文书种类应为 rectification_notice、feedback_opinion、supervision_bulletin 或 reply_letter")
+		return FieldErrorf("kind", "文书种类应为整改通知书、反馈意见书、督察通报或答复函")
 	case d.Year < 2000 || d.Year > 9999:
 		return FieldErrorf("year", "文号年份 %d 不在 2000 至 9999 之间", d.Year)
 	case d.Seq < 1:

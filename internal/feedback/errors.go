@@ -56,9 +56,15 @@ func FieldErrorf(field, format string, args ...any) *Error {
 	return &Error{Code: EInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// NotFound returns an ENotFound error for the named kind of thing.
+// NotFound returns an ENotFound error for the named kind of thing
+// ("symposium", "problem list", …): its message names the thing in Chinese
+// and never repeats the ID, which the cause keeps for the logs.
 func NotFound(what, id string) *Error {
-	return &Error{Code: ENotFound, Message: fmt.Sprintf("%s %q not found", what, id)}
+	label, ok := thingLabels[what]
+	if !ok {
+		label = "记录"
+	}
+	return &Error{Code: ENotFound, Message: label + "不存在", Err: fmt.Errorf("%s %q not found", what, id)}
 }
 
 // Conflictf returns an EConflict error.
@@ -66,9 +72,13 @@ func Conflictf(format string, args ...any) *Error {
 	return &Error{Code: EConflict, Message: fmt.Sprintf(format, args...)}
 }
 
+// InternalMessage is what a caller is told of an internal error; the cause
+// is logged, never shown.
+const InternalMessage = "系统内部错误,请稍后再试"
+
 // Internal wraps a cause that the caller must not see.
 func Internal(err error) *Error {
-	return &Error{Code: EInternal, Message: "internal error", Err: err}
+	return &Error{Code: EInternal, Message: InternalMessage, Err: err}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EInternal for
@@ -85,13 +95,13 @@ func ErrorCode(err error) string {
 }
 
 // ErrorMessage returns the caller-safe message of err: the *Error's message,
-// or "internal error" for anything that is not a domain error.
+// or InternalMessage for anything that is not a domain error.
 func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Code != EInternal && e.Message != "" {
 		return e.Message
 	}
-	return "internal error"
+	return InternalMessage
 }
 
 // ErrorField returns the request field an error names, or "".

@@ -13,8 +13,8 @@ const MaxExportRows = 10000
 
 // ExportRequest is what a caller asks to export.
 type ExportRequest struct {
-	// Format is the file kind, e.g. "suggestions.csv"; it goes into the
-	// audit trail.
+	// Format is the file kind, e.g. "suggestions.csv"; its extension goes
+	// into the audit trail.
 	Format string
 	// Filter selects the suggestions, as for a list; Limit and Cursor are
 	// ignored.
@@ -79,7 +79,7 @@ func (s *Service) exportRows(ctx context.Context, id Identity, f SuggestionFilte
 		}
 		out = append(out, page.Items...)
 		if len(out) > MaxExportRows {
-			return nil, Errorf(EInvalid, "导出超过 %d 条,请缩小筛选范围 (more than %d rows: narrow the filter)", MaxExportRows, MaxExportRows)
+			return nil, Errorf(EInvalid, "导出超过 %d 条,请缩小筛选范围", MaxExportRows)
 		}
 		if page.NextCursor == "" {
 			return out, nil
@@ -147,7 +147,7 @@ func (s *Service) recordExport(ctx context.Context, id Identity, req ExportReque
 		Actor:  actorName(id),
 		At:     now,
 		Action: ActionExport,
-		Note:   ExportNote(req, rows),
+		Note:   s.exportNote(ctx, req, rows),
 	}
 	if err := s.store.AppendAuditEvent(ctx, ev); err != nil {
 		return fmt.Errorf("record export %s: %w", req.Format, err)
@@ -156,37 +156,65 @@ func (s *Service) recordExport(ctx context.Context, id Identity, req ExportReque
 	return nil
 }
 
-// ExportNote describes an export for its audit event: the format, the
-// filter and the row count, without personal data. A search text is noted
-// only as present.
-func ExportNote(req ExportRequest, rows int) string {
+// exportNote describes an export for its audit event, in the words of the
+// console: the format, the filter and the row count, naming symposia,
+// lists and problems by their titles. It holds no personal data: a search
+// text (which may be a name) is noted only as present.
+func (s *Service) exportNote(ctx context.Context, req ExportRequest, rows int) string {
 	f := req.Filter
 	var parts []string
-	add := func(k, v string) {
+	add := func(label, v string) {
 		if v != "" {
-			parts = append(parts, k+"="+v)
+			parts = append(parts, label+"「"+v+"」")
 		}
 	}
-	add("symposium_id", f.SymposiumID)
-	add("participant_kind", string(f.ParticipantKind))
-	add("kind", string(f.Kind))
-	add("status", string(f.Status))
-	add("problem_list_id", f.ProblemListID)
-	add("problem_id", f.ProblemID)
-	add("channel", string(f.Channel))
-	if f.Query != "" {
-		parts = append(parts, "q=(search text)")
+	if f.SymposiumID != "" {
+		title := "未知"
+		if sym, err := s.store.GetSymposium(ctx, f.SymposiumID); err == nil {
+			title = sym.Title
+		}
+		add("座谈会", title)
 	}
+	add("参会身份", f.ParticipantKind.Label())
+	add("类别", f.Kind.Label())
+	switch {
+	case f.Status == SuggestionRouted && f.ProblemListID == TriageListID:
+		add("状态", TriageLabel)
+	default:
+		add("状态", f.Status.Label())
+	}
+	if f.ProblemListID != "" {
+		title := TriageListTitle
+		if f.ProblemListID != TriageListID {
+			title = "未知"
+			if l, err := s.store.GetProblemList(ctx, f.ProblemListID); err == nil {
+				title = l.Title
+			}
+		}
+		add("问题清单", title)
+	}
+	if f.ProblemID != "" {
+		title := "未知"
+		if p, err := s.store.GetProblem(ctx, f.ProblemID); err == nil {
+			title = p.Title
+		}
+		add("问题", title)
+	}
+	add("提交渠道", f.Channel.Label())
 	if !f.From.IsZero() {
-		add("from", string(DateOf(f.From)))
+		add("起始日期", string(DateOf(f.From)))
 	}
 	if !f.To.IsZero() {
 		// To is exclusive (the day after the last one asked for).
-		add("to", string(DateOf(f.To).AddDays(-1)))
+		add("截止日期", string(DateOf(f.To).AddDays(-1)))
 	}
-	filter := "all suggestions"
+	if f.Query != "" {
+		parts = append(parts, "含搜索条件")
+	}
+	filter := "全部意见建议"
 	if len(parts) > 0 {
-		filter = strings.Join(parts, " ")
+		filter = strings.Join(parts, "、")
 	}
-	return fmt.Sprintf("export %s unmasked: %s; %d rows", req.Format, filter, rows)
+	format := strings.ToUpper(req.Format[strings.LastIndexByte(req.Format, '.')+1:])
+	return fmt.Sprintf("导出意见建议(%s,含姓名和联系方式):%s;共 %d 条", format, filter, rows)
 }

@@ -54,7 +54,7 @@ func (e *ImportError) Error() string {
 // Unwrap gives the domain error the HTTP layer maps to a status.
 func (e *ImportError) Unwrap() error {
 	return &Error{Code: EInvalid, Field: "rows",
-		Message: fmt.Sprintf("%d 行有错误,未导入任何记录 (%d invalid rows; nothing was imported)", len(e.Rows), len(e.Rows))}
+		Message: fmt.Sprintf("%d 行有错误,未导入任何记录", len(e.Rows))}
 }
 
 // ImportResult says what an import stored.
@@ -80,21 +80,21 @@ func (s *Service) Import(ctx context.Context, id Identity, symposiumID string, r
 		return nil, err
 	}
 	if symposiumID == "" {
-		return nil, FieldErrorf("symposium_id", "symposium_id is required")
+		return nil, FieldErrorf("symposium_id", "请选择座谈会")
 	}
 	if !ValidKey(symposiumID) {
-		return nil, FieldErrorf("symposium_id", "unknown symposium")
+		return nil, FieldErrorf("symposium_id", "座谈会不存在")
 	}
 	if len(rows) == 0 {
-		return nil, FieldErrorf("file", "文件中没有数据行 (no data rows)")
+		return nil, FieldErrorf("file", "文件中没有数据行")
 	}
 	if len(rows) > MaxImportRows {
-		return nil, Errorf(ETooLarge, "一次最多导入 %d 行 (at most %d rows per import)", MaxImportRows, MaxImportRows)
+		return nil, Errorf(ETooLarge, "一次最多导入 %d 行", MaxImportRows)
 	}
 	sym, err := s.store.GetSymposium(ctx, symposiumID)
 	if err != nil {
 		if IsCode(err, ENotFound) {
-			return nil, FieldErrorf("symposium_id", "unknown symposium")
+			return nil, FieldErrorf("symposium_id", "座谈会不存在")
 		}
 		return nil, fmt.Errorf("import into %s: %w", symposiumID, err)
 	}

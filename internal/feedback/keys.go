@@ -32,10 +32,10 @@ func ValidKey(s string) bool {
 // of the item's Validate.
 func CheckKey(field, value string) error {
 	if value == "" {
-		return FieldErrorf(field, "%s is required", field)
+		return FieldErrorf(field, "缺少%s", FieldLabel(field))
 	}
 	if !ValidKey(value) {
-		return FieldErrorf(field, "%s is not a valid key", field)
+		return FieldErrorf(field, "%s的编号格式不正确", FieldLabel(field))
 	}
 	return nil
 }

@@ -1,5 +1,7 @@
 package feedback
 
+import "slices"
+
 // ParticipantKind is who a submitter is (参会身份).
 type ParticipantKind string
 
@@ -15,19 +17,8 @@ const (
 // ParticipantKinds lists every participant kind in display order.
 var ParticipantKinds = []ParticipantKind{NPCDeputy, CPPCCMember, Enterprise, Community, Public}
 
-var participantLabels = map[ParticipantKind]string{
-	NPCDeputy:   "人大代表",
-	CPPCCMember: "政协委员",
-	Enterprise:  "企业代表",
-	Community:   "村(社区)代表",
-	Public:      "群众/其他",
-}
-
 // Valid reports whether k is a known participant kind.
-func (k ParticipantKind) Valid() bool { _, ok := participantLabels[k]; return ok }
-
-// Label is the Chinese label shown to people.
-func (k ParticipantKind) Label() string { return participantLabels[k] }
+func (k ParticipantKind) Valid() bool { return slices.Contains(ParticipantKinds, k) }
 
 // SuggestionKind tells a suggestion (意见建议) from a problem lead (问题线索).
 type SuggestionKind string
@@ -43,17 +34,6 @@ var SuggestionKinds = []SuggestionKind{KindSuggestion, KindProblemLead}
 
 // Valid reports whether k is a known suggestion kind.
 func (k SuggestionKind) Valid() bool { return k == KindSuggestion || k == KindProblemLead }
-
-// Label is the Chinese label shown to people.
-func (k SuggestionKind) Label() string {
-	switch k {
-	case KindSuggestion:
-		return "意见建议"
-	case KindProblemLead:
-		return "问题线索"
-	}
-	return ""
-}
 
 // Channel is how a suggestion reached us.
 type Channel string
@@ -76,21 +56,6 @@ func (c Channel) Valid() bool {
 		return true
 	}
 	return false
-}
-
-// Label is the Chinese label shown to people.
-func (c Channel) Label() string {
-	switch c {
-	case ChannelQR:
-		return "扫码"
-	case ChannelWeb:
-		return "网页"
-	case ChannelStaffEntry:
-		return "工作人员录入"
-	case ChannelImport:
-		return "批量导入"
-	}
-	return ""
 }
 
 // Role is what a staff account may do.

@@ -35,7 +35,7 @@ type Notice struct {
 	// channels (the co-units of an assigned problem).
 	Unit    string
 	CoUnits []string
-	Subject string // short; SNS subjects are ASCII-safe and ≤100 characters
+	Subject string // a short Chinese title line; SNS takes UTF-8 subjects under 100 characters
 	Text    string // the message, Chinese; channels show Link with it
 	Link    string
 
@@ -221,6 +221,15 @@ func (c NotifyChannel) Masked() NotifyChannel {
 	return out
 }
 
+// firstRunes is s cut to at most n runes, marked with an ellipsis when cut.
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 // periodLabel names a summary's period in Chinese.
 func periodLabel(sm *Summary) string {
 	switch sm.Period {
@@ -238,7 +247,7 @@ func SummaryNotice(sm *Summary, link string) Notice {
 	text := fmt.Sprintf("【建言】%s:收到意见建议 %d 条;问题 待整改 %d、整改中 %d、已整改 %d、回头看通过 %d;逾期 %d 件,%d 日内到期 %d 件,待回头看 %d 件。详见 %s",
 		periodLabel(sm), sm.Suggestions.Received, p.Open+p.Reopened, p.Rectifying, p.Rectified, p.Verified,
 		p.Overdue, DueSoonDays, p.DueSoon, p.LookbacksDue, link)
-	return Notice{Kind: NoticeSummary, SummaryID: sm.ID, Subject: "Jianyan summary " + sm.ID, Text: text, Link: link}
+	return Notice{Kind: NoticeSummary, SummaryID: sm.ID, Subject: NoticeTitle(NoticeSummary) + " " + periodLabel(sm), Text: text, Link: link}
 }
 
 // ReminderNotices are the reminders of sm: one per unit with problems
@@ -273,7 +282,7 @@ func ReminderNotices(sm *Summary, link string) []Notice {
 		text := fmt.Sprintf("【建言】整改提醒(截至 %s):%s %s,请及时整改并更新整改进展。详见 %s",
 			sm.AsOf, unit, strings.Join(parts, ","), link)
 		out = append(out, Notice{Kind: NoticeReminder, SummaryID: sm.ID, Unit: u.Unit,
-			Subject: "Jianyan reminder " + sm.ID, Text: text, Link: link})
+			Subject: NoticeTitle(NoticeReminder) + " " + firstRunes(unit, 60), Text: text, Link: link})
 	}
 	return out
 }

@@ -49,7 +49,7 @@ func (s *Service) newNotice(kind string, p *Problem, unit string, coUnits []stri
 	now := s.now()
 	n := &Notice{
 		ID: NewID(now), Kind: kind, Unit: unit, CoUnits: slices.Clone(coUnits),
-		Subject: "Jianyan " + kind, Text: text, CreatedAt: now,
+		Subject: NoticeTitle(kind), Text: text, CreatedAt: now,
 	}
 	if p != nil {
 		n.ProblemID = p.ID

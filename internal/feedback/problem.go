@@ -62,25 +62,6 @@ func (s ProblemStatus) Valid() bool {
 	return ok
 }
 
-// Label is the Chinese label shown to people.
-func (s ProblemStatus) Label() string {
-	switch s {
-	case ProblemOpen:
-		return "待整改"
-	case ProblemRectifying:
-		return "整改中"
-	case ProblemRectified:
-		return "已整改"
-	case ProblemVerified:
-		return "回头看通过"
-	case ProblemReopened:
-		return "重新整改"
-	case ProblemLongTerm:
-		return "长期坚持"
-	}
-	return ""
-}
-
 // problemTransitions is the rectification lifecycle, the one place it is
 // written down:
 //
@@ -174,13 +155,13 @@ func (p *Problem) Validate() error {
 		return err
 	}
 	if !p.Status.Valid() {
-		return FieldErrorf("status", "unknown status %q", p.Status)
+		return FieldErrorf("status", "未知的问题状态「%s」", p.Status)
 	}
 	if !p.Deadline.Valid() {
-		return FieldErrorf("deadline", "deadline must be YYYY-MM-DD")
+		return FieldErrorf("deadline", "整改期限应为 YYYY-MM-DD 格式的日期")
 	}
 	if !p.LookbackDue.Valid() {
-		return FieldErrorf("lookback_due", "lookback_due must be YYYY-MM-DD")
+		return FieldErrorf("lookback_due", "回头看日期应为 YYYY-MM-DD 格式的日期")
 	}
 	if !p.OriginalDeadline.Valid() || !p.EscalatedDeadline.Valid() {
 		return FieldErrorf("original_deadline", "日期格式应为 YYYY-MM-DD")
@@ -203,7 +184,7 @@ func (p *Problem) Validate() error {
 		}
 	}
 	if len(p.CoUnits) > MaxCoUnits {
-		return FieldErrorf("co_units", "at most %d co-units", MaxCoUnits)
+		return FieldErrorf("co_units", "配合单位最多 %d 个", MaxCoUnits)
 	}
 	for _, u := range p.CoUnits {
 		if err := checkText("co_units", u, true, UnitMaxRunes, false); err != nil {
@@ -315,11 +296,11 @@ type Transition struct {
 // audit event to store with the change; the caller fills in the actor.
 func (p *Problem) Apply(t Transition, now time.Time) (*AuditEvent, error) {
 	if !t.To.Valid() {
-		return nil, FieldErrorf("status", "unknown status %q", t.To)
+		return nil, FieldErrorf("status", "未知的问题状态「%s」", t.To)
 	}
 	if !p.Status.CanBecome(t.To) {
 		return nil, &Error{Code: EConflict, Field: "status",
-			Message: "不允许从「" + p.Status.Label() + "」变为「" + t.To.Label() + "」 (transition " + string(p.Status) + " → " + string(t.To) + " is not allowed)"}
+			Message: "不允许从「" + p.Status.Label() + "」变为「" + t.To.Label() + "」"}
 	}
 	if err := firstErr(
 		checkText("note", t.Note, false, NoteMaxRunes, true),
@@ -328,10 +309,10 @@ func (p *Problem) Apply(t Transition, now time.Time) (*AuditEvent, error) {
 		return nil, err
 	}
 	if !t.NewDeadline.Valid() {
-		return nil, FieldErrorf("deadline", "deadline must be YYYY-MM-DD")
+		return nil, FieldErrorf("deadline", "整改期限应为 YYYY-MM-DD 格式的日期")
 	}
 	if !t.LookbackDue.Valid() {
-		return nil, FieldErrorf("lookback_due", "lookback_due must be YYYY-MM-DD")
+		return nil, FieldErrorf("lookback_due", "回头看日期应为 YYYY-MM-DD 格式的日期")
 	}
 	from := p.Status
 	ev := &AuditEvent{
@@ -350,7 +331,7 @@ func (p *Problem) Apply(t Transition, now time.Time) (*AuditEvent, error) {
 		p.LookbackDue = ""
 	case ProblemReopened:
 		if t.NewDeadline == "" {
-			return nil, FieldErrorf("deadline", "重新整改需要新的整改期限 (a reopened problem needs a new deadline)")
+			return nil, FieldErrorf("deadline", "重新整改需要新的整改期限")
 		}
 		p.Relapses++
 		p.LookbackDue = ""

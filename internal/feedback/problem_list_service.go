@@ -34,11 +34,11 @@ func (s *Service) CreateProblemList(ctx context.Context, id Identity, in Problem
 	}
 	if l.SymposiumID != "" {
 		if !ValidKey(l.SymposiumID) {
-			return nil, FieldErrorf("symposium_id", "unknown symposium")
+			return nil, FieldErrorf("symposium_id", "座谈会不存在")
 		}
 		if _, err := s.store.GetSymposium(ctx, l.SymposiumID); err != nil {
 			if IsCode(err, ENotFound) {
-				return nil, FieldErrorf("symposium_id", "unknown symposium")
+				return nil, FieldErrorf("symposium_id", "座谈会不存在")
 			}
 			return nil, fmt.Errorf("create problem list: symposium %s: %w", l.SymposiumID, err)
 		}
@@ -67,11 +67,17 @@ func (s *Service) ListProblemLists(ctx context.Context, id Identity, f ProblemLi
 	return page, nil
 }
 
-// ProblemCounts counts a list's problems.
+// ProblemCounts counts what a list holds.
 type ProblemCounts struct {
+	// Total is how many items the list holds: its problems, and for the
+	// triage list (where problems never live) the suggestions waiting in
+	// it, so that 待分拣 never reads 共 0 项 with suggestions in it.
 	Total    int
 	ByStatus map[ProblemStatus]int
 	Overdue  int // overdue today (Asia/Shanghai)
+	// Waiting counts the suggestions waiting in the triage list to be
+	// sorted by hand (office roles only; 0 for other lists).
+	Waiting int
 }
 
 // ProblemListDetail is a problem list with its problems (oldest first) and
@@ -133,5 +139,32 @@ func (s *Service) GetProblemList(ctx context.Context, id Identity, listID string
 		}
 		f.Cursor = page.NextCursor
 	}
+	if l.ID == TriageListID && requireOffice(id) == nil {
+		n, err := s.countWaiting(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("get problem list %s: %w", listID, err)
+		}
+		d.Counts.Waiting = n
+		d.Counts.Total += n
+	}
 	return d, nil
+}
+
+// countWaiting counts the suggestions waiting in the triage list, up to
+// maxDetailProblems.
+func (s *Service) countWaiting(ctx context.Context) (int, error) {
+	n := 0
+	f := SuggestionFilter{ProblemListID: TriageListID, Status: SuggestionRouted, Limit: MaxListLimit}
+	for n < maxDetailProblems {
+		page, err := s.store.ListSuggestions(ctx, f)
+		if err != nil {
+			return 0, fmt.Errorf("waiting suggestions: %w", err)
+		}
+		n += len(page.Items)
+		if page.NextCursor == "" {
+			break
+		}
+		f.Cursor = page.NextCursor
+	}
+	return min(n, maxDetailProblems), nil
 }

@@ -27,3 +27,39 @@ func TestProblemLists(t *testing.T) {
 	_, err = f.svc.GetProblemList(ctx, f.staff, "01nosuchlist")
 	wantCode(t, err, feedback.ENotFound)
 }
+
+// TestTriageListCounts: the triage list holds no problems, so its counts
+// are the suggestions waiting in it — never 共 0 项 with suggestions there.
+func TestTriageListCounts(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	l := f.list(t, "涉企乱罚款问题清单")
+	f.rules(t, feedback.RoutingRule{Name: "罚款", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: l.ID})
+	for _, c := range []string{"执法人员检查时未出示证件。", "村里违法建设查处不及时。", "审批事项下放后指导跟不上。"} {
+		f.submitRouted(t, feedback.Public, "", c)
+	}
+	f.submitRouted(t, feedback.Enterprise, "罚款", "同类违法行为罚款金额差别很大。")     // to the rule's list
+	adopted := f.submitRouted(t, feedback.Public, "", "占道经营反复出现,以罚代管。") // triage, then taken up
+	if _, err := f.svc.DeclineSuggestion(ctx, f.staff, adopted.ID, "已由镇街自行处理"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		who           feedback.Identity
+		list          string
+		total, waited int
+	}{
+		{f.staff, feedback.TriageListID, 3, 3},
+		{f.admin, feedback.TriageListID, 3, 3},
+		{f.unit, feedback.TriageListID, 0, 0}, // a unit sees no triage suggestions
+		{f.staff, l.ID, 0, 0},                 // problems only; none made yet
+	}
+	for _, tt := range tests {
+		d, err := f.svc.GetProblemList(ctx, tt.who, tt.list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Counts.Total != tt.total || d.Counts.Waiting != tt.waited {
+			t.Errorf("%s as %s: total %d, waiting %d; want %d, %d", d.List.Title, tt.who.Role, d.Counts.Total, d.Counts.Waiting, tt.total, tt.waited)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func suggestionIDs(in []string) ([]string, error) {
 			continue
 		}
 		if !ValidKey(sid) {
-			return nil, FieldErrorf("suggestion_ids", "意见建议不存在 (suggestion %q not found)", sid)
+			return nil, FieldErrorf("suggestion_ids", "意见建议不存在")
 		}
 		ids = append(ids, sid)
 	}
@@ -99,7 +99,7 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 		sg, err := s.store.GetSuggestion(ctx, sid)
 		if err != nil {
 			if IsCode(err, ENotFound) {
-				return nil, nil, nil, FieldErrorf("suggestion_ids", "意见建议不存在 (suggestion %q not found)", sid)
+				return nil, nil, nil, FieldErrorf("suggestion_ids", "意见建议不存在")
 			}
 			return nil, nil, nil, fmt.Errorf("create problem: suggestion %s: %w", sid, err)
 		}
@@ -162,15 +162,15 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 	}
 	switch {
 	case p.ProblemListID == "":
-		return nil, nil, nil, FieldErrorf("problem_list_id", "请选择问题清单 (problem_list_id is required)")
+		return nil, nil, nil, FieldErrorf("problem_list_id", "请选择问题清单")
 	case p.ProblemListID == TriageListID:
-		return nil, nil, nil, FieldErrorf("problem_list_id", "问题不能放在待分拣清单中,请选择问题清单 (problems do not live in the triage list)")
+		return nil, nil, nil, FieldErrorf("problem_list_id", "问题不能放在待分拣清单中,请选择问题清单")
 	case !ValidKey(p.ProblemListID):
-		return nil, nil, nil, FieldErrorf("problem_list_id", "问题清单不存在 (unknown problem list)")
+		return nil, nil, nil, FieldErrorf("problem_list_id", "问题清单不存在")
 	}
 	if _, err := s.store.GetProblemList(ctx, p.ProblemListID); err != nil {
 		if IsCode(err, ENotFound) {
-			return nil, nil, nil, FieldErrorf("problem_list_id", "问题清单不存在 (unknown problem list)")
+			return nil, nil, nil, FieldErrorf("problem_list_id", "问题清单不存在")
 		}
 		return nil, nil, nil, fmt.Errorf("create problem: problem list %s: %w", p.ProblemListID, err)
 	}
@@ -179,7 +179,11 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 	}
 	ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionCreated, To: string(ProblemOpen)}
 	if len(sgs) > 0 {
-		ev.Note = fmt.Sprintf("由 %d 条意见建议形成 (from %d suggestions)", len(sgs), len(sgs))
+		receipts := make([]string, len(sgs))
+		for i, sg := range sgs {
+			receipts[i] = sg.Receipt
+		}
+		ev.Note = fmt.Sprintf("由 %d 条意见建议形成,回执号 %s", len(sgs), strings.Join(receipts, "、"))
 	}
 	for _, sg := range sgs {
 		adopt(sg, p, now)
@@ -203,11 +207,11 @@ func defaultTitle(sg *Suggestion) string {
 func adoptable(sg *Suggestion, problemID string) *Error {
 	if sg.Status == SuggestionAdopted && sg.ProblemID != "" && sg.ProblemID != problemID {
 		return &Error{Code: EConflict, Field: "suggestion_ids",
-			Message: fmt.Sprintf("意见建议已并入其他问题 (suggestion %s is already part of problem %s)", sg.ID, sg.ProblemID)}
+			Message: fmt.Sprintf("回执号 %s 的意见建议已并入其他问题", sg.Receipt)}
 	}
 	if !sg.Status.CanBecome(SuggestionAdopted) {
 		return &Error{Code: EConflict, Field: "suggestion_ids",
-			Message: fmt.Sprintf("意见建议当前状态不能采纳 (suggestion %s is %s)", sg.ID, sg.Status)}
+			Message: fmt.Sprintf("回执号 %s 的意见建议「%s」,不能采纳", sg.Receipt, sg.StatusLabel())}
 	}
 	return nil
 }
@@ -233,7 +237,7 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 		return nil, NotFound("problem", problemID)
 	}
 	if !ValidKey(suggestionID) {
-		return nil, FieldErrorf("suggestion_id", "意见建议不存在 (suggestion %q not found)", suggestionID)
+		return nil, FieldErrorf("suggestion_id", "意见建议不存在")
 	}
 	var p *Problem
 	err := retryWrite(func(int) (func() error, error) {
@@ -244,7 +248,7 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 		sg, err := s.store.GetSuggestion(ctx, suggestionID)
 		if err != nil {
 			if IsCode(err, ENotFound) {
-				return nil, FieldErrorf("suggestion_id", "意见建议不存在 (suggestion %q not found)", suggestionID)
+				return nil, FieldErrorf("suggestion_id", "意见建议不存在")
 			}
 			return nil, fmt.Errorf("link suggestion %s: %w", suggestionID, err)
 		}
@@ -268,7 +272,7 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 		p.UpdatedAt = now
 		adopt(sg, p, now)
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionLinked,
-			Note: "关联意见建议 (linked suggestion) " + sg.ID}
+			Note: "关联意见建议,回执号 " + sg.Receipt}
 		return func() error {
 			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Suggestions: []*Suggestion{sg}}); err != nil {
 				return fmt.Errorf("link suggestion %s to problem %s: %w", suggestionID, problemID, err)
@@ -323,7 +327,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		// A conflict on the write, retried, ends here when IfVersion is
 		// set: the problem is then at a newer version.
 		if e.IfVersion != 0 && e.IfVersion != p.Version {
-			return nil, &Error{Code: EConflict, Field: "version", Message: "问题已被他人修改,请刷新后再保存 (the problem changed since it was read)"}
+			return nil, &Error{Code: EConflict, Field: "version", Message: "问题已被他人修改,请刷新后再保存"}
 		}
 		var changed []string
 		str := func(name string, dst *string, src *string) {
@@ -349,7 +353,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		}
 		note := ""
 		if e.Deadline != nil && *e.Deadline != p.Deadline {
-			note = fmt.Sprintf("deadline %s → %s", orNone(p.Deadline), orNone(*e.Deadline))
+			note = fmt.Sprintf("整改期限 %s → %s", orNone(p.Deadline), orNone(*e.Deadline))
 			p.Deadline = *e.Deadline
 			changed = append(changed, "deadline")
 		}
@@ -383,9 +387,9 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		}
 		p.UpdatedAt = now
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionEdited,
-			Note: "修改 (edited): " + strings.Join(changed, ", "), Files: files}
+			Note: "修改了" + fieldList(changed), Files: files}
 		if note != "" {
-			ev.Note += "; " + note
+			ev.Note += ";" + note
 		}
 		assign, err := s.assignmentNotice(ctx, p, &old)
 		if err != nil {
@@ -406,9 +410,18 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 	return p, nil
 }
 
+// fieldList names request fields in Chinese: 标题、整改期限.
+func fieldList(fields []string) string {
+	labels := make([]string, len(fields))
+	for i, f := range fields {
+		labels[i] = FieldLabel(f)
+	}
+	return strings.Join(labels, "、")
+}
+
 func orNone(d Date) string {
 	if d == "" {
-		return "(none)"
+		return "无"
 	}
 	return string(d)
 }

@@ -242,8 +242,8 @@ func TestLinkSuggestion(t *testing.T) {
 		t.Errorf("linked suggestion: status %q problem %q list %q", sg.Status, sg.ProblemID, sg.ProblemListID)
 	}
 	h := f.history(t, p.ID)
-	if last := h[len(h)-1]; last.Action != feedback.ActionLinked || !strings.Contains(last.Note, later.ID) {
-		t.Errorf("last event = %+v, want linked naming %s", last, later.ID)
+	if last := h[len(h)-1]; last.Action != feedback.ActionLinked || !strings.Contains(last.Note, later.Receipt) || strings.Contains(last.Note, later.ID) {
+		t.Errorf("last event = %+v, want linked naming receipt %s and no ID", last, later.Receipt)
 	}
 	// Linking again changes nothing.
 	if _, err := f.svc.LinkSuggestion(ctx, f.staff, p.ID, later.ID); err != nil {
@@ -282,8 +282,8 @@ func TestEditProblem(t *testing.T) {
 	}
 	h := f.history(t, p.ID)
 	last := h[len(h)-1]
-	if last.Action != feedback.ActionEdited || !strings.Contains(last.Note, "title, co_units, deadline") ||
-		!strings.Contains(last.Note, "2025-03-31 → 2025-04-30") || strings.Contains(last.Note, "requirement") {
+	if last.Action != feedback.ActionEdited || !strings.Contains(last.Note, "修改了标题、配合单位、整改期限") ||
+		!strings.Contains(last.Note, "2025-03-31 → 2025-04-30") || strings.Contains(last.Note, "整改要求") {
 		t.Errorf("edit event note = %q", last.Note)
 	}
 

@@ -44,7 +44,7 @@ func (s *Service) ReceiptView(ctx context.Context, receipt string) (*ReceiptView
 		Receipt:     sg.Receipt,
 		Kind:        sg.Kind,
 		Status:      sg.Status,
-		StatusLabel: sg.Status.Label(),
+		StatusLabel: sg.StatusLabel(),
 		Reply:       sg.Reply,
 		SubmittedAt: sg.SubmittedAt,
 	}

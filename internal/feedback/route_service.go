@@ -247,7 +247,7 @@ func (s *Service) saveRules(ctx context.Context, id Identity, rs *RuleSet, overw
 			return write, nil
 		})
 	} else if err = write(); IsCode(err, EConflict) {
-		err = &Error{Code: EConflict, Field: "version", Message: "分拣规则已被他人修改,请刷新后再保存 (the rules changed since they were read)", Err: err}
+		err = &Error{Code: EConflict, Field: "version", Message: "分拣规则已被他人修改,请刷新后再保存", Err: err}
 	}
 	if err != nil {
 		return err

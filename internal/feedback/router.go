@@ -122,7 +122,7 @@ func CompileRules(rs *RuleSet) (*Router, error) {
 	}
 	m, err := textmatch.New(keywords)
 	if err != nil {
-		return nil, FieldErrorf("rules", "关键词过多 (the rules' keywords are too many to compile: %d distinct)", len(keywords))
+		return nil, FieldErrorf("rules", "分拣规则的关键词过多(共 %d 个不同的关键词),请精简后再保存", len(keywords))
 	}
 	r.matcher = m
 	return r, nil

@@ -41,7 +41,7 @@ type RuleSet struct {
 // by the service, which can ask the store.
 func (rs *RuleSet) Validate() error {
 	if len(rs.Rules) > MaxRules {
-		return FieldErrorf("rules", "at most %d rules", MaxRules)
+		return FieldErrorf("rules", "分拣规则最多 %d 条", MaxRules)
 	}
 	seen := map[string]bool{}
 	for i := range rs.Rules {
@@ -50,11 +50,11 @@ func (rs *RuleSet) Validate() error {
 			return err
 		}
 		if seen[r.Name] {
-			return FieldErrorf("rules.name", "rule name %q is used twice", r.Name)
+			return FieldErrorf("rules.name", "规则名称「%s」重复", r.Name)
 		}
 		seen[r.Name] = true
 		if r.ProblemListID == "" {
-			return FieldErrorf("rules.problem_list_id", "rule %q needs a problem_list_id", r.Name)
+			return FieldErrorf("rules.problem_list_id", "请为规则「%s」选择问题清单", r.Name)
 		}
 		if !ValidKey(r.ProblemListID) {
 			return FieldErrorf(fmt.Sprintf("rules[%d].problem_list_id", i), "规则「%s」的问题清单不存在", r.Name)
@@ -65,19 +65,19 @@ func (rs *RuleSet) Validate() error {
 			}
 		}
 		if r.DeadlineDays < 0 || r.DeadlineDays > 3650 {
-			return FieldErrorf("rules.deadline_days", "rule %q: deadline_days must be 0..3650", r.Name)
+			return FieldErrorf("rules.deadline_days", "规则「%s」的默认整改天数应为 0 到 3650", r.Name)
 		}
 		if err := checkText("rules.responsible_unit", r.ResponsibleUnit, false, UnitMaxRunes, false); err != nil {
 			return err
 		}
 		for _, k := range r.Match.ParticipantKinds {
 			if !k.Valid() {
-				return FieldErrorf("rules.match.participant_kinds", "rule %q: unknown participant kind %q", r.Name, k)
+				return FieldErrorf("rules.match.participant_kinds", "规则「%s」含有未知的参会身份「%s」", r.Name, k)
 			}
 		}
 		kw := len(r.Match.KeywordsAny) + len(r.Match.KeywordsAll)
 		if kw > MaxKeywordsPerRule {
-			return FieldErrorf("rules.match", "rule %q: at most %d keywords", r.Name, MaxKeywordsPerRule)
+			return FieldErrorf("rules.match", "规则「%s」的关键词最多 %d 个", r.Name, MaxKeywordsPerRule)
 		}
 		for _, list := range [][]string{r.Match.KeywordsAny, r.Match.KeywordsAll, r.Match.Topics, r.Match.Campaigns} {
 			for _, k := range list {

@@ -24,21 +24,6 @@ func (s SuggestionStatus) Valid() bool {
 	return false
 }
 
-// Label is the Chinese label shown to submitters and staff.
-func (s SuggestionStatus) Label() string {
-	switch s {
-	case SuggestionReceived:
-		return "已收到"
-	case SuggestionRouted:
-		return "已分拣"
-	case SuggestionAdopted:
-		return "已采纳"
-	case SuggestionDeclined:
-		return "未采纳"
-	}
-	return ""
-}
-
 // suggestionTransitions lists, for each status, the statuses it may move to.
 // Routing again (routed → routed) happens when staff re-run routing on the
 // triage list; a declined suggestion can be taken up later.
@@ -108,30 +93,30 @@ func (s *Suggestion) Validate() error {
 		return err
 	}
 	if !s.ParticipantKind.Valid() {
-		return FieldErrorf("participant_kind", "请选择参会身份 (participant_kind is required and must be one of npc_deputy, cppcc_member, enterprise, community, public)")
+		return FieldErrorf("participant_kind", "请选择参会身份")
 	}
 	if !s.Kind.Valid() {
-		return FieldErrorf("kind", "kind must be suggestion or problem_lead")
+		return FieldErrorf("kind", "类别应为意见建议或问题线索")
 	}
 	if !s.Channel.Valid() {
-		return FieldErrorf("channel", "unknown channel")
+		return FieldErrorf("channel", "未知的提交渠道")
 	}
 	if !s.Status.Valid() {
-		return FieldErrorf("status", "unknown status")
+		return FieldErrorf("status", "未知的意见建议状态")
 	}
 	if len(s.IdempotencyKey) > IdempotencyKeyMaxBytes {
-		return FieldErrorf("idempotency_key", "idempotency_key is at most %d bytes", IdempotencyKeyMaxBytes)
+		return FieldErrorf("idempotency_key", "表单标识最多 %d 个字符", IdempotencyKeyMaxBytes)
 	}
 	for i := 0; i < len(s.IdempotencyKey); i++ {
 		if c := s.IdempotencyKey[i]; c < 0x21 || c > 0x7e {
-			return FieldErrorf("idempotency_key", "idempotency_key must be printable ASCII")
+			return FieldErrorf("idempotency_key", "表单标识只能由字母、数字和符号组成")
 		}
 	}
 	if err := checkText("content", s.Content, true, ContentMaxRunes, true); err != nil {
 		return err
 	}
 	if n := RuneCount(s.Content); n < ContentMinRunes {
-		return FieldErrorf("content", "内容至少 %d 个字 (content needs at least %d characters)", ContentMinRunes, ContentMinRunes)
+		return FieldErrorf("content", "内容至少 %d 个字", ContentMinRunes)
 	}
 	return firstErr(
 		checkText("name", s.Name, false, NameMaxRunes, false),

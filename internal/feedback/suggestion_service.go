@@ -20,7 +20,7 @@ func (s *Service) ListSuggestions(ctx context.Context, id Identity, f Suggestion
 	// To is exclusive (the API's inclusive "to" day plus one), so To == From
 	// is already "to before from".
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return Page[*Suggestion]{}, FieldErrorf("to", "to is before from")
+		return Page[*Suggestion]{}, FieldErrorf("to", "截止日期不能早于起始日期")
 	}
 	p, err := s.store.ListSuggestions(ctx, f)
 	if err != nil {
@@ -94,7 +94,7 @@ func (s *Service) DeclineSuggestion(ctx context.Context, id Identity, suggestion
 		}
 		if !sg.Status.CanBecome(SuggestionDeclined) {
 			return nil, &Error{Code: EConflict, Field: "status",
-				Message: fmt.Sprintf("「%s」的意见建议不能标为未采纳 (a %s suggestion cannot be declined)", sg.Status.Label(), sg.Status)}
+				Message: fmt.Sprintf("「%s」的意见建议不能标为未采纳", sg.StatusLabel())}
 		}
 		sg.Status = SuggestionDeclined
 		sg.Reply = reason

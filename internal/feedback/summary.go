@@ -156,31 +156,31 @@ func (s *Summary) Validate() error {
 		return err
 	}
 	if !s.Period.Valid() {
-		return FieldErrorf("period", "period must be daily, weekly or monthly")
+		return FieldErrorf("period", "汇总周期应为日、周或月")
 	}
 	if s.From == "" || !s.From.Valid() {
-		return FieldErrorf("from", "from must be YYYY-MM-DD")
+		return FieldErrorf("from", "起始日期应为 YYYY-MM-DD 格式")
 	}
 	if s.To == "" || !s.To.Valid() {
-		return FieldErrorf("to", "to must be YYYY-MM-DD")
+		return FieldErrorf("to", "截止日期应为 YYYY-MM-DD 格式")
 	}
 	if s.To.Before(s.From) {
-		return FieldErrorf("to", "to is before from")
+		return FieldErrorf("to", "截止日期不能早于起始日期")
 	}
 	if len(s.Units) > MaxSummaryUnits {
-		return FieldErrorf("units", "at most %d units", MaxSummaryUnits)
+		return FieldErrorf("units", "单位最多 %d 个", MaxSummaryUnits)
 	}
 	if len(s.Problems.OverdueItems) > MaxSummaryOverdueItems {
-		return FieldErrorf("problems.overdue_items", "at most %d overdue items", MaxSummaryOverdueItems)
+		return FieldErrorf("problems.overdue_items", "逾期问题最多列出 %d 个", MaxSummaryOverdueItems)
 	}
 	st := &s.Suggestions
 	for _, m := range []map[string]int{st.ByParticipantKind, st.BySymposium, st.ByStatus, st.ByKind, st.ByChannel} {
 		if len(m) > MaxSummaryMapEntries {
-			return FieldErrorf("suggestions", "at most %d entries per breakdown", MaxSummaryMapEntries)
+			return FieldErrorf("suggestions", "每项分类统计最多 %d 项", MaxSummaryMapEntries)
 		}
 		for k := range m {
 			if !utf8.ValidString(k) || len(k) > 4*UnitMaxRunes {
-				return FieldErrorf("suggestions", "invalid breakdown key")
+				return FieldErrorf("suggestions", "分类统计的名称无效")
 			}
 		}
 	}

@@ -53,17 +53,17 @@ func (s *Service) GenerateSummary(ctx context.Context, id Identity, p Period, da
 		return nil, err
 	}
 	if !p.Valid() {
-		return nil, FieldErrorf("period", "period 应为 daily、weekly 或 monthly (period must be daily, weekly or monthly)")
+		return nil, FieldErrorf("period", "汇总周期应为日、周或月")
 	}
 	today := DateOf(s.now())
 	if date == "" {
 		date = today
 	}
 	if !date.Valid() {
-		return nil, FieldErrorf("date", "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)")
+		return nil, FieldErrorf("date", "日期格式应为 YYYY-MM-DD")
 	}
 	if today.Before(date) {
-		return nil, FieldErrorf("date", "不能汇总未来的日期 (date is in the future)")
+		return nil, FieldErrorf("date", "不能汇总未来的日期")
 	}
 	return s.summarize(ctx, p, date)
 }
@@ -78,7 +78,7 @@ func (s *Service) ScheduledSummary(ctx context.Context, p Period, at time.Time) 
 		p = Daily
 	}
 	if !p.Valid() {
-		return nil, FieldErrorf("period", "unknown period %q", p)
+		return nil, FieldErrorf("period", "未知的汇总周期「%s」", p)
 	}
 	if at.IsZero() {
 		at = s.now()

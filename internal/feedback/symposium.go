@@ -60,17 +60,17 @@ func (s *Symposium) Validate() error {
 		return err
 	}
 	if !ValidSymposiumCode(s.Code) {
-		return FieldErrorf("code", "invalid symposium code")
+		return FieldErrorf("code", "座谈会代码无效")
 	}
 	if !s.Status.Valid() {
-		return FieldErrorf("status", "status must be draft, open or closed")
+		return FieldErrorf("status", "座谈会状态应为未开始、收集中或已结束")
 	}
 	if !s.StartsAt.IsZero() && !s.EndsAt.IsZero() && s.EndsAt.Before(s.StartsAt) {
-		return FieldErrorf("ends_at", "结束时间不能早于开始时间 (ends before it starts)")
+		return FieldErrorf("ends_at", "结束时间不能早于开始时间")
 	}
 	for _, k := range s.AllowedKinds {
 		if !k.Valid() {
-			return FieldErrorf("allowed_kinds", "unknown participant kind %q", k)
+			return FieldErrorf("allowed_kinds", "未知的参会身份「%s」", k)
 		}
 	}
 	return firstErr(

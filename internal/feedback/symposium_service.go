@@ -55,7 +55,7 @@ func (s *Service) CreateSymposium(ctx context.Context, id Identity, in Symposium
 		sym.Status = SymposiumOpen
 	}
 	if sym.Status == SymposiumClosed {
-		return nil, FieldErrorf("status", "a new symposium is draft or open")
+		return nil, FieldErrorf("status", "新建的座谈会只能是未开始或收集中")
 	}
 	// A fresh ID and code on every attempt: with 40 random bits a taken
 	// code is already rare, and a retry makes it practically impossible.
@@ -149,11 +149,11 @@ func (patch SymposiumPatch) apply(sym *Symposium) error {
 	if patch.Status != nil && *patch.Status != sym.Status {
 		next := *patch.Status
 		if !next.Valid() {
-			return FieldErrorf("status", "status must be draft, open or closed")
+			return FieldErrorf("status", "座谈会状态应为未开始、收集中或已结束")
 		}
 		if !sym.Status.CanBecome(next) {
 			return &Error{Code: EConflict, Field: "status",
-				Message: fmt.Sprintf("symposium cannot go from %s to %s", sym.Status, next)}
+				Message: fmt.Sprintf("座谈会不能从「%s」变为「%s」", sym.Status.Label(), next.Label())}
 		}
 		sym.Status = next
 	}

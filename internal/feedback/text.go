@@ -47,23 +47,23 @@ const (
 // required, not empty. It returns the field error or nil.
 func checkText(field, value string, required bool, max int, multiline bool) error {
 	if !utf8.ValidString(value) {
-		return FieldErrorf(field, "%s 含有无效字符编码 (invalid UTF-8)", field)
+		return FieldErrorf(field, "%s含有无效的字符", FieldLabel(field))
 	}
 	if required && strings.TrimSpace(value) == "" {
-		return FieldErrorf(field, "%s 不能为空 (required)", field)
+		return FieldErrorf(field, "请填写%s", FieldLabel(field))
 	}
 	if n := utf8.RuneCountInString(value); n > max {
-		return FieldErrorf(field, "%s 最多 %d 个字,现有 %d 个 (too long)", field, max, n)
+		return FieldErrorf(field, "%s最多 %d 个字,现有 %d 个", FieldLabel(field), max, n)
 	}
 	for _, r := range value {
 		if r == '\n' || r == '\t' || r == '\r' {
 			if multiline {
 				continue
 			}
-			return FieldErrorf(field, "%s 不能包含换行 (no line breaks)", field)
+			return FieldErrorf(field, "%s不能换行", FieldLabel(field))
 		}
 		if unicode.IsControl(r) || r == utf8.RuneError {
-			return FieldErrorf(field, "%s 含有控制字符 (control character)", field)
+			return FieldErrorf(field, "%s含有无法显示的控制字符", FieldLabel(field))
 		}
 	}
 	return nil

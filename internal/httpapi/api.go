@@ -24,7 +24,7 @@ func parseTime(field, s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, feedback.FieldErrorf(field, "%s must be an RFC 3339 time such as 2025-03-01T09:30:00+08:00", field)
+		return time.Time{}, feedback.FieldErrorf(field, "%s应为 RFC 3339 格式的时间,例如 2025-03-01T09:30:00+08:00", feedback.FieldLabel(field))
 	}
 	return t, nil
 }
@@ -168,6 +168,7 @@ type suggestionJSON struct {
 	Content         string `json:"content"`
 	Channel         string `json:"channel"`
 	Status          string `json:"status"`
+	StatusLabel     string `json:"status_label"`
 	Reply           string `json:"reply,omitempty"`
 	ProblemListID   string `json:"problem_list_id,omitempty"`
 	ProblemID       string `json:"problem_id,omitempty"`
@@ -181,7 +182,7 @@ func toSuggestionJSON(s *feedback.Suggestion) suggestionJSON {
 		ID: s.ID, Receipt: s.Receipt, SymposiumID: s.SymposiumID, Campaign: s.Campaign,
 		Kind: string(s.Kind), ParticipantKind: string(s.ParticipantKind),
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
-		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status),
+		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status), StatusLabel: s.StatusLabel(),
 		Reply: s.Reply, ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
 		SubmittedAt: formatTime(s.SubmittedAt), UpdatedAt: formatTime(s.UpdatedAt),
 	}

@@ -18,7 +18,7 @@ type Authenticator interface {
 }
 
 func unauthorized() error {
-	return feedback.Errorf(feedback.EUnauthorized, "请先登录 (valid credentials required)")
+	return feedback.Errorf(feedback.EUnauthorized, "请先登录")
 }
 
 // ClaimsAuth authenticates on AWS: API Gateway's JWT authorizer has checked

@@ -41,12 +41,12 @@ func mediaType(r *http.Request) string {
 
 // unsupported is the 415 answer for a content type an endpoint does not take.
 func unsupported(want string) error {
-	return feedback.Errorf(feedback.EUnsupported, "Content-Type must be %s", want)
+	return feedback.Errorf(feedback.EUnsupported, "不支持的请求格式,请使用 %s", want)
 }
 
 // tooLarge is the 413 answer.
 func tooLarge(limit int64) error {
-	return feedback.Errorf(feedback.ETooLarge, "请求内容过大,上限 %d KiB (body over %d KiB)", limit>>10, limit>>10)
+	return feedback.Errorf(feedback.ETooLarge, "请求内容过大,上限 %d KiB", limit>>10)
 }
 
 // readBody reads the whole body up to limit bytes; more is ETooLarge.
@@ -60,7 +60,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		if errors.As(err, &mbe) {
 			return nil, tooLarge(limit)
 		}
-		return nil, feedback.Errorf(feedback.EInvalid, "could not read the request body")
+		return nil, feedback.Errorf(feedback.EInvalid, "无法读取请求内容")
 	}
 	return b, nil
 }
@@ -87,15 +87,15 @@ func unmarshalStrict(b []byte, dst any) error {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te) && te.Field != "":
-			return feedback.FieldErrorf(te.Field, "%s has the wrong type", te.Field)
+			return feedback.FieldErrorf(te.Field, "%s的类型不正确", feedback.FieldLabel(te.Field))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return feedback.FieldErrorf(name, "unknown field %q", name)
+			return feedback.FieldErrorf(name, "请求中含有未知的字段「%s」", name)
 		}
-		return feedback.Errorf(feedback.EInvalid, "请求不是有效的 JSON (invalid JSON)")
+		return feedback.Errorf(feedback.EInvalid, "请求不是有效的 JSON")
 	}
 	if dec.More() {
-		return feedback.Errorf(feedback.EInvalid, "请求不是有效的 JSON (trailing data)")
+		return feedback.Errorf(feedback.EInvalid, "请求不是有效的 JSON:结尾有多余内容")
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func decodeJSONOrForm(w http.ResponseWriter, r *http.Request, dst any) (bodyKind
 		}
 		v, err := url.ParseQuery(string(b))
 		if err != nil {
-			return bodyForm, nil, feedback.Errorf(feedback.EInvalid, "invalid form encoding")
+			return bodyForm, nil, feedback.Errorf(feedback.EInvalid, "表单编码无效")
 		}
 		return bodyForm, v, nil
 	}
@@ -132,7 +132,7 @@ func queryInt(q url.Values, name string) (int, error) {
 	}
 	var n int
 	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || n < 0 || fmt.Sprint(n) != s {
-		return 0, feedback.FieldErrorf(name, "%s must be a non-negative integer", name)
+		return 0, feedback.FieldErrorf(name, "%s应为非负整数", feedback.FieldLabel(name))
 	}
 	return n, nil
 }

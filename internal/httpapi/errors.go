@@ -55,7 +55,7 @@ func (e *retryError) Unwrap() error { return e.err }
 // rateLimited returns an ERateLimited error that answers 429 with
 // Retry-After.
 func rateLimited(after time.Duration) error {
-	return &retryError{err: feedback.Errorf(feedback.ERateLimited, "请求过于频繁,请稍后再试 (too many requests)"), after: after}
+	return &retryError{err: feedback.Errorf(feedback.ERateLimited, "请求过于频繁,请稍后再试"), after: after}
 }
 
 // retryAfter returns the Retry-After to send with err, or 0 for none.
@@ -107,7 +107,7 @@ func resolve(ctx context.Context, log *slog.Logger, w http.ResponseWriter, r *ht
 	f := failure{status: statusOf(code), code: code, message: feedback.ErrorMessage(err), field: feedback.ErrorField(err)}
 	if f.status == http.StatusInternalServerError {
 		f.code = feedback.EInternal
-		f.message = "internal error"
+		f.message = feedback.InternalMessage
 		f.field = ""
 		log.LogAttrs(ctx, slog.LevelError, "internal error",
 			slog.String("request_id", RequestID(ctx)), slog.String("route", r.Pattern), slog.Any("err", err))
@@ -137,7 +137,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		// Only our own API structs reach here; they always marshal.
 		status = http.StatusInternalServerError
-		b = []byte(`{"error":{"code":"internal","message":"internal error"}}`)
+		b = []byte(`{"error":{"code":"internal","message":"` + feedback.InternalMessage + `"}}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))

@@ -22,15 +22,15 @@ func TestErrorMapping(t *testing.T) {
 		{feedback.FieldErrorf("content", "too short"), 400, "", "too short"},
 		{feedback.Errorf(feedback.EUnauthorized, "who"), 401, "", "who"},
 		{feedback.Errorf(feedback.EForbidden, "no"), 403, "", "no"},
-		{fmt.Errorf("get x: %w", feedback.NotFound("symposium", "x")), 404, "", `symposium "x" not found`},
+		{fmt.Errorf("get x: %w", feedback.NotFound("symposium", "x")), 404, "", "座谈会不存在"},
 		{feedback.Conflictf("busy"), 409, "", "busy"},
 		{feedback.Errorf(feedback.EGone, "closed"), 410, "", "closed"},
 		{feedback.Errorf(feedback.ETooLarge, "big"), 413, "", "big"},
 		{feedback.Errorf(feedback.EUnsupported, "type"), 415, "", "type"},
-		{rateLimited(2500 * 1e6), 429, "3", "请求过于频繁,请稍后再试 (too many requests)"},
+		{rateLimited(2500 * 1e6), 429, "3", "请求过于频繁,请稍后再试"},
 		{fmt.Errorf("put: %w", feedback.Errorf(feedback.EUnavailable, "throttled")), 503, "2", "throttled"},
-		{errors.New("dial tcp 10.0.0.1: secret detail"), 500, "", "internal error"},
-		{feedback.Internal(errors.New("secret detail")), 500, "", "internal error"},
+		{errors.New("dial tcp 10.0.0.1: secret detail"), 500, "", feedback.InternalMessage},
+		{feedback.Internal(errors.New("secret detail")), 500, "", feedback.InternalMessage},
 	}
 	for _, tt := range tests {
 		w := httptest.NewRecorder()

@@ -49,7 +49,6 @@ var suggestionColumns = []sheet.Column{
 	{Header: "状态", Width: 9},
 	{Header: "答复", Width: 30, Wrap: true},
 	{Header: "问题清单", Width: 20, Wrap: true},
-	{Header: "编号", Width: 28},
 }
 
 // suggestionRow is one export row; SubmittedAt stays a time so XLSX can
@@ -58,7 +57,7 @@ func suggestionRow(e *feedback.SuggestionExport, s *feedback.Suggestion) []any {
 	return []any{
 		s.SubmittedAt, s.Receipt, e.SymposiumTitle(s.SymposiumID), s.Campaign, s.Kind.Label(),
 		s.ParticipantKind.Label(), s.Name, s.Organization, s.Contact, s.Topic, s.Content,
-		s.Channel.Label(), s.Status.Label(), s.Reply, e.ProblemListTitle(s.ProblemListID), s.ID,
+		s.Channel.Label(), s.StatusLabel(), s.Reply, e.ProblemListTitle(s.ProblemListID),
 	}
 }
 
@@ -82,7 +81,7 @@ func (h *StaffHandler) exportSuggestions(w http.ResponseWriter, r *http.Request,
 				return nil, fmt.Errorf("render %s: %w", format, err)
 			}
 			if len(body) > maxExportBytes {
-				return nil, feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB,请缩小筛选范围 (export too large: narrow the filter)", maxExportBytes>>20)
+				return nil, feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB,请缩小筛选范围", maxExportBytes>>20)
 			}
 			return body, nil
 		})
@@ -224,7 +223,7 @@ func (h *StaffHandler) exportProblemList(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	if d.Truncated {
-		return feedback.Errorf(feedback.EInvalid, "问题清单过长,无法导出 (problem list too long to export)")
+		return feedback.Errorf(feedback.EInvalid, "问题清单过长,无法导出")
 	}
 	today := feedback.DateOf(h.svc.Now())
 	rows := make([][]any, 0, len(d.Problems))
@@ -250,7 +249,7 @@ func (h *StaffHandler) exportProblemList(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	if len(body) > maxExportBytes {
-		return feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB (export too large)", maxExportBytes>>20)
+		return feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB", maxExportBytes>>20)
 	}
 	writeDownload(w, mimeXLSXDoc, "problem-list-"+d.List.ID+".xlsx", "整改清单-"+d.List.Title+".xlsx", body)
 	return nil

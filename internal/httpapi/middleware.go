@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/jianyan/jianyan/internal/feedback"
 )
 
 type ctxKey int
@@ -101,7 +102,7 @@ func common(log *slog.Logger, next http.Handler) http.Handler {
 				log.LogAttrs(r.Context(), slog.LevelError, "panic", slog.String("request_id", id),
 					slog.String("route", r.Pattern), slog.Any("panic", p))
 				if rec.status == 0 {
-					writeJSON(rec, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: "internal", Message: "internal error"}})
+					writeJSON(rec, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: feedback.EInternal, Message: feedback.InternalMessage}})
 				}
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),

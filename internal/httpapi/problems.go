@@ -72,7 +72,7 @@ func (h *StaffHandler) getProblemList(w http.ResponseWriter, r *http.Request, id
 	out := problemListDetailJSON{
 		problemListJSON: toProblemListJSON(d.List),
 		Problems:        make([]problemJSON, 0, len(d.Problems)),
-		Counts:          problemCountsJSON{Total: d.Counts.Total, ByStatus: map[string]int{}, Overdue: d.Counts.Overdue},
+		Counts:          problemCountsJSON{Total: d.Counts.Total, ByStatus: map[string]int{}, Overdue: d.Counts.Overdue, Waiting: d.Counts.Waiting},
 		Truncated:       d.Truncated,
 	}
 	for _, p := range d.Problems {
@@ -118,7 +118,7 @@ func (h *StaffHandler) putRules(w http.ResponseWriter, r *http.Request, id feedb
 		return err
 	}
 	if in.Rules == nil {
-		return feedback.FieldErrorf("rules", "rules is required (an empty list removes every rule)")
+		return feedback.FieldErrorf("rules", "请提交分拣规则(空列表表示删除全部规则)")
 	}
 	rs := in.toRuleSet()
 	save := h.svc.PutRules
@@ -158,7 +158,7 @@ func (h *StaffHandler) createProblem(w http.ResponseWriter, r *http.Request, id 
 func parseDateField(field, s string) (feedback.Date, error) {
 	d, err := feedback.ParseDate(strings.TrimSpace(s))
 	if err != nil {
-		return "", feedback.FieldErrorf(field, "%s must be a date YYYY-MM-DD", field)
+		return "", feedback.FieldErrorf(field, "%s应为 YYYY-MM-DD 格式的日期", feedback.FieldLabel(field))
 	}
 	return d, nil
 }
@@ -182,7 +182,7 @@ func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id f
 	case "true", "1":
 		f.OverdueOn = feedback.DateOf(h.svc.Now())
 	default:
-		return feedback.FieldErrorf("overdue", "overdue must be true or false")
+		return feedback.FieldErrorf("overdue", "逾期条件应为 true 或 false")
 	}
 	p, err := h.svc.ListProblems(r.Context(), id, f)
 	if err != nil {
@@ -223,7 +223,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 			{"progress", in.Progress != nil},
 		} {
 			if f.set {
-				return feedback.FieldErrorf(f.name, "状态变更与字段修改请分开提交 (send a status change and field changes separately)")
+				return feedback.FieldErrorf(f.name, "状态变更与字段修改请分开提交")
 			}
 		}
 		t := feedback.Transition{To: feedback.ProblemStatus(*in.Status), Note: in.Note, Evidence: in.Evidence, EvidenceFileIDs: in.EvidenceFileIDs}
@@ -241,7 +241,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 		}
 	} else {
 		if in.Note != "" || in.Evidence != "" || in.LookbackDue != "" {
-			return feedback.FieldErrorf("status", "note, evidence and lookback_due go with a status change")
+			return feedback.FieldErrorf("status", "备注、佐证说明和回头看日期须随状态变更提交")
 		}
 		e := feedback.ProblemEdit{
 			Title: in.Title, Description: in.Description, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
@@ -287,7 +287,7 @@ func (h *StaffHandler) linkSuggestion(w http.ResponseWriter, r *http.Request, id
 		return err
 	}
 	if strings.TrimSpace(in.SuggestionID) == "" {
-		return feedback.FieldErrorf("suggestion_id", "suggestion_id is required")
+		return feedback.FieldErrorf("suggestion_id", "请选择意见建议")
 	}
 	p, err := h.svc.LinkSuggestion(r.Context(), id, r.PathValue("id"), strings.TrimSpace(in.SuggestionID))
 	if err != nil {

@@ -38,6 +38,7 @@ type problemCountsJSON struct {
 	Total    int            `json:"total"`
 	ByStatus map[string]int `json:"by_status"`
 	Overdue  int            `json:"overdue"`
+	Waiting  int            `json:"waiting"`
 }
 
 type problemListDetailJSON struct {

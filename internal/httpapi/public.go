@@ -92,7 +92,7 @@ func newPublic(cfg PublicConfig) *publicHandler {
 	h.mux.HandleFunc("GET /static/form.js", h.limitRead(h.staticJS))
 	h.mux.HandleFunc("GET /emblem/{name}", h.limitRead(h.emblem))
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(h.log, w, r, feedback.Errorf(feedback.ENotFound, "no such route"))
+		writeError(h.log, w, r, feedback.Errorf(feedback.ENotFound, "页面不存在"))
 	})
 	return h
 }
@@ -209,12 +209,12 @@ func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if body.SymposiumID != "" {
-		fail(feedback.FieldErrorf("symposium_id", "unknown field \"symposium_id\": the symposium is the one in the path"))
+		fail(feedback.FieldErrorf("symposium_id", "请求中不能指定座谈会:意见提交到链接所指的座谈会"))
 		return
 	}
 	if hk := r.Header.Get("Idempotency-Key"); hk != "" {
 		if body.IdempotencyKey != "" && body.IdempotencyKey != hk {
-			fail(feedback.FieldErrorf("idempotency_key", "the Idempotency-Key header and the idempotency_key field differ"))
+			fail(feedback.FieldErrorf("idempotency_key", "请求头 Idempotency-Key 与表单标识不一致"))
 			return
 		}
 		body.IdempotencyKey = hk

@@ -143,7 +143,7 @@ func TestEveryStaffRouteRefusesStrangers(t *testing.T) {
 					r.header = hdr
 					resp := e.do(t, r)
 					b := readAll(t, resp)
-					if resp.StatusCode != http.StatusForbidden || !bytes.Contains(b, []byte("cross-origin")) {
+					if resp.StatusCode != http.StatusForbidden || !bytes.Contains(b, []byte("拒绝跨站请求")) {
 						t.Errorf("local, %s with an admin token: %d %s, want 403 cross-origin", name, resp.StatusCode, b)
 					}
 					if status, _, b := lambda(t, e.staff, r, claims{"sub": "u-admin", "cognito:groups": "[admin]"}); status != http.StatusForbidden {
@@ -285,7 +285,7 @@ func TestAccountsAPI(t *testing.T) {
 	}
 	status, _, b := lambda(t, e.staff, req{method: "POST", target: "/api/v1/accounts", ctype: "application/json", body: `{"name":"x","role":"staff"}`},
 		claims{"sub": "u-admin", "cognito:groups": "[admin]"})
-	if status != http.StatusNotFound || !bytes.Contains(b, []byte("user pool")) {
+	if status != http.StatusNotFound || !bytes.Contains(b, []byte("用户池")) {
 		t.Errorf("AWS admin POST /api/v1/accounts = %d %s, want 404 explaining the user pool", status, b)
 	}
 }

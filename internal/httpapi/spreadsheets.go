@@ -29,7 +29,7 @@ type Spreadsheets interface {
 // the status this API already uses for "this format is not taken here".
 // CSV exports and imports work without it.
 var errNoSpreadsheets = feedback.Errorf(feedback.EUnsupported,
-	"此服务未启用 Excel (XLSX) 文件,请使用 CSV (XLSX is not enabled on this server; use CSV)")
+	"此服务未启用 Excel (XLSX) 文件,请使用 CSV")
 
 // xlsxFile renders wb with the configured codec. rows of the sheets may
 // hold the API's own cell values: a time.Time is shown in Asia/Shanghai, a
@@ -83,7 +83,7 @@ func (h *StaffHandler) readXLSX(data []byte) ([][]string, error) {
 	case err == nil:
 		return records, nil
 	case errors.Is(err, sheet.ErrTooLarge):
-		return nil, feedback.Errorf(feedback.ETooLarge, "XLSX 文件内容过多,请拆分后导入 (XLSX file too large when unpacked)")
+		return nil, feedback.Errorf(feedback.ETooLarge, "XLSX 文件内容过多,请拆分后导入")
 	}
-	return nil, feedback.FieldErrorf("file", "无法读取 XLSX 文件,请用 Excel 或 WPS 另存为 .xlsx 或 CSV 后再导入 (not a readable XLSX file)")
+	return nil, feedback.FieldErrorf("file", "无法读取 XLSX 文件,请用 Excel 或 WPS 另存为 .xlsx 或 CSV 后再导入")
 }

@@ -83,6 +83,7 @@ func (h *StaffHandler) routes() {
 	h.fileRoutes()     // staff_files.go: uploads and downloads
 	h.meRoutes()       // staff_me.go: who is signed in
 	h.settingsRoutes() // staff_settings.go: the office's settings
+	h.Handle("GET /api/v1/labels", h.getLabels)
 }
 
 // NewStaffHandler returns the staff API. Every route requires credentials
@@ -102,7 +103,7 @@ func newStaff(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
 	}
 	h := &StaffHandler{svc: cfg.Service, log: log, auth: cfg.Auth, sheetsIO: cfg.Spreadsheets, mux: mux, cop: http.NewCrossOriginProtection()}
 	h.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "cross-origin request refused"))
+		writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "拒绝跨站请求"))
 	}))
 	h.files, h.uploads = cfg.Files, cfg.Uploads
 	h.routes()
@@ -119,7 +120,7 @@ func (h *StaffHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.roo
 func (h *StaffHandler) Service() *feedback.Service { return h.svc }
 
 func (h *StaffHandler) notFound(w http.ResponseWriter, r *http.Request) {
-	writeError(h.log, w, r, feedback.Errorf(feedback.ENotFound, "no such route"))
+	writeError(h.log, w, r, feedback.Errorf(feedback.ENotFound, "接口不存在"))
 }
 
 // Handle registers fn for a method-and-path pattern ("GET /api/v1/x/{id}")
@@ -127,7 +128,7 @@ func (h *StaffHandler) notFound(w http.ResponseWriter, r *http.Request) {
 func (h *StaffHandler) Handle(pattern string, fn StaffFunc) {
 	h.mux.Handle(pattern, h.cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h.auth == nil {
-			writeError(h.log, w, r, feedback.Errorf(feedback.EUnauthorized, "authentication required"))
+			writeError(h.log, w, r, feedback.Errorf(feedback.EUnauthorized, "请先登录"))
 			return
 		}
 		id, err := h.auth.Authenticate(r)
@@ -139,7 +140,7 @@ func (h *StaffHandler) Handle(pattern string, fn StaffFunc) {
 			return
 		}
 		if !id.Role.Valid() {
-			writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "您的账号没有分配角色 (no role)"))
+			writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "您的账号尚未分配角色,请联系管理员"))
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), identityKey, id))

@@ -29,13 +29,13 @@ func (a *TokenAuth) LocalAccounts() bool { return a.Store != nil }
 
 func (h *StaffHandler) accountsHere(id feedback.Identity) error {
 	if id.Role != feedback.RoleAdmin {
-		return feedback.Errorf(feedback.EForbidden, "only an administrator may manage accounts")
+		return feedback.Errorf(feedback.EForbidden, "仅管理员可以管理账号")
 	}
 	if la, ok := h.auth.(localAccounts); ok && la.LocalAccounts() {
 		return nil
 	}
-	return feedback.Errorf(feedback.ENotFound, "accounts are user-pool users here: add them in the Cognito user pool "+
-		"and put them in the group admin, staff or unit:<unit name> (账号在用户池中管理)")
+	return feedback.Errorf(feedback.ENotFound, "账号在用户池中管理:请在 Cognito 用户池中添加用户,"+
+		"并加入 admin(管理员)、staff(工作人员)或 unit:<单位名称>(责任单位)组")
 }
 
 type accountCreateJSON struct {
@@ -113,14 +113,14 @@ type anonymizedJSON struct {
 // reports nothing left (or uses the command line tool).
 func (h *StaffHandler) anonymize(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	if id.Role != feedback.RoleAdmin {
-		return feedback.Errorf(feedback.EForbidden, "only an administrator may anonymize personal data")
+		return feedback.Errorf(feedback.EForbidden, "仅管理员可以删除过期的个人信息")
 	}
 	var in anonymizeJSON
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	if in.OlderThanDays < 1 || in.OlderThanDays > 36500 {
-		return feedback.FieldErrorf("older_than_days", "older_than_days must be a whole number of days from 1 to 36500")
+		return feedback.FieldErrorf("older_than_days", "保留天数应为 1 到 36500 之间的整数")
 	}
 	c, err := h.svc.AnonymizePersonalData(r.Context(), id, time.Duration(in.OlderThanDays)*24*time.Hour)
 	if err != nil {

@@ -91,7 +91,7 @@ func readImportUpload(w http.ResponseWriter, r *http.Request) (string, string, [
 	case "multipart/form-data":
 		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if params["boundary"] == "" {
-			return "", "", nil, feedback.Errorf(feedback.EInvalid, "multipart body without boundary")
+			return "", "", nil, feedback.Errorf(feedback.EInvalid, "上传内容缺少分隔符(boundary)")
 		}
 		if r.ContentLength > MaxImportBytes {
 			return "", "", nil, tooLarge(MaxImportBytes)
@@ -119,7 +119,7 @@ func readImportUpload(w http.ResponseWriter, r *http.Request) (string, string, [
 			}
 		}
 		if data == nil {
-			return "", "", nil, feedback.FieldErrorf("file", "请选择要导入的文件 (file is required)")
+			return "", "", nil, feedback.FieldErrorf("file", "请选择要导入的文件")
 		}
 		if symposiumID == "" {
 			symposiumID = r.URL.Query().Get("symposium_id")
@@ -134,7 +134,7 @@ func uploadErr(err error) error {
 	if errors.As(err, &mbe) {
 		return tooLarge(MaxImportBytes)
 	}
-	return feedback.Errorf(feedback.EInvalid, "could not read the upload")
+	return feedback.Errorf(feedback.EInvalid, "无法读取上传的文件")
 }
 
 // oleSignature starts an old binary Excel file (.xls, or .et of WPS).
@@ -149,7 +149,7 @@ func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string
 	ext := strings.ToLower(path.Ext(name))
 	switch {
 	case ext == ".xls" || ext == ".et" || bytes.HasPrefix(data, oleSignature):
-		return nil, feedback.FieldErrorf("file", "不支持旧版 .xls 文件,请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后导入 (save .xls as .xlsx or CSV)")
+		return nil, feedback.FieldErrorf("file", "不支持旧版 .xls 文件,请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后导入")
 	case ext == ".xlsx" || bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		var err error
 		if records, err = readXLSX(data); err != nil {
@@ -158,18 +158,18 @@ func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string
 	default:
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		if !utf8.Valid(data) {
-			return nil, feedback.FieldErrorf("file", "CSV 文件须为 UTF-8 编码 (CSV must be UTF-8)")
+			return nil, feedback.FieldErrorf("file", "CSV 文件须为 UTF-8 编码")
 		}
 		cr := csv.NewReader(bytes.NewReader(data))
 		cr.FieldsPerRecord = -1
 		var err error
 		records, err = cr.ReadAll()
 		if err != nil {
-			return nil, feedback.FieldErrorf("file", "CSV 格式错误 (malformed CSV)")
+			return nil, feedback.FieldErrorf("file", "CSV 格式错误")
 		}
 	}
 	if len(records) == 0 {
-		return nil, feedback.FieldErrorf("file", "文件是空的 (empty file)")
+		return nil, feedback.FieldErrorf("file", "文件是空的")
 	}
 	cols := map[int]string{}
 	hasContent := false
@@ -181,7 +181,7 @@ func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string
 		}
 	}
 	if !hasContent {
-		return nil, feedback.FieldErrorf("file", "第 1 行须为表头,至少包含「内容」(content) 列 (header row with a content column required)")
+		return nil, feedback.FieldErrorf("file", "第 1 行须为表头,至少包含「内容」列")
 	}
 	var rows []feedback.ImportRow
 	for i, rec := range records[1:] {
@@ -199,7 +199,7 @@ func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string
 			continue
 		}
 		if len(rows) == feedback.MaxImportRows {
-			return nil, feedback.Errorf(feedback.ETooLarge, "一次最多导入 %d 行 (at most %d rows per import)", feedback.MaxImportRows, feedback.MaxImportRows)
+			return nil, feedback.Errorf(feedback.ETooLarge, "一次最多导入 %d 行", feedback.MaxImportRows)
 		}
 		rows = append(rows, feedback.ImportRow{Row: i + 2, Input: feedback.SubmissionInput{
 			ParticipantKind: feedback.ParticipantKind(vals["participant_kind"]),

@@ -23,11 +23,11 @@ func (h *StaffHandler) staffEntry(w http.ResponseWriter, r *http.Request, id fee
 		return err
 	}
 	if in.Website != "" {
-		return feedback.FieldErrorf("website", "unknown field \"website\"")
+		return feedback.FieldErrorf("website", "请求中含有未知的字段「website」")
 	}
 	if hk := r.Header.Get("Idempotency-Key"); hk != "" {
 		if in.IdempotencyKey != "" && in.IdempotencyKey != hk {
-			return feedback.FieldErrorf("idempotency_key", "the Idempotency-Key header and the idempotency_key field differ")
+			return feedback.FieldErrorf("idempotency_key", "请求头 Idempotency-Key 与表单标识不一致")
 		}
 		in.IdempotencyKey = hk
 	}

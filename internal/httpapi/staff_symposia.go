@@ -32,7 +32,7 @@ func listParams(r *http.Request) (int, string, error) {
 func parseDateParam(q url.Values, name string) (feedback.Date, error) {
 	d, err := feedback.ParseDate(strings.TrimSpace(q.Get(name)))
 	if err != nil {
-		return "", feedback.FieldErrorf(name, "%s must be a date YYYY-MM-DD", name)
+		return "", feedback.FieldErrorf(name, "%s应为 YYYY-MM-DD 格式的日期", feedback.FieldLabel(name))
 	}
 	return d, nil
 }

@@ -77,7 +77,36 @@ var staffEvents = []string{
 	"apigw-create-symposium.json", "apigw-list-symposia.json", "apigw-get-symposium.json",
 	"apigw-close-symposium.json", "apigw-get-symposium-qr-png.json", "apigw-get-symposium-qr-svg.json",
 	"apigw-get-symposium-poster.json", "apigw-staff-entry.json", "apigw-list-suggestions.json",
-	"apigw-get-suggestion.json", "apigw-import-suggestions.json",
+	"apigw-get-suggestion.json", "apigw-import-suggestions.json", "apigw-get-labels.json",
+}
+
+// TestLabels: any role reads the domain's labels, so the console shows what
+// the pages, exports and documents show.
+func TestLabels(t *testing.T) {
+	e := newEnv(t)
+	r := invoke(t, e.staff, loadEvent(t, "apigw-get-labels.json")) // a unit account
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /api/v1/labels = %d %s", r.status, r.body)
+	}
+	var got labelsJSON
+	r.json(t, &got)
+	for _, tt := range []struct{ what, got, want string }{
+		{"triage", got.Triage, feedback.TriageListTitle},
+		{"problem status open", got.ProblemStatuses["open"], feedback.ProblemOpen.Label()},
+		{"suggestion status routed", got.SuggestionStatuses["routed"], feedback.SuggestionRouted.Label()},
+		{"participant kind", got.ParticipantKinds["community"], feedback.Community.Label()},
+		{"symposium status", got.SymposiumStatuses["closed"], "已结束"},
+		{"role", got.Roles["unit"], "责任单位"},
+		{"audit action", got.Actions[feedback.ActionLinked], feedback.ActionLabel(feedback.ActionLinked)},
+		{"field", got.Fields["responsible_unit"], "责任单位"},
+	} {
+		if tt.got != tt.want || tt.want == "" {
+			t.Errorf("%s = %q, want %q", tt.what, tt.got, tt.want)
+		}
+	}
+	if len(got.ProblemStatuses) != len(feedback.ProblemStatuses) || len(got.Channels) != len(feedback.Channels) {
+		t.Errorf("labels miss codes: %d problem statuses, %d channels", len(got.ProblemStatuses), len(got.Channels))
+	}
 }
 
 func TestStaffNeedsCredentials(t *testing.T) {
@@ -520,7 +549,7 @@ func TestLocalTokens(t *testing.T) {
 	}
 }
 
-// TestInternalErrorsHidden: a failing store answers 500 "internal error",
+// TestInternalErrorsHidden: a failing store answers 500 with the generic message,
 // logged once with the request ID, and nothing about the cause.
 func TestInternalErrorsHidden(t *testing.T) {
 	e := newEnv(t)
@@ -532,7 +561,7 @@ func TestInternalErrorsHidden(t *testing.T) {
 	r := invoke(t, e.public, withPath(loadEvent(t, "apigw-submit-suggestion.json"), sampleCode, sym.Code))
 	var eb errorBody
 	r.json(t, &eb)
-	if r.status != 500 || eb.Error.Code != "internal" || eb.Error.Message != "internal error" {
+	if r.status != 500 || eb.Error.Code != "internal" || eb.Error.Message != feedback.InternalMessage {
 		t.Errorf("got %d %+v", r.status, eb)
 	}
 	logs := logBuf.String()

@@ -29,7 +29,7 @@ func (h *StaffHandler) createSummary(w http.ResponseWriter, r *http.Request, id 
 	}
 	date, err := feedback.ParseDate(in.Date)
 	if err != nil {
-		return feedback.FieldErrorf("date", "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)")
+		return feedback.FieldErrorf("date", "日期格式应为 YYYY-MM-DD")
 	}
 	sm, err := h.svc.GenerateSummary(r.Context(), id, feedback.Period(in.Period), date)
 	if err != nil {

@@ -93,7 +93,7 @@ func TestAnonymizePersonalData(t *testing.T) {
 					}
 				}
 			}
-			if len(notes) != 2 || !strings.Contains(notes[0], "anonymized") {
+			if len(notes) != 2 || !strings.Contains(notes[0], "删除") || !strings.Contains(notes[0], "个人信息") {
 				t.Errorf("anonymisation audit notes = %q, want two", notes)
 			}
 		})

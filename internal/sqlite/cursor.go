@@ -173,7 +173,7 @@ func nanos(t time.Time) int64 {
 func encode(v any) (string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return "", feedback.Errorf(feedback.EInvalid, "cannot encode: %v", err)
+		return "", &feedback.Error{Code: feedback.EInvalid, Message: "内容无法保存", Err: fmt.Errorf("encode: %w", err)}
 	}
 	return string(b), nil
 }

@@ -1,0 +1,323 @@
+package feedback
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The Chinese words people read for the domain's codes, in one place: the
+// API's labels, the public pages, the console, exports, notices, audit
+// notes and documents all take them from here, so the same thing is never
+// called two names. Codes (the constants' values) are for machines; these
+// are for people.
+
+var participantLabels = map[ParticipantKind]string{
+	NPCDeputy:   "人大代表",
+	CPPCCMember: "政协委员",
+	Enterprise:  "企业代表",
+	Community:   "村(社区)代表",
+	Public:      "群众/其他",
+}
+
+// Label is the Chinese label shown to people.
+func (k ParticipantKind) Label() string { return participantLabels[k] }
+
+// Label is the Chinese label shown to people.
+func (k SuggestionKind) Label() string {
+	switch k {
+	case KindSuggestion:
+		return "意见建议"
+	case KindProblemLead:
+		return "问题线索"
+	}
+	return ""
+}
+
+// Label is the Chinese label shown to people.
+func (c Channel) Label() string {
+	switch c {
+	case ChannelQR:
+		return "扫码"
+	case ChannelWeb:
+		return "网页"
+	case ChannelStaffEntry:
+		return "工作人员录入"
+	case ChannelImport:
+		return "批量导入"
+	}
+	return ""
+}
+
+// TriageLabel is what a suggestion routed to the triage list reads as, to
+// staff and to its submitter alike: it waits to be sorted by hand, and
+// calling it 已分拣 while staff see it in 待分拣 would contradict them.
+const TriageLabel = TriageListTitle
+
+// Label is the Chinese label of the status alone. A suggestion's own label
+// also depends on where it was routed: use Suggestion.StatusLabel.
+func (s SuggestionStatus) Label() string {
+	switch s {
+	case SuggestionReceived:
+		return "已收到"
+	case SuggestionRouted:
+		return "已分拣"
+	case SuggestionAdopted:
+		return "已采纳"
+	case SuggestionDeclined:
+		return "未采纳"
+	}
+	return ""
+}
+
+// StatusLabel is the Chinese label of where the suggestion is, as its
+// submitter (on the receipt) and staff (in lists and exports) read it: a
+// suggestion routed to the triage list is 待分拣, not 已分拣.
+func (s *Suggestion) StatusLabel() string {
+	if s.Status == SuggestionRouted && s.ProblemListID == TriageListID {
+		return TriageLabel
+	}
+	return s.Status.Label()
+}
+
+// Label is the Chinese label shown to people.
+func (s ProblemStatus) Label() string {
+	switch s {
+	case ProblemOpen:
+		return "待整改"
+	case ProblemRectifying:
+		return "整改中"
+	case ProblemRectified:
+		return "已整改"
+	case ProblemVerified:
+		return "回头看通过"
+	case ProblemReopened:
+		return "重新整改"
+	case ProblemLongTerm:
+		return "长期坚持"
+	}
+	return ""
+}
+
+// Label is the Chinese label shown to people.
+func (s SymposiumStatus) Label() string {
+	switch s {
+	case SymposiumDraft:
+		return "未开始"
+	case SymposiumOpen:
+		return "收集中"
+	case SymposiumClosed:
+		return "已结束"
+	}
+	return ""
+}
+
+// Label is the Chinese label shown to people.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "管理员"
+	case RoleStaff:
+		return "工作人员"
+	case RoleUnit:
+		return "责任单位"
+	}
+	return ""
+}
+
+// Label is the Chinese label shown to people.
+func (p Period) Label() string {
+	switch p {
+	case Daily:
+		return "日汇总"
+	case Weekly:
+		return "周汇总"
+	case Monthly:
+		return "月汇总"
+	}
+	return ""
+}
+
+var actionLabels = map[string]string{
+	ActionCreated:        "建立问题",
+	ActionTransition:     "状态变更",
+	ActionLookbackFailed: "回头看未通过",
+	ActionEdited:         "修改",
+	ActionLinked:         "关联意见建议",
+	ActionExport:         "导出个人信息",
+	ActionAnonymized:     "删除过期个人信息",
+}
+
+// ActionLabel is the Chinese label of an audit action, "" for one it does
+// not know.
+func ActionLabel(action string) string { return actionLabels[action] }
+
+// fieldLabels name the request fields (the API's names, which errors carry
+// in "field") in Chinese, for the messages and audit notes people read.
+var fieldLabels = map[string]string{
+	"id":                     "编号",
+	"receipt":                "回执号",
+	"code":                   "座谈会代码",
+	"symposium_id":           "座谈会",
+	"symposium_ids":          "座谈会",
+	"problem_list_id":        "问题清单",
+	"problem_id":             "问题",
+	"problem":                "问题",
+	"suggestion_id":          "意见建议",
+	"suggestion_ids":         "意见建议",
+	"participant_kind":       "参会身份",
+	"participant_kinds":      "参会身份",
+	"allowed_kinds":          "参会身份",
+	"kind":                   "类别",
+	"channel":                "提交渠道",
+	"status":                 "状态",
+	"idempotency_key":        "表单标识",
+	"content":                "内容",
+	"name":                   "姓名",
+	"organization":           "单位",
+	"contact":                "联系方式",
+	"topic":                  "主题",
+	"topics":                 "主题",
+	"reply":                  "答复",
+	"reason":                 "理由",
+	"campaign":               "专项",
+	"campaigns":              "专项",
+	"title":                  "标题",
+	"owner_unit":             "所属单位",
+	"host_unit":              "主办单位",
+	"venue":                  "地点",
+	"starts_at":              "开始时间",
+	"ends_at":                "结束时间",
+	"description":            "问题描述",
+	"responsible_unit":       "责任单位",
+	"co_units":               "配合单位",
+	"responsible_person":     "第一责任人",
+	"requirement":            "整改要求",
+	"deadline":               "整改期限",
+	"deadline_days":          "整改天数",
+	"progress":               "整改进展",
+	"lookback_due":           "回头看日期",
+	"note":                   "备注",
+	"evidence":               "佐证说明",
+	"action":                 "操作",
+	"actor":                  "操作人",
+	"role":                   "角色",
+	"unit":                   "单位",
+	"token":                  "令牌",
+	"q":                      "搜索内容",
+	"period":                 "汇总周期",
+	"date":                   "日期",
+	"from":                   "起始日期",
+	"to":                     "截止日期",
+	"overdue":                "逾期",
+	"rules":                  "分拣规则",
+	"match":                  "匹配条件",
+	"keywords_any":           "关键词",
+	"keywords_all":           "关键词",
+	"updated_by":             "修改人",
+	"cursor":                 "分页参数",
+	"limit":                  "每页条数",
+	"version":                "版本",
+	"older_than_days":        "保留天数",
+	"file":                   "文件",
+	"rows":                   "数据行",
+	"event":                  "审计记录",
+	"units":                  "单位",
+	"rules.name":             "规则名称",
+	"rules.responsible_unit": "默认责任单位",
+	"rules.deadline_days":    "默认整改天数",
+	"overdue_items":          "逾期问题",
+}
+
+// FieldLabel is the Chinese name of a request field. A dotted or indexed
+// path (rules[0].match.campaigns) is named by its longest known tail.
+func FieldLabel(field string) string {
+	f := indexRE.ReplaceAllString(field, "")
+	for {
+		if l, ok := fieldLabels[f]; ok {
+			return l
+		}
+		i := strings.IndexByte(f, '.')
+		if i < 0 {
+			return "该项"
+		}
+		f = f[i+1:]
+	}
+}
+
+var indexRE = regexp.MustCompile(`\[[0-9]+\]`)
+
+// thingLabels name what NotFound can be about.
+var thingLabels = map[string]string{
+	"symposium":    "座谈会",
+	"suggestion":   "意见建议",
+	"receipt":      "该回执号对应的意见建议",
+	"problem list": "问题清单",
+	"problem":      "问题",
+	"summary":      "汇总",
+	"account":      "账号",
+	"file":         "文件",
+	"document":     "文书",
+	"unit":         "单位",
+}
+
+// LabelSet is every label above, code → Chinese, for a client (the
+// console) that shows codes it receives from the API.
+type LabelSet struct {
+	ParticipantKinds   map[string]string
+	SuggestionKinds    map[string]string
+	Channels           map[string]string
+	SuggestionStatuses map[string]string
+	ProblemStatuses    map[string]string
+	SymposiumStatuses  map[string]string
+	Roles              map[string]string
+	Periods            map[string]string
+	Actions            map[string]string
+	Fields             map[string]string
+	// Triage is the label of a suggestion routed to the triage list
+	// (Suggestion.StatusLabel).
+	Triage string
+}
+
+// Labels returns every label.
+func Labels() LabelSet {
+	set := func(codes []string, label func(string) string) map[string]string {
+		m := make(map[string]string, len(codes))
+		for _, c := range codes {
+			m[c] = label(c)
+		}
+		return m
+	}
+	strs := func(n int, at func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = at(i)
+		}
+		return out
+	}
+	ls := LabelSet{
+		ParticipantKinds: set(strs(len(ParticipantKinds), func(i int) string { return string(ParticipantKinds[i]) }),
+			func(c string) string { return ParticipantKind(c).Label() }),
+		SuggestionKinds: set(strs(len(SuggestionKinds), func(i int) string { return string(SuggestionKinds[i]) }),
+			func(c string) string { return SuggestionKind(c).Label() }),
+		Channels: set(strs(len(Channels), func(i int) string { return string(Channels[i]) }),
+			func(c string) string { return Channel(c).Label() }),
+		SuggestionStatuses: set([]string{string(SuggestionReceived), string(SuggestionRouted), string(SuggestionAdopted), string(SuggestionDeclined)},
+			func(c string) string { return SuggestionStatus(c).Label() }),
+		ProblemStatuses: set(strs(len(ProblemStatuses), func(i int) string { return string(ProblemStatuses[i]) }),
+			func(c string) string { return ProblemStatus(c).Label() }),
+		SymposiumStatuses: set([]string{string(SymposiumDraft), string(SymposiumOpen), string(SymposiumClosed)},
+			func(c string) string { return SymposiumStatus(c).Label() }),
+		Roles:   set([]string{string(RoleAdmin), string(RoleStaff), string(RoleUnit)}, func(c string) string { return Role(c).Label() }),
+		Periods: set([]string{string(Daily), string(Weekly), string(Monthly)}, func(c string) string { return Period(c).Label() }),
+		Actions: map[string]string{},
+		Fields:  map[string]string{},
+		Triage:  TriageLabel,
+	}
+	for k, v := range actionLabels {
+		ls.Actions[k] = v
+	}
+	for k, v := range fieldLabels {
+		ls.Fields[k] = v
+	}
+	return ls
+}

@@ -1,0 +1,35 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// labelsJSON is feedback.LabelSet as the API sends it.
+type labelsJSON struct {
+	ParticipantKinds   map[string]string `json:"participant_kinds"`
+	SuggestionKinds    map[string]string `json:"suggestion_kinds"`
+	Channels           map[string]string `json:"channels"`
+	SuggestionStatuses map[string]string `json:"suggestion_statuses"`
+	ProblemStatuses    map[string]string `json:"problem_statuses"`
+	SymposiumStatuses  map[string]string `json:"symposium_statuses"`
+	Roles              map[string]string `json:"roles"`
+	Periods            map[string]string `json:"periods"`
+	Actions            map[string]string `json:"audit_actions"`
+	Fields             map[string]string `json:"fields"`
+	Triage             string            `json:"triage"`
+}
+
+// getLabels serves GET /api/v1/labels: the Chinese word for every code the
+// API sends (statuses, kinds, roles, audit actions, the fields errors
+// name), from the domain, so a client never keeps its own copy.
+func (h *StaffHandler) getLabels(w http.ResponseWriter, _ *http.Request, _ feedback.Identity) error {
+	l := feedback.Labels()
+	writeJSON(w, http.StatusOK, labelsJSON{
+		ParticipantKinds: l.ParticipantKinds, SuggestionKinds: l.SuggestionKinds, Channels: l.Channels,
+		SuggestionStatuses: l.SuggestionStatuses, ProblemStatuses: l.ProblemStatuses, SymposiumStatuses: l.SymposiumStatuses,
+		Roles: l.Roles, Periods: l.Periods, Actions: l.Actions, Fields: l.Fields, Triage: l.Triage,
+	})
+	return nil
+}
