@@ -181,5 +181,5 @@ func canEditUnit(id Identity, name string) error {
 		}
 		return Errorf(EForbidden, "只能修改本单位的登记信息")
 	}
-	return Errorf(EForbidden, "no role")
+	return errNoRole()
 }
