@@ -171,6 +171,24 @@ func TestConsole(t *testing.T) {
 			waitJS(t, ctx, "QR images", `[...document.querySelectorAll("img")].every(i => i.complete && i.naturalWidth > 0)`)
 		}
 		checkPage(t, ctx, dir, pg.name)
+		if pg.name == "console-rules" {
+			// A rule, tried on recent suggestions before saving, then saved.
+			do(t, ctx, "add a rule", chromedp.Click(chromedp.CSS("#add-rule")), chromedp.WaitVisible(chromedp.CSS(".rule input[name=name]")),
+				chromedp.SendKeys(chromedp.CSS(".rule input[name=name]"), "涉企罚款"))
+			pick(t, ctx, ".rule .sel-list", list.Title)
+			do(t, ctx, "keywords", chromedp.SendKeys(chromedp.CSS(".rule input[placeholder='如:罚款、处罚']"), "罚没、执法证件"),
+				chromedp.Click(chromedp.CSS("#try-rules")), chromedp.WaitVisible(chromedp.CSS("#dry-run")))
+			waitJS(t, ctx, "the dry run", `document.querySelectorAll("#dry-run [data-list='`+list.ID+`']").length === 2`)
+			if rs, _ := e.svc.GetRules(bg, e.admin); len(rs.Rules) != 0 {
+				t.Errorf("a dry run saved the rules: %+v", rs.Rules)
+			}
+			checkPage(t, ctx, dir, "console-rules-dry-run")
+			do(t, ctx, "save rules", chromedp.Click(chromedp.CSS("#save-rules")))
+			waitJS(t, ctx, "the saved rules", `document.querySelector("#save-rules").disabled`)
+			if rs, _ := e.svc.GetRules(bg, e.admin); len(rs.Rules) != 1 || rs.Rules[0].Name != "涉企罚款" || rs.Rules[0].ProblemListID != list.ID {
+				t.Errorf("saved rules = %+v", rs.Rules)
+			}
+		}
 		if pg.name == "console-charts" {
 			bars, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#chart-kind [data-bars]").dataset.bars`))
 			if !strings.Contains(bars, "企业代表:1条") {

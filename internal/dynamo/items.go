@@ -408,6 +408,7 @@ type ruleJSON struct {
 	ProblemListID    string   `json:"problem_list_id"`
 	ResponsibleUnit  string   `json:"responsible_unit,omitempty"`
 	DeadlineDays     int      `json:"deadline_days,omitempty"`
+	Disabled         bool     `json:"disabled,omitempty"`
 }
 
 func rulesToItem(rs *feedback.RuleSet, version int64) (map[string]types.AttributeValue, error) {
@@ -417,6 +418,7 @@ func rulesToItem(rs *feedback.RuleSet, version int64) (map[string]types.Attribut
 			Name: r.Name, SymposiumIDs: r.Match.SymposiumIDs, Campaigns: r.Match.Campaigns,
 			Topics: r.Match.Topics, KeywordsAny: r.Match.KeywordsAny, KeywordsAll: r.Match.KeywordsAll,
 			ProblemListID: r.ProblemListID, ResponsibleUnit: r.ResponsibleUnit, DeadlineDays: r.DeadlineDays,
+			Disabled: r.Disabled,
 		}
 		for _, k := range r.Match.ParticipantKinds {
 			j.ParticipantKinds = append(j.ParticipantKinds, string(k))
@@ -459,6 +461,7 @@ func (it *rulesItem) domain() (*feedback.RuleSet, error) {
 	for _, j := range rules {
 		r := feedback.RoutingRule{
 			Name: j.Name, ProblemListID: j.ProblemListID, ResponsibleUnit: j.ResponsibleUnit, DeadlineDays: j.DeadlineDays,
+			Disabled: j.Disabled,
 			Match: feedback.RuleMatch{
 				SymposiumIDs: j.SymposiumIDs, Campaigns: j.Campaigns, Topics: j.Topics,
 				KeywordsAny: j.KeywordsAny, KeywordsAll: j.KeywordsAll,

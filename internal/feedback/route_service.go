@@ -186,11 +186,9 @@ func (s *Service) ReplaceRules(ctx context.Context, id Identity, rs *RuleSet) er
 	return s.saveRules(ctx, id, rs, true)
 }
 
-// saveRules is PutRules (overwrite false) and ReplaceRules.
-func (s *Service) saveRules(ctx context.Context, id Identity, rs *RuleSet, overwrite bool) error {
-	if err := requireAdminRole(id); err != nil {
-		return err
-	}
+// cleanRules tidies what a person typed into rules: spaces around names
+// and words, empty words.
+func cleanRules(rs *RuleSet) {
 	for i := range rs.Rules {
 		r := &rs.Rules[i]
 		r.Name = CleanText(r.Name)
@@ -202,6 +200,14 @@ func (s *Service) saveRules(ctx context.Context, id Identity, rs *RuleSet, overw
 		r.Match.KeywordsAny = trimmedNonEmpty(r.Match.KeywordsAny)
 		r.Match.KeywordsAll = trimmedNonEmpty(r.Match.KeywordsAll)
 	}
+}
+
+// saveRules is PutRules (overwrite false) and ReplaceRules.
+func (s *Service) saveRules(ctx context.Context, id Identity, rs *RuleSet, overwrite bool) error {
+	if err := requireAdminRole(id); err != nil {
+		return err
+	}
+	cleanRules(rs)
 	rs.UpdatedAt = s.now()
 	rs.UpdatedBy = actorName(id)
 	if err := rs.Validate(); err != nil {

@@ -160,6 +160,9 @@ func (r *Router) Route(sg *Suggestion) RouteDecision {
 	campaign := CleanText(sg.Campaign)
 	for i := range r.rules {
 		c := &r.rules[i]
+		if c.rule.Disabled {
+			continue
+		}
 		if c.kinds != 0 && c.kinds&kind == 0 {
 			continue
 		}

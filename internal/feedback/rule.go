@@ -25,6 +25,9 @@ type RoutingRule struct {
 	ProblemListID   string
 	ResponsibleUnit string // default lead unit for problems made from what it routed
 	DeadlineDays    int    // default deadline, in days after the problem is made; 0 = none
+	// Disabled keeps the rule in its place without using it: routing skips
+	// it, as if it were not there, until it is enabled again.
+	Disabled bool
 }
 
 // RuleSet is the ordered list of routing rules; the first match wins. It is

@@ -16,6 +16,7 @@ func (h *StaffHandler) problemRoutes() {
 
 	h.Handle("GET /api/v1/routing-rules", h.getRules)
 	h.Handle("PUT /api/v1/routing-rules", h.putRules)
+	h.Handle("POST /api/v1/routing-rules/dry-run", h.dryRunRules)
 
 	h.Handle("POST /api/v1/problems", h.createProblem)
 	h.Handle("GET /api/v1/problems", h.listProblems)
@@ -323,6 +324,52 @@ func (h *StaffHandler) similarSuggestions(w http.ResponseWriter, r *http.Request
 	out := listJSON[similarJSON]{Items: make([]similarJSON, 0, len(sims))}
 	for _, s := range sims {
 		out.Items = append(out.Items, similarJSON{suggestionJSON: toSuggestionJSON(s.Suggestion), Similarity: math.Round(s.Score*1000) / 1000})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// dryRunJSON is POST /api/v1/routing-rules/dry-run's body: the rules as
+// they would be saved, and how many recent suggestions to try them on.
+type dryRunJSON struct {
+	ruleSetJSON
+	Limit int `json:"limit"`
+}
+
+type dryRunItemJSON struct {
+	Suggestion    suggestionJSON `json:"suggestion"`
+	ProblemListID string         `json:"problem_list_id"`
+	RuleName      string         `json:"rule_name"`
+	Changed       bool           `json:"changed"`
+}
+
+type dryRunResultJSON struct {
+	Items    []dryRunItemJSON `json:"items"`
+	Examined int              `json:"examined"`
+	Changed  int              `json:"changed"`
+}
+
+// dryRunRules serves POST /api/v1/routing-rules/dry-run: where recent
+// suggestions would go under the rules sent, stored nowhere.
+func (h *StaffHandler) dryRunRules(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in dryRunJSON
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Rules == nil {
+		return feedback.FieldErrorf("rules", "请提供要试运行的分拣规则")
+	}
+	items, err := h.svc.DryRunRules(r.Context(), id, in.toRuleSet(), in.Limit)
+	if err != nil {
+		return err
+	}
+	out := dryRunResultJSON{Items: make([]dryRunItemJSON, 0, len(items)), Examined: len(items)}
+	for _, it := range items {
+		if it.Changed {
+			out.Changed++
+		}
+		out.Items = append(out.Items, dryRunItemJSON{Suggestion: toSuggestionJSON(it.Suggestion),
+			ProblemListID: it.ProblemListID, RuleName: it.RuleName, Changed: it.Changed})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

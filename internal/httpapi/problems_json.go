@@ -189,6 +189,8 @@ type ruleJSON struct {
 	ProblemListID   string        `json:"problem_list_id"`
 	ResponsibleUnit string        `json:"responsible_unit"`
 	DeadlineDays    int           `json:"deadline_days"`
+	// Disabled keeps the rule in its place without routing by it.
+	Disabled bool `json:"disabled"`
 }
 
 // ruleSetJSON is GET's answer and PUT's body. On PUT, version is the one
@@ -212,6 +214,7 @@ func toRuleSetJSON(rs *feedback.RuleSet) ruleSetJSON {
 		}
 		out.Rules = append(out.Rules, ruleJSON{
 			Name: r.Name, ProblemListID: r.ProblemListID, ResponsibleUnit: r.ResponsibleUnit, DeadlineDays: r.DeadlineDays,
+			Disabled: r.Disabled,
 			Match: ruleMatchJSON{
 				SymposiumIDs: nonNil(r.Match.SymposiumIDs), Campaigns: nonNil(r.Match.Campaigns),
 				ParticipantKinds: kinds, Topics: nonNil(r.Match.Topics),
@@ -230,6 +233,7 @@ func (j ruleSetJSON) toRuleSet() *feedback.RuleSet {
 	for _, r := range j.Rules {
 		rs.Rules = append(rs.Rules, feedback.RoutingRule{
 			Name: r.Name, ProblemListID: r.ProblemListID, ResponsibleUnit: r.ResponsibleUnit, DeadlineDays: r.DeadlineDays,
+			Disabled: r.Disabled,
 			Match: feedback.RuleMatch{
 				SymposiumIDs: r.Match.SymposiumIDs, Campaigns: r.Match.Campaigns,
 				ParticipantKinds: toKinds(r.Match.ParticipantKinds), Topics: r.Match.Topics,

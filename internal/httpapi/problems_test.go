@@ -107,6 +107,19 @@ func TestProblemsAPI(t *testing.T) {
 	if r = invoke(t, e.staff, withGroups(rulesEv, "[staff]")); r.status != http.StatusForbidden {
 		t.Errorf("put rules as staff: %d, want 403", r.status)
 	}
+	// A dry run of edited rules, through the API Gateway payload: where
+	// recent suggestions would go, nothing saved; a unit may not.
+	dry := loadEvent(t, "apigw-dry-run-routing-rules.json")
+	dry = withBody(dry, strings.ReplaceAll(dry.Body, sampleListID, list.ID))
+	r = invoke(t, e.staff, withGroups(dry, "[staff]"))
+	var tried dryRunResultJSON
+	r.json(t, &tried)
+	if r.status != 200 || tried.Examined != len(tried.Items) {
+		t.Errorf("dry run: %d %s", r.status, r.body)
+	}
+	if r = invoke(t, e.staff, withGroups(dry, "[unit:区市场监督管理局]")); r.status != http.StatusForbidden {
+		t.Errorf("dry run as a unit: %d, want 403", r.status)
+	}
 	r = e.call(t, "GET", "/api/v1/routing-rules", "")
 	var got ruleSetJSON
 	r.json(t, &got)

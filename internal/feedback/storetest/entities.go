@@ -423,6 +423,8 @@ func testRuleSet(t *testing.T, open Opener) {
 			{Name: "下放事项", Match: feedback.RuleMatch{KeywordsAll: []string{"下放", "承接"},
 				ParticipantKinds: []feedback.ParticipantKind{feedback.NPCDeputy, feedback.CPPCCMember}, SymposiumIDs: []string{"sym-1"}, Topics: []string{"职权下放"}},
 				ProblemListID: "delegated-list", ResponsibleUnit: unitTown, DeadlineDays: 60},
+			// A disabled rule keeps its place and comes back disabled.
+			{Name: "暂停的规则", Match: feedback.RuleMatch{KeywordsAny: []string{"噪音"}}, ProblemListID: "fines-list", Disabled: true},
 		},
 		UpdatedAt: c.Next(),
 		UpdatedBy: "张科长",

@@ -1,0 +1,1 @@
+import{wr as e}from"./index-DBkoPWM8.js";var t=t=>[``,...e].includes(t);export{t};
