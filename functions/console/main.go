@@ -6,10 +6,10 @@
 package main
 
 import (
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/jianyan/jianyan/internal/httpapi"
@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
 	cfg := httpapi.ConsoleConfigFromEnv(os.Getenv)
 	if cfg.ClientID == "" && os.Getenv("COGNITO_DOMAIN")+os.Getenv("COGNITO_CLIENT_ID") != "" {
 		log.Error("set both COGNITO_DOMAIN and COGNITO_CLIENT_ID, or neither (token sign-in)")

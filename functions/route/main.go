@@ -46,5 +46,5 @@ func main() {
 	notices := func(rec events.DynamoDBEventRecord) (*feedback.Notice, bool, error) {
 		return dynamo.InsertedNotice(rec, table)
 	}
-	lambda.Start(routing.NewStreamHandler(svc, convert, notices))
+	lambda.Start(routing.NewStreamHandler(svc, convert, notices, log))
 }

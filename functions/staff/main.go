@@ -4,10 +4,10 @@
 package main
 
 import (
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
 	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
 	if table == "" || baseURL == "" {
 		log.Error("TABLE_NAME and PUBLIC_BASE_URL must be set")

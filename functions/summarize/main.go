@@ -3,10 +3,10 @@
 package main
 
 import (
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
 	table, baseURL, topic := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL"), os.Getenv("TOPIC_ARN")
 	if table == "" || baseURL == "" || topic == "" {
 		log.Error("TABLE_NAME, PUBLIC_BASE_URL and TOPIC_ARN must be set")
@@ -34,5 +34,5 @@ func main() {
 	// outbox notices the stream function could not deliver.
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log,
 		Office: n, UnitNotifier: &notify.Channels{}})
-	lambda.Start(summarizefn.New(svc, n, log).Handle)
+	lambda.Start(summarizefn.New(svc, n).Handle)
 }

@@ -73,7 +73,7 @@ func streamConsumer(cfg aws.Config, table string, log *slog.Logger) func(ctx con
 		}
 		handle := routing.NewStreamHandler(svc, convert, func(rec events.DynamoDBEventRecord) (*feedback.Notice, bool, error) {
 			return dynamo.InsertedNotice(rec, table)
-		})
+		}, log)
 		err := pollStream(ctx, client, table, streamHandler(handle), pollConfig{Logger: log, Ready: ready})
 		if err != nil && ctx.Err() == nil {
 			log.Error("stream polling stopped", "table", table, "err", err)

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -31,9 +30,13 @@ type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBE
 // retries only from those. A notice a channel refused is not a failed
 // record: the outbox records it and the sweeper sends it again. It never
 // returns an error: a failed record must not make Lambda retry records that
-// succeeded.
-func NewStreamHandler(svc *feedback.Service, convert Converter, notices NoticeConverter) StreamHandler {
-	log := lambdacontext.NewLogger()
+// succeeded. It logs what it could not do through log (the function's
+// lambdacontext logger on AWS, so each line carries the request ID;
+// slog.Default when nil).
+func NewStreamHandler(svc *feedback.Service, convert Converter, notices NoticeConverter, log *slog.Logger) StreamHandler {
+	if log == nil {
+		log = slog.Default()
+	}
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		return handle(ctx, log, svc, convert, notices, ev), nil
 	}

@@ -8,10 +8,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -95,7 +97,7 @@ func newEnv(tb testing.TB) *env {
 	if err := svc.PutRules(ctx, admin, rs); err != nil {
 		tb.Fatal(err)
 	}
-	return &env{svc: svc, store: st, handle: routing.NewStreamHandler(svc, convert, nil), sgID: sg.ID, listID: l.ID}
+	return &env{svc: svc, store: st, handle: routing.NewStreamHandler(svc, convert, nil, nil), sgID: sg.ID, listID: l.ID}
 }
 
 func (e *env) suggestion(tb testing.TB) *feedback.Suggestion {
@@ -155,7 +157,7 @@ func TestOtherTablesSkipped(t *testing.T) {
 	// suggestion items.
 	anyTable := routing.NewStreamHandler(e.svc, func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
 		return dynamo.InsertedSuggestion(rec, "")
-	}, nil)
+	}, nil, nil)
 	resp, err := anyTable(context.Background(), readEvent(t, filepath.Join("testdata", "awslambdago-dynamodb-event.json")))
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Errorf("without table check: %v, failures %+v", err, resp.BatchItemFailures)
@@ -302,7 +304,7 @@ func TestSampleEventDeliversNotice(t *testing.T) {
 	if err := st.CreateNotice(ctx, n); err != nil { // what the write stored
 		t.Fatal(err)
 	}
-	handle := routing.NewStreamHandler(svc, convert, notices)
+	handle := routing.NewStreamHandler(svc, convert, notices, nil)
 
 	down = true
 	resp, err := handle(ctx, ev)
@@ -331,5 +333,52 @@ func TestSampleEventDeliversNotice(t *testing.T) {
 	bad.Records[0].Change.NewImage["id"] = events.NewStringAttribute("../../etc")
 	if resp, _ := handle(ctx, bad); len(resp.BatchItemFailures) != 1 {
 		t.Errorf("a corrupt notice record: failures %+v, want 1", resp.BatchItemFailures)
+	}
+}
+
+// requestIDs records, for every log record, the Lambda request ID its
+// context carried: what lambdacontext's handler adds to each line.
+type requestIDs struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (r *requestIDs) Enabled(context.Context, slog.Level) bool { return true }
+func (r *requestIDs) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r *requestIDs) WithGroup(string) slog.Handler            { return r }
+func (r *requestIDs) Handle(ctx context.Context, _ slog.Record) error {
+	id := ""
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		id = lc.AwsRequestID
+	}
+	r.mu.Lock()
+	r.ids = append(r.ids, id)
+	r.mu.Unlock()
+	return nil
+}
+
+// TestLogsCarryTheRequestID: the handler logs through the logger it is
+// handed, with the invocation's context, so on AWS (lambdacontext's
+// logger) every line names the request.
+func TestLogsCarryTheRequestID(t *testing.T) {
+	e := newEnv(t)
+	rec := &requestIDs{}
+	convert := func(r events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
+		return dynamo.InsertedSuggestion(r, "")
+	}
+	handle := routing.NewStreamHandler(e.svc, convert, nil, slog.New(rec))
+	bad := readEvent(t, sampleEvent).Records[0]
+	bad.Change.NewImage["submitted_at"] = events.NewStringAttribute("not a time")
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "c0ffee-1"})
+	if _, err := handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{bad}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.ids) < 2 { // the unreadable record, then the batch
+		t.Fatalf("%d log lines, want the failure and the batch", len(rec.ids))
+	}
+	for i, id := range rec.ids {
+		if id != "c0ffee-1" {
+			t.Errorf("log line %d carries request ID %q, want c0ffee-1", i, id)
+		}
 	}
 }

@@ -19,25 +19,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// Handler runs scheduled summaries.
+// Handler runs scheduled summaries. It logs nothing itself: the service
+// logs what it did through the logger it was given (the function's
+// lambdacontext logger), and a failure is returned, with what was being
+// done, for Lambda to record and the scheduler to retry.
 type Handler struct {
 	svc      *feedback.Service
 	notifier feedback.Notifier
-	log      *slog.Logger
 }
 
 // New returns a Handler; n may be nil to send nothing.
-func New(svc *feedback.Service, n feedback.Notifier, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Handler{svc: svc, notifier: n, log: log}
+func New(svc *feedback.Service, n feedback.Notifier) *Handler {
+	return &Handler{svc: svc, notifier: n}
 }
 
 // Tasks an event can name; "" (or summarize) makes a summary.
@@ -148,15 +146,13 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 		if err != nil {
 			// Returning the error makes the scheduler retry; routing is
 			// idempotent, so a retry only finishes what is left.
-			h.log.ErrorContext(ctx, "sweep failed", "examined", c.Examined, "failed", c.Failed, "err", err)
-			return res, err
+			return res, fmt.Errorf("summarize: %w", err)
 		}
 		return res, nil
 	}
 	sm, err := h.svc.RunScheduledSummary(ctx, in.Period, in.Time, h.notifier)
 	if sm == nil {
-		h.log.ErrorContext(ctx, "summary failed", "period", in.Period, "err", err)
-		return Result{}, err
+		return Result{}, fmt.Errorf("summarize: %s summary: %w", in.Period, err)
 	}
 	res := Result{
 		SummaryID: sm.ID, Period: string(sm.Period), From: string(sm.From), To: string(sm.To),
@@ -165,8 +161,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	if err != nil {
 		// The summary is stored; some notices failed. Returning the error
 		// makes Lambda retry, which sends only what is missing.
-		h.log.ErrorContext(ctx, "summary delivery failed", "summary_id", sm.ID, "err", err)
-		return res, err
+		return res, fmt.Errorf("summarize: deliver summary %s: %w", sm.ID, err)
 	}
 	return res, nil
 }

@@ -70,7 +70,7 @@ func TestHandleSampleEvents(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	svc := feedback.NewService(st, feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn", Now: func() time.Time { return now }})
 	rec := &notices{}
-	h := summarizefn.New(svc, rec, nil)
+	h := summarizefn.New(svc, rec)
 	for _, tt := range []struct{ file, period string }{
 		{"scheduled-daily.json", "daily"}, {"scheduled-weekly.json", "weekly"}, {"scheduled-monthly.json", "monthly"},
 	} {

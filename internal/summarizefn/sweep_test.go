@@ -67,7 +67,7 @@ func TestSweepHealsCrashBetweenWriteAndRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := summarizefn.New(svc, nil, nil)
+	h := summarizefn.New(svc, nil)
 	status := func() feedback.SuggestionStatus {
 		t.Helper()
 		got, err := st.GetSuggestion(t.Context(), sg.ID)
