@@ -135,7 +135,7 @@ func TestConsoleSummary(t *testing.T) {
 		{"chart-participant", []string{"人大代表:1条", "政协委员:0条", "企业代表:2条", "村(社区)代表:1条", "群众/其他:1条"}},
 		{"chart-symposium", []string{"涉企乱罚款专项治理座谈会:3条", "综合行政执法进驻式监督座谈会:2条"}},
 		{"chart-kind", []string{"意见建议:4条", "问题线索:1条"}},
-		{"chart-channel", []string{"扫码:5条", "网页链接:0条", "工作人员录入:0条", "批量导入:0条"}},
+		{"chart-channel", []string{"扫码:5条", "网页:0条", "工作人员录入:0条", "批量导入:0条"}},
 		{"chart-status", nil}, // depends on routing; checked below by its total
 		{"chart-problem-states", []string{"待整改:1个", "整改中:0个", "已整改:2个", "回头看通过:0个", "重新整改:1个", "长期坚持:0个"}},
 		{"chart-overdue", []string{"罚没收入公开不及时:3天"}},

@@ -6,7 +6,8 @@ import { createRouter, createWebHistory } from "vue-router";
 import Shell from "./components/Shell.vue";
 import { signedIn, rememberReturn } from "./lib/auth.js";
 import { session, loadMe, can } from "./lib/session.js";
-import { onUnauthorized } from "./lib/api.js";
+import { get, onUnauthorized } from "./lib/api.js";
+import { loadLabels } from "./lib/labels.js";
 
 const OFFICE = ["admin", "staff"];
 const ADMIN = ["admin"];
@@ -68,6 +69,16 @@ router.beforeEach(async (to) => {
       }
       throw err;
     }
+  }
+  // The words for the API's codes, once per page load.
+  try {
+    await loadLabels(get);
+  } catch (err) {
+    if (err.status === 401) {
+      rememberReturn(to.fullPath);
+      return { name: "login" };
+    }
+    throw err;
   }
   if (to.name === "home") return session.me.role === "unit" ? "/workspace" : "/suggestions";
   if (!can(to.meta.roles)) return { name: "forbidden", query: { from: to.fullPath } };

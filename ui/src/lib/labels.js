@@ -3,35 +3,62 @@
 // so a person never reads a raw code, English or "undefined". A code the
 // catalogue lacks reads 「未知」 rather than leaking.
 
-export const participantKinds = {
-  npc_deputy: "人大代表",
-  cppcc_member: "政协委员",
-  enterprise: "企业代表",
-  community: "村(社区)代表",
-  public: "群众/其他",
+// The words for the API's codes come from the API (GET /api/v1/labels,
+// loaded with the session by loadLabels), so the console keeps no copy of
+// the domain's words. The maps below are filled then; ORDER only says in
+// which order codes are offered (the API's JSON objects have none).
+export const participantKinds = {};
+export const suggestionKinds = {};
+export const suggestionStatuses = {};
+export const channels = {};
+export const symposiumStatuses = {};
+export const problemStatuses = {};
+export const roles = {};
+export const periods = {};
+export const auditActions = {};
+export const fields = {};
+let triageLabel = "";
+
+const ORDER = {
+  participant_kinds: ["npc_deputy", "cppcc_member", "enterprise", "community", "public"],
+  suggestion_kinds: ["suggestion", "problem_lead"],
+  suggestion_statuses: ["received", "routed", "adopted", "declined"],
+  channels: ["qr", "web", "staff_entry", "import"],
+  symposium_statuses: ["draft", "open", "closed"],
+  problem_statuses: ["open", "rectifying", "rectified", "verified", "reopened", "long_term"],
+  roles: ["admin", "staff", "unit"],
+  periods: ["daily", "weekly", "monthly"],
 };
 
-export const suggestionKinds = { suggestion: "意见建议", problem_lead: "问题线索" };
+function fill(target, src, order = []) {
+  for (const k of Object.keys(target)) delete target[k];
+  for (const k of order) if (src && k in src) target[k] = src[k];
+  for (const k of Object.keys(src || {}).sort()) if (!(k in target)) target[k] = src[k];
+}
 
-export const suggestionStatuses = {
-  received: "已收到",
-  routed: "已分拣",
-  adopted: "已采纳",
-  declined: "未采纳",
-};
-
-export const channels = { qr: "扫码", web: "网页链接", staff_entry: "工作人员录入", import: "批量导入" };
-
-export const symposiumStatuses = { draft: "草稿", open: "进行中", closed: "已结束" };
-
-export const problemStatuses = {
-  open: "待整改",
-  rectifying: "整改中",
-  rectified: "已整改",
-  verified: "回头看通过",
-  reopened: "重新整改",
-  long_term: "长期坚持",
-};
+// loadLabels fills the maps from the API once per sign-in.
+let loaded = null;
+export function loadLabels(get) {
+  if (!loaded) {
+    loaded = get("/api/v1/labels").then((l) => {
+      fill(participantKinds, l.participant_kinds, ORDER.participant_kinds);
+      fill(suggestionKinds, l.suggestion_kinds, ORDER.suggestion_kinds);
+      fill(suggestionStatuses, l.suggestion_statuses, ORDER.suggestion_statuses);
+      fill(channels, l.channels, ORDER.channels);
+      fill(symposiumStatuses, l.symposium_statuses, ORDER.symposium_statuses);
+      fill(problemStatuses, l.problem_statuses, ORDER.problem_statuses);
+      fill(roles, l.roles, ORDER.roles);
+      fill(periods, l.periods, ORDER.periods);
+      fill(auditActions, l.audit_actions);
+      fill(fields, l.fields);
+      triageLabel = l.triage || "";
+    }).catch((err) => {
+      loaded = null;
+      throw err;
+    });
+  }
+  return loaded;
+}
 
 // transitionActions name the button that moves a problem to a status.
 export const transitionActions = {
@@ -43,67 +70,7 @@ export const transitionActions = {
   open: "退回待整改",
 };
 
-export const roles = { admin: "管理员", staff: "工作人员", unit: "责任单位" };
 
-export const periods = { daily: "日汇总", weekly: "周汇总", monthly: "月汇总" };
-
-// auditActions are the kinds of events in a problem's history.
-export const auditActions = {
-  created: "立项",
-  transition: "状态变更",
-  lookback_failed: "回头看未通过",
-  edited: "修改",
-  linked: "关联意见建议",
-  rehandle: "重新办理",
-};
-
-// fields are the API's field names, for error messages and edit notes.
-export const fields = {
-  title: "名称",
-  campaign: "专项",
-  host_unit: "主办单位",
-  venue: "地点",
-  starts_at: "开始时间",
-  ends_at: "结束时间",
-  status: "状态",
-  allowed_kinds: "参会身份",
-  participant_kind: "参会身份",
-  kind: "类别",
-  name: "姓名",
-  organization: "单位",
-  contact: "联系方式",
-  topic: "主题",
-  content: "内容",
-  symposium_id: "座谈会",
-  problem_list_id: "问题清单",
-  problem_id: "问题",
-  suggestion_id: "意见建议",
-  suggestion_ids: "意见建议",
-  description: "问题描述",
-  owner_unit: "牵头单位",
-  responsible_unit: "牵头单位",
-  co_units: "配合单位",
-  responsible_person: "第一责任人",
-  requirement: "整改要求",
-  deadline: "整改期限",
-  progress: "整改进展",
-  note: "说明",
-  evidence: "整改佐证",
-  lookback_due: "回头看日期",
-  reason: "理由",
-  rules: "分拣规则",
-  role: "角色",
-  unit: "单位",
-  period: "周期",
-  date: "日期",
-  q: "关键词",
-  from: "起始日期",
-  to: "截止日期",
-  file: "文件",
-  version: "版本",
-  limit: "每页条数",
-  cursor: "翻页位置",
-};
 
 // errorCodes are what a person reads when the API's message cannot be
 // shown (it is missing or not in Chinese).
@@ -135,10 +102,11 @@ export const options = (map) => Object.entries(map).map(([value, text]) => ({ va
 // TRIAGE is the triage list's ID (待分拣).
 export const TRIAGE = "triage";
 
-// suggestionStatus is what a person reads for a suggestion's status: one
-// routed into the triage list is still waiting (待分拣), not sorted.
+// suggestionStatus is what a person reads for a suggestion's status: the
+// API's status_label, which reads 待分拣 for one waiting in the triage list.
 export function suggestionStatus(s) {
-  if (s.status === "routed" && s.problem_list_id === TRIAGE) return "待分拣";
+  if (s.status_label) return s.status_label;
+  if (s.status === "routed" && s.problem_list_id === TRIAGE && triageLabel) return triageLabel;
   return label(suggestionStatuses, s.status);
 }
 

@@ -1,1 +1,0 @@
-import{wr as e}from"./index-DBkoPWM8.js";var t=t=>[``,...e].includes(t);export{t};
