@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// firstLoadBudget is DESIGN.md's page-weight target for the console's
+// firstLoadBudget is docs/design.md's page-weight target for the console's
 // first load, compressed.
 const firstLoadBudget = 400 << 10
 

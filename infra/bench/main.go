@@ -1,5 +1,5 @@
 // Command bench is Jianyan's benchmark harness: it builds what it measures
-// and checks DESIGN.md's performance targets, each against a baseline built
+// and checks docs/design.md's performance targets, each against a baseline built
 // and run in the same run where the target is a ratio.
 //
 //	go run ./infra/bench           # the full run (≈ 6–8 minutes on 2 cores)
@@ -41,7 +41,7 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// Targets from DESIGN.md ("Performance targets") and issue 9.
+// Targets from docs/design.md ("Performance targets") and issue 9.
 const (
 	targetColdStart     = 1.5
 	targetWarmSubmit    = 1.3

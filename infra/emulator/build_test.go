@@ -13,7 +13,7 @@ import (
 	"github.com/jianyan/jianyan/infra/lambdabuild"
 )
 
-// maxBinaryBytes is DESIGN.md's budget for a stripped arm64 bootstrap:
+// maxBinaryBytes is docs/design.md's budget for a stripped arm64 bootstrap:
 // 12 MB, read strictly as 12,000,000 bytes.
 const maxBinaryBytes = 12_000_000
 

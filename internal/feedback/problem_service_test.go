@@ -11,7 +11,7 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// lifecycle is DESIGN.md's rectification lifecycle, written out here
+// lifecycle is docs/design.md's rectification lifecycle, written out here
 // independently of the domain's table:
 //
 //	open → rectifying → rectified → verified

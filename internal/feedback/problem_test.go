@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// allowed is DESIGN.md's lifecycle written out independently of
+// allowed is docs/design.md's lifecycle written out independently of
 // problemTransitions, so a change to either one shows up here.
 var allowed = map[[2]ProblemStatus]bool{
 	{ProblemOpen, ProblemRectifying}:      true,

@@ -241,7 +241,7 @@ func TestKeywordRulesReachLastRule(t *testing.T) {
 }
 
 // BenchmarkRoute1000Rules measures routing one suggestion against 1,000
-// keyword rules (target: ≤ 50 µs per suggestion; see DESIGN.md).
+// keyword rules (target: ≤ 50 µs per suggestion; see docs/design.md).
 func BenchmarkRoute1000Rules(b *testing.B) {
 	router, err := feedback.CompileRules(routetest.KeywordRules(1000))
 	if err != nil {

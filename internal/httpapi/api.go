@@ -6,7 +6,7 @@ import (
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
-// API structs: the JSON shapes of DESIGN.md, kept apart from the domain
+// API structs: the JSON shapes of docs/design.md, kept apart from the domain
 // types so a domain change cannot silently change the contract.
 
 // formatTime writes an API time: RFC 3339 in Asia/Shanghai, "" for zero.

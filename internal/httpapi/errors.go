@@ -71,7 +71,7 @@ func retryAfter(err error) time.Duration {
 	return 0
 }
 
-// errorBody is the JSON error shape of DESIGN.md.
+// errorBody is the JSON error shape of docs/design.md.
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // JSON shapes of problem lists, routing rules, problems and their history
-// (DESIGN.md, Staff API).
+// (docs/design.md, Staff API).
 
 type problemListJSON struct {
 	ID          string `json:"id"`

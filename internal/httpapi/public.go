@@ -14,7 +14,7 @@ import (
 )
 
 // viaParam marks how a form link was shared. The QR code encodes exactly
-// form_url (DESIGN.md), so a submission counts as channel qr unless the form
+// form_url (docs/design.md), so a submission counts as channel qr unless the form
 // was opened through web_url (form_url + "?via=web"), the link staff share
 // on a website or in a message; the form then posts to
 // ...?via=web. A referrer-free rule: it works with Referrer-Policy

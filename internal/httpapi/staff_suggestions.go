@@ -43,7 +43,7 @@ func (h *StaffHandler) staffEntry(w http.ResponseWriter, r *http.Request, id fee
 	return nil
 }
 
-// listSuggestions serves GET /api/v1/suggestions with DESIGN.md's filters.
+// listSuggestions serves GET /api/v1/suggestions with docs/design.md's filters.
 // from and to are days in Asia/Shanghai, both inclusive.
 func (h *StaffHandler) listSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	q := r.URL.Query()

@@ -84,7 +84,7 @@ func (h *StaffHandler) getSummary(w http.ResponseWriter, r *http.Request, id fee
 	return nil
 }
 
-// SummaryJSON is a summary as the staff API returns it (DESIGN.md,
+// SummaryJSON is a summary as the staff API returns it (docs/design.md,
 // Summaries): snake_case, dates YYYY-MM-DD, times RFC 3339.
 type SummaryJSON struct {
 	ID          string                `json:"id"`
