@@ -409,6 +409,7 @@ type ruleJSON struct {
 	ResponsibleUnit  string   `json:"responsible_unit,omitempty"`
 	DeadlineDays     int      `json:"deadline_days,omitempty"`
 	Disabled         bool     `json:"disabled,omitempty"`
+	DeadlineWorkDays int      `json:"deadline_working_days,omitempty"`
 }
 
 func rulesToItem(rs *feedback.RuleSet, version int64) (map[string]types.AttributeValue, error) {
@@ -417,7 +418,7 @@ func rulesToItem(rs *feedback.RuleSet, version int64) (map[string]types.Attribut
 		j := ruleJSON{
 			Name: r.Name, SymposiumIDs: r.Match.SymposiumIDs, Campaigns: r.Match.Campaigns,
 			Topics: r.Match.Topics, KeywordsAny: r.Match.KeywordsAny, KeywordsAll: r.Match.KeywordsAll,
-			ProblemListID: r.ProblemListID, ResponsibleUnit: r.ResponsibleUnit, DeadlineDays: r.DeadlineDays,
+			ProblemListID: r.ProblemListID, ResponsibleUnit: r.ResponsibleUnit, DeadlineDays: r.DeadlineDays, DeadlineWorkDays: r.DeadlineWorkingDays,
 			Disabled: r.Disabled,
 		}
 		for _, k := range r.Match.ParticipantKinds {
@@ -460,7 +461,7 @@ func (it *rulesItem) domain() (*feedback.RuleSet, error) {
 	}
 	for _, j := range rules {
 		r := feedback.RoutingRule{
-			Name: j.Name, ProblemListID: j.ProblemListID, ResponsibleUnit: j.ResponsibleUnit, DeadlineDays: j.DeadlineDays,
+			Name: j.Name, ProblemListID: j.ProblemListID, ResponsibleUnit: j.ResponsibleUnit, DeadlineDays: j.DeadlineDays, DeadlineWorkingDays: j.DeadlineWorkDays,
 			Disabled: j.Disabled,
 			Match: feedback.RuleMatch{
 				SymposiumIDs: j.SymposiumIDs, Campaigns: j.Campaigns, Topics: j.Topics,

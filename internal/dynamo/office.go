@@ -384,3 +384,89 @@ func (s *Store) UpdateAccount(ctx context.Context, a *feedback.Account) error {
 	}
 	return nil
 }
+
+// Calendar years: one item each in the CALENDAR partition, sk the year.
+const (
+	typeCalendarYear = "calendar_year"
+	pkCalendar       = "CALENDAR"
+)
+
+type calendarYearItem struct {
+	PK        string   `dynamodbav:"pk"`
+	SK        string   `dynamodbav:"sk"`
+	Type      string   `dynamodbav:"type"`
+	Year      int      `dynamodbav:"year"`
+	Holidays  []string `dynamodbav:"holidays,omitempty"`
+	Workdays  []string `dynamodbav:"workdays,omitempty"`
+	UpdatedAt string   `dynamodbav:"updated_at,omitempty"`
+	UpdatedBy string   `dynamodbav:"updated_by,omitempty"`
+	Version   int64    `dynamodbav:"version"`
+}
+
+func (it *calendarYearItem) domain() (*feedback.CalendarYear, error) {
+	y := &feedback.CalendarYear{Year: it.Year, Holidays: []feedback.Date{}, Workdays: []feedback.Date{}, UpdatedBy: it.UpdatedBy, Version: it.Version}
+	for _, d := range it.Holidays {
+		y.Holidays = append(y.Holidays, feedback.Date(d))
+	}
+	for _, d := range it.Workdays {
+		y.Workdays = append(y.Workdays, feedback.Date(d))
+	}
+	var err error
+	if y.UpdatedAt, err = parseTS("updated_at", it.UpdatedAt); err != nil {
+		return nil, err
+	}
+	return y, nil
+}
+
+// ListCalendarYears reads the CALENDAR partition, strongly consistent.
+func (s *Store) ListCalendarYears(ctx context.Context) ([]*feedback.CalendarYear, error) {
+	spec := listSpec{id: listID("calendar"), parts: []part{tablePart(pkCalendar)}, limit: feedback.MaxListLimit}
+	var out []*feedback.CalendarYear
+	cursor := ""
+	for {
+		items, next, err := s.readList(ctx, spec, cursor)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: list calendar years: %w", err)
+		}
+		ys, err := decodeAll(items, (*calendarYearItem).domain)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: list calendar years: %w", err)
+		}
+		out = append(out, ys...)
+		if next == "" {
+			return out, nil
+		}
+		cursor = next
+	}
+}
+
+// PutCalendarYear stores y: create-if-absent at version 0, else
+// optimistic.
+func (s *Store) PutCalendarYear(ctx context.Context, y *feedback.CalendarYear) error {
+	if err := y.Validate(); err != nil {
+		return err
+	}
+	it := calendarYearItem{PK: pkCalendar, SK: fmt.Sprintf("%04d", y.Year), Type: typeCalendarYear, Year: y.Year,
+		UpdatedAt: ts(y.UpdatedAt), UpdatedBy: y.UpdatedBy, Version: y.Version + 1}
+	for _, d := range y.Holidays {
+		it.Holidays = append(it.Holidays, string(d))
+	}
+	for _, d := range y.Workdays {
+		it.Workdays = append(it.Workdays, string(d))
+	}
+	item, err := marshal(it)
+	if err != nil {
+		return err
+	}
+	c := notExists()
+	if y.Version != 0 {
+		c = versionIs(y.Version)
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
+		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values})
+	if err != nil {
+		return fmt.Errorf("dynamo: put calendar year %d: %w", y.Year, storeErr(err))
+	}
+	y.Version++
+	return nil
+}

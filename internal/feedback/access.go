@@ -121,7 +121,7 @@ func canEditProblem(id Identity, e ProblemEdit) error {
 		{"title", e.Title != nil}, {"description", e.Description != nil},
 		{"responsible_unit", e.ResponsibleUnit != nil}, {"co_units", e.CoUnits != nil},
 		{"responsible_person", e.ResponsiblePerson != nil}, {"requirement", e.Requirement != nil},
-		{"deadline", e.Deadline != nil},
+		{"deadline", e.Deadline != nil}, {"deadline_working_days", e.DeadlineWorkingDays != nil},
 	} {
 		if f.set {
 			return &Error{Code: EForbidden, Field: f.name, Message: "责任单位只能填写整改进展"}
@@ -145,7 +145,7 @@ func canTransition(id Identity, t Transition) error {
 	if !slices.Contains(unitTransitions, t.To) {
 		return &Error{Code: EForbidden, Field: "status", Message: "该状态变更须由督察部门办理"}
 	}
-	if t.NewDeadline != "" {
+	if t.NewDeadline != "" || t.NewDeadlineWorkingDays != 0 {
 		return &Error{Code: EForbidden, Field: "deadline", Message: "整改期限须由督察部门调整"}
 	}
 	if t.LookbackDue != "" {

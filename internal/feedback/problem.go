@@ -285,8 +285,11 @@ type Transition struct {
 	Evidence string
 	// EvidenceFileIDs are uploaded files to attach with the transition.
 	EvidenceFileIDs []string
-	// NewDeadline is required when a failed look-back reopens a problem.
-	NewDeadline Date
+	// NewDeadline is required when a failed look-back reopens a problem;
+	// NewDeadlineWorkingDays gives it as the N-th working day after today
+	// instead (the service turns it into NewDeadline).
+	NewDeadline            Date
+	NewDeadlineWorkingDays int
 	// LookbackDue overrides the default look-back date when rectified.
 	LookbackDue Date
 }
@@ -339,7 +342,9 @@ func (p *Problem) Apply(t Transition, now time.Time) (*AuditEvent, error) {
 		ev.Action = ActionLookbackFailed
 	}
 	if t.NewDeadline != "" {
-		p.Deadline = t.NewDeadline
+		// A new deadline starts a new rectification: it is the one the
+		// next rectification is judged against.
+		p.Deadline, p.DeadlineWorkingDays, p.OriginalDeadline = t.NewDeadline, t.NewDeadlineWorkingDays, ""
 	}
 	p.Status = t.To
 	p.UpdatedAt = now

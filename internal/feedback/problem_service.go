@@ -23,6 +23,9 @@ type ProblemInput struct {
 	ResponsiblePerson string
 	Requirement       string
 	Deadline          Date
+	// DeadlineWorkingDays sets the deadline as the N-th working day after
+	// today instead of Deadline (at most one of the two).
+	DeadlineWorkingDays int
 }
 
 // defaultTitleRunes is how much of a suggestion's content becomes a
@@ -140,11 +143,26 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 				if p.ResponsibleUnit == "" {
 					p.ResponsibleUnit = rule.ResponsibleUnit
 				}
-				if p.Deadline == "" && rule.DeadlineDays > 0 {
-					p.Deadline = DateOf(now).AddDays(rule.DeadlineDays)
+				if p.Deadline == "" && in.DeadlineWorkingDays == 0 {
+					switch {
+					case rule.DeadlineDays > 0:
+						p.Deadline = DateOf(now).AddDays(rule.DeadlineDays)
+					case rule.DeadlineWorkingDays > 0:
+						in.DeadlineWorkingDays = rule.DeadlineWorkingDays
+					}
 				}
 			}
 		}
+	}
+	if in.DeadlineWorkingDays != 0 {
+		if p.Deadline != "" {
+			return nil, nil, nil, FieldErrorf("deadline_working_days", "整改期限只能填写日期或工作日天数之一")
+		}
+		d, err := s.deadlineIn(ctx, "deadline_working_days", in.DeadlineWorkingDays)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		p.Deadline, p.DeadlineWorkingDays = d, in.DeadlineWorkingDays
 	}
 	if err := s.requireUnits(ctx, "responsible_unit", p.ResponsibleUnit); err != nil {
 		return nil, nil, nil, err
@@ -296,7 +314,10 @@ type ProblemEdit struct {
 	ResponsiblePerson *string
 	Requirement       *string
 	Deadline          *Date
-	Progress          *string
+	// DeadlineWorkingDays sets the deadline as the N-th working day after
+	// today instead of Deadline.
+	DeadlineWorkingDays *int
+	Progress            *string
 	// EvidenceFileIDs are uploaded files to attach (with a progress report
 	// or alone).
 	EvidenceFileIDs []string
@@ -352,7 +373,23 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			}
 		}
 		note := ""
+		if e.DeadlineWorkingDays != nil {
+			if e.Deadline != nil {
+				return nil, FieldErrorf("deadline_working_days", "整改期限只能填写日期或工作日天数之一")
+			}
+			d, err := s.deadlineIn(ctx, "deadline_working_days", *e.DeadlineWorkingDays)
+			if err != nil {
+				return nil, err
+			}
+			if d != p.Deadline {
+				note = fmt.Sprintf("deadline %s → %s", orNone(p.Deadline), orNone(d))
+				p.Deadline = d
+				changed = append(changed, "deadline")
+			}
+			p.DeadlineWorkingDays = *e.DeadlineWorkingDays
+		}
 		if e.Deadline != nil && *e.Deadline != p.Deadline {
+			p.DeadlineWorkingDays = 0
 			note = fmt.Sprintf("整改期限 %s → %s", orNone(p.Deadline), orNone(*e.Deadline))
 			p.Deadline = *e.Deadline
 			changed = append(changed, "deadline")
@@ -439,6 +476,16 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 	}
 	t.Note = CleanText(t.Note)
 	t.Evidence = CleanText(t.Evidence)
+	if t.NewDeadlineWorkingDays != 0 {
+		if t.NewDeadline != "" {
+			return nil, FieldErrorf("deadline_working_days", "整改期限只能填写日期或工作日天数之一")
+		}
+		d, err := s.deadlineIn(ctx, "deadline_working_days", t.NewDeadlineWorkingDays)
+		if err != nil {
+			return nil, err
+		}
+		t.NewDeadline = d
+	}
 	var p *Problem
 	err := retryWrite(func(int) (func() error, error) {
 		var err error

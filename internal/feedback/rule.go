@@ -28,6 +28,9 @@ type RoutingRule struct {
 	// Disabled keeps the rule in its place without using it: routing skips
 	// it, as if it were not there, until it is enabled again.
 	Disabled bool
+	// DeadlineWorkingDays is the default deadline in working days after the
+	// problem is made (workday calendar); 0 = none. At most one of the two.
+	DeadlineWorkingDays int
 }
 
 // RuleSet is the ordered list of routing rules; the first match wins. It is
@@ -66,6 +69,12 @@ func (rs *RuleSet) Validate() error {
 			if !ValidKey(sid) {
 				return FieldErrorf(fmt.Sprintf("rules[%d].match.symposium_ids[%d]", i, j), "规则「%s」的座谈会不存在", r.Name)
 			}
+		}
+		if r.DeadlineWorkingDays < 0 || r.DeadlineWorkingDays > MaxWorkingDays {
+			return FieldErrorf(fmt.Sprintf("rules[%d].deadline_working_days", i), "规则「%s」的工作日天数应在 1 至 %d 之间", r.Name, MaxWorkingDays)
+		}
+		if r.DeadlineWorkingDays > 0 && r.DeadlineDays > 0 {
+			return FieldErrorf(fmt.Sprintf("rules[%d].deadline_working_days", i), "规则「%s」的默认期限只能按自然日或工作日之一填写", r.Name)
 		}
 		if r.DeadlineDays < 0 || r.DeadlineDays > 3650 {
 			return FieldErrorf("rules.deadline_days", "规则「%s」的默认整改天数应为 0 到 3650", r.Name)

@@ -246,6 +246,12 @@ type Store interface {
 	// (ClampLimit).
 	ListPendingNotices(ctx context.Context, createdBefore time.Time, limit int) ([]*Notice, error)
 
+	// ListCalendarYears lists the office's calendar years, in year order.
+	ListCalendarYears(ctx context.Context) ([]*CalendarYear, error)
+	// PutCalendarYear stores the office's calendar of y.Year: created when
+	// y.Version is 0 (EConflict if the year exists), else optimistic.
+	PutCalendarYear(ctx context.Context, y *CalendarYear) error
+
 	// CreateUnit registers a unit (EConflict when the name is taken).
 	CreateUnit(ctx context.Context, u *Unit) error
 	GetUnit(ctx context.Context, name string) (*Unit, error)

@@ -119,6 +119,7 @@ func NewConsoleHandler(cfg ConsoleConfig, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	c := &console{cfg: cfg, log: log}
 	c.routes(mux)
+	openAPIRoutes(mux) // openapi.go: the API's document, also without credentials
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(log, w, r, notFoundRoute())
 	})

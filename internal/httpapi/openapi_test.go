@@ -132,6 +132,7 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 				path = strings.Replace(path, "{id}", x.id, 1)
 			}
 		}
+		path = strings.Replace(path, "{year}", "2025", 1)
 		if strings.HasPrefix(path, "/api/v1/units/{name}") {
 			path = strings.Replace(path, "{name}", url.PathEscape("区司法局"), 1)
 		}

@@ -69,7 +69,7 @@ func (h *StaffHandler) getProblemList(w http.ResponseWriter, r *http.Request, id
 	if err != nil {
 		return err
 	}
-	conv := problemConv(h.svc.Now())
+	conv := h.problemConv(r, id)
 	out := problemListDetailJSON{
 		problemListJSON: toProblemListJSON(d.List),
 		Problems:        make([]problemJSON, 0, len(d.Problems)),
@@ -146,12 +146,13 @@ func (h *StaffHandler) createProblem(w http.ResponseWriter, r *http.Request, id 
 		ProblemListID: in.ProblemListID, Title: in.Title, Description: in.Description,
 		SuggestionIDs: in.SuggestionIDs, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
 		ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Deadline: deadline,
+		DeadlineWorkingDays: in.DeadlineWorkingDays,
 	})
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/problems/"+p.ID)
-	writeJSON(w, http.StatusCreated, problemConv(h.svc.Now())(p))
+	writeJSON(w, http.StatusCreated, h.problemConv(r, id)(p))
 	return nil
 }
 
@@ -189,7 +190,7 @@ func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id f
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toList(p, problemConv(h.svc.Now())))
+	writeJSON(w, http.StatusOK, toList(p, h.problemConv(r, id)))
 	return nil
 }
 
@@ -198,7 +199,7 @@ func (h *StaffHandler) getProblem(w http.ResponseWriter, r *http.Request, id fee
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, problemConv(h.svc.Now())(p))
+	writeJSON(w, http.StatusOK, h.problemConv(r, id)(p))
 	return nil
 }
 
@@ -234,6 +235,9 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 				return err
 			}
 		}
+		if in.DeadlineWorkingDays != nil {
+			t.NewDeadlineWorkingDays = *in.DeadlineWorkingDays
+		}
 		if t.LookbackDue, err = parseDateField("lookback_due", in.LookbackDue); err != nil {
 			return err
 		}
@@ -247,7 +251,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 		e := feedback.ProblemEdit{
 			Title: in.Title, Description: in.Description, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
 			ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Progress: in.Progress,
-			EvidenceFileIDs: in.EvidenceFileIDs, IfVersion: in.Version,
+			EvidenceFileIDs: in.EvidenceFileIDs, IfVersion: in.Version, DeadlineWorkingDays: in.DeadlineWorkingDays,
 		}
 		if in.Deadline != nil {
 			d, err := parseDateField("deadline", *in.Deadline)
@@ -261,7 +265,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 			return err
 		}
 	}
-	writeJSON(w, http.StatusOK, problemConv(h.svc.Now())(p))
+	writeJSON(w, http.StatusOK, h.problemConv(r, id)(p))
 	return nil
 }
 
@@ -294,7 +298,7 @@ func (h *StaffHandler) linkSuggestion(w http.ResponseWriter, r *http.Request, id
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, problemConv(h.svc.Now())(p))
+	writeJSON(w, http.StatusOK, h.problemConv(r, id)(p))
 	return nil
 }
 
@@ -373,4 +377,16 @@ func (h *StaffHandler) dryRunRules(w http.ResponseWriter, r *http.Request, id fe
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// problemConv is the problem converter of a request: as of now, with the
+// working calendar for the working days left. A calendar that cannot be
+// read only leaves those out.
+func (h *StaffHandler) problemConv(r *http.Request, id feedback.Identity) func(*feedback.Problem) problemJSON {
+	cal, err := h.svc.WorkCalendar(r.Context(), id)
+	if err != nil {
+		h.log.WarnContext(r.Context(), "working calendar not readable", "err", err)
+		cal = nil
+	}
+	return problemConv(h.svc.Now(), cal)
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/workday"
 )
 
 // JSON shapes of problem lists, routing rules, problems and their history
@@ -59,8 +60,17 @@ type problemJSON struct {
 	ResponsiblePerson string   `json:"responsible_person,omitempty"`
 	Requirement       string   `json:"requirement,omitempty"`
 	Deadline          string   `json:"deadline,omitempty"`
-	Status            string   `json:"status"`
-	StatusLabel       string   `json:"status_label"`
+	// DeadlineWorkingDays is the N when the deadline was set as "N 个工作日";
+	// WorkingDaysLeft counts the working days from today to the deadline
+	// (absent when passed, or when the calendar lacks a year on the way).
+	DeadlineWorkingDays int    `json:"deadline_working_days,omitempty"`
+	WorkingDaysLeft     *int   `json:"working_days_left,omitempty"`
+	OriginalDeadline    string `json:"original_deadline,omitempty"`
+	Extensions          int    `json:"extensions"`
+	PendingExtensionID  string `json:"pending_extension_id,omitempty"`
+	Supervised          bool   `json:"supervised"`
+	Status              string `json:"status"`
+	StatusLabel         string `json:"status_label"`
 	// Next lists the statuses the lifecycle allows from here, so a console
 	// can offer only those.
 	Next        []string       `json:"next"`
@@ -76,24 +86,33 @@ type problemJSON struct {
 	Evidence    []evidenceJSON `json:"evidence"`
 }
 
-// problemConv returns the converter for problems as of now (for overdue).
-func problemConv(now time.Time) func(*feedback.Problem) problemJSON {
+// problemConv returns the converter for problems as of now (for overdue)
+// with cal, the working calendar, for the working days left (nil: none).
+func problemConv(now time.Time, cal *workday.Calendar) func(*feedback.Problem) problemJSON {
 	today := feedback.DateOf(now)
 	return func(p *feedback.Problem) problemJSON {
 		next := []string{}
 		for _, s := range p.Status.Next() {
 			next = append(next, string(s))
 		}
-		return problemJSON{
+		out := problemJSON{
 			ID: p.ID, ProblemListID: p.ProblemListID, Title: p.Title, Description: p.Description,
 			SuggestionIDs: nonNil(p.SuggestionIDs), ResponsibleUnit: p.ResponsibleUnit, CoUnits: nonNil(p.CoUnits),
 			ResponsiblePerson: p.ResponsiblePerson, Requirement: p.Requirement, Deadline: string(p.Deadline),
+			DeadlineWorkingDays: p.DeadlineWorkingDays, OriginalDeadline: string(p.OriginalDeadline),
+			Extensions: p.Extensions, PendingExtensionID: p.PendingExtensionID, Supervised: p.Supervised,
 			Status: string(p.Status), StatusLabel: p.Status.Label(), Next: next, Overdue: p.OverdueOn(today),
 			Progress: p.Progress, LookbackDue: string(p.LookbackDue), Relapses: p.Relapses,
 			RectifiedAt: formatTime(p.RectifiedAt), VerifiedAt: formatTime(p.VerifiedAt),
 			CreatedAt: formatTime(p.CreatedAt), UpdatedAt: formatTime(p.UpdatedAt), Version: p.Version,
 			Evidence: toEvidenceJSON(p.Evidence),
 		}
+		if p.Status.CanBeOverdue() {
+			if n, ok := feedback.WorkingDaysLeft(cal, today, p.Deadline); ok {
+				out.WorkingDaysLeft = &n
+			}
+		}
+		return out
 	}
 }
 
@@ -114,6 +133,9 @@ type problemCreateJSON struct {
 	ResponsiblePerson string   `json:"responsible_person"`
 	Requirement       string   `json:"requirement"`
 	Deadline          string   `json:"deadline"`
+	// DeadlineWorkingDays sets the deadline as the N-th working day after
+	// today instead of deadline.
+	DeadlineWorkingDays int `json:"deadline_working_days"`
 }
 
 // problemPatchJSON is a PATCH body: either field changes, or a status
@@ -126,8 +148,11 @@ type problemPatchJSON struct {
 	ResponsiblePerson *string   `json:"responsible_person"`
 	Requirement       *string   `json:"requirement"`
 	Deadline          *string   `json:"deadline"`
-	Progress          *string   `json:"progress"`
-	Version           int64     `json:"version"`
+	// DeadlineWorkingDays: the deadline as "N 个工作日" from today (with a
+	// reopening transition, or as a field change).
+	DeadlineWorkingDays *int    `json:"deadline_working_days"`
+	Progress            *string `json:"progress"`
+	Version             int64   `json:"version"`
 
 	Status      *string `json:"status"`
 	Note        string  `json:"note"`
@@ -191,6 +216,9 @@ type ruleJSON struct {
 	DeadlineDays    int           `json:"deadline_days"`
 	// Disabled keeps the rule in its place without routing by it.
 	Disabled bool `json:"disabled"`
+	// DeadlineWorkingDays is the default deadline in working days (instead
+	// of deadline_days).
+	DeadlineWorkingDays int `json:"deadline_working_days"`
 }
 
 // ruleSetJSON is GET's answer and PUT's body. On PUT, version is the one
@@ -214,7 +242,8 @@ func toRuleSetJSON(rs *feedback.RuleSet) ruleSetJSON {
 		}
 		out.Rules = append(out.Rules, ruleJSON{
 			Name: r.Name, ProblemListID: r.ProblemListID, ResponsibleUnit: r.ResponsibleUnit, DeadlineDays: r.DeadlineDays,
-			Disabled: r.Disabled,
+			Disabled:            r.Disabled,
+			DeadlineWorkingDays: r.DeadlineWorkingDays,
 			Match: ruleMatchJSON{
 				SymposiumIDs: nonNil(r.Match.SymposiumIDs), Campaigns: nonNil(r.Match.Campaigns),
 				ParticipantKinds: kinds, Topics: nonNil(r.Match.Topics),
@@ -233,7 +262,8 @@ func (j ruleSetJSON) toRuleSet() *feedback.RuleSet {
 	for _, r := range j.Rules {
 		rs.Rules = append(rs.Rules, feedback.RoutingRule{
 			Name: r.Name, ProblemListID: r.ProblemListID, ResponsibleUnit: r.ResponsibleUnit, DeadlineDays: r.DeadlineDays,
-			Disabled: r.Disabled,
+			Disabled:            r.Disabled,
+			DeadlineWorkingDays: r.DeadlineWorkingDays,
 			Match: feedback.RuleMatch{
 				SymposiumIDs: r.Match.SymposiumIDs, Campaigns: r.Match.Campaigns,
 				ParticipantKinds: toKinds(r.Match.ParticipantKinds), Topics: r.Match.Topics,

@@ -77,9 +77,9 @@ func (h *StaffHandler) routes() {
 	h.problemRoutes()
 	h.exportRoutes()
 	h.summaryRoutes()
-	h.openAPIRoutes()
 	h.adminRoutes()    // staff_accounts.go: accounts, anonymisation
 	h.unitRoutes()     // staff_units.go: the unit registry and its migration
+	h.calendarRoutes() // staff_calendar.go: working days and the calendar
 	h.fileRoutes()     // staff_files.go: uploads and downloads
 	h.meRoutes()       // staff_me.go: who is signed in
 	h.settingsRoutes() // staff_settings.go: the office's settings
@@ -161,5 +161,6 @@ func IdentityFrom(ctx context.Context) (feedback.Identity, bool) {
 func NewHandler(pub PublicConfig, staff StaffConfig) http.Handler {
 	p := newPublic(pub)
 	newStaff(staff, p.mux)
+	openAPIRoutes(p.mux) // openapi.go
 	return common(p.log, p.mux)
 }

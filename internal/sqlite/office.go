@@ -340,3 +340,59 @@ func (s *Store) UpdateAccount(ctx context.Context, a *feedback.Account) error {
 	}
 	return nil
 }
+
+// ListCalendarYears implements feedback.Store.
+func (s *Store) ListCalendarYears(ctx context.Context) ([]*feedback.CalendarYear, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT version, data FROM calendar_years ORDER BY year`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list calendar years: %w", dbError(err))
+	}
+	defer rows.Close()
+	out := []*feedback.CalendarYear{}
+	for rows.Next() {
+		y, err := scanVersioned(rows, func(y *feedback.CalendarYear, v int64) { y.Version = v })
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list calendar years: %w", err)
+		}
+		out = append(out, y)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list calendar years: %w", dbError(err))
+	}
+	return out, nil
+}
+
+// PutCalendarYear implements feedback.Store.
+func (s *Store) PutCalendarYear(ctx context.Context, y *feedback.CalendarYear) error {
+	err := y.Validate()
+	var data string
+	if err == nil {
+		c := *y
+		c.Version = y.Version + 1
+		data, err = encode(&c)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			if y.Version == 0 {
+				_, err := s.txExec(ctx, tx, `INSERT INTO calendar_years (year, version, data) VALUES (?, 1, ?)`, y.Year, data)
+				return dbError(err)
+			}
+			res, err := s.txExec(ctx, tx, `UPDATE calendar_years SET version = version + 1, data = ? WHERE year = ? AND version = ?`,
+				data, y.Year, y.Version)
+			if err != nil {
+				return dbError(err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n != 1 {
+				return feedback.StoreConflict(fmt.Errorf("calendar year %d version %d is stale", y.Year, y.Version))
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: put calendar year %d: %w", y.Year, err)
+	}
+	y.Version++
+	return nil
+}

@@ -425,6 +425,8 @@ func testRuleSet(t *testing.T, open Opener) {
 				ProblemListID: "delegated-list", ResponsibleUnit: unitTown, DeadlineDays: 60},
 			// A disabled rule keeps its place and comes back disabled.
 			{Name: "暂停的规则", Match: feedback.RuleMatch{KeywordsAny: []string{"噪音"}}, ProblemListID: "fines-list", Disabled: true},
+			{Name: "执法检查", Match: feedback.RuleMatch{KeywordsAny: []string{"检查"}},
+				ProblemListID: "fines-list", ResponsibleUnit: unitCity, DeadlineWorkingDays: 10},
 		},
 		UpdatedAt: c.Next(),
 		UpdatedBy: "张科长",

@@ -294,3 +294,36 @@ func testUnitRewrites(t *testing.T, open Opener) {
 		wantCode(t, st.UpdateAccount(ctx(t), bad), feedback.EInvalid)
 	})
 }
+
+// The office's calendar years: created once, then optimistic; listed in
+// year order; a malformed year refused.
+func testCalendarYears(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	ys, err := st.ListCalendarYears(ctx(t))
+	must(t, err, "list empty")
+	if len(ys) != 0 {
+		t.Fatalf("a new store lists %d calendar years", len(ys))
+	}
+	y2031 := &feedback.CalendarYear{Year: 2031, Holidays: []feedback.Date{"2031-01-01", "2031-10-01"},
+		Workdays: []feedback.Date{"2031-09-28"}, UpdatedAt: c.Next(), UpdatedBy: "张科长"}
+	must(t, st.PutCalendarYear(ctx(t), y2031), "create 2031")
+	if y2031.Version != 1 {
+		t.Fatalf("Version = %d, want 1", y2031.Version)
+	}
+	y2030 := &feedback.CalendarYear{Year: 2030, Holidays: []feedback.Date{"2030-01-01"}, Workdays: []feedback.Date{}, UpdatedAt: c.Next()}
+	must(t, st.PutCalendarYear(ctx(t), y2030), "create 2030")
+	dup := &feedback.CalendarYear{Year: 2030, UpdatedAt: c.Next()}
+	wantCode(t, st.PutCalendarYear(ctx(t), dup), feedback.EConflict)
+	next := clone(y2031)
+	next.Holidays = append(next.Holidays, "2031-10-02")
+	next.UpdatedAt = c.Next()
+	must(t, st.PutCalendarYear(ctx(t), next), "update 2031")
+	stale := clone(y2031)
+	wantStoreConflict(t, st.PutCalendarYear(ctx(t), stale))
+	ys, err = st.ListCalendarYears(ctx(t))
+	must(t, err, "list")
+	equal(t, "ListCalendarYears", ys, []*feedback.CalendarYear{y2030, next})
+	bad := &feedback.CalendarYear{Year: 2032, Holidays: []feedback.Date{"2033-01-01"}}
+	wantCode(t, st.PutCalendarYear(ctx(t), bad), feedback.EInvalid)
+}

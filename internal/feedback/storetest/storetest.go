@@ -93,6 +93,7 @@ func Run(t *testing.T, open Opener) {
 		{"Units", testUnits},
 		{"ProblemFieldsRoundTrip", testProblemFieldsRoundTrip},
 		{"UnitRewrites", testUnitRewrites},
+		{"CalendarYears", testCalendarYears},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
