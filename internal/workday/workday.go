@@ -3,11 +3,15 @@
 // days the State Council's yearly schedule turns into make-up workdays
 // (调休上班).
 //
-// The official schedules come from github.com/6tail/lunar-go's HolidayUtil
-// (only that package is linked: a 20 KB table and no other dependency). It
-// carries every year from 2002 to the newest schedule published when the
-// module was released; the State Council publishes the next year's schedule
-// around November, so a release lags by weeks at most. For a year the
+// The official schedules come from github.com/6tail/lunar-go's HolidayUtil,
+// which carries every year from 2002 to the newest schedule published when
+// the module was released (the State Council publishes the next year's
+// schedule around November; a release follows within days). The library is
+// the source of truth, but it is not linked: official.go holds its data
+// packed into 3 bytes a day (2.7 KB instead of a 20 KB table and its code,
+// which matters in the staff function's size budget); `go generate` writes
+// it from the library, and a test fails when the two differ, so upgrading
+// the module means regenerating. For a year the
 // library does not know yet, or gets wrong, the office enters the year's
 // calendar itself (Year): it replaces the official data for that year as a
 // whole, so what the office reads back is exactly what it entered. A year
@@ -24,7 +28,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/6tail/lunar-go/HolidayUtil"
 )
 
 // DateLayout is how dates are written: YYYY-MM-DD.
@@ -99,28 +102,27 @@ type table struct {
 
 func newTable() table { return table{years: map[int]bool{}, days: map[day]special{}} }
 
-// official is the State Council's schedules from lunar-go, indexed once.
-// A year counts as known when the library has that year's own holidays;
-// late-December make-up days listed for the next year's New Year (2001-12-29
-// for 2002) belong to the year they fall in but do not make it known.
+//go:generate go run ./internal/gen
+
+// official is the State Council's schedules, unpacked once from
+// official.go. A year counts as known when the library has that year's own
+// holidays; late-December make-up days listed for the next year's New
+// Year (2001-12-29 for 2002) belong to the year they fall in but do not
+// make it known.
 var official = sync.OnceValue(func() table {
 	t := newTable()
-	for y := MinYear; y <= MaxYear; y++ {
-		for e := HolidayUtil.GetHolidaysByYear(y).Front(); e != nil; e = e.Next() {
-			h := e.Value.(*HolidayUtil.Holiday)
-			d, err := parseDay(h.GetDay())
-			if err != nil || d.year() != y {
-				continue
-			}
-			if h.IsWork() {
-				t.days[d] = makeUp
-			} else {
-				t.days[d] = holiday
-			}
-			if target, err := parseDay(h.GetTarget()); err == nil && target.year() == y {
-				t.years[y] = true
-			}
+	for i := 0; i+2 < len(officialDays); i += 3 {
+		y := 2000 + int(officialDays[i])
+		v := int(officialDays[i+1])<<8 | int(officialDays[i+2])
+		d := dayOf(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, v>>1-1))
+		if v&1 == 1 {
+			t.days[d] = makeUp
+		} else {
+			t.days[d] = holiday
 		}
+	}
+	for i := 0; i < len(officialKnown); i++ {
+		t.years[2000+int(officialKnown[i])] = true
 	}
 	return t
 })
