@@ -27,7 +27,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
 )
 
 // DateLayout is how dates are written: YYYY-MM-DD.
