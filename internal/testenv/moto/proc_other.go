@@ -1,6 +1,6 @@
 //go:build !linux
 
-package dynamotest
+package moto
 
 import (
 	"os/exec"

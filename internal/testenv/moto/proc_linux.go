@@ -1,4 +1,4 @@
-package dynamotest
+package moto
 
 import (
 	"os/exec"
