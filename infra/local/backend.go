@@ -42,6 +42,9 @@ func openBackend(ctx context.Context, o options, log *slog.Logger) (*backend, er
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", o.data, err)
 		}
+		if up := store.Upgraded(); up != nil {
+			log.Info("数据文件已升级到本版本的结构", "file", o.data, "from_version", up.From, "to_version", up.To, "copy_before_upgrade", up.Backup)
+		}
 		return &backend{store: store, describe: o.data, close: func() { _ = store.Close() }}, nil
 	}
 	cfg, err := config.LoadDefaultConfig(ctx)

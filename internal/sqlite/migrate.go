@@ -3,7 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 )
 
 // migrations are the schema's history, oldest first. Step i (1-based) takes
@@ -174,10 +178,7 @@ var SchemaVersion = len(migrations)
 // migrate brings the file at db up to the current schema (or to upTo, when
 // not 0). It refuses a file written by newer code.
 func migrate(ctx context.Context, db *sql.DB, upTo int) error {
-	target := len(migrations)
-	if upTo > 0 && upTo < target {
-		target = upTo
-	}
+	target := targetVersion(upTo)
 	for {
 		done, err := migrateStep(ctx, db, target)
 		if err != nil {
@@ -187,6 +188,14 @@ func migrate(ctx context.Context, db *sql.DB, upTo int) error {
 			return nil
 		}
 	}
+}
+
+// targetVersion is the version migrate brings a file to.
+func targetVersion(upTo int) int {
+	if upTo > 0 && upTo < len(migrations) {
+		return upTo
+	}
+	return len(migrations)
 }
 
 // migrateStep applies the next migration, if any, in one transaction. The
@@ -207,7 +216,7 @@ func migrateStep(ctx context.Context, db *sql.DB, target int) (done bool, err er
 		return false, fmt.Errorf("migrate: read version: %w", err)
 	}
 	if v > len(migrations) {
-		return false, fmt.Errorf("migrate: file has schema version %d, newer than this program's %d", v, len(migrations))
+		return false, newerFileError(v)
 	}
 	if v >= target {
 		return true, nil
@@ -222,4 +231,93 @@ func migrateStep(ctx context.Context, db *sql.DB, target int) (done bool, err er
 		return false, fmt.Errorf("migrate: step %d: commit: %w", v+1, err)
 	}
 	return false, nil
+}
+
+// ErrNewerSchema is returned (wrapped) by Open for a file that a newer
+// release of Jianyan has written. Open leaves such a file as it found it.
+var ErrNewerSchema = errors.New("数据文件由更新版本的建言写入")
+
+// ErrNotJianyan is returned (wrapped) by Open for a file that is not a
+// Jianyan data file (another program's SQLite database, or not SQLite at
+// all). Open leaves it as it found it.
+var ErrNotJianyan = errors.New("不是建言的数据文件")
+
+func newerFileError(v int) error {
+	return fmt.Errorf("%w:它的结构版本是 %d,本程序只认识到 %d。请用写入它的版本或更新的版本打开;本程序没有改动这个文件",
+		ErrNewerSchema, v, len(migrations))
+}
+
+// Upgrade describes what Open did to an older file.
+type Upgrade struct {
+	From, To int    // schema versions before and after
+	Backup   string // the copy of the file made before upgrading it
+}
+
+// inspect looks at an existing file before anything writes to it: through
+// a read-only connection it reads the schema version and refuses a file of
+// a newer release, and a file that is not Jianyan's, before the writer's
+// connection could change a byte of it (switching it to WAL, say). It
+// returns the file's version, 0 for a new or empty file.
+func inspect(ctx context.Context, path string, cfg config) (int, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return 0, fmt.Errorf("%w:%s 不是普通文件", ErrNotJianyan, path)
+	}
+	if fi.Size() == 0 {
+		return 0, nil
+	}
+	db, err := sql.Open("sqlite", roDSN(path, cfg))
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var v, tables int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		if strings.Contains(err.Error(), "not a database") {
+			return 0, fmt.Errorf("%w:%s 不是 SQLite 数据库文件", ErrNotJianyan, path)
+		}
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return v, newerFileError(v)
+	}
+	if v == 0 {
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+			return 0, fmt.Errorf("read schema: %w", err)
+		}
+		if tables > 0 {
+			return 0, fmt.Errorf("%w:%s 里已有其他程序的表", ErrNotJianyan, path)
+		}
+	}
+	return v, nil
+}
+
+// backupBeforeUpgrade copies the file at version from (through SQLite, so
+// the copy is consistent even while another process writes) to
+// <path>.upgrade-from-v<from>.bak before migrations touch it. Migrations
+// run in transactions, so a crash cannot leave a half-upgraded file; the
+// copy is for a migration that is wrong in what it does. An existing copy
+// is kept: it is the older one.
+func backupBeforeUpgrade(ctx context.Context, path string, from int, cfg config) (string, error) {
+	dst := fmt.Sprintf("%s.upgrade-from-v%d.bak", path, from)
+	if _, err := os.Stat(dst); err == nil {
+		return dst, nil
+	}
+	tmp := dst + ".tmp"
+	_ = os.Remove(tmp)
+	if err := vacuumInto(ctx, path, tmp, cfg); err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("copy before upgrading: %w", err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("copy before upgrading: %w", err)
+	}
+	return dst, syncDir(filepath.Dir(dst))
 }

@@ -117,27 +117,6 @@ func TestMigrateVersion1File(t *testing.T) {
 	}
 }
 
-// TestRefuseNewerSchema checks that a file from newer code is not opened.
-func TestRefuseNewerSchema(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "new.db")
-	st, err := sqlite.Open(t.Context(), path)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	st.Close()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("PRAGMA user_version = 999"); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if _, err := sqlite.Open(t.Context(), path); err == nil || !strings.Contains(err.Error(), "newer") {
-		t.Fatalf("open a version-999 file: err = %v, want a 'newer' error", err)
-	}
-}
-
 // TestCursorFromAnotherFile checks that a cursor signed by one file's key is
 // refused by another's.
 func TestCursorFromAnotherFile(t *testing.T) {

@@ -101,6 +101,8 @@ type Store struct {
 	stmts map[stmtKey]*sql.Stmt
 
 	c *committer // the write path (commit.go)
+
+	upgrade *Upgrade // what Open did to an older file, or nil
 }
 
 type stmtKey struct {
@@ -113,6 +115,12 @@ var _ feedback.Store = (*Store)(nil)
 // Open opens (creating if needed) the SQLite file at path, upgrades its
 // schema to the current version, seeds the triage list and the cursor key,
 // and returns the store. Close it when done.
+//
+// Before anything writes to an existing file, Open reads its schema version
+// on a read-only connection: a file of a newer release (ErrNewerSchema) or
+// one that is not Jianyan's (ErrNotJianyan) is refused unchanged. A file of
+// an older release is first copied beside itself (see Upgraded), then
+// upgraded in place.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	cfg := config{now: time.Now, sync: SyncFull, readers: max(2, runtime.NumCPU()), busyTimeout: 5 * time.Second}
 	for _, o := range opts {
@@ -126,6 +134,17 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	s := &Store{path: abs, now: cfg.now, stmts: map[stmtKey]*sql.Stmt{}}
+	from, err := inspect(ctx, abs, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if to := targetVersion(cfg.maxVersion); from > 0 && from < to {
+		backup, err := backupBeforeUpgrade(ctx, abs, from, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
+		s.upgrade = &Upgrade{From: from, To: to, Backup: backup}
+	}
 
 	s.writer, err = sql.Open("sqlite", dsn(abs, cfg, false))
 	if err != nil {
@@ -240,6 +259,11 @@ func (s *Store) seed(ctx context.Context) error {
 		return nil
 	})
 }
+
+// Upgraded reports what Open did to a file of an older release: its schema
+// versions before and after, and where the copy made before the upgrade
+// is. It returns nil when the file was new or already current.
+func (s *Store) Upgraded() *Upgrade { return s.upgrade }
 
 // Path returns the absolute path of the database file.
 func (s *Store) Path() string { return s.path }
