@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"github.com/jianyan/jianyan/internal/diskfiles"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
@@ -47,11 +48,16 @@ func newEnv(t *testing.T) *env {
 	}
 	base := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log})
+	disk, err := diskfiles.New(filepath.Join(t.TempDir(), "jianyan-files"), diskfiles.Options{UploadURL: base + httpapi.LocalUploadPath})
+	if err != nil {
+		t.Fatalf("files folder: %v", err)
+	}
+	files := feedback.NewFiles(feedback.FileConfig{Records: store, Storage: disk, Problems: store, Logger: log})
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log, Files: files})
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log},
 		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
-			Console: httpapi.ConsoleConfig{Files: ui.Dist()}},
+			Console: httpapi.ConsoleConfig{Files: ui.Dist()}, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk}},
 	)
 	srv := httptest.NewUnstartedServer(h)
 	srv.Listener.Close()

@@ -39,6 +39,7 @@ export const routes = [
       { path: "summaries/:id", name: "summary", component: () => import("./views/Summary.vue"), meta: { title: "汇总报告", roles: OFFICE, parent: "summaries" } },
       { path: "charts", name: "charts", component: () => import("./views/Charts.vue"), meta: { title: "统计图表", roles: OFFICE, menu: 8 } },
       { path: "accounts", name: "accounts", component: () => import("./views/Accounts.vue"), meta: { title: "账号管理", roles: ADMIN, menu: 9 } },
+      { path: "settings", name: "settings", component: () => import("./views/Settings.vue"), meta: { title: "系统设置", roles: ADMIN, menu: 10 } },
       { path: "forbidden", name: "forbidden", component: () => import("./views/Forbidden.vue"), meta: { title: "无权访问" } },
       { path: ":rest(.*)*", name: "not-found", component: () => import("./views/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

@@ -135,3 +135,24 @@ export async function blobURL(path) {
   if (!resp.ok) throw await readError(resp);
   return URL.createObjectURL(await resp.blob());
 }
+
+// uploadFile sends a file in the API's three steps: ask for an upload
+// form (POST /api/v1/uploads), then post every field and the file last to
+// its url (S3 on AWS: no token there; the server's own route locally,
+// which takes the token). It returns the file's ID, to name in a later
+// request.
+export async function uploadFile(file) {
+  const form = await post("/api/v1/uploads", { filename: file.name, content_type: file.type, size: file.size });
+  const body = new FormData();
+  for (const [k, v] of Object.entries(form.fields || {})) body.append(k, v);
+  body.append("file", file);
+  const sameOrigin = new URL(form.url, location.href).origin === location.origin;
+  let resp;
+  try {
+    resp = await fetch(form.url, { method: "POST", body, headers: sameOrigin ? { Authorization: "Bearer " + token() } : {} });
+  } catch {
+    throw new APIError(0, null);
+  }
+  if (!resp.ok && resp.status !== 204) throw await readError(resp);
+  return form.id;
+}

@@ -1,0 +1,63 @@
+package browsertest
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestConsoleSettings: the administrator names the office, sets the
+// number prefixes and uploads an emblem in 系统设置; the public form then
+// carries the name and the emblem.
+func TestConsoleSettings(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(t, "涉企乱罚款专项治理座谈会", "涉企乱罚款")
+
+	img := image.NewNRGBA(image.Rect(0, 0, 64, 64))
+	for y := range 64 {
+		for x := range 64 {
+			img.Set(x, y, color.NRGBA{R: 0xb3, G: byte(x * 3), B: 0x1e, A: 0xff})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	emblem := filepath.Join(t.TempDir(), "徽标.png")
+	if err := os.WriteFile(emblem, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := startBrowser(t, 90*time.Second)
+	dir := artifacts(t)
+	watchCSP(t, ctx)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "open settings", chromedp.Click(chromedp.CSS(`[data-nav="settings"]`)), chromedp.WaitVisible(chromedp.CSS("#settings-form")))
+	do(t, ctx, "fill the settings",
+		chromedp.SendKeys(chromedp.CSS("input[name=office_name]"), "某某区委全面依法治区委员会办公室"),
+		chromedp.SendKeys(chromedp.CSS("input[name=issuer]"), "中共某某区委全面依法治区委员会办公室"),
+		chromedp.SendKeys(chromedp.CSS("input[name=prefix-rectification_notice]"), "区依法治办"),
+		chromedp.SetUploadFiles(chromedp.CSS("#emblem-input"), []string{emblem}),
+	)
+	waitJS(t, ctx, "the chosen emblem's preview", `(document.querySelector("#emblem-preview")?.src || "").startsWith("blob:")`)
+	do(t, ctx, "save", chromedp.Click(chromedp.CSS("#settings-save")))
+	waitJS(t, ctx, "the saved emblem", `(document.querySelector("#emblem-preview")?.getAttribute("src") || "").startsWith("/emblem/") && document.querySelector("#emblem-preview").naturalWidth === 64`)
+	checkPage(t, ctx, dir, "console-settings")
+
+	st, err := e.svc.OfficeSettings(t.Context())
+	if err != nil || st.OfficeName != "某某区委全面依法治区委员会办公室" || st.NumberPrefix("rectification_notice") != "区依法治办" || st.Emblem == nil {
+		t.Fatalf("stored settings = %+v, %v", st, err)
+	}
+
+	do(t, ctx, "open the form", chromedp.Navigate(e.url+"/s/"+sym.Code), chromedp.WaitVisible(chromedp.CSS("header.office")))
+	waitJS(t, ctx, "the office's name and emblem on the form", `document.querySelector("header.office").innerText.includes("某某区委全面依法治区委员会办公室") && document.querySelector("header.office img").naturalWidth === 64`)
+	checkPage(t, ctx, dir, "form-office")
+}

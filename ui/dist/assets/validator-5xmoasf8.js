@@ -1,1 +1,0 @@
-import{wr as e}from"./index-CPHUKwmS.js";var t=t=>[``,...e].includes(t);export{t};
