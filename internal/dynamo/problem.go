@@ -122,13 +122,21 @@ func (s *Store) problemWrite(ctx context.Context, w feedback.ProblemWrite, pc *c
 	if err != nil {
 		return nil, err
 	}
-	return append(items, notices...), nil
+	items = append(items, notices...)
+	for _, f := range w.Files {
+		fItem, err := fileToItem(f, f.Version+1) // files.go
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, s.put(fItem, versionIs(f.Version)))
+	}
+	return items, nil
 }
 
 // CreateProblem stores the problem, its creation event, the updated
-// suggestions and the notices in one transaction (at most 3 +
-// MaxSuggestionsPerProblem + MaxNoticesPerWrite items and the counters,
-// within DynamoDB's 100).
+// suggestions, the notices and the file records in one transaction (at
+// most 3 + MaxSuggestionsPerProblem + MaxNoticesPerWrite +
+// MaxEvidencePerReport items and the counters, within DynamoDB's 100).
 func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) error {
 	if err := feedback.ValidateProblemWrite(w); err != nil {
 		return err
@@ -148,6 +156,9 @@ func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	}
 	for _, n := range w.Notices {
 		n.Version = 1
+	}
+	for _, f := range w.Files {
+		f.Version++
 	}
 	return nil
 }
@@ -197,6 +208,9 @@ func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	}
 	for _, n := range w.Notices {
 		n.Version = 1
+	}
+	for _, f := range w.Files {
+		f.Version++
 	}
 	return nil
 }

@@ -271,20 +271,20 @@ func (s *Files) Download(ctx context.Context, id Identity, fileID string) (*File
 // attaches.
 const MaxEvidencePerReport = 20
 
-// AttachEvidence attaches the caller's ready evidence files to problem p
-// (which the caller may change): each must exist, have passed its check,
-// be attached to nothing yet, and have been uploaded by the caller (or by
-// anyone, for the office). A file still being checked is EConflict (try
-// again in a moment); any other refusal is EInvalid naming
-// evidence_file_ids. Files are attached one by one before the problem's
-// own write: a failure after some leaves them attached to p, which is
-// where they were going.
-func (s *Files) AttachEvidence(ctx context.Context, id Identity, p *Problem, fileIDs []string) ([]*File, error) {
+// AttachEvidence prepares the attachment of the caller's ready evidence
+// files to problem p (which the caller may change): each must exist, have
+// passed its check, be attached to nothing yet, and have been uploaded by
+// the caller (or by anyone, for the office). A file still being checked is
+// EConflict (try again in a moment); any other refusal is EInvalid naming
+// evidence_file_ids. It returns the files, in the order given, and the
+// records to store — those not yet attached to p, now pointing at it — which
+// the caller writes together with the problem (ProblemWrite.Files), so the
+// attachment is atomic: it stores nothing itself.
+func (s *Files) AttachEvidence(ctx context.Context, id Identity, p *Problem, fileIDs []string) (files, changed []*File, err error) {
 	if len(fileIDs) > MaxEvidencePerReport {
-		return nil, FieldErrorf("evidence_file_ids", "一次最多附 %d 个佐证材料", MaxEvidencePerReport)
+		return nil, nil, FieldErrorf("evidence_file_ids", "一次最多附 %d 个佐证材料", MaxEvidencePerReport)
 	}
 	seen := map[string]bool{}
-	var files []*File
 	for _, fid := range fileIDs {
 		if seen[fid] {
 			continue
@@ -292,42 +292,35 @@ func (s *Files) AttachEvidence(ctx context.Context, id Identity, p *Problem, fil
 		seen[fid] = true
 		f, err := s.records.GetFile(ctx, fid)
 		if IsCode(err, ENotFound) || IsCode(err, EInvalid) {
-			return nil, FieldErrorf("evidence_file_ids", "佐证材料不存在或已过期,请重新上传")
+			return nil, nil, FieldErrorf("evidence_file_ids", "佐证材料不存在或已过期,请重新上传")
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		office := id.Role == RoleAdmin || id.Role == RoleStaff
 		switch {
 		case f.Purpose != PurposeEvidence:
-			return nil, FieldErrorf("evidence_file_ids", "「%s」不是佐证材料", f.Name)
+			return nil, nil, FieldErrorf("evidence_file_ids", "「%s」不是佐证材料", f.Name)
 		case !office && f.UploaderSubject != id.Subject:
-			return nil, FieldErrorf("evidence_file_ids", "佐证材料不存在或已过期,请重新上传")
+			return nil, nil, FieldErrorf("evidence_file_ids", "佐证材料不存在或已过期,请重新上传")
 		case f.Status == FilePending:
-			return nil, Errorf(EConflict, "「%s」仍在检查中,请稍后再提交", f.Name)
+			return nil, nil, Errorf(EConflict, "「%s」仍在检查中,请稍后再提交", f.Name)
 		case f.Status == FileRejected:
-			return nil, FieldErrorf("evidence_file_ids", "「%s」未通过检查:%s", f.Name, f.RejectReason)
+			return nil, nil, FieldErrorf("evidence_file_ids", "「%s」未通过检查:%s", f.Name, f.RejectReason)
 		case f.ProblemID == p.ID:
-			files = append(files, f) // attached before (a retried write): nothing to update
+			files = append(files, f) // attached before (a retried request): nothing to store
 			continue
 		case f.Attached():
-			return nil, FieldErrorf("evidence_file_ids", "「%s」已附在其他问题上", f.Name)
+			return nil, nil, FieldErrorf("evidence_file_ids", "「%s」已附在其他问题上", f.Name)
 		}
 		files = append(files, f)
-	}
-	if len(p.Evidence)+len(files) > MaxEvidencePerProblem {
-		return nil, FieldErrorf("evidence_file_ids", "每个问题最多附 %d 个佐证材料", MaxEvidencePerProblem)
-	}
-	for _, f := range files {
-		if f.ProblemID == p.ID {
-			continue
-		}
 		f.ProblemID = p.ID
-		if err := s.records.UpdateFile(ctx, f); err != nil {
-			return nil, err
-		}
+		changed = append(changed, f)
 	}
-	return files, nil
+	if len(p.Evidence)+len(changed) > MaxEvidencePerProblem {
+		return nil, nil, FieldErrorf("evidence_file_ids", "每个问题最多附 %d 个佐证材料", MaxEvidencePerProblem)
+	}
+	return files, changed, nil
 }
 
 // SweepUnattached removes files that nothing referenced within

@@ -27,6 +27,8 @@ type fileFixture struct {
 	*fixture
 	files   *feedback.Files
 	storage *diskfiles.Store
+	// withFiles is the service with the file use cases wired in.
+	withFiles *feedback.Service
 }
 
 func newFileFixture(t *testing.T) *fileFixture {
@@ -57,7 +59,19 @@ func newFileFixture(t *testing.T) *fileFixture {
 	f.files = feedback.NewFiles(feedback.FileConfig{
 		Records: f.store.(*sqlite.Store), Storage: f.storage, Problems: f.store, Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler),
 	})
+	f.withFiles = feedback.NewService(f.store, feedback.Config{Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler), Files: f.files})
 	return f
+}
+
+// attach attaches files to p as who with a progress report.
+func (f *fileFixture) attach(t *testing.T, who feedback.Identity, p *feedback.Problem, ids ...string) *feedback.Problem {
+	t.Helper()
+	progress := "整改进展"
+	got, err := f.withFiles.EditProblem(context.Background(), who, p.ID, feedback.ProblemEdit{Progress: &progress, EvidenceFileIDs: ids})
+	if err != nil {
+		t.Fatalf("attach %v: %v", ids, err)
+	}
+	return got
 }
 
 // upload requests an upload as who and posts data; it returns the file as
@@ -117,12 +131,22 @@ func TestEvidenceUploadAttachDownload(t *testing.T) {
 		wantCode(t, err, tt.want)
 	}
 	// Another unit cannot attach it; its own unit can.
-	if _, err := f.files.AttachEvidence(ctx, f.otherUnit, p, []string{photo.ID}); !feedback.IsCode(err, feedback.EInvalid) {
+	if _, _, err := f.files.AttachEvidence(ctx, f.otherUnit, p, []string{photo.ID}); !feedback.IsCode(err, feedback.EInvalid) {
 		t.Errorf("another unit attaching = %v, want invalid", err)
 	}
-	attached, err := f.files.AttachEvidence(ctx, f.unit, p, []string{photo.ID, photo.ID})
-	if err != nil || len(attached) != 1 || attached[0].ProblemID != p.ID {
-		t.Fatalf("AttachEvidence = %v, %v", attached, err)
+	attached, changed, err := f.files.AttachEvidence(ctx, f.unit, p, []string{photo.ID, photo.ID})
+	if err != nil || len(attached) != 1 || len(changed) != 1 || changed[0].ProblemID != p.ID {
+		t.Fatalf("AttachEvidence = %v, %v, %v", attached, changed, err)
+	}
+	// AttachEvidence only prepares: the record changes with the problem.
+	if rec, err := f.store.(*sqlite.Store).GetFile(ctx, photo.ID); err != nil || rec.Attached() {
+		t.Fatalf("after AttachEvidence alone the record is %+v, %v; want unattached", rec, err)
+	}
+	if got := f.attach(t, f.unit, p, photo.ID, photo.ID); len(got.Evidence) != 1 {
+		t.Fatalf("evidence = %+v, want the photo once", got.Evidence)
+	}
+	if rec, err := f.store.(*sqlite.Store).GetFile(ctx, photo.ID); err != nil || rec.ProblemID != p.ID {
+		t.Fatalf("after the problem's write the record is %+v, %v; want attached to %s", rec, err, p.ID)
 	}
 	// Attached, it follows the problem: the other unit still cannot read it.
 	_, err = f.files.Download(ctx, f.otherUnit, photo.ID)
@@ -146,7 +170,7 @@ func TestEvidenceUploadAttachDownload(t *testing.T) {
 	}
 	// Attached elsewhere already.
 	q := f.newProblem(t, "另一个问题")
-	if _, err := f.files.AttachEvidence(ctx, f.staff, q, []string{photo.ID}); !feedback.IsCode(err, feedback.EInvalid) {
+	if _, _, err := f.files.AttachEvidence(ctx, f.staff, q, []string{photo.ID}); !feedback.IsCode(err, feedback.EInvalid) {
 		t.Errorf("attaching to a second problem = %v, want invalid", err)
 	}
 }
@@ -183,7 +207,7 @@ func TestUploadRefusals(t *testing.T) {
 	_, err := f.files.Download(ctx, f.unit, html.ID)
 	wantCode(t, err, feedback.EGone)
 	p := f.newProblem(t, "问题")
-	if _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{html.ID}); !feedback.IsCode(err, feedback.EInvalid) {
+	if _, _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{html.ID}); !feedback.IsCode(err, feedback.EInvalid) {
 		t.Errorf("attaching a rejected file = %v, want invalid", err)
 	}
 	if _, _, err := f.storage.Open(ctx, feedback.FileKey(html.ID)); !feedback.IsCode(err, feedback.ENotFound) {
@@ -195,10 +219,10 @@ func TestUploadRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{pending.ID}); !feedback.IsCode(err, feedback.EConflict) {
+	if _, _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{pending.ID}); !feedback.IsCode(err, feedback.EConflict) {
 		t.Errorf("attaching a pending file = %v, want conflict", err)
 	}
-	if _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{"01JUNKNOWN"}); !feedback.IsCode(err, feedback.EInvalid) {
+	if _, _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{"01JUNKNOWN"}); !feedback.IsCode(err, feedback.EInvalid) {
 		t.Errorf("attaching an unknown file = %v, want invalid", err)
 	}
 }
@@ -232,9 +256,7 @@ func TestSweepRemovesUnattachedFiles(t *testing.T) {
 	p := f.newProblem(t, "问题")
 	pdf := []byte("%PDF-1.7\n%%EOF\n")
 	kept := f.upload(t, f.unit, "已附.pdf", "application/pdf", pdf)
-	if _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{kept.ID}); err != nil {
-		t.Fatal(err)
-	}
+	f.attach(t, f.unit, p, kept.ID)
 	orphan := f.upload(t, f.unit, "未附.pdf", "application/pdf", pdf)
 	young := func() *feedback.File {
 		f.advance(feedback.UnattachedFileTTL - time.Hour)
@@ -262,7 +284,7 @@ func TestSweepRemovesUnattachedFiles(t *testing.T) {
 func TestEvidenceWithTransitionAndProgress(t *testing.T) {
 	ctx := context.Background()
 	f := newFileFixture(t)
-	svc := feedback.NewService(f.store, feedback.Config{Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler), Files: f.files})
+	svc := f.withFiles
 	p := f.newProblem(t, "执法人员对首次轻微违法企业罚款")
 	photo := f.upload(t, f.unit, "整改前后对比.jpg", "image/jpeg", photoWithEXIF(t))
 	report := f.upload(t, f.unit, "整改报告.pdf", "application/pdf", []byte("%PDF-1.7\n%%EOF\n"))

@@ -256,6 +256,22 @@ func ValidateProblemWrite(w ProblemWrite) error {
 			return err
 		}
 	}
+	if len(w.Files) > MaxEvidencePerReport {
+		return FieldErrorf("evidence_file_ids", "一次最多附 %d 个佐证材料", MaxEvidencePerReport)
+	}
+	files := make(map[string]bool, len(w.Files))
+	for _, f := range w.Files {
+		if f == nil {
+			return FieldErrorf("evidence_file_ids", "缺少文件记录")
+		}
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		if files[f.ID] {
+			return FieldErrorf("evidence_file_ids", "同一个文件重复出现")
+		}
+		files[f.ID] = true
+	}
 	return nil
 }
 

@@ -395,7 +395,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			changed = append(changed, "deadline")
 		}
 		now := s.now()
-		files, err := s.attachEvidence(ctx, id, p, e.EvidenceFileIDs, now)
+		files, fileWrites, err := s.attachEvidence(ctx, id, p, e.EvidenceFileIDs, now)
 		if err != nil {
 			return nil, err
 		}
@@ -434,7 +434,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		}
 		ns := notices(assign)
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Notices: ns}); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Notices: ns, Files: fileWrites}); err != nil {
 				return fmt.Errorf("edit problem %s: %w", problemID, err)
 			}
 			s.committed(ns)
@@ -498,11 +498,12 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 			return nil, err
 		}
 		ev.Actor = actorName(id)
-		if ev.Files, err = s.attachEvidence(ctx, id, p, t.EvidenceFileIDs, now); err != nil {
+		var fileWrites []*File
+		if ev.Files, fileWrites, err = s.attachEvidence(ctx, id, p, t.EvidenceFileIDs, now); err != nil {
 			return nil, err
 		}
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev}); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Files: fileWrites}); err != nil {
 				return fmt.Errorf("transition problem %s to %s: %w", problemID, t.To, err)
 			}
 			s.log.InfoContext(ctx, "problem transition", "problem_id", p.ID, "from", ev.From, "to", ev.To, "by", ev.Actor)
@@ -576,20 +577,21 @@ func (s *Service) History(ctx context.Context, id Identity, problemID string, li
 	return page, nil
 }
 
-// attachEvidence attaches the uploaded files fileIDs to p (see
-// Files.AttachEvidence) and adds those not yet listed to p.Evidence; it
-// returns the references added, for the change's audit event. Without a
+// attachEvidence prepares the attachment of the uploaded files fileIDs to
+// p (see Files.AttachEvidence): it adds those not yet listed to p.Evidence
+// and returns the references added, for the change's audit event, and the
+// file records to store in the same write (ProblemWrite.Files). Without a
 // file storage configured, naming files is EUnsupported.
-func (s *Service) attachEvidence(ctx context.Context, id Identity, p *Problem, fileIDs []string, now time.Time) ([]EvidenceRef, error) {
+func (s *Service) attachEvidence(ctx context.Context, id Identity, p *Problem, fileIDs []string, now time.Time) ([]EvidenceRef, []*File, error) {
 	if len(fileIDs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if s.files == nil {
-		return nil, &Error{Code: EUnsupported, Field: "evidence_file_ids", Message: "本系统未配置文件存储,无法附加佐证材料"}
+		return nil, nil, &Error{Code: EUnsupported, Field: "evidence_file_ids", Message: "本系统未配置文件存储,无法附加佐证材料"}
 	}
-	files, err := s.files.AttachEvidence(ctx, id, p, fileIDs)
+	files, changed, err := s.files.AttachEvidence(ctx, id, p, fileIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	listed := map[string]bool{}
 	for _, e := range p.Evidence {
@@ -604,5 +606,5 @@ func (s *Service) attachEvidence(ctx context.Context, id Identity, p *Problem, f
 		p.Evidence = append(p.Evidence, ref)
 		added = append(added, ref)
 	}
-	return added, nil
+	return added, changed, nil
 }

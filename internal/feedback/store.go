@@ -136,14 +136,21 @@ func ValidateDayRange(from, to Date) error {
 
 // ProblemWrite is everything one atomic problem write stores: the problem
 // (created, or updated under its Version), its audit event (nil for none),
-// the suggestions written with it (each under its Version) and the notices
-// the change causes (created in the outbox). A store applies the counter
-// changes (ProblemCounterDeltas) in the same write.
+// the suggestions written with it (each under its Version), the notices
+// the change causes (created in the outbox) and the file records it
+// changes (evidence being attached, each under its Version). A store
+// applies the counter changes (ProblemCounterDeltas) in the same write.
+//
+// Files are in the write so that attaching evidence is atomic: the file
+// records say "attached to this problem" exactly when the problem lists
+// them, and a crash can leave neither a listed file the sweep of
+// unreferenced files would remove nor an attached file nobody sees.
 type ProblemWrite struct {
 	Problem     *Problem
 	Event       *AuditEvent
 	Suggestions []*Suggestion
 	Notices     []*Notice
+	Files       []*File
 }
 
 // Store is the storage the use cases need. Two adapters implement it (SQLite

@@ -80,27 +80,36 @@ func (s *Store) GetFile(ctx context.Context, id string) (*feedback.File, error) 
 // UpdateFile implements feedback.FileRecords.
 func (s *Store) UpdateFile(ctx context.Context, f *feedback.File) error {
 	err := f.Validate()
-	c := *f
-	c.Version = f.Version + 1
 	var data string
 	if err == nil {
-		data, err = encode(&c)
+		data, err = fileData(f)
 	}
 	if err == nil {
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			res, err := s.txExec(ctx, tx, `UPDATE files SET attached = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
-				attachedFlag(f), data, f.ID, f.Version)
-			if err != nil {
-				return dbError(err)
-			}
-			return s.checkUpdated(ctx, tx, res, `SELECT 1 FROM files WHERE id = ?`, "file", f.ID, f.Version)
-		})
+		err = s.write(ctx, func(tx *sql.Tx) error { return s.updateFile(ctx, tx, f, data) })
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: update file %s: %w", f.ID, err)
 	}
 	f.Version++
 	return nil
+}
+
+// fileData encodes f as it is stored by an update (at its next version).
+func fileData(f *feedback.File) (string, error) {
+	c := *f
+	c.Version = f.Version + 1
+	return encode(&c)
+}
+
+// updateFile stores f's encoded record data inside tx, optimistic on
+// f.Version (which the caller increments once tx commits).
+func (s *Store) updateFile(ctx context.Context, tx *sql.Tx, f *feedback.File, data string) error {
+	res, err := s.txExec(ctx, tx, `UPDATE files SET attached = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
+		attachedFlag(f), data, f.ID, f.Version)
+	if err != nil {
+		return dbError(err)
+	}
+	return s.checkUpdated(ctx, tx, res, `SELECT 1 FROM files WHERE id = ?`, "file", f.ID, f.Version)
 }
 
 // DeleteFile implements feedback.FileRecords.

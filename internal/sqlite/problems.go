@@ -76,6 +76,7 @@ type problemWrite struct {
 	event   string
 	sugData []string
 	notices []string
+	files   []string
 }
 
 func encodeProblemWrite(pw feedback.ProblemWrite, newVersion int64) (*problemWrite, error) {
@@ -106,6 +107,13 @@ func encodeProblemWrite(pw feedback.ProblemWrite, newVersion int64) (*problemWri
 		}
 		w.notices = append(w.notices, d)
 	}
+	for _, f := range pw.Files {
+		d, err := fileData(f)
+		if err != nil {
+			return nil, err
+		}
+		w.files = append(w.files, d)
+	}
 	return w, nil
 }
 
@@ -126,6 +134,11 @@ func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, pw f
 	for i, n := range pw.Notices {
 		if err := insertNotice(ctx, s, tx, n, w.notices[i]); err != nil {
 			return err
+		}
+	}
+	for i, f := range pw.Files {
+		if err := s.updateFile(ctx, tx, f, w.files[i]); err != nil {
+			return fmt.Errorf("file %s: %w", f.ID, err)
 		}
 	}
 	return writeProblemUnits(ctx, s, tx, pw.Problem)
@@ -163,6 +176,9 @@ func (s *Store) CreateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	}
 	for _, sg := range sugs {
 		sg.Version++
+	}
+	for _, f := range pw.Files {
+		f.Version++
 	}
 	return nil
 }
@@ -219,6 +235,9 @@ func (s *Store) UpdateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	}
 	for _, sg := range sugs {
 		sg.Version++
+	}
+	for _, f := range pw.Files {
+		f.Version++
 	}
 	return nil
 }

@@ -216,3 +216,79 @@ func sameRefs(t *testing.T, what string, got, want []feedback.EvidenceRef) {
 		}
 	}
 }
+
+// testEvidenceAttachAtomic: the file records a problem write carries
+// (ProblemWrite.Files) change in the same atomic write as the problem — a
+// stale file refuses the whole write and changes nothing; a good one
+// attaches the file (out of the unattached list) together with the
+// problem's evidence.
+func testEvidenceAttachAtomic(t *testing.T, open Opener) {
+	st := open(t)
+	files, ok := st.(feedback.FileRecords)
+	if !ok {
+		t.Fatalf("%T does not keep file records", st)
+	}
+	c := newClock()
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", "涉企乱罚款", "区司法局")
+	p := mustProblem(t, st, c, list, "首违不罚未落实", "区市场监督管理局", "2025-04-30", feedback.ProblemOpen)
+	photo, report := newFile(c, 1), newFile(c, 2)
+	for _, f := range []*feedback.File{photo, report} {
+		f.Status = feedback.FileReady
+		must(t, files.CreateFile(ctx(t), f), "create file")
+	}
+	// Someone else changed the report's record since it was read.
+	stale := *report
+	must(t, files.UpdateFile(ctx(t), report), "touch report")
+
+	attach := func(fs ...*feedback.File) (*feedback.Problem, feedback.ProblemWrite) {
+		q := getProblem(t, st, p.ID)
+		at := c.Next()
+		var refs []feedback.EvidenceRef
+		var writes []*feedback.File
+		for _, f := range fs {
+			w := *f
+			w.ProblemID = q.ID
+			writes = append(writes, &w)
+			refs = append(refs, feedback.EvidenceRef{FileID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size, By: "王股长", At: at})
+		}
+		q.Evidence = append(q.Evidence, refs...)
+		ev := &feedback.AuditEvent{ID: feedback.NewID(at), ProblemID: q.ID, Actor: "王股长", At: at, Action: feedback.ActionEdited, Note: "整改进展", Files: refs}
+		return q, feedback.ProblemWrite{Problem: q, Event: ev, Files: writes}
+	}
+
+	q, w := attach(photo, &stale)
+	if err := st.UpdateProblem(ctx(t), w); !feedback.IsCode(err, feedback.EConflict) {
+		t.Fatalf("UpdateProblem with a stale file = %v, want conflict", err)
+	}
+	if got := getProblem(t, st, p.ID); len(got.Evidence) != 0 || got.Version != q.Version {
+		t.Errorf("after the refused write the problem lists %d files at version %d, want none at %d", len(got.Evidence), got.Version, q.Version)
+	}
+	if got, err := files.GetFile(ctx(t), photo.ID); err != nil || got.Attached() || got.Version != photo.Version {
+		t.Errorf("after the refused write the photo is %+v, %v; want unattached at version %d", got, err, photo.Version)
+	}
+
+	_, w = attach(photo, report)
+	must(t, st.UpdateProblem(ctx(t), w), "attach evidence")
+	for i, f := range []*feedback.File{photo, report} {
+		if w.Files[i].Version != f.Version+1 {
+			t.Errorf("%s: Version after the write = %d, want %d", f.Name, w.Files[i].Version, f.Version+1)
+		}
+		got, err := files.GetFile(ctx(t), f.ID)
+		if err != nil || got.ProblemID != p.ID || got.Version != f.Version+1 {
+			t.Errorf("%s after the write = %+v, %v; want attached to %s at version %d", f.Name, got, err, p.ID, f.Version+1)
+		}
+	}
+	if got := getProblem(t, st, p.ID); len(got.Evidence) != 2 {
+		t.Errorf("the problem lists %d files, want 2", len(got.Evidence))
+	}
+	page, err := files.ListUnattachedFiles(ctx(t), c.Next(), 10, "")
+	if err != nil || len(page.Items) != 0 {
+		t.Errorf("unattached after attaching: %d files, %v; want none", len(page.Items), err)
+	}
+	// The same file twice in one write is refused before anything is stored.
+	_, w = attach(photo)
+	w.Files = append(w.Files, w.Files[0])
+	if err := st.UpdateProblem(ctx(t), w); !feedback.IsCode(err, feedback.EInvalid) {
+		t.Errorf("UpdateProblem with a file twice = %v, want invalid", err)
+	}
+}

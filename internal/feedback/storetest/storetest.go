@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProblemAggregates", testProblemAggregates},
 		{"AuditEvents", testAuditEvents},
 		{"Evidence", testEvidence},
+		{"EvidenceAttachAtomic", testEvidenceAttachAtomic},
 		{"RuleSet", testRuleSet},
 		{"Settings", testSettings},
 		{"Summaries", testSummaries},
