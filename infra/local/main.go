@@ -46,6 +46,10 @@ type options struct {
 	// durability is "full" (every acknowledged write is flushed to disk)
 	// or "relaxed" (demos: the last writes before a power cut may be lost).
 	durability string
+	// backupDir, when set, gets a backup a day, of which the newest
+	// backupKeep are kept (backupcmd.go).
+	backupDir  string
+	backupKeep int
 }
 
 func main() {
@@ -68,6 +72,8 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.rateLimit, "rate-limit", "on", "public rate limits: on, or off for benchmarks and load tests only")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof on this loopback address (profiling only)")
 	fs.StringVar(&o.durability, "durability", "full", "full: every acknowledged write is flushed to disk; relaxed: for demos only, the last writes before a power cut may be lost")
+	fs.StringVar(&o.backupDir, "backup-dir", "", "make a backup a day (02:30 Beijing time, and at start when today has none) in this folder")
+	fs.IntVar(&o.backupKeep, "backup-keep", 14, "with --backup-dir: keep the newest N daily backups")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -83,12 +89,25 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	if o.durability != "full" && o.durability != "relaxed" {
 		return o, fmt.Errorf("--durability 只能是 full 或 relaxed,不能是 %q", o.durability)
 	}
+	if o.backupKeep < 1 {
+		return o, fmt.Errorf("--backup-keep 至少为 1,不能是 %d", o.backupKeep)
+	}
+	if o.backupDir != "" && o.useDynamoDB {
+		return o, fmt.Errorf("--backup-dir 只用于 SQLite 数据文件;DynamoDB 表请用时间点恢复和导出(见 README)")
+	}
 	return o, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) > 0 && args[0] == "anonymize" {
-		return runAnonymize(ctx, args[1:], getenv, stdout) // anonymize.go
+	if len(args) > 0 {
+		switch args[0] {
+		case "anonymize":
+			return runAnonymize(ctx, args[1:], getenv, stdout) // anonymize.go
+		case "backup":
+			return runBackup(ctx, args[1:], stdout) // backupcmd.go
+		case "restore":
+			return runRestore(ctx, args[1:], stdout) // backupcmd.go
+		}
 	}
 	o, err := parseOptions(args, getenv)
 	if err != nil {
@@ -172,6 +191,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	go sweep(background, svc, o.sweepEvery, o.sweepGrace, logger)
 	go sweepFiles(background, files, logger)        // files.go
 	go runSchedule(background, svc, office, logger) // schedule.go: summaries and reminders
+	backupsDone := make(chan struct{})
+	go func() {
+		defer close(backupsDone)
+		if o.backupDir != "" {
+			runBackups(background, o, time.Now, logger) // backupcmd.go
+		}
+	}()
 	if backend.stream != nil {
 		ready := make(chan struct{})
 		go backend.stream(background, svc, sync.OnceFunc(func() { close(ready) }))
@@ -199,6 +225,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// The router drains what committed submissions queued before it stops.
 	cancelBackground()
 	<-done
+	<-backupsDone // a backup in progress stops and removes its temporary files
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	sqlitedrv "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Backups. A copy is made with VACUUM INTO on a read-only connection of its
@@ -177,4 +180,68 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// ErrInUse is returned (wrapped) by ClaimFile for a data file that another
+// connection has open: a running server, in this process or another.
+var ErrInUse = errors.New("数据文件正在被使用")
+
+// Claim is exclusive use of a data file, for replacing it (restore).
+type Claim struct {
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+// ClaimFile takes the data file at path for this process alone, or fails
+// with ErrInUse when any other connection has it open. A server keeps its
+// connections open and each holds a shared lock on the file, so a server
+// that is running is always seen; and while the claim is held, a server
+// cannot open the file. The claim also folds the WAL into the file and
+// empties it, so the file alone holds the data when it is moved. Release
+// the claim when done.
+func ClaimFile(ctx context.Context, path string) (*Claim, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(0)")
+	// In exclusive locking mode the locks a connection takes are kept
+	// until it closes, and WAL mode uses no shared memory beside it.
+	q.Add("_pragma", "locking_mode(EXCLUSIVE)")
+	u := url.URL{Scheme: "file", OmitHost: true, Path: filepath.ToSlash(path), RawQuery: q.Encode()}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, stmt := range []string{"BEGIN EXCLUSIVE", "COMMIT", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			conn.Close()
+			db.Close()
+			if isBusy(err) {
+				return nil, fmt.Errorf("%w:%s 已被其他进程打开(服务是否仍在运行?)", ErrInUse, path)
+			}
+			return nil, fmt.Errorf("claim %s: %w", path, err)
+		}
+	}
+	return &Claim{db: db, conn: conn}, nil
+}
+
+// Release ends the claim.
+func (c *Claim) Release() error {
+	return errors.Join(c.conn.Close(), c.db.Close())
+}
+
+// isBusy reports whether err is SQLite's "the file is locked".
+func isBusy(err error) bool {
+	var se *sqlitedrv.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
 }

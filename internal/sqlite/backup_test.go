@@ -108,3 +108,44 @@ func TestBackupFileRefusesMissingSource(t *testing.T) {
 		t.Errorf("backing up a missing file created it")
 	}
 }
+
+// TestClaimFile checks that a data file an open store uses cannot be
+// claimed, that a claimed one cannot be opened, and that a claim leaves
+// the WAL empty.
+func TestClaimFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jianyan.db")
+	st, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := sqlite.ClaimFile(t.Context(), path); !errors.Is(err, sqlite.ErrInUse) {
+		if c != nil {
+			c.Release()
+		}
+		t.Fatalf("claim a file a store has open: err = %v, want ErrInUse", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := sqlite.ClaimFile(t.Context(), path)
+	if err != nil {
+		t.Fatalf("claim a closed file: %v", err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() != 0 {
+		t.Errorf("WAL after the claim: %d bytes, want none", fi.Size())
+	}
+	if _, err := sqlite.Open(t.Context(), path, sqlite.WithBusyTimeout(50*time.Millisecond)); err == nil {
+		t.Errorf("opened a claimed file")
+	}
+	if err := c.Release(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open after the claim ended: %v", err)
+	}
+	again.Close()
+	if _, err := sqlite.ClaimFile(t.Context(), filepath.Join(t.TempDir(), "missing.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("claim a missing file: %v", err)
+	}
+}
