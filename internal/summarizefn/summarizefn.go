@@ -13,6 +13,10 @@
 // says {"task":"sweep"} routes every suggestion still unrouted SweepGrace
 // after submission (feedback.Service.SweepUnrouted). A schedule in
 // template.yaml sends it every ten minutes.
+//
+// The daily run also removes uploaded files that nothing referenced within
+// a day (feedback.Files.SweepUnattached): records and bytes, files/ as well
+// as uploads/, which the bucket's lifecycle rule alone would not clear.
 package summarizefn
 
 import (
@@ -31,11 +35,23 @@ import (
 type Handler struct {
 	svc      *feedback.Service
 	notifier feedback.Notifier
+	files    FileSweeper
+}
+
+// FileSweeper removes the files nothing references (feedback.Files).
+type FileSweeper interface {
+	SweepUnattached(ctx context.Context) (int, error)
 }
 
 // New returns a Handler; n may be nil to send nothing.
 func New(svc *feedback.Service, n feedback.Notifier) *Handler {
 	return &Handler{svc: svc, notifier: n}
+}
+
+// WithFiles makes the daily run sweep files with f too, and returns h.
+func (h *Handler) WithFiles(f FileSweeper) *Handler {
+	h.files = f
+	return h
 }
 
 // Tasks an event can name; "" (or summarize) makes a summary.
@@ -125,6 +141,8 @@ type Result struct {
 	Delivered []string `json:"delivered"`
 	// Swept is set by a sweep (and nothing else is).
 	Swept *SweepResult `json:"swept,omitempty"`
+	// FilesRemoved counts the unreferenced files the daily run removed.
+	FilesRemoved int `json:"files_removed,omitempty"`
 }
 
 // SweepResult reports a sweep.
@@ -162,6 +180,16 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 		// The summary is stored; some notices failed. Returning the error
 		// makes Lambda retry, which sends only what is missing.
 		return res, fmt.Errorf("summarize: deliver summary %s: %w", sm.ID, err)
+	}
+	if in.Period == feedback.Daily && h.files != nil {
+		// After the summary, so a failing storage never holds it up; an
+		// error makes Lambda retry, which re-sends nothing already sent
+		// and removes what is left.
+		n, err := h.files.SweepUnattached(ctx)
+		res.FilesRemoved = n
+		if err != nil {
+			return res, fmt.Errorf("summarize: sweep unreferenced files: %w", err)
+		}
 	}
 	return res, nil
 }

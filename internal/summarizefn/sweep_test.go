@@ -1,12 +1,15 @@
 package summarizefn_test
 
 import (
+	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jianyan/jianyan/internal/diskfiles"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/sqlite"
 	"github.com/jianyan/jianyan/internal/summarizefn"
@@ -99,5 +102,76 @@ func TestSweepHealsCrashBetweenWriteAndRouting(t *testing.T) {
 	}
 	if res.SummaryID != "" {
 		t.Errorf("a sweep made a summary %s", res.SummaryID)
+	}
+}
+
+// TestDailyRunSweepsFiles: the daily run removes files nothing referenced
+// within a day (record and bytes); weekly and monthly runs do not sweep.
+func TestDailyRunSweepsFiles(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2025, 4, 2, 9, 0, 0, 0, feedback.Shanghai)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "jianyan.db"), sqlite.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	storage, err := diskfiles.New(t.TempDir(), diskfiles.Options{UploadURL: "http://127.0.0.1/upload", Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := feedback.NewFiles(feedback.FileConfig{Records: st, Storage: storage, Problems: st, Now: clock, Logger: slog.New(slog.DiscardHandler)})
+	svc := feedback.NewService(st, feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn", Now: clock, Files: files})
+	h := summarizefn.New(svc, nil).WithFiles(files)
+
+	pdf := []byte("%PDF-1.7\n%%EOF\n")
+	put := func(name string, at time.Time) *feedback.File {
+		f := &feedback.File{ID: feedback.NewID(at), Name: name, ContentType: "application/pdf", Size: int64(len(pdf)),
+			Purpose: feedback.PurposeEvidence, Status: feedback.FileReady, UploadedBy: "王股长", UploaderSubject: "acc-1",
+			CreatedAt: at, ExpiresAt: at.Add(feedback.UploadTTL), CheckedAt: at}
+		if err := st.CreateFile(t.Context(), f); err != nil {
+			t.Fatal(err)
+		}
+		if err := storage.Put(t.Context(), feedback.FileKey(f.ID), bytes.NewReader(pdf), int64(len(pdf)), f.ContentType); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	old := put("前天上传未使用.pdf", now.Add(-30*time.Hour))
+	young := put("刚上传.pdf", now.Add(-time.Hour))
+
+	run := func(file string) summarizefn.Result {
+		t.Helper()
+		raw, err := os.ReadFile(filepath.Join("..", "..", "events", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := h.Handle(t.Context(), raw)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		return res
+	}
+	exists := func(f *feedback.File) bool {
+		t.Helper()
+		_, err := st.GetFile(t.Context(), f.ID)
+		if err != nil && !feedback.IsCode(err, feedback.ENotFound) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	for _, file := range []string{"scheduled-weekly.json", "scheduled-monthly.json"} {
+		if res := run(file); res.FilesRemoved != 0 || !exists(old) {
+			t.Errorf("%s removed %d files (old one there: %v); want none", file, res.FilesRemoved, exists(old))
+		}
+	}
+	if res := run("scheduled-daily.json"); res.FilesRemoved != 1 {
+		t.Errorf("daily run removed %d files, want 1", res.FilesRemoved)
+	}
+	if exists(old) || !exists(young) {
+		t.Errorf("after the daily run: old file there %v, young file there %v; want false, true", exists(old), exists(young))
+	}
+	if _, _, err := storage.Open(t.Context(), feedback.FileKey(old.ID)); !feedback.IsCode(err, feedback.ENotFound) {
+		t.Errorf("the removed file's bytes: %v, want not found", err)
 	}
 }
