@@ -206,12 +206,25 @@ var problemListColumns = []sheet.Column{
 	{Header: "状态", Width: 11},
 	{Header: "是否逾期", Width: 9},
 	{Header: "整改进展", Width: 36, Wrap: true},
+	{Header: "佐证材料数", Width: 8, Kind: sheet.Int},
+	{Header: "佐证材料", Width: 30, Wrap: true},
+}
+
+// evidenceNames lists a problem's evidence by name, one a line, in the
+// order attached.
+func evidenceNames(refs []feedback.EvidenceRef) string {
+	names := make([]string, len(refs))
+	for i, e := range refs {
+		names[i] = e.Name
+	}
+	return strings.Join(names, "\n")
 }
 
 // exportProblemList serves GET /api/v1/problem-lists/{id}.xlsx (handed
 // over by getProblemList): the printable rectification list, problems in
-// creation order, on A4 landscape with the title and header rows repeated
-// on every printed page. A unit account gets only the problems its unit
+// creation order, each with its evidence (佐证材料: how many, and their
+// names), on A4 landscape with the title and header rows repeated on every
+// printed page. A unit account gets only the problems its unit
 // leads or assists, as in the list view. It holds no submitter's personal
 // data.
 func (h *StaffHandler) exportProblemList(w http.ResponseWriter, r *http.Request, id feedback.Identity, listID string) error {
@@ -234,7 +247,7 @@ func (h *StaffHandler) exportProblemList(w http.ResponseWriter, r *http.Request,
 		}
 		rows = append(rows, []any{
 			i + 1, p.Title, p.Description, p.ResponsibleUnit, strings.Join(p.CoUnits, "、"), p.ResponsiblePerson,
-			p.Requirement, p.Deadline, p.Status.Label(), overdue, p.Progress,
+			p.Requirement, p.Deadline, p.Status.Label(), overdue, p.Progress, len(p.Evidence), evidenceNames(p.Evidence),
 		})
 	}
 	title := d.List.Title

@@ -434,6 +434,21 @@ func TestExportProblemList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Evidence on the first problem: its count and names go on the list.
+	var evidence []string
+	for _, name := range []string{"整改前后对比.jpg", "首违不罚清单.pdf"} {
+		at := e.clock.Now()
+		f := &feedback.File{ID: feedback.NewID(at), Name: name, ContentType: "application/pdf", Size: 2048,
+			Purpose: feedback.PurposeEvidence, Status: feedback.FileReady, UploadedBy: "admin", UploaderSubject: "admin",
+			CreatedAt: at, ExpiresAt: at.Add(feedback.UploadTTL), CheckedAt: at}
+		if err := e.store.CreateFile(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		evidence = append(evidence, f.ID)
+	}
+	if _, err := e.svc.EditProblem(ctx, e.admin, p1.ID, feedback.ProblemEdit{EvidenceFileIDs: evidence}); err != nil {
+		t.Fatal(err)
+	}
 	const sheet = "整改清单"
 	f := openXLSX(t, e, "/api/v1/problem-lists/"+list.ID+".xlsx", exportAdminToken)
 	rows, err := f.GetRows(sheet)
@@ -443,7 +458,7 @@ func TestExportProblemList(t *testing.T) {
 	if got := rows[0][0]; got != "涉企乱罚款问题 整改清单" {
 		t.Errorf("title = %q", got)
 	}
-	wantHeader := []string{"序号", "问题", "问题描述", "牵头单位", "配合单位", "第一责任人", "整改要求", "整改期限", "状态", "是否逾期", "整改进展"}
+	wantHeader := []string{"序号", "问题", "问题描述", "牵头单位", "配合单位", "第一责任人", "整改要求", "整改期限", "状态", "是否逾期", "整改进展", "佐证材料数", "佐证材料"}
 	if !slices.Equal(rows[1], wantHeader) {
 		t.Errorf("header = %q, want %q", rows[1], wantHeader)
 	}
@@ -454,8 +469,14 @@ func TestExportProblemList(t *testing.T) {
 	if got := rows[2][:len(want)]; !slices.Equal(got, want) {
 		t.Errorf("row 1 = %q, want %q", got, want)
 	}
+	if got := rows[2][11:]; !slices.Equal(got, []string{"2", "整改前后对比.jpg\n首违不罚清单.pdf"}) {
+		t.Errorf("row 1 evidence = %q, want the count and the names", got)
+	}
 	if got := rows[3][1]; got != "罚款决定书送达不规范" {
 		t.Errorf("row 2 title = %q", got)
+	}
+	if got := rows[3][11]; got != "0" {
+		t.Errorf("row 2 evidence count = %q, want 0", got)
 	}
 	if raw, _ := f.GetCellValue(sheet, "H3", excelize.Options{RawCellValue: true}); raw != "45721" {
 		t.Errorf("deadline H3 raw = %q, want the date serial 45721", raw)
@@ -467,8 +488,8 @@ func TestExportProblemList(t *testing.T) {
 	if w, err := f.GetColWidth(sheet, "G"); err != nil || w != 36 {
 		t.Errorf("requirement column width = %v (%v), want 36", w, err)
 	}
-	if merged, _ := f.GetMergeCells(sheet); len(merged) != 1 || merged[0].GetStartAxis() != "A1" || merged[0].GetEndAxis() != "K1" {
-		t.Errorf("merged cells = %v, want the title across A1:K1", merged)
+	if merged, _ := f.GetMergeCells(sheet); len(merged) != 1 || merged[0].GetStartAxis() != "A1" || merged[0].GetEndAxis() != "M1" {
+		t.Errorf("merged cells = %v, want the title across A1:M1", merged)
 	}
 
 	// A unit account gets only its own problems.
