@@ -1,6 +1,6 @@
 # Jianyan's everyday commands. `make help` lists them.
 
-FUNCTIONS := collect staff route summarize check console
+FUNCTIONS := collect staff documents route summarize check console
 LAMBDA_GOARCH ?= arm64
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w -buildid="
 GO ?= go
@@ -49,10 +49,11 @@ deploy: ## build with SAM and deploy (asks for parameters the first time)
 # sam build (template.yaml, Metadata: BuildMethod: makefile) runs
 # `make build-<LogicalId>` with ARTIFACTS_DIR set; each target reuses the
 # pattern rule above and copies the arm64 bootstrap into the artifact.
-SAM_TARGETS := build-CollectFunction build-StaffFunction build-RouteFunction build-SummarizeFunction build-CheckFunction build-ConsoleFunction
+SAM_TARGETS := build-CollectFunction build-StaffFunction build-DocumentsFunction build-RouteFunction build-SummarizeFunction build-CheckFunction build-ConsoleFunction
 .PHONY: $(SAM_TARGETS)
 build-CollectFunction: build/lambda/$(LAMBDA_GOARCH)/collect/bootstrap
 build-StaffFunction: build/lambda/$(LAMBDA_GOARCH)/staff/bootstrap
+build-DocumentsFunction: build/lambda/$(LAMBDA_GOARCH)/documents/bootstrap
 build-RouteFunction: build/lambda/$(LAMBDA_GOARCH)/route/bootstrap
 build-SummarizeFunction: build/lambda/$(LAMBDA_GOARCH)/summarize/bootstrap
 build-CheckFunction: build/lambda/$(LAMBDA_GOARCH)/check/bootstrap

@@ -55,7 +55,7 @@ const (
 
 // functionNames are the Lambdas of template.yaml; each is measured when
 // its functions/<name> folder exists.
-var functionNames = []string{"collect", "staff", "route", "summarize", "console"}
+var functionNames = []string{"collect", "staff", "documents", "route", "summarize", "console"}
 
 // settings are the sample sizes of a run.
 type settings struct {

@@ -18,7 +18,7 @@ import (
 const maxBinaryBytes = 12_000_000
 
 // functions are the Lambdas of template.yaml.
-var functions = []struct{ name string }{{"collect"}, {"staff"}, {"route"}, {"summarize"}, {"check"}, {"console"}}
+var functions = []struct{ name string }{{"collect"}, {"staff"}, {"documents"}, {"route"}, {"summarize"}, {"check"}, {"console"}}
 
 // repoRoot is the module root (the directory holding go.mod).
 func repoRoot(tb testing.TB) string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jianyan/jianyan/internal/diskfiles"
+	"github.com/jianyan/jianyan/internal/document/docx"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
@@ -77,10 +78,17 @@ func newExportEnvWith(tb testing.TB, sheets httpapi.Spreadsheets) *exportEnv {
 	if err != nil {
 		tb.Fatalf("create unit account: %v", err)
 	}
+	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Now: clock.Now, Logger: log,
+		Office: func(context.Context) (feedback.DocumentOffice, error) {
+			return feedback.DocumentOffice{Issuer: "蓬江区全面依法治区委员会办公室", Prefixes: map[feedback.DocumentKind]string{
+				feedback.RectificationNotice: "区依法治办", feedback.FeedbackOpinion: "区依法治督",
+				feedback.SupervisionBulletin: "区依法治通", feedback.ReplyLetter: "区依法治办函",
+			}}, nil
+		}})
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log},
 		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: exportAdminToken}, Logger: log, Spreadsheets: sheets,
-			Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: fileStore}, Console: testConsole()},
+			Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: fileStore}, Console: testConsole(), Documents: docs, DocumentWriter: docx.Writer{}},
 	)
 	return &exportEnv{store: store, svc: svc, handler: h, clock: clock, files: fileStore,
 		admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}

@@ -113,6 +113,14 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 		t.Fatalf("create summary: status %d, %v", resp.StatusCode, err)
 	}
 
+	resp = e.do(t, "POST", "/api/v1/documents", exportAdminToken, "application/json", `{"kind":"supervision_bulletin","summary_id":"`+sm.ID+`"}`)
+	var issued struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&issued); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("issue a document: status %d, %v", resp.StatusCode, err)
+	}
+
 	fileID, status := uploadFile(t, e, exportAdminToken, "整改报告.pdf", "application/pdf", []byte("%PDF-1.7\n%%EOF\n"))
 	if status != http.StatusCreated {
 		t.Fatalf("upload: %d", status)
@@ -125,6 +133,7 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 		{"/api/v1/problem-lists/{id}", list.ID},
 		{"/api/v1/problems/{id}", p.ID},
 		{"/api/v1/summaries/{id}", sm.ID},
+		{"/api/v1/documents/{id}", issued.ID},
 	}
 	fill := func(path string) string {
 		for _, x := range ids {

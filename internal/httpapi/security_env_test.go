@@ -110,7 +110,7 @@ func newSecEnv(tb testing.TB) *secEnv {
 	e := &secEnv{
 		store: store, svc: svc, logs: logs,
 		local:  httpapi.NewHandler(pub, httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: secAdminToken}, Logger: log, Spreadsheets: xlsx.Codec{}, Console: testConsole()}),
-		staff:  httpapi.NewStaffHandler(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log, Spreadsheets: xlsx.Codec{}}),
+		staff:  awsStaffRoutes(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log, Spreadsheets: xlsx.Codec{}}),
 		public: httpapi.NewPublicHandler(pub),
 		admin:  feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin},
 	}
@@ -121,6 +121,19 @@ func newSecEnv(tb testing.TB) *secEnv {
 		tb.Fatalf("create symposium: %v", err)
 	}
 	return e
+}
+
+// awsStaffRoutes is the staff API as API Gateway routes it: the document
+// routes to the documents Lambda, the rest to the staff Lambda.
+func awsStaffRoutes(cfg httpapi.StaffConfig) http.Handler {
+	staff, docs := httpapi.NewStaffHandler(cfg), httpapi.NewDocumentHandler(cfg)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/documents" || strings.HasPrefix(r.URL.Path, "/api/v1/documents/") {
+			docs.ServeHTTP(w, r)
+			return
+		}
+		staff.ServeHTTP(w, r)
+	})
 }
 
 // req is one request to a handler.

@@ -31,6 +31,10 @@ type StaffConfig struct {
 	// Uploads, when set (local disk storage: feedback.LocalUploads), is
 	// served at LocalUploadPath, the url of the upload forms.
 	Uploads UploadTaker
+	// Documents are the document use cases and DocumentWriter (docx.Writer)
+	// prints them; nil answers the document routes with 415.
+	Documents      *feedback.Documents
+	DocumentWriter DocumentWriter
 }
 
 // UploadTaker takes the posts of upload forms and checks the bytes.
@@ -47,15 +51,17 @@ type StaffFunc func(w http.ResponseWriter, r *http.Request, id feedback.Identity
 // listed in routes. With Console.Files set (the local stack) it serves the
 // console too.
 type StaffHandler struct {
-	svc      *feedback.Service
-	log      *slog.Logger
-	auth     Authenticator
-	sheetsIO Spreadsheets
-	mux      *http.ServeMux
-	cop      *http.CrossOriginProtection
-	root     http.Handler
-	files    *feedback.Files
-	uploads  UploadTaker
+	svc       *feedback.Service
+	log       *slog.Logger
+	auth      Authenticator
+	sheetsIO  Spreadsheets
+	mux       *http.ServeMux
+	cop       *http.CrossOriginProtection
+	root      http.Handler
+	files     *feedback.Files
+	uploads   UploadTaker
+	documents *feedback.Documents
+	docWriter DocumentWriter
 }
 
 // routes registers every staff route group. A new group is a method in its
@@ -84,6 +90,9 @@ func (h *StaffHandler) routes() {
 	h.meRoutes()       // staff_me.go: who is signed in
 	h.settingsRoutes() // staff_settings.go: the office's settings
 	h.Handle("GET /api/v1/labels", h.getLabels)
+	// documents.go's routes are not here: the documents Lambda serves them
+	// (NewDocumentHandler), so the staff Lambda links neither the Word
+	// writer nor the document use cases; NewHandler adds them locally.
 }
 
 // NewStaffHandler returns the staff API. Every route requires credentials
@@ -97,6 +106,16 @@ func NewStaffHandler(cfg StaffConfig) *StaffHandler {
 }
 
 func newStaff(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
+	h := newStaffBase(cfg, mux)
+	h.routes()
+	if cfg.Console.Files != nil {
+		(&console{cfg: cfg.Console, log: h.log}).routes(mux)
+	}
+	return h
+}
+
+// newStaffBase is a staff handler with no routes yet.
+func newStaffBase(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
@@ -106,10 +125,7 @@ func newStaff(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
 		writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "拒绝跨站请求"))
 	}))
 	h.files, h.uploads = cfg.Files, cfg.Uploads
-	h.routes()
-	if cfg.Console.Files != nil {
-		(&console{cfg: cfg.Console, log: log}).routes(mux)
-	}
+	h.documents, h.docWriter = cfg.Documents, cfg.DocumentWriter
 	return h
 }
 
@@ -160,7 +176,7 @@ func IdentityFrom(ctx context.Context) (feedback.Identity, bool) {
 // process uses it; Lambda runs them as two functions.
 func NewHandler(pub PublicConfig, staff StaffConfig) http.Handler {
 	p := newPublic(pub)
-	newStaff(staff, p.mux)
+	newStaff(staff, p.mux).documentRoutes()
 	openAPIRoutes(p.mux) // openapi.go
 	return common(p.log, p.mux)
 }

@@ -1,0 +1,41 @@
+// Command documents is the Lambda of the staff API's document routes
+// (POST/GET /api/v1/documents, GET /api/v1/documents/{id}.docx) behind the
+// JWT authorizer: it issues numbered formal documents and prints them as
+// Word files. It is a function of its own so that the staff function,
+// close to its size budget, links neither the Word writer nor the document
+// use cases.
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/jianyan/jianyan/internal/awsenv"
+	"github.com/jianyan/jianyan/internal/document/docx"
+	"github.com/jianyan/jianyan/internal/dynamo"
+	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/httpapi"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
+	if table == "" || baseURL == "" {
+		log.Error("TABLE_NAME and PUBLIC_BASE_URL must be set")
+		os.Exit(1)
+	}
+	cfg, err := awsenv.Config(os.Getenv)
+	if err != nil {
+		log.Error("load AWS config", "err", err)
+		os.Exit(1)
+	}
+	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
+	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Logger: log})
+	handler := httpapi.NewDocumentHandler(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log,
+		Documents: docs, DocumentWriter: docx.Writer{}})
+	lambda.Start(httpadapter.NewV2(handler).ProxyWithContext)
+}
