@@ -84,7 +84,7 @@ func newSymposium(ctx context.Context, svc *feedback.Service, title string) (str
 var coldStartEvents = map[string][]byte{
 	"baseline":  []byte(`{}`),
 	"collect":   httpEvent("GET", "/healthz", "203.0.113.7", nil),
-	"staff":     httpEvent("GET", "/api/v1/symposia", "203.0.113.7", nil), // 401: no credentials
+	"staff":     httpEvent("GET", "/api/v1/symposia", "203.0.113.7", nil),  // 401: no credentials
 	"documents": httpEvent("GET", "/api/v1/documents", "203.0.113.7", nil), // 401: no credentials
 	"route":     []byte(`{"Records":[]}`),
 	"summarize": []byte(`{"task":"sweep"}`),

@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jianyan/jianyan/internal/document/docx"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/notify"
@@ -159,6 +160,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fmt.Fprintf(stdout, "Staff admin token (shown once; set JIANYAN_ADMIN_TOKEN or use --reset-admin-token to replace it):\n\n    %s\n\n", token)
 	}
 
+	records, ok := backend.store.(feedback.DocumentRecords)
+	if !ok {
+		return fmt.Errorf("the store keeps no documents")
+	}
+	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: records, Logger: logger})
+
 	handler := httpapi.NewHandler(
 		publicConfig(svc, logger, o), // ratelimit.go
 		httpapi.StaffConfig{
@@ -169,6 +176,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			Console:      consoleConfig(getenv),
 			Files:        files,
 			Uploads:      feedback.LocalUploads{Files: files, Receiver: fileStore},
+			// The documents Lambda's routes, in the one local process.
+			Documents:      docs,
+			DocumentWriter: docx.Writer{},
 		},
 	)
 	srv := &http.Server{

@@ -371,9 +371,11 @@ func replyLetterContent(in replyLetterInput) *document.Document {
 		Body: []document.Block{
 			&document.Paragraph{Text: opening},
 			&document.Paragraph{Text: CleanText(in.Reply)},
-			&document.Paragraph{Text: "办理结果：" + in.Grade + "类（" + in.GradeLabel + "）。"},
-			&document.Paragraph{Text: "您可凭回执号在建言系统查询办理情况，并对答复作出评价。感谢您对我们工作的关心和支持。"},
 		},
 	}
+	if in.Grade != "" {
+		d.Body = append(d.Body, &document.Paragraph{Text: "办理结果：" + in.Grade + "类（" + in.GradeLabel + "）。"})
+	}
+	d.Body = append(d.Body, &document.Paragraph{Text: "您可凭回执号在建言系统查询办理情况，并对答复作出评价。感谢您对我们工作的关心和支持。"})
 	return d
 }

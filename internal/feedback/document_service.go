@@ -45,10 +45,12 @@ type DocumentsConfig struct {
 	// document is made from, with the caller's access.
 	Service *Service
 	Records DocumentRecords
-	// Office returns the office settings' issuer and number prefixes.
+	// Office returns the issuer and number prefixes; nil reads them from
+	// the office settings (Service.OfficeSettings).
 	Office func(ctx context.Context) (DocumentOffice, error)
-	// Working returns the working-day calendar; nil, or one that cannot
-	// tell, leaves the working days out of deadlines.
+	// Working returns the working-day calendar; nil uses the calendar in
+	// force (the official schedules and the office's years). Where it
+	// cannot tell, deadlines are given without working days.
 	Working func(ctx context.Context) (WorkingDays, error)
 	// Reply returns a suggestion's reply and its grade; false when it has
 	// none yet. nil takes the suggestion's reply text without a grade.
@@ -65,6 +67,24 @@ func NewDocuments(cfg DocumentsConfig) *Documents {
 	}
 	if d.log == nil {
 		d.log = slog.Default()
+	}
+	if d.office == nil && d.svc != nil {
+		d.office = func(ctx context.Context) (DocumentOffice, error) {
+			st, err := d.svc.OfficeSettings(ctx)
+			if err != nil {
+				return DocumentOffice{}, err
+			}
+			return DocumentOffice{Issuer: st.Issuer, Prefixes: st.NumberPrefixes}, nil
+		}
+	}
+	if d.working == nil && d.svc != nil {
+		d.working = func(ctx context.Context) (WorkingDays, error) {
+			c, err := d.svc.workCalendar(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return func(from, to Date) (int, bool) { return WorkingDaysLeft(c, from, to) }, nil
+		}
 	}
 	if d.replies == nil {
 		d.replies = func(sg *Suggestion) (DocumentReply, bool) {

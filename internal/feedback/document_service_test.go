@@ -227,3 +227,36 @@ func blockText(bs []document.Block) string {
 	}
 	return b.String()
 }
+
+// TestDocumentsFromOfficeSettings: wired with nothing but the service, the
+// documents take the issuer and prefixes from the office settings and the
+// working days from the calendar in force (2025's official schedule).
+func TestDocumentsFromOfficeSettings(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: f.svc, Records: f.store.(feedback.DocumentRecords), Now: f.svc.Now})
+	list := f.list(t, "涉企乱罚款问题清单")
+	if _, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{ProblemListID: list.ID, Title: "罚款收缴未严格执行罚缴分离制度",
+		ResponsibleUnit: unitMarket, Requirement: "落实罚缴分离", Deadline: "2025-04-11"}); err != nil {
+		t.Fatal(err)
+	}
+	req := feedback.DocumentRequest{Kind: feedback.RectificationNotice, ProblemListID: list.ID, Unit: unitMarket}
+	_, err := docs.Create(ctx, f.staff, req)
+	wantCode(t, err, feedback.EConflict) // nothing set yet
+	if _, err := f.svc.PutSettings(ctx, f.admin, feedback.SettingsInput{OfficeName: "区委依法治区办", Issuer: testIssuer,
+		NumberPrefixes: map[feedback.DocumentKind]string{feedback.RectificationNotice: "区依法治办"}}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := docs.Create(ctx, f.staff, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, content, err := docs.Get(ctx, f.staff, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4 March to 11 April 2025: 27 working days (Qingming, 4 April, off).
+	if doc.Number != "区依法治办〔2025〕1号" || content.Signature != testIssuer || !strings.Contains(blockText(content.Body), "2025年4月11日（27个工作日）") {
+		t.Errorf("number %q signature %q:\n%s", doc.Number, content.Signature, blockText(content.Body))
+	}
+}

@@ -27,7 +27,7 @@ const mimeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml
 // budget, links neither the Word writer nor the document use cases.
 func NewDocumentHandler(cfg StaffConfig) *StaffHandler {
 	h := newStaffBase(cfg, http.NewServeMux())
-	h.documentRoutes()
+	h.documentRoutes(cfg.Documents, cfg.DocumentWriter)
 	h.mux.HandleFunc("/", h.notFound)
 	h.root = common(h.log, h.mux)
 	return h
@@ -36,11 +36,20 @@ func NewDocumentHandler(cfg StaffConfig) *StaffHandler {
 // documentRoutes: issuing numbered documents, the list of what was issued,
 // and each one as JSON or as its Word file. "{id}.docx" cannot be a
 // pattern of its own (a wildcard is a whole path segment), so getDocument
-// dispatches on the suffix.
-func (h *StaffHandler) documentRoutes() {
-	h.Handle("POST /api/v1/documents", h.createDocument)
-	h.Handle("GET /api/v1/documents", h.listDocuments)
-	h.Handle("GET /api/v1/documents/{id}", h.getDocument)
+// dispatches on the suffix. The use cases and the writer stay out of
+// StaffHandler's fields: the staff Lambda, which does not serve these
+// routes, then carries none of their types.
+func (h *StaffHandler) documentRoutes(docs *feedback.Documents, writer DocumentWriter) {
+	d := &documentHandlers{documents: docs, docWriter: writer}
+	h.Handle("POST /api/v1/documents", d.createDocument)
+	h.Handle("GET /api/v1/documents", d.listDocuments)
+	h.Handle("GET /api/v1/documents/{id}", d.getDocument)
+}
+
+// documentHandlers serve the document routes.
+type documentHandlers struct {
+	documents *feedback.Documents
+	docWriter DocumentWriter
 }
 
 // errNoDocuments answers the document routes of a handler configured
@@ -84,7 +93,7 @@ func ToDocumentJSON(d *feedback.Document) DocumentJSON {
 }
 
 // createDocument serves POST /api/v1/documents: 201 with the document.
-func (h *StaffHandler) createDocument(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+func (h *documentHandlers) createDocument(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	if h.documents == nil {
 		return errNoDocuments
 	}
@@ -105,7 +114,7 @@ func (h *StaffHandler) createDocument(w http.ResponseWriter, r *http.Request, id
 }
 
 // listDocuments serves GET /api/v1/documents?kind=: newest first.
-func (h *StaffHandler) listDocuments(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+func (h *documentHandlers) listDocuments(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	if h.documents == nil {
 		return errNoDocuments
 	}
@@ -126,7 +135,7 @@ func (h *StaffHandler) listDocuments(w http.ResponseWriter, r *http.Request, id 
 // getDocument serves GET /api/v1/documents/{id} (the record) and
 // /api/v1/documents/{id}.docx: the Word file of the document as issued,
 // named by its number and title.
-func (h *StaffHandler) getDocument(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+func (h *documentHandlers) getDocument(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	if h.documents == nil {
 		return errNoDocuments
 	}

@@ -51,17 +51,15 @@ type StaffFunc func(w http.ResponseWriter, r *http.Request, id feedback.Identity
 // listed in routes. With Console.Files set (the local stack) it serves the
 // console too.
 type StaffHandler struct {
-	svc       *feedback.Service
-	log       *slog.Logger
-	auth      Authenticator
-	sheetsIO  Spreadsheets
-	mux       *http.ServeMux
-	cop       *http.CrossOriginProtection
-	root      http.Handler
-	files     *feedback.Files
-	uploads   UploadTaker
-	documents *feedback.Documents
-	docWriter DocumentWriter
+	svc      *feedback.Service
+	log      *slog.Logger
+	auth     Authenticator
+	sheetsIO Spreadsheets
+	mux      *http.ServeMux
+	cop      *http.CrossOriginProtection
+	root     http.Handler
+	files    *feedback.Files
+	uploads  UploadTaker
 }
 
 // routes registers every staff route group. A new group is a method in its
@@ -125,7 +123,6 @@ func newStaffBase(cfg StaffConfig, mux *http.ServeMux) *StaffHandler {
 		writeError(h.log, w, r, feedback.Errorf(feedback.EForbidden, "拒绝跨站请求"))
 	}))
 	h.files, h.uploads = cfg.Files, cfg.Uploads
-	h.documents, h.docWriter = cfg.Documents, cfg.DocumentWriter
 	return h
 }
 
@@ -176,7 +173,7 @@ func IdentityFrom(ctx context.Context) (feedback.Identity, bool) {
 // process uses it; Lambda runs them as two functions.
 func NewHandler(pub PublicConfig, staff StaffConfig) http.Handler {
 	p := newPublic(pub)
-	newStaff(staff, p.mux).documentRoutes()
+	newStaff(staff, p.mux).documentRoutes(staff.Documents, staff.DocumentWriter)
 	openAPIRoutes(p.mux) // openapi.go
 	return common(p.log, p.mux)
 }
