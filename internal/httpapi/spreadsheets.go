@@ -11,10 +11,10 @@ import (
 )
 
 // Spreadsheets reads and writes Excel (XLSX) files for imports and exports.
-// The xlsx.Codec of package internal/sheet/xlsx (over excelize) implements
-// it. It comes in through StaffConfig rather than being imported here so
-// that only the binaries that wire it link the spreadsheet library: the
-// public collect Lambda links this package but not excelize (about 2 MB).
+// The xlsx.Codec of package internal/sheet/xlsx implements it. It comes in
+// through StaffConfig rather than being imported here so that only the
+// binaries that wire it link the spreadsheet code: the public collect
+// Lambda links this package but not that one.
 type Spreadsheets interface {
 	// Read returns the cell texts of the first sheet of an XLSX file, row
 	// i being spreadsheet row i+1. Its errors wrap sheet.ErrFormat (not an

@@ -1,7 +1,7 @@
 // Package sheet holds spreadsheet tables as plain values: a workbook of
 // sheets, each a header of typed columns and rows of cells. The HTTP layer
 // builds them for exports; the adapter in package xlsx turns them into
-// files, and reads uploaded files (with excelize) back into cell texts.
+// files, and reads uploaded files back into cell texts.
 //
 // The package imports nothing beyond the standard library on purpose: the
 // HTTP package depends on it, and the public collect Lambda, which links the
