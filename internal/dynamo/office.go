@@ -470,3 +470,118 @@ func (s *Store) PutCalendarYear(ctx context.Context, y *feedback.CalendarYear) e
 	y.Version++
 	return nil
 }
+
+// Extension requests live in their problem's item collection (pk PRB#<id>,
+// sk EXT#<extension id>), read strongly consistently; IDs sort by time.
+const (
+	typeExtension = "extension"
+	skExtension   = "EXT#"
+)
+
+type extensionItem struct {
+	PK               string `dynamodbav:"pk"`
+	SK               string `dynamodbav:"sk"`
+	Type             string `dynamodbav:"type"`
+	ID               string `dynamodbav:"id"`
+	ProblemID        string `dynamodbav:"problem_id"`
+	Deadline         string `dynamodbav:"deadline"`
+	WorkingDays      int    `dynamodbav:"working_days,omitempty"`
+	PreviousDeadline string `dynamodbav:"previous_deadline,omitempty"`
+	Reason           string `dynamodbav:"reason"`
+	RequestedBy      string `dynamodbav:"requested_by,omitempty"`
+	RequestedUnit    string `dynamodbav:"requested_unit,omitempty"`
+	RequestedAt      string `dynamodbav:"requested_at"`
+	Status           string `dynamodbav:"status"`
+	DecidedBy        string `dynamodbav:"decided_by,omitempty"`
+	DecidedAt        string `dynamodbav:"decided_at,omitempty"`
+	DecisionNote     string `dynamodbav:"decision_note,omitempty"`
+	Version          int64  `dynamodbav:"version"`
+}
+
+func extensionToItem(e *feedback.Extension) (map[string]types.AttributeValue, error) {
+	return marshal(extensionItem{
+		PK: pkProblem + e.ProblemID, SK: skExtension + e.ID, Type: typeExtension,
+		ID: e.ID, ProblemID: e.ProblemID, Deadline: string(e.Deadline), WorkingDays: e.WorkingDays,
+		PreviousDeadline: string(e.PreviousDeadline), Reason: e.Reason, RequestedBy: e.RequestedBy,
+		RequestedUnit: e.RequestedUnit, RequestedAt: ts(e.RequestedAt), Status: string(e.Status),
+		DecidedBy: e.DecidedBy, DecidedAt: ts(e.DecidedAt), DecisionNote: e.DecisionNote, Version: e.Version,
+	})
+}
+
+func (it *extensionItem) domain() (*feedback.Extension, error) {
+	e := &feedback.Extension{
+		ID: it.ID, ProblemID: it.ProblemID, Deadline: feedback.Date(it.Deadline), WorkingDays: it.WorkingDays,
+		PreviousDeadline: feedback.Date(it.PreviousDeadline), Reason: it.Reason, RequestedBy: it.RequestedBy,
+		RequestedUnit: it.RequestedUnit, Status: feedback.ExtensionStatus(it.Status), DecidedBy: it.DecidedBy,
+		DecisionNote: it.DecisionNote, Version: it.Version,
+	}
+	var err error
+	if e.RequestedAt, err = parseTS("requested_at", it.RequestedAt); err != nil {
+		return nil, err
+	}
+	if e.DecidedAt, err = parseTS("decided_at", it.DecidedAt); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// extensionWrite is the transaction's put of an extension: created at
+// version 0, else under its version.
+func (s *Store) extensionWrite(e *feedback.Extension) (types.TransactWriteItem, error) {
+	c := *e
+	c.Version = e.Version + 1
+	item, err := extensionToItem(&c)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	if e.Version == 0 {
+		return s.put(item, notExists()), nil
+	}
+	return s.put(item, versionIs(e.Version)), nil
+}
+
+// GetExtension reads one extension request of a problem.
+func (s *Store) GetExtension(ctx context.Context, problemID, id string) (*feedback.Extension, error) {
+	if !feedback.ValidKey(problemID) || !feedback.ValidKey(id) {
+		return nil, feedback.NotFound("extension", id)
+	}
+	var it extensionItem
+	found, err := s.getItem(ctx, pkProblem+problemID, skExtension+id, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get extension %s: %w", id, err)
+	}
+	if !found {
+		return nil, feedback.NotFound("extension", id)
+	}
+	e, err := it.domain()
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get extension %s: %w", id, feedback.Internal(err))
+	}
+	return e, nil
+}
+
+// ListExtensions reads a problem's EXT# items, oldest first.
+func (s *Store) ListExtensions(ctx context.Context, problemID string) ([]*feedback.Extension, error) {
+	if !feedback.ValidKey(problemID) {
+		return []*feedback.Extension{}, nil
+	}
+	spec := listSpec{id: listID("extensions", problemID), parts: []part{tablePart(pkProblem + problemID)},
+		low: skExtension, high: "EXT$", limit: feedback.MaxListLimit}
+	out := []*feedback.Extension{}
+	cursor := ""
+	for {
+		items, next, err := s.readList(ctx, spec, cursor)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: list extensions of %s: %w", problemID, err)
+		}
+		es, err := decodeAll(items, (*extensionItem).domain)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: list extensions of %s: %w", problemID, err)
+		}
+		out = append(out, es...)
+		if next == "" {
+			return out, nil
+		}
+		cursor = next
+	}
+}

@@ -130,6 +130,13 @@ func (s *Store) problemWrite(ctx context.Context, w feedback.ProblemWrite, pc *c
 		}
 		items = append(items, s.put(fItem, versionIs(f.Version)))
 	}
+	if w.Extension != nil {
+		ext, err := s.extensionWrite(w.Extension) // office.go
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, ext)
+	}
 	return items, nil
 }
 
@@ -159,6 +166,9 @@ func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	}
 	for _, f := range w.Files {
 		f.Version++
+	}
+	if w.Extension != nil {
+		w.Extension.Version++
 	}
 	return nil
 }
@@ -212,6 +222,9 @@ func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	for _, f := range w.Files {
 		f.Version++
 	}
+	if w.Extension != nil {
+		w.Extension.Version++
+	}
 	return nil
 }
 
@@ -224,7 +237,7 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		return page, err
 	}
 	spec := listSpec{
-		id:    listID("problems", f.ProblemListID, f.Unit, string(f.Status), string(f.OverdueOn)),
+		id:    listID("problems", f.ProblemListID, f.Unit, string(f.Status), string(f.OverdueOn), fmt.Sprint(f.Supervised)),
 		limit: feedback.ClampLimit(f.Limit),
 	}
 	var conds []expression.ConditionBuilder
@@ -248,6 +261,11 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		spec.parts = []part{gsi(3, g3ProblemsS+string(f.Status))}
 	default:
 		spec.parts = []part{gsi(1, g1Problems)}
+	}
+	if f.Supervised {
+		// Supervised problems are few (the office's own focus): a filter on
+		// the index chosen above, not an index of their own.
+		conds = append(conds, expression.Name("supervised").Equal(expression.Value(true)))
 	}
 	if f.OverdueOn != "" {
 		var overdueable []expression.OperandBuilder

@@ -122,6 +122,7 @@ func canEditProblem(id Identity, e ProblemEdit) error {
 		{"responsible_unit", e.ResponsibleUnit != nil}, {"co_units", e.CoUnits != nil},
 		{"responsible_person", e.ResponsiblePerson != nil}, {"requirement", e.Requirement != nil},
 		{"deadline", e.Deadline != nil}, {"deadline_working_days", e.DeadlineWorkingDays != nil},
+		{"supervised", e.Supervised != nil},
 	} {
 		if f.set {
 			return &Error{Code: EForbidden, Field: f.name, Message: "责任单位只能填写整改进展"}
@@ -182,4 +183,39 @@ func canEditUnit(id Identity, name string) error {
 		return Errorf(EForbidden, "只能修改本单位的登记信息")
 	}
 	return errNoRole()
+}
+
+// canRequestExtension: the office, or the problem's lead unit, asks for a
+// later deadline; a co-unit reports its part instead.
+func canRequestExtension(id Identity, p *Problem) error {
+	switch id.Role {
+	case RoleAdmin, RoleStaff:
+		return nil
+	case RoleUnit:
+		if id.Unit != "" && id.Unit == p.ResponsibleUnit {
+			return nil
+		}
+		return Errorf(EForbidden, "只有牵头单位可以申请延期")
+	}
+	return errNoRole()
+}
+
+// canDecideExtension: only the office decides extension requests.
+func canDecideExtension(id Identity) error {
+	switch id.Role {
+	case RoleAdmin, RoleStaff:
+		return nil
+	case RoleUnit:
+		return Errorf(EForbidden, "延期申请须由督察部门审批")
+	}
+	return errNoRole()
+}
+
+// canMoveStatus: a unit moves the status of the problems it leads only;
+// a co-unit reports its part (contributions) instead.
+func canMoveStatus(id Identity, p *Problem) error {
+	if id.Role == RoleUnit && p.ResponsibleUnit != id.Unit {
+		return &Error{Code: EForbidden, Field: "status", Message: "协办单位不能变更问题状态,请报送协办情况,由牵头单位办理"}
+	}
+	return nil
 }

@@ -88,6 +88,13 @@ func (s *Service) DeliverSummary(ctx context.Context, sm *Summary, n Notifier) e
 // RunScheduledSummary is the scheduled job: ScheduledSummary, then
 // DeliverSummary. It is safe to run again for the same period.
 func (s *Service) RunScheduledSummary(ctx context.Context, p Period, at time.Time, n Notifier) (*Summary, error) {
+	if p == Daily || p == "" {
+		// The daily run escalates overdue supervised problems first, so
+		// the day's summary shows them escalated.
+		if _, err := s.EscalateOverdue(ctx); err != nil {
+			s.log.ErrorContext(ctx, "escalation of overdue supervised problems", "err", err)
+		}
+	}
 	sm, err := s.ScheduledSummary(ctx, p, at)
 	if err != nil {
 		return nil, err

@@ -145,6 +145,16 @@ var actionLabels = map[string]string{
 	ActionLinked:         "关联意见建议",
 	ActionExport:         "导出个人信息",
 	ActionAnonymized:     "删除过期个人信息",
+
+	ActionRelapse:            "整改反弹(回头看通过后)",
+	ActionRehandle:           "重新办理",
+	ActionExtensionRequested: "申请延期",
+	ActionExtensionApproved:  "同意延期",
+	ActionExtensionRefused:   "不同意延期",
+	ActionSupervised:         "督办",
+	ActionEscalated:          "督办升级",
+	ActionContribution:       "协办单位报送",
+	ActionUnitRenamed:        "单位名称规范",
 }
 
 // ActionLabel is the Chinese label of an audit action, "" for one it does
@@ -234,6 +244,25 @@ var fieldLabels = map[string]string{
 	"number_prefixes.supervision_bulletin": "督察通报字号前缀",
 	"number_prefixes.reply_letter":         "答复函字号前缀",
 	"emblem_file_id":                       "徽标",
+	"head":                                 "单位负责人",
+	"notify":                               "通知渠道",
+	"notify.channel":                       "通知渠道",
+	"notify.url":                           "通知地址",
+	"notify.secret":                        "签名密钥",
+	"deadline_working_days":                "整改期限(工作日)",
+	"days":                                 "工作日天数",
+	"year":                                 "年份",
+	"holidays":                             "放假日期",
+	"workdays":                             "调休上班日期",
+	"supervised":                           "督办",
+	"approve":                              "审批结果",
+	"mappings":                             "单位名称对应",
+	"mappings.from":                        "原单位名称",
+	"mappings.to":                          "规范后的单位",
+	"text":                                 "内容",
+	"base":                                 "基础分",
+	"points":                               "分值",
+	"rules.deadline_working_days":          "默认整改期限(工作日)",
 }
 
 // FieldLabel is the Chinese name of a request field. A dotted or indexed
@@ -266,6 +295,8 @@ var thingLabels = map[string]string{
 	"file":         "文件",
 	"document":     "文书",
 	"unit":         "单位",
+	"extension":    "延期申请",
+	"notice":       "通知",
 }
 
 // LabelSet is every label above, code → Chinese, for a client (the

@@ -67,6 +67,7 @@ func (s ProblemStatus) Valid() bool {
 //
 //	open → rectifying → rectified → verified
 //	rectified → reopened → rectifying           (a failed look-back)
+//	verified → reopened                         (a relapse found later; a note is required)
 //	open|rectifying → long_term → rectifying|rectified
 var problemTransitions = map[ProblemStatus][]ProblemStatus{
 	ProblemOpen:       {ProblemRectifying, ProblemLongTerm},
@@ -74,7 +75,7 @@ var problemTransitions = map[ProblemStatus][]ProblemStatus{
 	ProblemRectified:  {ProblemVerified, ProblemReopened},
 	ProblemReopened:   {ProblemRectifying},
 	ProblemLongTerm:   {ProblemRectifying, ProblemRectified},
-	ProblemVerified:   {},
+	ProblemVerified:   {ProblemReopened},
 }
 
 // CanBecome reports whether the lifecycle allows moving from s to next.
@@ -245,6 +246,14 @@ func ValidateProblemWrite(w ProblemWrite) error {
 		}
 		seen[sg.ID] = true
 	}
+	if w.Extension != nil {
+		if err := w.Extension.Validate(); err != nil {
+			return err
+		}
+		if w.Extension.ProblemID != p.ID {
+			return FieldErrorf("problem_id", "延期申请不属于该问题")
+		}
+	}
 	if len(w.Notices) > MaxNoticesPerWrite {
 		return FieldErrorf("notices", "一次最多写入 %d 条通知", MaxNoticesPerWrite)
 	}
@@ -352,10 +361,19 @@ func (p *Problem) Apply(t Transition, now time.Time) (*AuditEvent, error) {
 		if t.NewDeadline == "" {
 			return nil, FieldErrorf("deadline", "重新整改需要新的整改期限")
 		}
+		ev.Action = ActionLookbackFailed
+		if from == ProblemVerified {
+			// A relapse found after a passed look-back: counted like a
+			// failed look-back, and the office says what it found.
+			if t.Note == "" {
+				return nil, FieldErrorf("note", "回头看通过后发现问题反弹,请说明反弹情况")
+			}
+			ev.Action = ActionRelapse
+			p.VerifiedAt = time.Time{}
+		}
 		p.Relapses++
 		p.LookbackDue = ""
 		p.RectifiedAt = time.Time{}
-		ev.Action = ActionLookbackFailed
 	}
 	if t.NewDeadline != "" {
 		// A new deadline starts a new rectification: it is the one the

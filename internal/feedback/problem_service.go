@@ -318,6 +318,9 @@ type ProblemEdit struct {
 	// today instead of Deadline.
 	DeadlineWorkingDays *int
 	Progress            *string
+	// Supervised starts (true) or ends (false) the office's supervision
+	// (督办) of the problem.
+	Supervised *bool
 	// EvidenceFileIDs are uploaded files to attach (with a progress report
 	// or alone).
 	EvidenceFileIDs []string
@@ -401,6 +404,10 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		}
 		if len(files) > 0 {
 			changed = append(changed, "evidence")
+		}
+		if e.Supervised != nil && *e.Supervised != p.Supervised {
+			p.Supervised = *e.Supervised
+			changed = append(changed, "supervised")
 		}
 		if len(changed) == 0 {
 			return nil, nil
@@ -490,6 +497,9 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 	err := retryWrite(func(int) (func() error, error) {
 		var err error
 		if p, err = s.problemFor(ctx, id, problemID); err != nil {
+			return nil, err
+		}
+		if err := canMoveStatus(id, p); err != nil {
 			return nil, err
 		}
 		now := s.now()

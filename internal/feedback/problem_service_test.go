@@ -16,6 +16,7 @@ import (
 //
 //	open → rectifying → rectified → verified
 //	rectified → reopened → rectifying
+//	verified → reopened
 //	open|rectifying → long_term → rectifying|rectified
 var lifecycle = map[feedback.ProblemStatus][]feedback.ProblemStatus{
 	feedback.ProblemOpen:       {feedback.ProblemRectifying, feedback.ProblemLongTerm},
@@ -23,7 +24,7 @@ var lifecycle = map[feedback.ProblemStatus][]feedback.ProblemStatus{
 	feedback.ProblemRectified:  {feedback.ProblemVerified, feedback.ProblemReopened},
 	feedback.ProblemReopened:   {feedback.ProblemRectifying},
 	feedback.ProblemLongTerm:   {feedback.ProblemRectifying, feedback.ProblemRectified},
-	feedback.ProblemVerified:   {},
+	feedback.ProblemVerified:   {feedback.ProblemReopened},
 }
 
 // pathTo is a sequence of allowed transitions from open to each status.
@@ -111,8 +112,12 @@ func TestTransitionProblemEveryPair(t *testing.T) {
 					if stored.Relapses != before.Relapses+1 || stored.Deadline != "2025-06-30" {
 						t.Errorf("reopened: relapses %d deadline %q, want %d and 2025-06-30", stored.Relapses, stored.Deadline, before.Relapses+1)
 					}
-					if ev.Action != feedback.ActionLookbackFailed {
-						t.Errorf("action = %q, want %q", ev.Action, feedback.ActionLookbackFailed)
+					want := feedback.ActionLookbackFailed
+					if from == feedback.ProblemVerified {
+						want = feedback.ActionRelapse
+					}
+					if ev.Action != want {
+						t.Errorf("action = %q, want %q", ev.Action, want)
 					}
 				}
 			})

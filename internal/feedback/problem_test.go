@@ -17,6 +17,7 @@ var allowed = map[[2]ProblemStatus]bool{
 	{ProblemRectifying, ProblemLongTerm}:  true,
 	{ProblemLongTerm, ProblemRectifying}:  true,
 	{ProblemLongTerm, ProblemRectified}:   true,
+	{ProblemVerified, ProblemReopened}:    true,
 }
 
 func TestProblemTransitionsEveryPair(t *testing.T) {

@@ -89,8 +89,10 @@ type ProblemFilter struct {
 	// OverdueOn, when set, keeps only problems overdue on that day: deadline
 	// before it while open, rectifying or reopened.
 	OverdueOn Date
-	Limit     int
-	Cursor    string
+	// Supervised keeps only the problems the office supervises (督办).
+	Supervised bool
+	Limit      int
+	Cursor     string
 }
 
 // Validate checks a problem filter; the service and the stores call it
@@ -151,6 +153,9 @@ type ProblemWrite struct {
 	Suggestions []*Suggestion
 	Notices     []*Notice
 	Files       []*File
+	// Extension is an extension request written with the problem: created
+	// when its Version is 0, else updated under its Version.
+	Extension *Extension
 }
 
 // Store is the storage the use cases need. Two adapters implement it (SQLite
@@ -210,6 +215,10 @@ type Store interface {
 	// event and stores the updated suggestions and the notices, atomically.
 	UpdateProblem(ctx context.Context, w ProblemWrite) error
 	ListProblems(ctx context.Context, f ProblemFilter) (Page[*Problem], error)
+	// GetExtension reads one of a problem's extension requests.
+	GetExtension(ctx context.Context, problemID, id string) (*Extension, error)
+	// ListExtensions lists a problem's extension requests, oldest first.
+	ListExtensions(ctx context.Context, problemID string) ([]*Extension, error)
 	// GetProblemAggregates returns the problem counters the store maintains
 	// in the same transaction as every CreateProblem and UpdateProblem (see
 	// ProblemCounterDeltas): statuses and units in full, days from..to

@@ -142,6 +142,7 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 			}
 		}
 		path = strings.Replace(path, "{year}", "2025", 1)
+		path = strings.Replace(path, "{eid}", "01jnnoextensionnoextension0", 1)
 		if strings.HasPrefix(path, "/api/v1/units/{name}") {
 			path = strings.Replace(path, "{name}", url.PathEscape("区司法局"), 1)
 		}

@@ -186,6 +186,13 @@ func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id f
 	default:
 		return feedback.FieldErrorf("overdue", "逾期条件应为 true 或 false")
 	}
+	switch q.Get("supervised") {
+	case "", "false", "0":
+	case "true", "1":
+		f.Supervised = true
+	default:
+		return feedback.FieldErrorf("supervised", "督办条件应为 true 或 false")
+	}
 	p, err := h.svc.ListProblems(r.Context(), id, f)
 	if err != nil {
 		return err
@@ -222,7 +229,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 			{"title", in.Title != nil}, {"description", in.Description != nil},
 			{"responsible_unit", in.ResponsibleUnit != nil}, {"co_units", in.CoUnits != nil},
 			{"responsible_person", in.ResponsiblePerson != nil}, {"requirement", in.Requirement != nil},
-			{"progress", in.Progress != nil},
+			{"progress", in.Progress != nil}, {"supervised", in.Supervised != nil},
 		} {
 			if f.set {
 				return feedback.FieldErrorf(f.name, "状态变更与字段修改请分开提交")
@@ -252,6 +259,7 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 			Title: in.Title, Description: in.Description, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
 			ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Progress: in.Progress,
 			EvidenceFileIDs: in.EvidenceFileIDs, IfVersion: in.Version, DeadlineWorkingDays: in.DeadlineWorkingDays,
+			Supervised: in.Supervised,
 		}
 		if in.Deadline != nil {
 			d, err := parseDateField("deadline", *in.Deadline)

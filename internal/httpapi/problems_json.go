@@ -152,7 +152,9 @@ type problemPatchJSON struct {
 	// reopening transition, or as a field change).
 	DeadlineWorkingDays *int    `json:"deadline_working_days"`
 	Progress            *string `json:"progress"`
-	Version             int64   `json:"version"`
+	// Supervised starts or ends the office's supervision (督办).
+	Supervised *bool `json:"supervised"`
+	Version    int64 `json:"version"`
 
 	Status      *string `json:"status"`
 	Note        string  `json:"note"`

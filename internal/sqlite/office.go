@@ -396,3 +396,56 @@ func (s *Store) PutCalendarYear(ctx context.Context, y *feedback.CalendarYear) e
 	y.Version++
 	return nil
 }
+
+// writeExtension creates (Version 0) or updates (optimistic) e inside tx.
+func writeExtension(ctx context.Context, s *Store, tx *sql.Tx, e *feedback.Extension, data string) error {
+	if e.Version == 0 {
+		_, err := s.txExec(ctx, tx, `INSERT INTO extensions (id, problem_id, requested_at, version, data) VALUES (?, ?, ?, 1, ?)`,
+			e.ID, e.ProblemID, nanos(e.RequestedAt), data)
+		if err != nil {
+			return fmt.Errorf("extension %s: %w", e.ID, dbError(err))
+		}
+		return nil
+	}
+	res, err := s.txExec(ctx, tx, `UPDATE extensions SET version = version + 1, data = ? WHERE id = ? AND problem_id = ? AND version = ?`,
+		data, e.ID, e.ProblemID, e.Version)
+	if err != nil {
+		return fmt.Errorf("extension %s: %w", e.ID, dbError(err))
+	}
+	return s.checkUpdated(ctx, tx, res, `SELECT 1 FROM extensions WHERE id = ?`, "extension", e.ID, e.Version)
+}
+
+func setExtensionVersion(e *feedback.Extension, v int64) { e.Version = v }
+
+// GetExtension implements feedback.Store.
+func (s *Store) GetExtension(ctx context.Context, problemID, id string) (*feedback.Extension, error) {
+	e, err := scanVersioned(s.queryRow(ctx, `SELECT version, data FROM extensions WHERE id = ? AND problem_id = ?`, id, problemID), setExtensionVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = feedback.NotFound("extension", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get extension %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// ListExtensions implements feedback.Store: oldest first.
+func (s *Store) ListExtensions(ctx context.Context, problemID string) ([]*feedback.Extension, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT version, data FROM extensions WHERE problem_id = ? ORDER BY requested_at, id`, problemID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list extensions of %s: %w", problemID, dbError(err))
+	}
+	defer rows.Close()
+	out := []*feedback.Extension{}
+	for rows.Next() {
+		e, err := scanVersioned(rows, setExtensionVersion)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list extensions of %s: %w", problemID, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list extensions of %s: %w", problemID, dbError(err))
+	}
+	return out, nil
+}

@@ -72,11 +72,12 @@ func (s *Store) ListProblemLists(ctx context.Context, f feedback.ProblemListFilt
 
 // problemWrite is the encoded form of a problem write.
 type problemWrite struct {
-	data    string
-	event   string
-	sugData []string
-	notices []string
-	files   []string
+	data      string
+	event     string
+	sugData   []string
+	notices   []string
+	files     []string
+	extension string
 }
 
 func encodeProblemWrite(pw feedback.ProblemWrite, newVersion int64) (*problemWrite, error) {
@@ -114,6 +115,13 @@ func encodeProblemWrite(pw feedback.ProblemWrite, newVersion int64) (*problemWri
 		}
 		w.files = append(w.files, d)
 	}
+	if pw.Extension != nil {
+		c := *pw.Extension
+		c.Version++
+		if w.extension, err = encode(&c); err != nil {
+			return nil, err
+		}
+	}
 	return w, nil
 }
 
@@ -139,6 +147,11 @@ func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, pw f
 	for i, f := range pw.Files {
 		if err := s.updateFile(ctx, tx, f, w.files[i]); err != nil {
 			return fmt.Errorf("file %s: %w", f.ID, err)
+		}
+	}
+	if pw.Extension != nil {
+		if err := writeExtension(ctx, s, tx, pw.Extension, w.extension); err != nil {
+			return err
 		}
 	}
 	return writeProblemUnits(ctx, s, tx, pw.Problem)
@@ -173,6 +186,9 @@ func (s *Store) CreateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	p.Version = 1
 	for _, n := range pw.Notices {
 		n.Version = 1
+	}
+	if pw.Extension != nil {
+		pw.Extension.Version++
 	}
 	for _, sg := range sugs {
 		sg.Version++
@@ -239,6 +255,9 @@ func (s *Store) UpdateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	for _, f := range pw.Files {
 		f.Version++
 	}
+	if pw.Extension != nil {
+		pw.Extension.Version++
+	}
 	return nil
 }
 
@@ -250,7 +269,7 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 	spec := listSpec{
 		list: "problems", cols: "version, data, created_at, id", from: "problems",
 		keys:   []string{"created_at", "id"},
-		filter: fmt.Sprintf("%q|%q|%q|%q", f.ProblemListID, f.Unit, f.Status, f.OverdueOn),
+		filter: fmt.Sprintf("%q|%q|%q|%q|%v", f.ProblemListID, f.Unit, f.Status, f.OverdueOn, f.Supervised),
 	}
 	eq := func(col, v string) {
 		if v != "" {
@@ -261,6 +280,9 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 	eq("problem_list_id", f.ProblemListID)
 	eq("unit", f.Unit)
 	eq("status", string(f.Status))
+	if f.Supervised {
+		spec.where = append(spec.where, "supervised = 1")
+	}
 	if f.OverdueOn != "" {
 		var overdue []any
 		marks := ""

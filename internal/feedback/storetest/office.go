@@ -327,3 +327,131 @@ func testCalendarYears(t *testing.T, open Opener) {
 	bad := &feedback.CalendarYear{Year: 2032, Holidays: []feedback.Date{"2033-01-01"}}
 	wantCode(t, st.PutCalendarYear(ctx(t), bad), feedback.EInvalid)
 }
+
+func newExtension(c *clock, p *feedback.Problem, deadline feedback.Date) *feedback.Extension {
+	now := c.Next()
+	return &feedback.Extension{ID: feedback.NewID(now), ProblemID: p.ID, Deadline: deadline, PreviousDeadline: p.Deadline,
+		Reason: "涉及多部门协调,需延长整改时间", RequestedBy: "市场监管局联络员", RequestedUnit: p.ResponsibleUnit,
+		RequestedAt: now, Status: feedback.ExtensionPending}
+}
+
+// Extension requests are written with their problem, atomically; a
+// decision is optimistic on both, so of concurrent decisions exactly one
+// is stored.
+func testExtensions(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", campaignFines, unitJustice)
+	p := mustProblem(t, st, c, list, "门前三包罚款标准不一", unitMarket, "2025-04-30", feedback.ProblemRectifying)
+
+	e1 := newExtension(c, p, "2025-05-31")
+	t.Run("request with the problem", func(t *testing.T) {
+		u := clone(p)
+		u.PendingExtensionID, u.UpdatedAt = e1.ID, c.Next()
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Extension: e1}), "request")
+		if e1.Version != 1 {
+			t.Fatalf("extension Version = %d, want 1", e1.Version)
+		}
+		got, err := st.GetExtension(ctx(t), p.ID, e1.ID)
+		must(t, err, "get")
+		equal(t, "GetExtension", got, e1)
+		*p = *u
+		_, err = st.GetExtension(ctx(t), "01jnotaproblemnotaproblem0", e1.ID)
+		wantCode(t, err, feedback.ENotFound)
+	})
+	t.Run("a failed problem write stores no extension", func(t *testing.T) {
+		stale := clone(p)
+		stale.Version = 99
+		e := newExtension(c, p, "2025-06-30")
+		wantStoreConflict(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: stale, Extension: e}))
+		_, err := st.GetExtension(ctx(t), p.ID, e.ID)
+		wantCode(t, err, feedback.ENotFound)
+		other := mustProblem(t, st, c, list, "另一个问题", unitMarket, "2025-04-30", feedback.ProblemOpen)
+		wrong := newExtension(c, other, "2025-06-30")
+		wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: clone(p), Extension: wrong}), feedback.EInvalid)
+	})
+	t.Run("concurrent decisions: exactly one wins", func(t *testing.T) {
+		const n = 6
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			u, e := clone(p), clone(e1)
+			e.Status, e.DecidedBy, e.DecidedAt = feedback.ExtensionApproved, "张科长", c.Now()
+			if i%2 == 1 {
+				e.Status = feedback.ExtensionRefused
+			}
+			u.PendingExtensionID = ""
+			if e.Status == feedback.ExtensionApproved {
+				u.OriginalDeadline, u.Deadline, u.Extensions = u.Deadline, e.Deadline, u.Extensions+1
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Extension: e})
+			}()
+		}
+		wg.Wait()
+		won := -1
+		for i, err := range errs {
+			switch feedback.ErrorCode(err) {
+			case "":
+				if won >= 0 {
+					t.Fatalf("decisions %d and %d both stored", won, i)
+				}
+				won = i
+			case feedback.EConflict:
+			default:
+				t.Fatalf("decision %d: %v", i, err)
+			}
+		}
+		if won < 0 {
+			t.Fatal("no decision stored")
+		}
+		got, err := st.GetExtension(ctx(t), p.ID, e1.ID)
+		must(t, err, "get")
+		stored := getProblem(t, st, p.ID)
+		approved := got.Status == feedback.ExtensionApproved
+		if got.Version != 2 || stored.PendingExtensionID != "" || approved != (stored.Extensions == 1) ||
+			approved != (stored.Deadline == "2025-05-31") {
+			t.Errorf("after the decisions: extension %s v%d, problem deadline %s extensions %d", got.Status, got.Version, stored.Deadline, stored.Extensions)
+		}
+		*p = *stored
+	})
+	t.Run("listed oldest first", func(t *testing.T) {
+		e2 := newExtension(c, p, "2025-07-31")
+		u := clone(p)
+		u.PendingExtensionID = e2.ID
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Extension: e2}), "second request")
+		all, err := st.ListExtensions(ctx(t), p.ID)
+		must(t, err, "list")
+		wantIDs(t, "ListExtensions", all, []string{e1.ID, e2.ID})
+		none, err := st.ListExtensions(ctx(t), "01jnotaproblemnotaproblem0")
+		must(t, err, "list none")
+		if len(none) != 0 {
+			t.Errorf("extensions of no problem: %d", len(none))
+		}
+	})
+	t.Run("bad extension refused", func(t *testing.T) {
+		bad := newExtension(c, p, "")
+		wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: clone(p), Extension: bad}), feedback.EInvalid)
+		bad = newExtension(c, p, "2025-08-31")
+		bad.Reason = ""
+		wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: clone(p), Extension: bad}), feedback.EInvalid)
+	})
+	t.Run("supervised filter", func(t *testing.T) {
+		s1 := mustProblem(t, st, c, list, "督办问题", unitTown, "2025-03-01", feedback.ProblemOpen)
+		u := clone(s1)
+		u.Supervised = true
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u}), "supervise")
+		for _, f := range []feedback.ProblemFilter{
+			{Supervised: true}, {Supervised: true, Unit: unitTown}, {Supervised: true, ProblemListID: list.ID},
+			{Supervised: true, OverdueOn: "2025-03-10"}, {Supervised: true, Status: feedback.ProblemOpen},
+		} {
+			got := collect(t, 10, func(cur string) (feedback.Page[*feedback.Problem], error) {
+				f.Limit, f.Cursor = 10, cur
+				return st.ListProblems(ctx(t), f)
+			})
+			wantIDs(t, "supervised problems", got, []string{s1.ID})
+		}
+	})
+}

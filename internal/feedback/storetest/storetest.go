@@ -95,6 +95,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProblemFieldsRoundTrip", testProblemFieldsRoundTrip},
 		{"UnitRewrites", testUnitRewrites},
 		{"CalendarYears", testCalendarYears},
+		{"Extensions", testExtensions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

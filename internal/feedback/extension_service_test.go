@@ -1,0 +1,251 @@
+package feedback_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// coUnit is a unit account of 区司法局, the co-unit of the problems these
+// tests make.
+func (f *fixture) coUnit() feedback.Identity { return f.otherUnit }
+
+func (f *fixture) problemFor(t *testing.T, title string) *feedback.Problem {
+	t.Helper()
+	list := f.list(t, "涉企乱罚款问题清单")
+	p, err := f.svc.CreateProblem(context.Background(), f.staff, feedback.ProblemInput{ProblemListID: list.ID, Title: title,
+		ResponsibleUnit: unitMarket, CoUnits: []string{unitJustice}, Deadline: "2025-03-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestExtensionRequestAndDecision(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	p := e.problemFor(t, "门前三包罚款标准不一")
+	e.takeDispatched()
+
+	in := feedback.ExtensionInput{Deadline: "2025-04-30", Reason: "需要与城管部门联合制定裁量基准"}
+	if _, err := e.svc.RequestExtension(ctx, e.coUnit(), p.ID, in); feedback.ErrorCode(err) != feedback.EForbidden {
+		t.Errorf("a co-unit asking: %v, want forbidden", err)
+	}
+	if _, err := e.svc.RequestExtension(ctx, e.unit, p.ID, feedback.ExtensionInput{Deadline: "2025-04-30"}); feedback.ErrorCode(err) != feedback.EInvalid {
+		t.Errorf("without a reason: %v", err)
+	}
+	if _, err := e.svc.RequestExtension(ctx, e.unit, p.ID, feedback.ExtensionInput{Deadline: "2025-03-20", Reason: "x"}); feedback.ErrorCode(err) != feedback.EInvalid {
+		t.Errorf("an earlier deadline: %v", err)
+	}
+	ext, err := e.svc.RequestExtension(ctx, e.unit, p.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ext.Status != feedback.ExtensionPending || ext.PreviousDeadline != "2025-03-31" || ext.RequestedUnit != unitMarket {
+		t.Errorf("request = %+v", ext)
+	}
+	if _, err := e.svc.RequestExtension(ctx, e.staff, p.ID, feedback.ExtensionInput{Deadline: "2025-05-31", Reason: "x"}); feedback.ErrorCode(err) != feedback.EConflict {
+		t.Errorf("a second pending request: %v, want conflict", err)
+	}
+	if _, err := e.svc.DecideExtension(ctx, e.unit, p.ID, ext.ID, true, ""); feedback.ErrorCode(err) != feedback.EForbidden {
+		t.Errorf("a unit deciding: %v, want forbidden", err)
+	}
+	got, err := e.svc.DecideExtension(ctx, e.staff, p.ID, ext.ID, true, "同意,请按新期限完成")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != feedback.ExtensionApproved || got.DecidedBy != e.staff.Name {
+		t.Errorf("decision = %+v", got)
+	}
+	stored := e.problem(t, p.ID)
+	if stored.Deadline != "2025-04-30" || stored.OriginalDeadline != "2025-03-31" || stored.Extensions != 1 || stored.PendingExtensionID != "" {
+		t.Errorf("problem after approval: deadline %s original %s extensions %d pending %q",
+			stored.Deadline, stored.OriginalDeadline, stored.Extensions, stored.PendingExtensionID)
+	}
+	h := e.history(t, p.ID)
+	if a, b := h[len(h)-2], h[len(h)-1]; a.Action != feedback.ActionExtensionRequested || b.Action != feedback.ActionExtensionApproved ||
+		!strings.Contains(b.Note, "2025-03-31 → 2025-04-30") {
+		t.Errorf("history = %+v / %+v", a, b)
+	}
+	ns := e.takeDispatched()
+	if len(ns) != 1 || ns[0].Kind != feedback.NoticeExtensionDecision || ns[0].Unit != unitMarket || !strings.Contains(ns[0].Text, "已同意") {
+		t.Fatalf("decision notices = %+v", ns)
+	}
+	if _, err := e.svc.DecideExtension(ctx, e.staff, p.ID, ext.ID, false, ""); feedback.ErrorCode(err) != feedback.EConflict {
+		t.Errorf("deciding again: %v, want conflict", err)
+	}
+
+	// A second request, refused: the deadline stays, the first deadline
+	// stays the judged one.
+	ext2, err := e.svc.RequestExtension(ctx, e.staff, p.ID, feedback.ExtensionInput{DeadlineWorkingDays: 60, Reason: "汛期影响"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ext2.WorkingDays != 60 || ext2.Deadline != "2025-05-30" { // from 2025-03-04, over Qingming and Labour Day
+		t.Errorf("request in working days: %s (%d)", ext2.Deadline, ext2.WorkingDays)
+	}
+	if _, err := e.svc.DecideExtension(ctx, e.admin, p.ID, ext2.ID, false, "理由不充分"); err != nil {
+		t.Fatal(err)
+	}
+	stored = e.problem(t, p.ID)
+	if stored.Deadline != "2025-04-30" || stored.OriginalDeadline != "2025-03-31" || stored.Extensions != 1 {
+		t.Errorf("after a refusal: %s %s %d", stored.Deadline, stored.OriginalDeadline, stored.Extensions)
+	}
+	if ns := e.takeDispatched(); len(ns) != 1 || !strings.Contains(ns[0].Text, "未获同意") || !strings.Contains(ns[0].Text, "理由不充分") {
+		t.Errorf("refusal notice = %+v", ns)
+	}
+	all, err := e.svc.ListExtensions(ctx, e.coUnit(), p.ID)
+	if err != nil || len(all) != 2 || all[0].ID != ext.ID {
+		t.Errorf("ListExtensions = %d, %v", len(all), err)
+	}
+}
+
+// Two clerks decide the same request at once: exactly one decision is
+// stored, the others are told it was decided.
+func TestConcurrentExtensionDecisions(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p := f.problemFor(t, "重复检查")
+	ext, err := f.svc.RequestExtension(ctx, f.unit, p.ID, feedback.ExtensionInput{Deadline: "2025-04-30", Reason: "需协调"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = f.svc.DecideExtension(ctx, f.staff, p.ID, ext.ID, i%2 == 0, "")
+		})
+	}
+	wg.Wait()
+	won := 0
+	for i, err := range errs {
+		switch feedback.ErrorCode(err) {
+		case "":
+			won++
+		case feedback.EConflict:
+		default:
+			t.Errorf("decision %d: %v", i, err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d decisions succeeded, want exactly 1", won)
+	}
+	stored := f.problem(t, p.ID)
+	if exts, _ := f.svc.ListExtensions(ctx, f.staff, p.ID); exts[0].Status == feedback.ExtensionApproved != (stored.Extensions == 1) {
+		t.Errorf("the stored decision and the problem disagree: %s, extensions %d", exts[0].Status, stored.Extensions)
+	}
+	decided := 0
+	for _, ev := range f.history(t, p.ID) {
+		if ev.Action == feedback.ActionExtensionApproved || ev.Action == feedback.ActionExtensionRefused {
+			decided++
+		}
+	}
+	if decided != 1 {
+		t.Errorf("%d decision events, want 1", decided)
+	}
+}
+
+// Supervised problems: the office marks them, a filter lists them, the
+// daily run escalates each overdue one once per deadline.
+func TestSupervisionAndEscalation(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	p := e.problemFor(t, "执法不规范")
+	plain := e.problemFor(t, "未督办的问题")
+	e.takeDispatched()
+	if _, err := e.svc.EditProblem(ctx, e.unit, p.ID, feedback.ProblemEdit{Supervised: ptr(true)}); feedback.ErrorCode(err) != feedback.EForbidden {
+		t.Errorf("a unit supervising: %v", err)
+	}
+	if _, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{Supervised: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := e.svc.ListProblems(ctx, e.staff, feedback.ProblemFilter{Supervised: true})
+	if err != nil || len(page.Items) != 1 || page.Items[0].ID != p.ID {
+		t.Fatalf("supervised list = %d, %v", len(page.Items), err)
+	}
+	if n, err := e.svc.EscalateOverdue(ctx); n != 0 || err != nil {
+		t.Errorf("before the deadline: %d escalated, %v", n, err)
+	}
+	e.setDay("2025-04-03") // three days past 2025-03-31
+	if n, err := e.svc.EscalateOverdue(ctx); n != 1 || err != nil {
+		t.Fatalf("escalated %d, %v; want the supervised one only", n, err)
+	}
+	ns := e.takeDispatched()
+	if len(ns) != 1 || ns[0].Kind != feedback.NoticeEscalation || ns[0].ProblemID != p.ID || !strings.Contains(ns[0].Text, "超过整改期限 3 天") {
+		t.Fatalf("escalation notices = %+v", ns)
+	}
+	if h := e.history(t, p.ID); h[len(h)-1].Action != feedback.ActionEscalated {
+		t.Errorf("last event %+v", h[len(h)-1])
+	}
+	e.advance(24 * time.Hour)
+	if n, _ := e.svc.EscalateOverdue(ctx); n != 0 {
+		t.Errorf("escalated again for the same deadline: %d", n)
+	}
+	// A new deadline that passes again escalates again.
+	ext, err := e.svc.RequestExtension(ctx, e.unit, p.ID, feedback.ExtensionInput{Deadline: "2025-04-10", Reason: "补充材料"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.DecideExtension(ctx, e.staff, p.ID, ext.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	e.setDay("2025-04-12")
+	if n, _ := e.svc.EscalateOverdue(ctx); n != 1 {
+		t.Errorf("after the extended deadline passed: %d escalated, want 1", n)
+	}
+	if got := e.problem(t, plain.ID); got.EscalatedDeadline != "" {
+		t.Errorf("an unsupervised problem was escalated")
+	}
+}
+
+// A relapse found after a passed look-back reopens a verified problem:
+// office only, with a note and a new deadline; it counts as a relapse.
+func TestRelapseAfterLookback(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p := f.problemFor(t, "以罚代管")
+	for _, to := range []feedback.ProblemStatus{feedback.ProblemRectifying, feedback.ProblemRectified, feedback.ProblemVerified} {
+		if _, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, feedback.Transition{To: to, Note: "办理"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr := feedback.Transition{To: feedback.ProblemReopened, Note: "群众再次反映", NewDeadline: "2025-06-30"}
+	if _, err := f.svc.TransitionProblem(ctx, f.unit, p.ID, tr); feedback.ErrorCode(err) != feedback.EForbidden {
+		t.Errorf("a unit reopening: %v", err)
+	}
+	noNote := tr
+	noNote.Note = ""
+	if _, field, _ := fieldErr(func() error { _, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, noNote); return err }()); field != "note" {
+		t.Errorf("a relapse without a note: field %q", field)
+	}
+	got, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != feedback.ProblemReopened || got.Relapses != 1 || got.Deadline != "2025-06-30" || !got.VerifiedAt.IsZero() {
+		t.Errorf("after the relapse: %+v", got)
+	}
+	if h := f.history(t, p.ID); h[len(h)-1].Action != feedback.ActionRelapse {
+		t.Errorf("event %+v", h[len(h)-1])
+	}
+}
+
+// Only the lead unit moves a co-handled problem's status.
+func TestCoUnitCannotMoveStatus(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p := f.problemFor(t, "下放事项承接")
+	_, err := f.svc.TransitionProblem(ctx, f.coUnit(), p.ID, feedback.Transition{To: feedback.ProblemRectifying})
+	if code, field, _ := fieldErr(err); code != feedback.EForbidden || field != "status" {
+		t.Errorf("a co-unit moving the status: %v", err)
+	}
+	if _, err := f.svc.TransitionProblem(ctx, f.unit, p.ID, feedback.Transition{To: feedback.ProblemRectifying}); err != nil {
+		t.Errorf("the lead unit: %v", err)
+	}
+}
