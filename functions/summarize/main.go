@@ -4,16 +4,24 @@
 package main
 
 import (
+	"context"
+	"log/slog"
 	"os"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
+	"github.com/jianyan/jianyan/internal/deadletter"
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/notify"
+	"github.com/jianyan/jianyan/internal/routing"
 	"github.com/jianyan/jianyan/internal/s3files"
 	"github.com/jianyan/jianyan/internal/summarizefn"
 )
@@ -51,5 +59,37 @@ func main() {
 	if files != nil {
 		h.WithFiles(files)
 	}
+	if queue := os.Getenv("DEAD_LETTER_QUEUE_URL"); queue != "" {
+		h.WithRedriver(newRedriver(cfg, queue, table, svc, log))
+	}
 	lambda.Start(h.Handle)
+}
+
+// newRedriver builds the redrive task: dead-lettered batches, read back
+// from the table's stream, go to the route function's own handler; for
+// batches the stream no longer has, the sweepers run.
+func newRedriver(cfg aws.Config, queue, table string, svc *feedback.Service, log *slog.Logger) *deadletter.Redriver {
+	suggestions := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
+		return dynamo.InsertedSuggestion(rec, table)
+	}
+	notices := func(rec events.DynamoDBEventRecord) (*feedback.Notice, bool, error) {
+		return dynamo.InsertedNotice(rec, table)
+	}
+	return &deadletter.Redriver{
+		Queue:    sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SQS") }),
+		QueueURL: queue,
+		Streams: dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) {
+			o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "DYNAMODB_STREAMS")
+		}),
+		Convert: dynamo.ToEventRecord,
+		Handle:  routing.NewStreamHandler(svc, suggestions, notices, log),
+		Sweep: func(ctx context.Context) error {
+			if _, err := svc.SweepUnrouted(ctx, summarizefn.SweepGrace); err != nil {
+				return err
+			}
+			_, _, err := svc.SweepNotices(ctx, summarizefn.SweepGrace)
+			return err
+		},
+		Log: log,
+	}
 }

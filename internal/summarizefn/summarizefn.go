@@ -17,6 +17,11 @@
 // The daily run also removes uploaded files that nothing referenced within
 // a day (feedback.Files.SweepUnattached): records and bytes, files/ as well
 // as uploads/, which the bucket's lifecycle rule alone would not clear.
+//
+// And the dead-letter redrive: {"task":"redrive"} sends the batches the
+// route function gave up on back through routing (package deadletter). A
+// schedule runs it every hour; run it by hand after fixing what made
+// routing fail (see README).
 package summarizefn
 
 import (
@@ -25,6 +30,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jianyan/jianyan/internal/deadletter"
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
@@ -36,11 +42,24 @@ type Handler struct {
 	svc      *feedback.Service
 	notifier feedback.Notifier
 	files    FileSweeper
+	redriver Redriver
 }
 
 // FileSweeper removes the files nothing references (feedback.Files).
 type FileSweeper interface {
 	SweepUnattached(ctx context.Context) (int, error)
+}
+
+// Redriver sends dead-lettered stream batches back through routing
+// (*deadletter.Redriver).
+type Redriver interface {
+	Redrive(ctx context.Context) (deadletter.Result, error)
+}
+
+// WithRedriver lets the handler run the redrive task.
+func (h *Handler) WithRedriver(r Redriver) *Handler {
+	h.redriver = r
+	return h
 }
 
 // New returns a Handler; n may be nil to send nothing.
@@ -58,6 +77,7 @@ func (h *Handler) WithFiles(f FileSweeper) *Handler {
 const (
 	TaskSummarize = "summarize"
 	TaskSweep     = "sweep"
+	TaskRedrive   = "redrive"
 )
 
 // SweepGrace is how long a suggestion may stay unrouted before the sweeper
@@ -108,7 +128,7 @@ func ParseInput(raw []byte) (Input, error) {
 	switch in.Task {
 	case "", TaskSummarize:
 		in.Task = TaskSummarize
-	case TaskSweep:
+	case TaskSweep, TaskRedrive:
 		return in, nil
 	default:
 		return Input{}, fmt.Errorf("summarize: unknown task %q", in.Task)
@@ -143,6 +163,8 @@ type Result struct {
 	Swept *SweepResult `json:"swept,omitempty"`
 	// FilesRemoved counts the unreferenced files the daily run removed.
 	FilesRemoved int `json:"files_removed,omitempty"`
+	// Redriven is set by a redrive (and nothing else is).
+	Redriven *deadletter.Result `json:"redriven,omitempty"`
 }
 
 // SweepResult reports a sweep.
@@ -157,6 +179,19 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	in, err := ParseInput(raw)
 	if err != nil {
 		return Result{}, err
+	}
+	if in.Task == TaskRedrive {
+		if h.redriver == nil {
+			return Result{}, fmt.Errorf("summarize: redrive: no dead-letter queue configured (DEAD_LETTER_QUEUE_URL)")
+		}
+		r, err := h.redriver.Redrive(ctx)
+		res := Result{Redriven: &r}
+		if err != nil {
+			// The scheduler retries; what is left stays in the queue, and
+			// the queue's alarms say so if it stays there.
+			return res, fmt.Errorf("summarize: %w", err)
+		}
+		return res, nil
 	}
 	if in.Task == TaskSweep {
 		c, err := h.svc.SweepUnrouted(ctx, SweepGrace)

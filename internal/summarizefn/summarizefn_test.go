@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/jianyan/jianyan/internal/deadletter"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/sqlite"
 	"github.com/jianyan/jianyan/internal/summarizefn"
@@ -103,6 +105,61 @@ func TestHandleSampleEvents(t *testing.T) {
 			}
 			if len(res.Delivered) == 0 || res.Delivered[0] != "summary" {
 				t.Errorf("delivered = %v", res.Delivered)
+			}
+		})
+	}
+}
+
+// fakeRedriver stands in for the dead-letter redrive (package deadletter
+// has its own tests against moto's SQS; the emulator test runs the whole).
+type fakeRedriver struct {
+	calls int
+	res   deadletter.Result
+	err   error
+}
+
+func (f *fakeRedriver) Redrive(context.Context) (deadletter.Result, error) {
+	f.calls++
+	return f.res, f.err
+}
+
+// TestRedriveTask runs events/scheduled-redrive.json: without a queue the
+// task fails saying so; with one it reports the redrive, and passes its
+// failure on so that the scheduler retries.
+func TestRedriveTask(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "events", "scheduled-redrive.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := summarizefn.ParseInput(raw)
+	if err != nil || in.Task != summarizefn.TaskRedrive {
+		t.Fatalf("ParseInput(scheduled-redrive.json) = %+v, %v; want the redrive task", in, err)
+	}
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "jianyan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := feedback.NewService(st, feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn"})
+
+	if _, err := summarizefn.New(svc, nil).Handle(t.Context(), raw); err == nil || !strings.Contains(err.Error(), "DEAD_LETTER_QUEUE_URL") {
+		t.Errorf("redrive without a queue: err = %v, want one naming DEAD_LETTER_QUEUE_URL", err)
+	}
+	for _, tt := range []struct {
+		name string
+		r    *fakeRedriver
+		err  bool
+	}{
+		{"done", &fakeRedriver{res: deadletter.Result{Messages: 2, Redriven: 2, Records: 7}}, false},
+		{"some left", &fakeRedriver{res: deadletter.Result{Messages: 2, Redriven: 1, Failed: 1}, err: deadletter.ErrIncomplete}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := summarizefn.New(svc, nil).WithRedriver(tt.r).Handle(t.Context(), raw)
+			if (err != nil) != tt.err || tt.r.calls != 1 {
+				t.Errorf("err = %v after %d calls, want error %v after 1", err, tt.r.calls, tt.err)
+			}
+			if res.Redriven == nil || *res.Redriven != tt.r.res || res.Swept != nil || res.SummaryID != "" {
+				t.Errorf("result = %+v, want the redrive's %+v and nothing else", res, tt.r.res)
 			}
 		})
 	}
