@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/jianyan/jianyan/internal/diskfiles"
+	"github.com/jianyan/jianyan/internal/document/docx"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
@@ -57,7 +58,8 @@ func newEnv(t *testing.T) *env {
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log},
 		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
-			Console: httpapi.ConsoleConfig{Files: ui.Dist()}, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk}},
+			Console: httpapi.ConsoleConfig{Files: ui.Dist()}, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk},
+			Documents: feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Logger: log}), DocumentWriter: docx.Writer{}},
 	)
 	srv := httptest.NewUnstartedServer(h)
 	srv.Listener.Close()

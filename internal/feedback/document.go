@@ -29,18 +29,8 @@ const (
 // DocumentKinds lists every document kind in display order.
 var DocumentKinds = []DocumentKind{RectificationNotice, FeedbackOpinion, SupervisionBulletin, ReplyLetter}
 
-var documentLabels = map[DocumentKind]string{
-	RectificationNotice: "整改通知书",
-	FeedbackOpinion:     "反馈意见书",
-	SupervisionBulletin: "督察通报",
-	ReplyLetter:         "答复函",
-}
-
 // Valid reports whether k is a known document kind.
 func (k DocumentKind) Valid() bool { _, ok := documentLabels[k]; return ok }
-
-// Label is the Chinese name of the kind.
-func (k DocumentKind) Label() string { return documentLabels[k] }
 
 // Document is an issued formal document: numbered, titled, and kept as it
 // was issued (Content), since the problems and figures it names go on

@@ -137,6 +137,16 @@ func (p Period) Label() string {
 	return ""
 }
 
+var documentLabels = map[DocumentKind]string{
+	RectificationNotice: "整改通知书",
+	FeedbackOpinion:     "反馈意见书",
+	SupervisionBulletin: "督察通报",
+	ReplyLetter:         "答复函",
+}
+
+// Label is the Chinese name of the kind.
+func (k DocumentKind) Label() string { return documentLabels[k] }
+
 var actionLabels = map[string]string{
 	ActionCreated:        "建立问题",
 	ActionTransition:     "状态变更",
@@ -239,6 +249,8 @@ var fieldLabels = map[string]string{
 	"office_name":                          "机关名称",
 	"issuer":                               "发文机关",
 	"number_prefixes":                      "发文字号前缀",
+	"summary_id":                           "汇总",
+	"number":                               "文号",
 	"number_prefixes.rectification_notice": "整改通知书字号前缀",
 	"number_prefixes.feedback_opinion":     "反馈意见书字号前缀",
 	"number_prefixes.supervision_bulletin": "督察通报字号前缀",
@@ -310,6 +322,7 @@ type LabelSet struct {
 	SymposiumStatuses  map[string]string
 	Roles              map[string]string
 	Periods            map[string]string
+	DocumentKinds      map[string]string
 	Actions            map[string]string
 	Fields             map[string]string
 	// Triage is the label of a suggestion routed to the triage list
@@ -348,6 +361,8 @@ func Labels() LabelSet {
 			func(c string) string { return SymposiumStatus(c).Label() }),
 		Roles:   set([]string{string(RoleAdmin), string(RoleStaff), string(RoleUnit)}, func(c string) string { return Role(c).Label() }),
 		Periods: set([]string{string(Daily), string(Weekly), string(Monthly)}, func(c string) string { return Period(c).Label() }),
+		DocumentKinds: set(strs(len(DocumentKinds), func(i int) string { return string(DocumentKinds[i]) }),
+			func(c string) string { return DocumentKind(c).Label() }),
 		Actions: map[string]string{},
 		Fields:  map[string]string{},
 		Triage:  TriageLabel,

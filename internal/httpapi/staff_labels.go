@@ -16,6 +16,7 @@ type labelsJSON struct {
 	SymposiumStatuses  map[string]string `json:"symposium_statuses"`
 	Roles              map[string]string `json:"roles"`
 	Periods            map[string]string `json:"periods"`
+	DocumentKinds      map[string]string `json:"document_kinds"`
 	Actions            map[string]string `json:"audit_actions"`
 	Fields             map[string]string `json:"fields"`
 	Triage             string            `json:"triage"`
@@ -29,7 +30,7 @@ func (h *StaffHandler) getLabels(w http.ResponseWriter, _ *http.Request, _ feedb
 	writeJSON(w, http.StatusOK, labelsJSON{
 		ParticipantKinds: l.ParticipantKinds, SuggestionKinds: l.SuggestionKinds, Channels: l.Channels,
 		SuggestionStatuses: l.SuggestionStatuses, ProblemStatuses: l.ProblemStatuses, SymposiumStatuses: l.SymposiumStatuses,
-		Roles: l.Roles, Periods: l.Periods, Actions: l.Actions, Fields: l.Fields, Triage: l.Triage,
+		Roles: l.Roles, Periods: l.Periods, DocumentKinds: l.DocumentKinds, Actions: l.Actions, Fields: l.Fields, Triage: l.Triage,
 	})
 	return nil
 }

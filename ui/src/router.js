@@ -37,6 +37,7 @@ export const routes = [
       { path: "routing-rules", name: "routing-rules", component: () => import("./views/RoutingRules.vue"), meta: { title: "分拣规则", roles: OFFICE, menu: 6 } },
       { path: "summaries", name: "summaries", component: () => import("./views/Summaries.vue"), meta: { title: "汇总", roles: OFFICE, menu: 7 } },
       { path: "summaries/:id", name: "summary", component: () => import("./views/Summary.vue"), meta: { title: "汇总报告", roles: OFFICE, parent: "summaries" } },
+      { path: "documents", name: "documents", component: () => import("./views/Documents.vue"), meta: { title: "文书", roles: OFFICE, menu: 7.5 } },
       { path: "charts", name: "charts", component: () => import("./views/Charts.vue"), meta: { title: "统计图表", roles: OFFICE, menu: 8 } },
       { path: "accounts", name: "accounts", component: () => import("./views/Accounts.vue"), meta: { title: "账号管理", roles: ADMIN, menu: 9 } },
       { path: "settings", name: "settings", component: () => import("./views/Settings.vue"), meta: { title: "系统设置", roles: ADMIN, menu: 10 } },

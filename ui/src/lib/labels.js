@@ -15,6 +15,7 @@ export const symposiumStatuses = {};
 export const problemStatuses = {};
 export const roles = {};
 export const periods = {};
+export const documentKinds = {};
 export const auditActions = {};
 export const fields = {};
 let triageLabel = "";
@@ -28,6 +29,7 @@ const ORDER = {
   problem_statuses: ["open", "rectifying", "rectified", "verified", "reopened", "long_term"],
   roles: ["admin", "staff", "unit"],
   periods: ["daily", "weekly", "monthly"],
+  document_kinds: ["rectification_notice", "feedback_opinion", "supervision_bulletin", "reply_letter"],
 };
 
 function fill(target, src, order = []) {
@@ -49,6 +51,7 @@ export function loadLabels(get) {
       fill(problemStatuses, l.problem_statuses, ORDER.problem_statuses);
       fill(roles, l.roles, ORDER.roles);
       fill(periods, l.periods, ORDER.periods);
+      fill(documentKinds, l.document_kinds, ORDER.document_kinds);
       fill(auditActions, l.audit_actions);
       fill(fields, l.fields);
       triageLabel = l.triage || "";

@@ -1,0 +1,131 @@
+package browsertest
+
+import (
+	"archive/zip"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// TestConsoleDocuments: a clerk issues a rectification notice from a
+// problem list and a bulletin from a summary, downloads the Word file, and
+// finds both in 文书 by their numbers.
+func TestConsoleDocuments(t *testing.T) {
+	e := newEnv(t)
+	bg := context.Background()
+	if _, err := e.svc.PutSettings(bg, e.admin, feedback.SettingsInput{OfficeName: "区委依法治区办", Issuer: "中共某某区委全面依法治区委员会办公室",
+		NumberPrefixes: map[feedback.DocumentKind]string{feedback.RectificationNotice: "区依法治办", feedback.SupervisionBulletin: "区依法治通"}}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []struct{ unit, title string }{
+		{"区市场监管局", "罚款收缴未严格执行罚缴分离制度"}, {"区市场监管局", "行政处罚决定书未载明履行方式和期限"}, {"区财政局", "罚没收入公开不及时"},
+	} {
+		if _, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: p.title, ResponsibleUnit: p.unit,
+			ResponsiblePerson: "王局长", Requirement: "逐项整改到位", Deadline: feedback.DateOf(time.Now().AddDate(0, 1, 0))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sm, err := e.svc.GenerateSummary(bg, e.admin, feedback.Monthly, feedback.DateOf(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := time.Now().In(feedback.Shanghai).Year()
+	notice, bulletin := fmt.Sprintf("区依法治办〔%d〕1号", year), fmt.Sprintf("区依法治通〔%d〕1号", year)
+
+	ctx := startBrowser(t, 120*time.Second)
+	dir := artifacts(t)
+	downloads := allowDownloads(t, ctx)
+	watchCSP(t, ctx)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+
+	// From the problem list: a notice to one of its units.
+	do(t, ctx, "open the list", chromedp.Navigate(e.url+"/console/problem-lists/"+list.ID), chromedp.WaitVisible(chromedp.CSS("#issue-notice")))
+	do(t, ctx, "open the dialog", chromedp.Click(chromedp.CSS("#issue-notice")), chromedp.WaitVisible(chromedp.CSS("#issue-document-form")))
+	pick(t, ctx, "#issue-document-form", "区市场监管局")
+	checkPage(t, ctx, dir, "console-issue-notice")
+	do(t, ctx, "issue", chromedp.Click(chromedp.CSS("#issue-document-submit")), chromedp.WaitVisible(chromedp.CSS("#issued-number")))
+	waitJS(t, ctx, "the notice's number", `document.querySelector("#issued-number").innerText === `+quote(notice))
+	checkPage(t, ctx, dir, "console-issued-notice")
+
+	do(t, ctx, "download the Word file", chromedp.Click(chromedp.CSS("#download-issued")))
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	file, err := waitFile(dctx, downloads, ".docx")
+	cancel()
+	if err != nil {
+		t.Fatalf("no DOCX download: %v", err)
+	}
+	text := docxText(t, file)
+	for _, want := range []string{notice, "区市场监管局：", "罚款收缴未严格执行罚缴分离制度", "行政处罚决定书未载明履行方式和期限"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the downloaded notice does not say %q", want)
+		}
+	}
+	if strings.Contains(text, "罚没收入公开不及时") {
+		t.Error("the notice names another unit's problem")
+	}
+
+	// From the summary: a bulletin.
+	do(t, ctx, "open the summary", chromedp.Navigate(e.url+"/console/summaries/"+sm.ID), chromedp.WaitVisible(chromedp.CSS("#issue-bulletin")))
+	do(t, ctx, "issue the bulletin", chromedp.Click(chromedp.CSS("#issue-bulletin")), chromedp.WaitVisible(chromedp.CSS("#issue-document-submit")),
+		chromedp.Click(chromedp.CSS("#issue-document-submit")), chromedp.WaitVisible(chromedp.CSS("#issued-number")))
+	waitJS(t, ctx, "the bulletin's number", `document.querySelector("#issued-number").innerText === `+quote(bulletin))
+
+	// 文书: both, newest first, by number.
+	do(t, ctx, "open 文书", chromedp.Navigate(e.url+"/console/documents"), chromedp.WaitVisible(chromedp.CSS("#documents")))
+	waitJS(t, ctx, "both documents listed", `[...document.querySelectorAll("#documents .document-number")].map((e) => e.innerText).join("|") === `+quote(bulletin+"|"+notice))
+	checkPage(t, ctx, dir, "console-documents")
+}
+
+func quote(s string) string { return "`" + s + "`" }
+
+// docxText is the text of a Word file's body.
+func docxText(t *testing.T, path string) string {
+	t.Helper()
+	var (
+		zr  *zip.ReadCloser
+		err error
+	)
+	for range 20 { // the file may still be being written
+		if zr, err = zip.OpenReader(path); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("the download is not a DOCX file: %v", err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name != "word/document.xml" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		for _, part := range strings.Split(string(b), `<w:t xml:space="preserve">`)[1:] {
+			out.WriteString(part[:strings.Index(part, "<")])
+		}
+		return out.String()
+	}
+	t.Fatal("the download has no word/document.xml")
+	return ""
+}

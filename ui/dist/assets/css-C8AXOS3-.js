@@ -1,0 +1,1 @@
+import"./index-Cz0KfYDr.js";

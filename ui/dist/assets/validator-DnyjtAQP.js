@@ -1,1 +1,0 @@
-import{Tr as e}from"./index-BxxH7o-K.js";var t=t=>[``,...e].includes(t);export{t};
