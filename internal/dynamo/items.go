@@ -269,9 +269,9 @@ type problemItem struct {
 	Version           int64          `dynamodbav:"version"`
 }
 
-func problemToItem(p *feedback.Problem) (map[string]types.AttributeValue, error) {
-	sk := sortTS(p.CreatedAt) + "#" + p.ID
-	it := problemItem{
+// newProblemItem is p's item without index keys.
+func newProblemItem(p *feedback.Problem) problemItem {
+	return problemItem{
 		PK: pkProblem + p.ID, SK: skProblem, Type: typeProblem,
 		ID: p.ID, ProblemListID: p.ProblemListID, Title: p.Title, Description: p.Description,
 		SuggestionIDs: p.SuggestionIDs, ResponsibleUnit: p.ResponsibleUnit, CoUnits: p.CoUnits,
@@ -283,6 +283,11 @@ func problemToItem(p *feedback.Problem) (map[string]types.AttributeValue, error)
 		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Version: p.Version,
 		Evidence: evidenceItems(p.Evidence),
 	}
+}
+
+func problemToItem(p *feedback.Problem) (map[string]types.AttributeValue, error) {
+	sk := sortTS(p.CreatedAt) + "#" + p.ID
+	it := newProblemItem(p)
 	it.GSI1PK, it.GSI1SK = g1Problems, sk
 	it.GSI2PK, it.GSI2SK = g2ProblemsL+p.ProblemListID, sk
 	it.GSI3PK, it.GSI3SK = g3ProblemsS+string(p.Status), sk

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -579,6 +580,123 @@ func (s *Store) ListExtensions(ctx context.Context, problemID string) ([]*feedba
 			return nil, fmt.Errorf("dynamo: list extensions of %s: %w", problemID, err)
 		}
 		out = append(out, es...)
+		if next == "" {
+			return out, nil
+		}
+		cursor = next
+	}
+}
+
+// Co-units: a problem is listed under each of its co-units as well as its
+// lead (gsi4 PRBU#<unit>), so a unit lists what it leads and what it
+// assists in one Query. The problem item is in its lead's partition; for
+// each co-unit a full copy of it (pk PRB#<id>, sk CO#<unit>, type
+// problem_co_unit, no other index keys) is in the co-unit's, rewritten with
+// every problem write, so filters and pages treat both alike.
+const (
+	typeProblemCoUnit = "problem_co_unit"
+	skCoUnit          = "CO#"
+)
+
+// coUnitsOf lists p's co-units that get a copy: each once, not the lead.
+func coUnitsOf(p *feedback.Problem) []string {
+	var out []string
+	for _, u := range p.CoUnits {
+		if u != "" && u != p.ResponsibleUnit && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// coUnitWrites are the transaction's writes of p's co-unit copies: a put
+// for each co-unit it has (at version newVersion), a delete for each one
+// old had and p has not.
+func (s *Store) coUnitWrites(p *feedback.Problem, newVersion int64, old *feedback.Problem) ([]types.TransactWriteItem, error) {
+	var out []types.TransactWriteItem
+	c := *p
+	c.Version = newVersion
+	for _, u := range coUnitsOf(p) {
+		it := newProblemItem(&c)
+		it.SK, it.Type = skCoUnit+u, typeProblemCoUnit
+		it.indexKeys = indexKeys{GSI4PK: g4ProblemsU + u, GSI4SK: sortTS(p.CreatedAt) + "#" + p.ID}
+		item, err := marshal(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.put(item, nil))
+	}
+	if old != nil {
+		keep := coUnitsOf(p)
+		for _, u := range coUnitsOf(old) {
+			if !slices.Contains(keep, u) {
+				out = append(out, types.TransactWriteItem{Delete: &types.Delete{TableName: s.table, Key: key(pkProblem+p.ID, skCoUnit+u)}})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Contributions live in their problem's item collection (pk PRB#<id>, sk
+// CTB#<contribution id>), created with the problem write that records them.
+const (
+	typeContribution = "contribution"
+	skContribution   = "CTB#"
+)
+
+type contributionItem struct {
+	PK        string         `dynamodbav:"pk"`
+	SK        string         `dynamodbav:"sk"`
+	Type      string         `dynamodbav:"type"`
+	ID        string         `dynamodbav:"id"`
+	ProblemID string         `dynamodbav:"problem_id"`
+	Unit      string         `dynamodbav:"unit"`
+	Text      string         `dynamodbav:"text"`
+	Files     []evidenceItem `dynamodbav:"files,omitempty"`
+	By        string         `dynamodbav:"by,omitempty"`
+	At        string         `dynamodbav:"at"`
+}
+
+func (it *contributionItem) domain() (*feedback.Contribution, error) {
+	c := &feedback.Contribution{ID: it.ID, ProblemID: it.ProblemID, Unit: it.Unit, Text: it.Text, By: it.By}
+	var err error
+	if c.Files, err = evidenceRefs(it.Files); err != nil {
+		return nil, err
+	}
+	if c.At, err = parseTS("at", it.At); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Store) contributionWrite(c *feedback.Contribution) (types.TransactWriteItem, error) {
+	item, err := marshal(contributionItem{PK: pkProblem + c.ProblemID, SK: skContribution + c.ID, Type: typeContribution,
+		ID: c.ID, ProblemID: c.ProblemID, Unit: c.Unit, Text: c.Text, Files: evidenceItems(c.Files), By: c.By, At: ts(c.At)})
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return s.put(item, notExists()), nil
+}
+
+// ListContributions reads a problem's CTB# items, oldest first.
+func (s *Store) ListContributions(ctx context.Context, problemID string) ([]*feedback.Contribution, error) {
+	if !feedback.ValidKey(problemID) {
+		return []*feedback.Contribution{}, nil
+	}
+	spec := listSpec{id: listID("contributions", problemID), parts: []part{tablePart(pkProblem + problemID)},
+		low: skContribution, high: "CTB$", limit: feedback.MaxListLimit}
+	out := []*feedback.Contribution{}
+	cursor := ""
+	for {
+		items, next, err := s.readList(ctx, spec, cursor)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: list contributions of %s: %w", problemID, err)
+		}
+		cs, err := decodeAll(items, (*contributionItem).domain)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: list contributions of %s: %w", problemID, err)
+		}
+		out = append(out, cs...)
 		if next == "" {
 			return out, nil
 		}

@@ -137,6 +137,13 @@ func (s *Store) problemWrite(ctx context.Context, w feedback.ProblemWrite, pc *c
 		}
 		items = append(items, ext)
 	}
+	if w.Contribution != nil {
+		ctb, err := s.contributionWrite(w.Contribution) // office.go
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, ctb)
+	}
 	return items, nil
 }
 
@@ -154,6 +161,11 @@ func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 		return err
 	}
 	items = append(items, s.counterUpdates(feedback.ProblemCounterDeltas(nil, p))...) // aggregates.go
+	links, err := s.coUnitWrites(p, 1, nil)                                           // office.go
+	if err != nil {
+		return err
+	}
+	items = append(items, links...)
 	if err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("dynamo: create problem %s: %w", p.ID, storeErr(err))
 	}
@@ -209,6 +221,11 @@ func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 		return fmt.Errorf("dynamo: update problem %s: %w", p.ID, storeErr(err))
 	}
 	items = append(items, s.counterUpdates(feedback.ProblemCounterDeltas(old, p))...)
+	links, err := s.coUnitWrites(p, p.Version+1, old) // office.go
+	if err != nil {
+		return err
+	}
+	items = append(items, links...)
 	if err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("dynamo: update problem %s: %w", p.ID, storeErr(err))
 	}
@@ -229,8 +246,8 @@ func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 }
 
 // ListProblems lists problems oldest first from the narrowest index: by
-// list, by unit, the sparse index of problems that can be overdue, by
-// status, or all. The other fields become a filter expression.
+// unit (lead or co-unit), by list, the sparse index of problems that can be
+// overdue, by status, or all. The other fields become a filter expression.
 func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (feedback.Page[*feedback.Problem], error) {
 	var page feedback.Page[*feedback.Problem]
 	if err := f.Validate(); err != nil {
@@ -247,12 +264,14 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		}
 	}
 	switch {
+	case f.Unit != "":
+		// The unit's partition holds what it leads and a copy of what it
+		// assists (office.go).
+		spec.parts = []part{gsi(4, g4ProblemsU+f.Unit)}
+		eq("problem_list_id", f.ProblemListID)
+		eq("status", string(f.Status))
 	case f.ProblemListID != "":
 		spec.parts = []part{gsi(2, g2ProblemsL+f.ProblemListID)}
-		eq("responsible_unit", f.Unit)
-		eq("status", string(f.Status))
-	case f.Unit != "":
-		spec.parts = []part{gsi(4, g4ProblemsU+f.Unit)}
 		eq("status", string(f.Status))
 	case f.OverdueOn != "":
 		spec.parts = []part{gsi(5, g5ProblemsDue)}

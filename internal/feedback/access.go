@@ -219,3 +219,28 @@ func canMoveStatus(id Identity, p *Problem) error {
 	}
 	return nil
 }
+
+// canContribute: contributions are the units' reports of their part; the
+// office follows the problem itself.
+func canContribute(id Identity, p *Problem) error {
+	if id.Role != RoleUnit || !p.InvolvesUnit(id.Unit) {
+		return Errorf(EForbidden, "协办情况由该问题的协办单位报送")
+	}
+	return nil
+}
+
+// canSeeSuggestion: the office sees every suggestion; a unit account only
+// those behind the problems it leads or assists (p, the suggestion's
+// problem; nil when it has none).
+func canSeeSuggestion(id Identity, p *Problem) error {
+	switch id.Role {
+	case RoleAdmin, RoleStaff:
+		return nil
+	case RoleUnit:
+		if p != nil && id.Unit != "" && p.InvolvesUnit(id.Unit) {
+			return nil
+		}
+		return Errorf(EForbidden, "只能查看本单位问题所涉及的意见建议")
+	}
+	return errNoRole()
+}

@@ -72,8 +72,18 @@ func TestExportSuggestions(t *testing.T) {
 	})
 	t.Run("a unit's export is masked and not recorded", func(t *testing.T) {
 		before := len(exportEvents(t, f))
+		// A unit exports the suggestions behind one of its problems only.
+		if _, err := f.svc.ExportSuggestions(ctx, f.unit, req, func(*feedback.SuggestionExport) ([]byte, error) { return nil, nil }); feedback.ErrorCode(err) != feedback.EForbidden {
+			t.Errorf("a unit exporting every suggestion: %v, want forbidden", err)
+		}
+		p, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{SuggestionIDs: []string{routed.ID}, ResponsibleUnit: unitMarket})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := req
+		req.Filter.ProblemID = p.ID
 		var got *feedback.SuggestionExport
-		_, err := f.svc.ExportSuggestions(ctx, f.unit, req, func(e *feedback.SuggestionExport) ([]byte, error) {
+		_, err = f.svc.ExportSuggestions(ctx, f.unit, req, func(e *feedback.SuggestionExport) ([]byte, error) {
 			got = e
 			return []byte("file"), nil
 		})

@@ -254,6 +254,14 @@ func ValidateProblemWrite(w ProblemWrite) error {
 			return FieldErrorf("problem_id", "延期申请不属于该问题")
 		}
 	}
+	if w.Contribution != nil {
+		if err := w.Contribution.Validate(); err != nil {
+			return err
+		}
+		if w.Contribution.ProblemID != p.ID {
+			return FieldErrorf("problem_id", "协办情况不属于该问题")
+		}
+	}
 	if len(w.Notices) > MaxNoticesPerWrite {
 		return FieldErrorf("notices", "一次最多写入 %d 条通知", MaxNoticesPerWrite)
 	}

@@ -84,7 +84,7 @@ type ProblemListFilter struct {
 // of a printed rectification list).
 type ProblemFilter struct {
 	ProblemListID string
-	Unit          string // the lead responsible unit
+	Unit          string // the lead unit or a co-unit
 	Status        ProblemStatus
 	// OverdueOn, when set, keeps only problems overdue on that day: deadline
 	// before it while open, rectifying or reopened.
@@ -156,6 +156,8 @@ type ProblemWrite struct {
 	// Extension is an extension request written with the problem: created
 	// when its Version is 0, else updated under its Version.
 	Extension *Extension
+	// Contribution is a co-unit's report created with the write.
+	Contribution *Contribution
 }
 
 // Store is the storage the use cases need. Two adapters implement it (SQLite
@@ -219,6 +221,8 @@ type Store interface {
 	GetExtension(ctx context.Context, problemID, id string) (*Extension, error)
 	// ListExtensions lists a problem's extension requests, oldest first.
 	ListExtensions(ctx context.Context, problemID string) ([]*Extension, error)
+	// ListContributions lists a problem's contributions, oldest first.
+	ListContributions(ctx context.Context, problemID string) ([]*Contribution, error)
 	// GetProblemAggregates returns the problem counters the store maintains
 	// in the same transaction as every CreateProblem and UpdateProblem (see
 	// ProblemCounterDeltas): statuses and units in full, days from..to

@@ -8,11 +8,20 @@ import (
 	"github.com/jianyan/jianyan/internal/textmatch"
 )
 
-// ListSuggestions lists suggestions for staff, newest first. Unit accounts
-// see names and contact details masked.
+// ListSuggestions lists suggestions for staff, newest first. A unit
+// account lists only the suggestions of one problem it leads or assists
+// (f.ProblemID), and sees names and contact details masked.
 func (s *Service) ListSuggestions(ctx context.Context, id Identity, f SuggestionFilter) (Page[*Suggestion], error) {
 	if err := requireAnyRole(id); err != nil {
 		return Page[*Suggestion]{}, err
+	}
+	if id.Role == RoleUnit {
+		if f.ProblemID == "" {
+			return Page[*Suggestion]{}, Errorf(EForbidden, "只能查看本单位问题所涉及的意见建议,请从问题详情查看")
+		}
+		if _, err := s.problemFor(ctx, id, f.ProblemID); err != nil {
+			return Page[*Suggestion]{}, err
+		}
 	}
 	if err := f.Validate(); err != nil {
 		return Page[*Suggestion]{}, err
@@ -43,6 +52,17 @@ func (s *Service) GetSuggestion(ctx context.Context, id Identity, suggestionID s
 	sg, err := s.store.GetSuggestion(ctx, suggestionID)
 	if err != nil {
 		return nil, fmt.Errorf("get suggestion %s: %w", suggestionID, err)
+	}
+	if id.Role == RoleUnit {
+		var p *Problem
+		if sg.ProblemID != "" && ValidKey(sg.ProblemID) {
+			if p, err = s.store.GetProblem(ctx, sg.ProblemID); err != nil && !IsCode(err, ENotFound) {
+				return nil, fmt.Errorf("get suggestion %s: problem: %w", suggestionID, err)
+			}
+		}
+		if err := canSeeSuggestion(id, p); err != nil {
+			return nil, err
+		}
 	}
 	return MaskFor(id, sg), nil
 }
@@ -135,7 +155,9 @@ type SimilarSuggestion struct {
 // merged; staff decide, e.g. by linking both to one problem. Unit accounts
 // see personal data masked.
 func (s *Service) SimilarSuggestions(ctx context.Context, id Identity, suggestionID string) ([]SimilarSuggestion, error) {
-	if err := requireAnyRole(id); err != nil {
+	// Sorting duplicates is the office's triage work, over suggestions a
+	// unit may not see.
+	if err := requireOffice(id); err != nil {
 		return nil, err
 	}
 	if !ValidKey(suggestionID) {

@@ -255,7 +255,20 @@ func TestExportMaskingAndAudit(t *testing.T) {
 	query := "participant_kind=enterprise&q=" + url.QueryEscape("张三丰")
 	// The search text is a name here: it must not reach the audit trail.
 
-	unitRows := readCSV(t, e, "participant_kind=enterprise", exportUnitToken)
+	// A unit exports the suggestions behind its own problems, masked.
+	if resp := e.do(t, "GET", "/api/v1/suggestions.csv?participant_kind=enterprise", exportUnitToken, "", ""); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a unit exporting every suggestion: %d, want 403", resp.StatusCode)
+	}
+	list, err := e.svc.CreateProblemList(context.Background(), e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.CreateProblem(context.Background(), e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "罚款过重",
+		SuggestionIDs: []string{fx.sg["a"].ID}, ResponsibleUnit: exportUnitName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unitRows := readCSV(t, e, "participant_kind=enterprise&problem_id="+p.ID, exportUnitToken)
 	var a []string
 	for _, r := range unitRows {
 		if r[1] == fx.sg["a"].Receipt {
@@ -271,7 +284,7 @@ func TestExportMaskingAndAudit(t *testing.T) {
 	if got, want := a[6], "张**"; got != want {
 		t.Errorf("unit export name = %q, want %q", got, want)
 	}
-	resp := e.do(t, "GET", "/api/v1/suggestions.xlsx?participant_kind=enterprise", exportUnitToken, "", "")
+	resp := e.do(t, "GET", "/api/v1/suggestions.xlsx?participant_kind=enterprise&problem_id="+p.ID, exportUnitToken, "", "")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("unit xlsx: status %d", resp.StatusCode)
 	}

@@ -396,5 +396,9 @@ func (h *StaffHandler) problemConv(r *http.Request, id feedback.Identity) func(*
 		h.log.WarnContext(r.Context(), "working calendar not readable", "err", err)
 		cal = nil
 	}
-	return problemConv(h.svc.Now(), cal)
+	unit := r.URL.Query().Get("unit")
+	if id.Role == feedback.RoleUnit {
+		unit = id.Unit
+	}
+	return problemConv(h.svc.Now(), cal, unit)
 }

@@ -69,8 +69,11 @@ type problemJSON struct {
 	Extensions          int    `json:"extensions"`
 	PendingExtensionID  string `json:"pending_extension_id,omitempty"`
 	Supervised          bool   `json:"supervised"`
-	Status              string `json:"status"`
-	StatusLabel         string `json:"status_label"`
+	// UnitRole says whether the unit a list is about (?unit=, or the
+	// calling unit account) leads the problem ("lead") or assists ("co").
+	UnitRole    string `json:"unit_role,omitempty"`
+	Status      string `json:"status"`
+	StatusLabel string `json:"status_label"`
 	// Next lists the statuses the lifecycle allows from here, so a console
 	// can offer only those.
 	Next        []string       `json:"next"`
@@ -88,7 +91,7 @@ type problemJSON struct {
 
 // problemConv returns the converter for problems as of now (for overdue)
 // with cal, the working calendar, for the working days left (nil: none).
-func problemConv(now time.Time, cal *workday.Calendar) func(*feedback.Problem) problemJSON {
+func problemConv(now time.Time, cal *workday.Calendar, unit string) func(*feedback.Problem) problemJSON {
 	today := feedback.DateOf(now)
 	return func(p *feedback.Problem) problemJSON {
 		next := []string{}
@@ -111,6 +114,13 @@ func problemConv(now time.Time, cal *workday.Calendar) func(*feedback.Problem) p
 			if n, ok := feedback.WorkingDaysLeft(cal, today, p.Deadline); ok {
 				out.WorkingDaysLeft = &n
 			}
+		}
+		switch {
+		case unit == "":
+		case p.ResponsibleUnit == unit:
+			out.UnitRole = "lead"
+		case p.InvolvesUnit(unit):
+			out.UnitRole = "co"
 		}
 		return out
 	}

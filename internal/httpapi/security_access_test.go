@@ -250,10 +250,10 @@ func TestAccountsAPI(t *testing.T) {
 			}
 		}
 	}
-	// The new token signs in as a unit: it sees suggestions, may not
+	// The new token signs in as a unit: it sees its problems, may not
 	// create a symposium.
-	if resp := e.do(t, req{method: "GET", target: "/api/v1/suggestions", token: created.Token}); resp.StatusCode != http.StatusOK {
-		t.Errorf("new unit token lists suggestions: %d", resp.StatusCode)
+	if resp := e.do(t, req{method: "GET", target: "/api/v1/problems", token: created.Token}); resp.StatusCode != http.StatusOK {
+		t.Errorf("new unit token lists problems: %d", resp.StatusCode)
 	}
 	if resp := e.do(t, req{method: "POST", target: "/api/v1/symposia", token: created.Token, ctype: "application/json", body: `{"title":"x"}`}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("new unit token creates a symposium: %d, want 403", resp.StatusCode)
@@ -365,8 +365,15 @@ func TestUnitSeesOnlyItsOwn(t *testing.T) {
 		t.Errorf("unit PATCH its own problem: %d %s, want 200", resp.StatusCode, readAll(t, resp))
 	}
 
+	// A unit sees only the suggestions behind its own problems.
+	for _, target := range []string{"/api/v1/suggestions", "/api/v1/suggestions.csv", "/api/v1/suggestions/" + theirs.SuggestionIDs[0],
+		"/api/v1/suggestions?problem_id=" + theirs.ID, "/api/v1/suggestions/" + sg.ID + "/similar"} {
+		if status, b := get(secUnitToken, target); status != http.StatusForbidden {
+			t.Errorf("unit GET %s: %d %s, want 403", target, status, b)
+		}
+	}
 	// Masking: list, detail, CSV export; staff see everything.
-	for _, target := range []string{"/api/v1/suggestions", "/api/v1/suggestions/" + sg.ID, "/api/v1/suggestions.csv"} {
+	for _, target := range []string{"/api/v1/suggestions?problem_id=" + mine.ID, "/api/v1/suggestions/" + sg.ID, "/api/v1/suggestions.csv?problem_id=" + mine.ID} {
 		status, b := get(secUnitToken, target)
 		if status != http.StatusOK {
 			t.Errorf("unit GET %s: %d", target, status)
@@ -386,7 +393,7 @@ func TestUnitSeesOnlyItsOwn(t *testing.T) {
 	}
 	// XLSX exports are built from the same masked rows: the unit's file
 	// must not hold the contact either, the staff's must.
-	status, b = get(secUnitToken, "/api/v1/suggestions.xlsx")
+	status, b = get(secUnitToken, "/api/v1/suggestions.xlsx?problem_id="+mine.ID)
 	if status != http.StatusOK {
 		t.Fatalf("unit GET /api/v1/suggestions.xlsx = %d, want 200", status)
 	}

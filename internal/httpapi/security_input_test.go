@@ -307,9 +307,11 @@ func TestPersonalDataNeverLogged(t *testing.T) {
 	}
 	for _, target := range []string{"/api/v1/suggestions", "/api/v1/suggestions?q=" + url.QueryEscape(personal[0]), "/api/v1/suggestions/" + ids[0],
 		"/api/v1/suggestions.csv?q=" + url.QueryEscape(personal[4]), "/api/v1/suggestions/" + ids[0] + "/similar"} {
-		for _, tok := range []string{secStaffToken, secUnitToken} {
-			if resp := e.do(t, req{method: "GET", target: target, token: tok}); resp.StatusCode != http.StatusOK {
-				t.Errorf("GET %s: %d", target, resp.StatusCode)
+		// A unit is refused suggestions outside its problems (and the
+		// refusal logs nothing personal either).
+		for tok, want := range map[string]int{secStaffToken: http.StatusOK, secUnitToken: http.StatusForbidden} {
+			if resp := e.do(t, req{method: "GET", target: target, token: tok}); resp.StatusCode != want {
+				t.Errorf("GET %s: %d, want %d", target, resp.StatusCode, want)
 			}
 		}
 	}
@@ -320,6 +322,12 @@ func TestPersonalDataNeverLogged(t *testing.T) {
 		body: `{"problem_list_id":"` + list.ID + `","title":"检查未出示证件","suggestion_ids":["` + ids[0] + `"],"responsible_unit":"` + secUnit + `","deadline":"2025-06-30"}`}, http.StatusCreated)
 	var problem struct{ ID string }
 	_ = json.Unmarshal(b, &problem)
+	for _, target := range []string{"/api/v1/suggestions?problem_id=" + problem.ID, "/api/v1/suggestions/" + ids[0],
+		"/api/v1/suggestions.csv?problem_id=" + problem.ID + "&q=" + url.QueryEscape(personal[4])} {
+		if resp := e.do(t, req{method: "GET", target: target, token: secUnitToken}); resp.StatusCode != http.StatusOK {
+			t.Errorf("unit GET %s: %d", target, resp.StatusCode)
+		}
+	}
 	post(req{method: "PATCH", target: "/api/v1/problems/" + problem.ID, token: secUnitToken, ctype: "application/json",
 		body: `{"status":"rectifying","note":"` + personal[5] + `"}`}, http.StatusOK)
 	post(req{method: "POST", target: "/api/v1/suggestions/" + ids[1] + "/decline", token: secStaffToken, ctype: "application/json",

@@ -81,13 +81,14 @@ func (h *StaffHandler) routes() {
 	h.problemRoutes()
 	h.exportRoutes()
 	h.summaryRoutes()
-	h.adminRoutes()     // staff_accounts.go: accounts, anonymisation
-	h.unitRoutes()      // staff_units.go: the unit registry and its migration
-	h.calendarRoutes()  // staff_calendar.go: working days and the calendar
-	h.extensionRoutes() // staff_extensions.go: extension requests and decisions
-	h.fileRoutes()      // staff_files.go: uploads and downloads
-	h.meRoutes()        // staff_me.go: who is signed in
-	h.settingsRoutes()  // staff_settings.go: the office's settings
+	h.adminRoutes()        // staff_accounts.go: accounts, anonymisation
+	h.unitRoutes()         // staff_units.go: the unit registry and its migration
+	h.calendarRoutes()     // staff_calendar.go: working days and the calendar
+	h.extensionRoutes()    // staff_extensions.go: extension requests and decisions
+	h.contributionRoutes() // staff_contributions.go: co-units' reports
+	h.fileRoutes()         // staff_files.go: uploads and downloads
+	h.meRoutes()           // staff_me.go: who is signed in
+	h.settingsRoutes()     // staff_settings.go: the office's settings
 	h.Handle("GET /api/v1/labels", h.getLabels)
 	// documents.go's routes are not here: the documents Lambda serves them
 	// (NewDocumentHandler), so the staff Lambda links neither the Word

@@ -337,11 +337,33 @@ func TestStaffEntryAndList(t *testing.T) {
 		}
 	}
 
-	// Unit accounts see contact details masked, in lists and single items.
-	r = invoke(t, e.staff, claimsGroups(list, &unit))
+	// Unit accounts see the suggestions behind their problems only, with
+	// contact details masked, in lists and single items.
+	if r := invoke(t, e.staff, claimsGroups(list, &unit)); r.status != http.StatusForbidden {
+		t.Errorf("unit list of every suggestion = %d, want 403", r.status)
+	}
+	admin := feedback.Identity{Subject: "admin", Name: "管理员", Role: feedback.RoleAdmin}
+	pl, err := e.svc.CreateProblemList(context.Background(), admin, feedback.ProblemListInput{Title: "涉企问题清单"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var enterprise string
+	for _, x := range e.suggestions(sym.ID) {
+		if x.ParticipantKind == feedback.Enterprise {
+			enterprise = x.ID
+		}
+	}
+	prob, err := e.svc.CreateProblem(context.Background(), admin, feedback.ProblemInput{ProblemListID: pl.ID, Title: "重复检查",
+		SuggestionIDs: []string{enterprise, sg.ID}, ResponsibleUnit: "区市场监管局"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unitList := list
+	unitList.RawQueryString = "participant_kind=enterprise&problem_id=" + prob.ID
+	r = invoke(t, e.staff, claimsGroups(unitList, &unit))
 	r.json(t, &page)
 	if len(page.Items) != 1 || page.Items[0].Contact != "138****5678" || page.Items[0].Name != "李*" {
-		t.Errorf("unit list = %+v", page.Items)
+		t.Errorf("unit list = %d %+v", r.status, page.Items)
 	}
 	get := withPath(loadEvent(t, "apigw-get-suggestion.json"), sampleSuggestion, sg.ID)
 	r = invoke(t, e.staff, claimsGroups(get, &unit))
@@ -517,7 +539,8 @@ func TestLocalTokens(t *testing.T) {
 		{"wrong token", "GET", "/api/v1/symposia", "nope-nope-nope", "", 401},
 		{"admin token", "GET", "/api/v1/symposia", testAdminToken, "", 200},
 		{"staff token", "POST", "/api/v1/symposia", "staff-token-1234567890", create, 201},
-		{"unit lists", "GET", "/api/v1/suggestions", "unit-token-1234567890", "", 200},
+		{"unit lists", "GET", "/api/v1/problems", "unit-token-1234567890", "", 200},
+		{"unit lists every suggestion", "GET", "/api/v1/suggestions", "unit-token-1234567890", "", 403},
 		{"unit creates", "POST", "/api/v1/symposia", "unit-token-1234567890", create, 403},
 		{"public healthz", "GET", "/healthz", "", "", 200},
 		{"unknown route", "GET", "/api/v1/nothing", testAdminToken, "", 404},

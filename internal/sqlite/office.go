@@ -449,3 +449,28 @@ func (s *Store) ListExtensions(ctx context.Context, problemID string) ([]*feedba
 	}
 	return out, nil
 }
+
+// ListContributions implements feedback.Store: oldest first.
+func (s *Store) ListContributions(ctx context.Context, problemID string) ([]*feedback.Contribution, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT data FROM contributions WHERE problem_id = ? ORDER BY at, id`, problemID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list contributions of %s: %w", problemID, dbError(err))
+	}
+	defer rows.Close()
+	out := []*feedback.Contribution{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("sqlite: list contributions of %s: %w", problemID, err)
+		}
+		var c feedback.Contribution
+		if err := decode(data, &c); err != nil {
+			return nil, fmt.Errorf("sqlite: list contributions of %s: %w", problemID, err)
+		}
+		out = append(out, &c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list contributions of %s: %w", problemID, dbError(err))
+	}
+	return out, nil
+}

@@ -72,12 +72,13 @@ func (s *Store) ListProblemLists(ctx context.Context, f feedback.ProblemListFilt
 
 // problemWrite is the encoded form of a problem write.
 type problemWrite struct {
-	data      string
-	event     string
-	sugData   []string
-	notices   []string
-	files     []string
-	extension string
+	data         string
+	event        string
+	sugData      []string
+	notices      []string
+	files        []string
+	extension    string
+	contribution string
 }
 
 func encodeProblemWrite(pw feedback.ProblemWrite, newVersion int64) (*problemWrite, error) {
@@ -122,6 +123,11 @@ func encodeProblemWrite(pw feedback.ProblemWrite, newVersion int64) (*problemWri
 			return nil, err
 		}
 	}
+	if pw.Contribution != nil {
+		if w.contribution, err = encode(pw.Contribution); err != nil {
+			return nil, err
+		}
+	}
 	return w, nil
 }
 
@@ -152,6 +158,13 @@ func (s *Store) writeRest(ctx context.Context, tx *sql.Tx, w *problemWrite, pw f
 	if pw.Extension != nil {
 		if err := writeExtension(ctx, s, tx, pw.Extension, w.extension); err != nil {
 			return err
+		}
+	}
+	if c := pw.Contribution; c != nil {
+		_, err := s.txExec(ctx, tx, `INSERT INTO contributions (id, problem_id, at, data) VALUES (?, ?, ?, ?)`,
+			c.ID, c.ProblemID, nanos(c.At), w.contribution)
+		if err != nil {
+			return fmt.Errorf("contribution %s: %w", c.ID, dbError(err))
 		}
 	}
 	return writeProblemUnits(ctx, s, tx, pw.Problem)
@@ -278,7 +291,11 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		}
 	}
 	eq("problem_list_id", f.ProblemListID)
-	eq("unit", f.Unit)
+	if f.Unit != "" {
+		// Lead or co-unit: the problem's unit rows (office.go).
+		spec.where = append(spec.where, "id IN (SELECT problem_id FROM problem_units WHERE unit = ?)")
+		spec.args = append(spec.args, f.Unit)
+	}
 	eq("status", string(f.Status))
 	if f.Supervised {
 		spec.where = append(spec.where, "supervised = 1")

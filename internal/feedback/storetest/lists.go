@@ -191,8 +191,8 @@ func testProblemFilters(t *testing.T, open Opener) {
 		{"none", feedback.ProblemFilter{}, func(p *feedback.Problem) bool { return true }},
 		{"list", feedback.ProblemFilter{ProblemListID: town.ID}, func(p *feedback.Problem) bool { return p.ProblemListID == town.ID }},
 		{"triage list (empty)", feedback.ProblemFilter{ProblemListID: feedback.TriageListID}, func(p *feedback.Problem) bool { return false }},
-		{"unit", feedback.ProblemFilter{Unit: unitMarket}, func(p *feedback.Problem) bool { return p.ResponsibleUnit == unitMarket }},
-		{"co-unit is not the lead unit", feedback.ProblemFilter{Unit: unitJustice}, func(p *feedback.Problem) bool { return p.ResponsibleUnit == unitJustice }},
+		{"unit", feedback.ProblemFilter{Unit: unitMarket}, func(p *feedback.Problem) bool { return p.InvolvesUnit(unitMarket) }},
+		{"unit covers its co-handled problems", feedback.ProblemFilter{Unit: unitJustice}, func(p *feedback.Problem) bool { return p.InvolvesUnit(unitJustice) }},
 		{"status", feedback.ProblemFilter{Status: feedback.ProblemOpen}, func(p *feedback.Problem) bool { return p.Status == feedback.ProblemOpen }},
 		{"overdue", feedback.ProblemFilter{OverdueOn: today}, func(p *feedback.Problem) bool { return p.OverdueOn(today) }},
 		{"overdue later", feedback.ProblemFilter{OverdueOn: "2025-04-01"}, func(p *feedback.Problem) bool { return p.OverdueOn("2025-04-01") }},
@@ -201,10 +201,10 @@ func testProblemFilters(t *testing.T, open Opener) {
 				return p.ProblemListID == fines.ID && p.Status == feedback.ProblemRectifying
 			}},
 		{"unit and overdue", feedback.ProblemFilter{Unit: unitMarket, OverdueOn: today},
-			func(p *feedback.Problem) bool { return p.ResponsibleUnit == unitMarket && p.OverdueOn(today) }},
+			func(p *feedback.Problem) bool { return p.InvolvesUnit(unitMarket) && p.OverdueOn(today) }},
 		{"list, unit and status", feedback.ProblemFilter{ProblemListID: town.ID, Unit: unitCity, Status: feedback.ProblemOpen},
 			func(p *feedback.Problem) bool {
-				return p.ProblemListID == town.ID && p.ResponsibleUnit == unitCity && p.Status == feedback.ProblemOpen
+				return p.ProblemListID == town.ID && p.InvolvesUnit(unitCity) && p.Status == feedback.ProblemOpen
 			}},
 		{"overdue and status", feedback.ProblemFilter{OverdueOn: today, Status: feedback.ProblemReopened},
 			func(p *feedback.Problem) bool { return p.OverdueOn(today) && p.Status == feedback.ProblemReopened }},
@@ -228,6 +228,44 @@ func testProblemFilters(t *testing.T, open Opener) {
 			wantIDs(t, "pages of 2", got, oldestFirst(want))
 		})
 	}
+	t.Run("co-units follow the problem's changes", func(t *testing.T) {
+		p := clone(all[0])
+		p.CoUnits = []string{unitCity, unitTown, unitCity, p.ResponsibleUnit} // duplicates and the lead: listed once
+		p.Status, p.UpdatedAt = feedback.ProblemRectifying, c.Next()
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: p}), "co-units changed")
+		listed := func(unit string, f feedback.ProblemFilter) bool {
+			f.Unit, f.Limit = unit, feedback.MaxListLimit
+			page, err := st.ListProblems(ctx(t), f)
+			must(t, err, "list "+unit)
+			n := 0
+			for _, q := range page.Items {
+				if q.ID == p.ID {
+					n++
+					equal(t, "the listed copy", q, p)
+				}
+			}
+			if n > 1 {
+				t.Fatalf("%s lists the problem %d times", unit, n)
+			}
+			return n == 1
+		}
+		if listed(unitJustice, feedback.ProblemFilter{}) {
+			t.Error("the removed co-unit still lists it")
+		}
+		if !listed(unitCity, feedback.ProblemFilter{Status: feedback.ProblemRectifying}) || !listed(unitTown, feedback.ProblemFilter{ProblemListID: p.ProblemListID}) {
+			t.Error("a new co-unit does not list it with the filters applied to the new state")
+		}
+		if !listed(p.ResponsibleUnit, feedback.ProblemFilter{}) {
+			t.Error("the lead does not list it")
+		}
+		lead := clone(p)
+		lead.ResponsibleUnit, lead.CoUnits = unitCity, []string{unitMarket}
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: lead}), "lead changed")
+		*p = *lead
+		if !listed(unitCity, feedback.ProblemFilter{}) || !listed(unitMarket, feedback.ProblemFilter{}) || listed(unitTown, feedback.ProblemFilter{}) {
+			t.Error("after the lead changed to a former co-unit")
+		}
+	})
 	t.Run("overdue sanity", func(t *testing.T) {
 		// 03-05 rectifying, 03-09 open, 02-28 reopened; not the rectified,
 		// verified or long-term ones, nor the one due today or without a deadline.

@@ -455,3 +455,45 @@ func testExtensions(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// Contributions are created with the problem write that records them,
+// atomically, and listed oldest first.
+func testContributions(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", campaignFines, unitJustice)
+	p := mustProblem(t, st, c, list, "门前三包罚款标准不一", unitMarket, "2025-04-30", feedback.ProblemRectifying)
+	contribution := func(text string) *feedback.Contribution {
+		now := c.Next()
+		return &feedback.Contribution{ID: feedback.NewID(now), ProblemID: p.ID, Unit: unitJustice, Text: text, By: "司法局联络员", At: now,
+			Files: []feedback.EvidenceRef{{FileID: feedback.NewID(now), Name: "会签意见.pdf", ContentType: "application/pdf", Size: 2048, By: "司法局联络员", At: now}}}
+	}
+	c1 := contribution("已对裁量基准草案进行合法性审核,提出修改意见 5 条。")
+	u := clone(p)
+	u.UpdatedAt = c.Next()
+	ev := &feedback.AuditEvent{ID: feedback.NewID(c.Now()), ProblemID: p.ID, Actor: "司法局联络员", At: c.Now(), Action: feedback.ActionContribution, Note: c1.Text}
+	must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Event: ev, Contribution: c1}), "first")
+	*p = *u
+	c2 := contribution("协助开展执法人员培训一次。")
+	c2.Files = nil
+	stale := clone(p)
+	stale.Version = 99
+	wantStoreConflict(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: stale, Contribution: c2}))
+	got, err := st.ListContributions(ctx(t), p.ID)
+	must(t, err, "list after a failed write")
+	equal(t, "contributions", got, []*feedback.Contribution{c1})
+	must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: clone(p), Contribution: c2}), "second")
+	got, err = st.ListContributions(ctx(t), p.ID)
+	must(t, err, "list")
+	equal(t, "contributions", got, []*feedback.Contribution{c1, c2})
+	if h := events(t, st, p.ID); h[len(h)-1].Action != feedback.ActionContribution {
+		t.Errorf("the contribution's event: %+v", h[len(h)-1])
+	}
+	empty := contribution("")
+	wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: getProblem(t, st, p.ID), Contribution: empty}), feedback.EInvalid)
+	none, err := st.ListContributions(ctx(t), "01jnotaproblemnotaproblem0")
+	must(t, err, "list none")
+	if len(none) != 0 {
+		t.Errorf("contributions of no problem: %d", len(none))
+	}
+}

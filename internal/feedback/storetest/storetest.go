@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		{"UnitRewrites", testUnitRewrites},
 		{"CalendarYears", testCalendarYears},
 		{"Extensions", testExtensions},
+		{"Contributions", testContributions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
