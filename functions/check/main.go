@@ -19,16 +19,14 @@ import (
 func main() {
 	log := lambdacontext.NewLogger()
 	table, bucket := os.Getenv("TABLE_NAME"), os.Getenv("FILES_BUCKET")
-	if table == "" || bucket == "" {
-		log.Error("TABLE_NAME and FILES_BUCKET must be set")
-		os.Exit(1)
-	}
-	cfg, err := awsenv.Config(os.Getenv)
+	// Missing variables and a bad region end the start here; a missing
+	// table or an unreachable endpoint just after (awsenv.WatchTable).
+	cfg, db, err := awsenv.Start(log, os.Getenv, os.Exit, "FILES_BUCKET")
 	if err != nil {
-		log.Error("load AWS config", "err", err)
+		log.Error(err.Error())
 		os.Exit(1)
 	}
-	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
+	store := dynamo.New(db, table)
 	storage, err := s3files.New(s3files.Config{Bucket: bucket, Region: cfg.Region, Endpoint: os.Getenv("AWS_ENDPOINT_URL_S3"), Credentials: cfg.Credentials})
 	if err != nil {
 		log.Error("files bucket", "err", err)

@@ -19,19 +19,17 @@ import (
 func main() {
 	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
 	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
-	if table == "" || baseURL == "" {
-		log.Error("TABLE_NAME and PUBLIC_BASE_URL must be set")
-		os.Exit(1)
-	}
-	cfg, err := awsenv.Config(os.Getenv)
+	// Missing variables and a bad region end the start here; a missing
+	// table or an unreachable endpoint just after (awsenv.WatchTable).
+	_, db, err := awsenv.Start(log, os.Getenv, os.Exit, "PUBLIC_BASE_URL")
 	if err != nil {
-		log.Error("load AWS config", "err", err)
+		log.Error(err.Error())
 		os.Exit(1)
 	}
 	// A warm instance reuses a symposium looked up by code for 5 s (like
 	// route's rule cache): a busy form then costs one PutItem per
 	// submission; closing a symposium takes effect here up to 5 s late.
-	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table,
+	store := dynamo.New(db, table,
 		dynamo.WithSymposiumCache(5*time.Second))
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
 	// The office's name and emblem on the pages: one read per warm

@@ -23,16 +23,14 @@ import (
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
-	if table == "" || baseURL == "" {
-		log.Error("TABLE_NAME and PUBLIC_BASE_URL must be set")
-		os.Exit(1)
-	}
-	cfg, err := awsenv.Config(os.Getenv)
+	// Missing variables and a bad region end the start here; a missing
+	// table or an unreachable endpoint just after (awsenv.WatchTable).
+	_, db, err := awsenv.Start(log, os.Getenv, os.Exit, "PUBLIC_BASE_URL")
 	if err != nil {
-		log.Error("load AWS config", "err", err)
+		log.Error(err.Error())
 		os.Exit(1)
 	}
-	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
+	store := dynamo.New(db, table)
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
 	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Logger: log})
 	handler := httpapi.NewDocumentHandler(httpapi.StaffConfig{Service: svc, Auth: httpapi.ClaimsAuth{}, Logger: log,

@@ -27,17 +27,15 @@ const ruleCacheTTL = 5 * time.Second
 func main() {
 	log := lambdacontext.NewLogger()
 	table, topic, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("TOPIC_ARN"), os.Getenv("PUBLIC_BASE_URL")
-	if table == "" || topic == "" {
-		log.Error("TABLE_NAME and TOPIC_ARN must be set")
-		os.Exit(1)
-	}
-	cfg, err := awsenv.Config(os.Getenv)
+	// Missing variables and a bad region end the start here; a missing
+	// table or an unreachable endpoint just after (awsenv.WatchTable).
+	cfg, db, err := awsenv.Start(log, os.Getenv, os.Exit, "TOPIC_ARN")
 	if err != nil {
-		log.Error("load AWS config", "err", err)
+		log.Error(err.Error())
 		os.Exit(1)
 	}
 	office := &notify.SNS{Client: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SNS") }), TopicARN: topic}
-	svc := feedback.NewService(dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table), feedback.Config{
+	svc := feedback.NewService(dynamo.New(db, table), feedback.Config{
 		PublicBaseURL: baseURL, Logger: log, Office: office, UnitNotifier: &notify.Channels{}})
 	svc.SetRuleCacheTTL(ruleCacheTTL)
 	convert := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {

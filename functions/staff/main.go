@@ -21,16 +21,14 @@ import (
 func main() {
 	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
 	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
-	if table == "" || baseURL == "" {
-		log.Error("TABLE_NAME and PUBLIC_BASE_URL must be set")
-		os.Exit(1)
-	}
-	cfg, err := awsenv.Config(os.Getenv)
+	// Missing variables and a bad region end the start here; a missing
+	// table or an unreachable endpoint just after (awsenv.WatchTable).
+	cfg, db, err := awsenv.Start(log, os.Getenv, os.Exit, "PUBLIC_BASE_URL")
 	if err != nil {
-		log.Error("load AWS config", "err", err)
+		log.Error(err.Error())
 		os.Exit(1)
 	}
-	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
+	store := dynamo.New(db, table)
 	// Files: presigned POSTs and GETs on the files bucket (s3files signs
 	// them itself; the function carries no file bytes but the office's
 	// emblem, at most 200 KiB, copied into the settings when saved).

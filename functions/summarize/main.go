@@ -29,16 +29,14 @@ import (
 func main() {
 	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
 	table, baseURL, topic := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL"), os.Getenv("TOPIC_ARN")
-	if table == "" || baseURL == "" || topic == "" {
-		log.Error("TABLE_NAME, PUBLIC_BASE_URL and TOPIC_ARN must be set")
-		os.Exit(1)
-	}
-	cfg, err := awsenv.Config(os.Getenv)
+	// Missing variables and a bad region end the start here; a missing
+	// table or an unreachable endpoint just after (awsenv.WatchTable).
+	cfg, db, err := awsenv.Start(log, os.Getenv, os.Exit, "PUBLIC_BASE_URL", "TOPIC_ARN")
 	if err != nil {
-		log.Error("load AWS config", "err", err)
+		log.Error(err.Error())
 		os.Exit(1)
 	}
-	store := dynamo.New(awsenv.DynamoDB(cfg, os.Getenv), table)
+	store := dynamo.New(db, table)
 	// The daily run removes files nothing referenced within a day
 	// (FILES_BUCKET; without it, no file sweep).
 	var files *feedback.Files

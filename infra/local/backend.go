@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	jianyan "github.com/jianyan/jianyan"
+	"github.com/jianyan/jianyan/internal/awsenv"
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/dynamo/tabledef"
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -33,6 +35,9 @@ type backend struct {
 
 func openBackend(ctx context.Context, o options, log *slog.Logger) (*backend, error) {
 	if !o.useDynamoDB {
+		if err := checkDataPath(o.data); err != nil {
+			return nil, err
+		}
 		sync := sqlite.SyncFull
 		if o.durability == "relaxed" {
 			sync = sqlite.SyncNormal
@@ -49,13 +54,20 @@ func openBackend(ctx context.Context, o options, log *slog.Logger) (*backend, er
 	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
+		return nil, fmt.Errorf("读取 AWS 配置失败:%w", err)
+	}
+	if err := awsenv.CheckRegion(cfg.Region); err != nil {
+		return nil, err
 	}
 	client := dynamodb.NewFromConfig(cfg)
 	// Creating the table when it is missing makes a fresh DynamoDB Local or
 	// moto_server usable at once; deletion protection stays off there.
 	if err := tabledef.EnsureTable(ctx, client, jianyan.Template, o.table, false); err != nil {
-		return nil, fmt.Errorf("table %s: %w", o.table, err)
+		endpoint := cfg.BaseEndpoint
+		if ep := os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"); ep != "" {
+			endpoint = &ep
+		}
+		return nil, fmt.Errorf("table %s: %w", o.table, awsenv.DiagnoseDynamoDB(err, o.table, cfg.Region, endpoint))
 	}
 	store := dynamo.New(client, o.table)
 	if err := store.EnsureSeed(ctx); err != nil {

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -123,6 +124,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 	}
 
+	if o.useDynamoDB {
+		// The files folder sits beside --data whichever store holds the
+		// records.
+		if err := checkWritableDir(filepath.Dir(o.data), "文件目录所在的目录", "--data"); err != nil {
+			return err
+		}
+	}
+	if o.backupDir != "" {
+		if err := os.MkdirAll(o.backupDir, 0o700); err != nil {
+			return fmt.Errorf("配置错误:备份目录 %s 无法创建(%w);用 --backup-dir 换一个目录", o.backupDir, err)
+		}
+		if err := checkWritableDir(o.backupDir, "备份目录", "--backup-dir"); err != nil {
+			return err
+		}
+	}
 	backend, err := openBackend(ctx, o, logger)
 	if err != nil {
 		return err

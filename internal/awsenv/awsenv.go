@@ -13,7 +13,6 @@
 package awsenv
 
 import (
-	"errors"
 	"os"
 	"strings"
 
@@ -33,12 +32,12 @@ func Config(getenv func(string) string) (aws.Config, error) {
 	if region == "" {
 		region = getenv("AWS_DEFAULT_REGION")
 	}
-	if region == "" {
-		return aws.Config{}, errors.New("awsenv: AWS_REGION is not set")
+	if err := CheckRegion(region); err != nil {
+		return aws.Config{}, err
 	}
 	key, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	if key == "" || secret == "" {
-		return aws.Config{}, errors.New("awsenv: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+		return aws.Config{}, &ConfigError{Message: "配置错误:没有 AWS 凭证(AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY;在 Lambda 中由函数的角色提供)"}
 	}
 	cfg := aws.Config{
 		Region:      region,
