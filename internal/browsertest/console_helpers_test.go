@@ -27,6 +27,7 @@ func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 		}
 		select {
 		case <-ctx.Done():
+			saveFailure(t, ctx, "waiting for "+what)
 			t.Fatalf("waiting for %s (%s): %v", what, expr, ctx.Err())
 		case <-time.After(100 * time.Millisecond):
 		}
@@ -37,13 +38,19 @@ func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		if png, e := chromedp.Run(context.WithoutCancel(ctx), chromedp.FullScreenshot(100)); e == nil {
-			p := filepath.Join(artifacts(t), "failure.png")
-			if os.WriteFile(p, png, 0o644) == nil {
-				t.Logf("the page when %s failed: %s", what, p)
-			}
-		}
+		saveFailure(t, ctx, what)
 		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// saveFailure saves a screenshot of the page as it was when what failed.
+func saveFailure(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	if png, e := chromedp.Run(context.WithoutCancel(ctx), chromedp.FullScreenshot(100)); e == nil {
+		p := filepath.Join(artifacts(t), "failure.png")
+		if os.WriteFile(p, png, 0o644) == nil {
+			t.Logf("the page when %s failed: %s", what, p)
+		}
 	}
 }
 

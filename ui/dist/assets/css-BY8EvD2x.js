@@ -1,0 +1,1 @@
+import"./index-D0yZdm63.js";

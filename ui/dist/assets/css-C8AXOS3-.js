@@ -1,1 +1,0 @@
-import"./index-Cz0KfYDr.js";

@@ -1,1 +1,0 @@
-import{Er as e}from"./index-Cz0KfYDr.js";var t=t=>[``,...e].includes(t);export{t};
