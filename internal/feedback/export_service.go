@@ -6,11 +6,6 @@ import (
 	"strings"
 )
 
-// MaxExportRows bounds one export. An office's year is a few hundred
-// suggestions; the bound keeps a runaway filter from building a file larger
-// than a Lambda response may carry (6 MB).
-const MaxExportRows = 10000
-
 // ExportRequest is what a caller asks to export.
 type ExportRequest struct {
 	// Format is the file kind, e.g. "suggestions.csv"; its extension goes
@@ -21,14 +16,11 @@ type ExportRequest struct {
 	Filter SuggestionFilter
 }
 
-// SuggestionExport is what an export file is rendered from: the suggestions
-// the filter selects (newest first, the list order) as the caller may see
-// them, and the titles people read in place of the IDs the suggestions
-// refer to.
+// SuggestionExport is what the rows of an export file are rendered with:
+// the titles people read in place of the IDs the suggestions refer to.
 type SuggestionExport struct {
-	Suggestions []*Suggestion
-	symposia    map[string]string // symposium ID → title
-	lists       map[string]string // problem list ID → title
+	symposia map[string]string // symposium ID → title
+	lists    map[string]string // problem list ID → title
 }
 
 // SymposiumTitle is the title of the symposium with the given ID, "" for
@@ -39,61 +31,64 @@ func (e *SuggestionExport) SymposiumTitle(id string) string { return e.symposia[
 // for none.
 func (e *SuggestionExport) ProblemListTitle(id string) string { return e.lists[id] }
 
-// ExportSuggestions exports the suggestions req selects as one file: it
-// collects them as the caller may see them (unit accounts get names and
-// contacts masked) with the titles they refer to, has render turn them into
-// the file, and — for an export with contacts unmasked — records the audit
-// event before it hands the file back. The caller must send nothing but the
-// returned file, and nothing when an error is returned: personal data
-// leaves the system only on the record. More than MaxExportRows is refused
-// (EInvalid: narrow the filter); an error from render (a file too large,
-// say) is returned as it is, with nothing recorded.
-func (s *Service) ExportSuggestions(ctx context.Context, id Identity, req ExportRequest, render func(*SuggestionExport) ([]byte, error)) ([]byte, error) {
-	sgs, err := s.exportRows(ctx, id, req.Filter)
-	if err != nil {
-		return nil, err
-	}
-	e := &SuggestionExport{Suggestions: sgs, symposia: map[string]string{}, lists: map[string]string{}}
-	if err := s.exportTitles(ctx, e); err != nil {
-		return nil, err
-	}
-	body, err := render(e)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.recordExport(ctx, id, req, len(sgs)); err != nil {
-		return nil, err
-	}
-	return body, nil
-}
-
-// exportRows lists every suggestion f selects, as id may see them.
-func (s *Service) exportRows(ctx context.Context, id Identity, f SuggestionFilter) ([]*Suggestion, error) {
+// ExportSuggestions exports the suggestions req selects, however many: it
+// pages through them (newest first, the list order) as the caller may see
+// them (unit accounts get names and contacts masked) and hands each to row
+// with the titles it refers to, so the caller builds the file as it goes
+// and memory stays within a page; then — for an export with contacts
+// unmasked — it records the audit event, and returns the number of rows.
+// The caller must keep the file to itself until ExportSuggestions has
+// returned without error, and then send nothing but that file: personal
+// data leaves the system only on the record. An error from row (a disk
+// full, say) is returned as it is, with nothing recorded; so is a
+// cancelled ctx (a caller's deadline), as EUnavailable asking for a
+// narrower filter.
+func (s *Service) ExportSuggestions(ctx context.Context, id Identity, req ExportRequest, row func(e *SuggestionExport, sg *Suggestion) error) (int, error) {
+	e := &SuggestionExport{symposia: map[string]string{}, lists: map[string]string{}}
+	f := req.Filter
 	f.Cursor = ""
 	f.Limit = MaxListLimit
-	var out []*Suggestion
+	n := 0
+	late := func(err error) error {
+		return &Error{Code: EUnavailable, Message: "导出的内容太多,未能及时完成,请缩小筛选范围后再导出", Err: err}
+	}
 	for {
 		page, err := s.ListSuggestions(ctx, id, f)
 		if err != nil {
-			return nil, fmt.Errorf("export suggestions: %w", err)
+			if ctx.Err() != nil {
+				return 0, late(err)
+			}
+			return 0, fmt.Errorf("export suggestions: %w", err)
 		}
-		out = append(out, page.Items...)
-		if len(out) > MaxExportRows {
-			return nil, Errorf(EInvalid, "导出超过 %d 条,请缩小筛选范围", MaxExportRows)
+		if err := s.exportTitles(ctx, e, page.Items); err != nil {
+			return 0, err
+		}
+		for _, sg := range page.Items {
+			if err := row(e, sg); err != nil {
+				return 0, err
+			}
+		}
+		n += len(page.Items)
+		if err := ctx.Err(); err != nil {
+			return 0, late(err)
 		}
 		if page.NextCursor == "" {
-			return out, nil
+			break
 		}
 		f.Cursor = page.NextCursor
 	}
+	if err := s.recordExport(ctx, id, req, n); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // exportTitles looks up, once each, the titles of the symposia and problem
-// lists e's suggestions refer to. Symposia and lists are never deleted; a
-// reference to one that cannot be found is logged and left blank rather
-// than printed as an ID where a title belongs.
-func (s *Service) exportTitles(ctx context.Context, e *SuggestionExport) error {
-	for _, sg := range e.Suggestions {
+// lists sgs refer to that e does not know yet. Symposia and lists are never
+// deleted; a reference to one that cannot be found is logged and left
+// blank rather than printed as an ID where a title belongs.
+func (s *Service) exportTitles(ctx context.Context, e *SuggestionExport, sgs []*Suggestion) error {
+	for _, sg := range sgs {
 		if id := sg.SymposiumID; id != "" {
 			if _, ok := e.symposia[id]; !ok {
 				sym, err := s.store.GetSymposium(ctx, id)

@@ -359,6 +359,40 @@ func (s *Files) Remove(ctx context.Context, fileID string) error {
 	return s.records.DeleteFile(ctx, fileID)
 }
 
+// ExportTTL is how long the link to a published export stays valid.
+const ExportTTL = 15 * time.Minute
+
+// PublishedExport is a finished export file stored for download.
+type PublishedExport struct {
+	URL       string
+	ExpiresAt time.Time
+}
+
+// PublishExport stores a finished export file (size bytes from body, of
+// the given type, ext its extension such as ".csv") under exports/ and
+// returns a short-lived link that serves it as an attachment named name:
+// how a file larger than a Lambda response may carry (6 MB) reaches the
+// person who asked for it. Where the storage has no links of its own (the
+// local disk) it stores nothing and returns nil: the host streams the file
+// itself. Exports are removed after a day (the bucket's lifecycle rule).
+// The caller is responsible for the export being allowed (the domain's
+// export use case has recorded it).
+func (s *Files) PublishExport(ctx context.Context, name, ext, contentType string, body io.Reader, size int64) (*PublishedExport, error) {
+	now := s.now()
+	key := ExportKey(NewID(now) + ext)
+	if !ValidObjectKey(key) {
+		return nil, Internal(fmt.Errorf("export key %q", key))
+	}
+	u, err := s.storage.DownloadURL(ctx, key, Download{Filename: name, ContentType: contentType, TTL: ExportTTL})
+	if err != nil || u == "" {
+		return nil, err
+	}
+	if err := s.storage.Put(ctx, key, body, size, contentType); err != nil {
+		return nil, err
+	}
+	return &PublishedExport{URL: u, ExpiresAt: now.Add(ExportTTL)}, nil
+}
+
 // LocalUploads takes upload posts where the storage has no endpoint of its
 // own (the local disk): Receiver checks the signed form and stores the
 // bytes, then Files judges them at once — what the check function does on

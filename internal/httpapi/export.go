@@ -1,9 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,13 +15,10 @@ import (
 // filters select, as CSV or XLSX, and a problem list as the printable
 // rectification list (整改清单).
 
-func (h *StaffHandler) exportRoutes() {
-	h.Handle("GET /api/v1/suggestions.csv", h.exportSuggestionsCSV)
-	h.Handle("GET /api/v1/suggestions.xlsx", h.exportSuggestionsXLSX)
-}
-
-// maxExportBytes bounds an export file: a Lambda response carries at most
-// 6 MB, and binary bodies go base64-encoded (4/3 larger).
+// maxExportBytes bounds an export sent as the response itself: a Lambda
+// response carries at most 6 MB, and binary bodies go base64-encoded (4/3
+// larger). Larger suggestion exports go through the files bucket
+// (sendExport).
 const maxExportBytes = 4 << 20
 
 const (
@@ -61,93 +55,6 @@ func suggestionRow(e *feedback.SuggestionExport, s *feedback.Suggestion) []any {
 	}
 }
 
-// exportSuggestions reads the filters and has the domain export what they
-// select (which records an unmasked export before the file comes back),
-// rendering the rows with render; then sends the file.
-func (h *StaffHandler) exportSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity, format, ctype string,
-	render func(rows [][]any) ([]byte, error)) error {
-	f, err := suggestionFilterFrom(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	body, err := h.svc.ExportSuggestions(r.Context(), id, feedback.ExportRequest{Format: format, Filter: f},
-		func(e *feedback.SuggestionExport) ([]byte, error) {
-			rows := make([][]any, 0, len(e.Suggestions))
-			for _, s := range e.Suggestions {
-				rows = append(rows, suggestionRow(e, s))
-			}
-			body, err := render(rows)
-			if err != nil {
-				return nil, fmt.Errorf("render %s: %w", format, err)
-			}
-			if len(body) > maxExportBytes {
-				return nil, feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB,请缩小筛选范围", maxExportBytes>>20)
-			}
-			return body, nil
-		})
-	if err != nil {
-		return err
-	}
-	now := h.svc.Now().In(feedback.Shanghai)
-	ext := format[strings.LastIndexByte(format, '.'):]
-	writeDownload(w, ctype, "suggestions-"+now.Format("20060102-1504")+ext, "意见建议-"+now.Format("20060102-1504")+ext, body)
-	return nil
-}
-
-// exportSuggestionsCSV serves GET /api/v1/suggestions.csv.
-func (h *StaffHandler) exportSuggestionsCSV(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
-	return h.exportSuggestions(w, r, id, "suggestions.csv", mimeCSVUTF8, func(rows [][]any) ([]byte, error) {
-		return suggestionsCSV(rows)
-	})
-}
-
-// exportSuggestionsXLSX serves GET /api/v1/suggestions.xlsx: one sheet,
-// the header frozen and repeated on printed pages, submission times as
-// real date-times.
-func (h *StaffHandler) exportSuggestionsXLSX(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
-	if h.sheetsIO == nil {
-		return errNoSpreadsheets
-	}
-	return h.exportSuggestions(w, r, id, "suggestions.xlsx", mimeXLSXDoc, func(rows [][]any) ([]byte, error) {
-		return h.xlsxFile(&sheet.Workbook{Title: "意见建议", Sheets: []sheet.Sheet{{
-			Name: "意见建议", Columns: suggestionColumns, Rows: rows,
-			FreezeHeader: true, Landscape: true, RepeatHeader: true,
-		}}})
-	})
-}
-
-// utf8BOM makes Excel and WPS read a CSV as UTF-8 rather than the
-// system's ANSI code page (GBK on a Chinese Windows).
-const utf8BOM = "\ufeff"
-
-// suggestionsCSV writes rows as CSV: UTF-8 with a byte-order mark, CRLF
-// line ends, the Chinese header row, times as "2006-01-02 15:04:05" in
-// Asia/Shanghai (which Excel reads as a date), and every cell neutralised
-// against formula injection.
-func suggestionsCSV(rows [][]any) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(utf8BOM)
-	cw := csv.NewWriter(&b)
-	cw.UseCRLF = true
-	rec := make([]string, len(suggestionColumns))
-	for i, c := range suggestionColumns {
-		rec[i] = c.Header
-	}
-	if err := cw.Write(rec); err != nil {
-		return nil, err
-	}
-	for _, row := range rows {
-		for i := range rec {
-			rec[i] = neutralizeCell(cellText(row[i]))
-		}
-		if err := cw.Write(rec); err != nil {
-			return nil, err
-		}
-	}
-	cw.Flush()
-	return b.Bytes(), cw.Error()
-}
-
 // cellText renders an export cell as text.
 func cellText(v any) string {
 	switch v := v.(type) {
@@ -182,15 +89,17 @@ func neutralizeCell(s string) string {
 	return s
 }
 
-// writeDownload answers a file download. asciiName is the fallback name for
-// old clients; name (may be Chinese) goes in filename* (RFC 6266/5987).
+// writeDownload answers a file download (setDownloadHeaders).
 func writeDownload(w http.ResponseWriter, ctype, asciiName, name string, body []byte) {
-	hd := w.Header()
-	hd.Set("Content-Type", ctype)
-	hd.Set("Content-Disposition", `attachment; filename="`+asciiName+`"; filename*=UTF-8''`+url.PathEscape(name))
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	setDownloadHeaders(w, ctype, asciiName, name, int64(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// contentDisposition is an attachment named asciiName for old clients and
+// name (may be Chinese) in filename* (RFC 6266/5987).
+func contentDisposition(asciiName, name string) string {
+	return `attachment; filename="` + asciiName + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
 // problemListColumns are the columns of the rectification list.

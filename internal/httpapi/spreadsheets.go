@@ -22,6 +22,9 @@ type Spreadsheets interface {
 	Read(data []byte) ([][]string, error)
 	// Write writes wb as an XLSX file.
 	Write(w io.Writer, wb *sheet.Workbook) error
+	// Stream starts an XLSX file of wb's one sheet whose rows come through
+	// the returned writer, for exports of any size.
+	Stream(w io.Writer, wb *sheet.Workbook) (sheet.RowWriter, error)
 }
 
 // errNoSpreadsheets answers the XLSX routes (exports and XLSX imports) of

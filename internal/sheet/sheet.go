@@ -90,6 +90,13 @@ type Workbook struct {
 	Sheets  []Sheet
 }
 
+// RowWriter takes the rows of a streamed sheet one by one, each as Sheet's
+// rows are; the file is complete once Close returns nil.
+type RowWriter interface {
+	WriteRow(row []any) error
+	Close() error
+}
+
 // Errors a reader returns, wrapped with detail; test them with errors.Is.
 var (
 	// ErrFormat: the data is not a spreadsheet file the reader can open

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -108,6 +109,108 @@ const maxCellChars = 32767
 // and an A4 page setup that fits the columns on the page width, repeats the
 // header rows on every printed page and numbers the pages in the footer.
 func (Codec) Write(w io.Writer, wb *sheet.Workbook) error {
+	if err := checkWorkbook(wb); err != nil {
+		return err
+	}
+	sst := &sharedStrings{index: map[string]int{}}
+	sheets := make([]string, len(wb.Sheets))
+	for i := range wb.Sheets {
+		var b strings.Builder
+		if err := writeSheet(&b, &wb.Sheets[i], i == 0, sst); err != nil {
+			return fmt.Errorf("write xlsx: sheet %q: %w", wb.Sheets[i].Name, err)
+		}
+		sheets[i] = b.String()
+	}
+	zw := zip.NewWriter(w)
+	parts := append(workbookParts(wb), part{"xl/sharedStrings.xml", sst.xml()})
+	for i, body := range sheets {
+		parts = append(parts, part{sheetPart(i), body})
+	}
+	if err := writeParts(zw, parts); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	return nil
+}
+
+// Stream starts an XLSX file of wb's one sheet, whose rows then come one by
+// one through the returned RowWriter (the sheet's own Rows must be empty);
+// the file is complete when its Close returns nil. Memory stays flat
+// whatever the number of rows: each row goes into the compressed archive as
+// it comes, its text inline rather than in a shared-string table. The file
+// has the layout Write gives (title, header, widths, frozen panes, print
+// setup).
+func (Codec) Stream(w io.Writer, wb *sheet.Workbook) (sheet.RowWriter, error) {
+	if err := checkWorkbook(wb); err != nil {
+		return nil, err
+	}
+	s := &wb.Sheets[0]
+	if len(wb.Sheets) != 1 || len(s.Rows) != 0 {
+		return nil, fmt.Errorf("write xlsx: a streamed workbook has one sheet whose rows come through its writer")
+	}
+	if len(s.Columns) == 0 {
+		return nil, fmt.Errorf("write xlsx: sheet %q: no columns", s.Name)
+	}
+	// The title and headers are the only shared strings.
+	sst := &sharedStrings{index: map[string]int{}}
+	var head strings.Builder
+	writeSheetHead(&head, s, true, sst, -1)
+	zw := zip.NewWriter(w)
+	if err := writeParts(zw, append(workbookParts(wb), part{"xl/sharedStrings.xml", sst.xml()})); err != nil {
+		return nil, err
+	}
+	f, err := zw.Create(sheetPart(0))
+	if err != nil {
+		return nil, fmt.Errorf("write xlsx %s: %w", sheetPart(0), err)
+	}
+	sw := &streamWriter{zw: zw, buf: bufio.NewWriterSize(f, 32<<10), s: s}
+	if _, err := sw.buf.WriteString(head.String()); err != nil {
+		return nil, fmt.Errorf("write xlsx: %w", err)
+	}
+	return sw, nil
+}
+
+// streamWriter writes a streamed sheet's rows.
+type streamWriter struct {
+	zw   *zip.Writer
+	buf  *bufio.Writer
+	s    *sheet.Sheet
+	rows int
+	err  error
+}
+
+func (sw *streamWriter) WriteRow(row []any) error {
+	if sw.err != nil {
+		return sw.err
+	}
+	if err := writeRow(sw.buf, sw.s, sw.rows, row, nil); err != nil {
+		sw.err = fmt.Errorf("write xlsx: sheet %q: %w", sw.s.Name, err)
+		return sw.err
+	}
+	sw.rows++
+	return nil
+}
+
+func (sw *streamWriter) Close() error {
+	if sw.err != nil {
+		return sw.err
+	}
+	writeSheetTail(sw.buf, sw.s)
+	if err := sw.buf.Flush(); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	if err := sw.zw.Close(); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	sw.err = fmt.Errorf("write xlsx: the file is closed")
+	return nil
+}
+
+// checkWorkbook checks what every file needs: a sheet, valid and distinct
+// tab names.
+func checkWorkbook(wb *sheet.Workbook) error {
 	if len(wb.Sheets) == 0 {
 		return fmt.Errorf("write xlsx: the workbook has no sheet")
 	}
@@ -123,16 +226,18 @@ func (Codec) Write(w io.Writer, wb *sheet.Workbook) error {
 		}
 		seen[key] = true
 	}
-	sst := &sharedStrings{index: map[string]int{}}
-	sheets := make([]string, len(wb.Sheets))
-	for i := range wb.Sheets {
-		body, err := sheetXML(&wb.Sheets[i], i == 0, sst)
-		if err != nil {
-			return fmt.Errorf("write xlsx: sheet %q: %w", wb.Sheets[i].Name, err)
-		}
-		sheets[i] = body
-	}
+	return nil
+}
 
+// part is one file of the archive.
+type part struct{ name, body string }
+
+func sheetPart(i int) string { return "xl/worksheets/sheet" + strconv.Itoa(i+1) + ".xml" }
+
+// workbookParts are the archive's parts but the shared strings and the
+// worksheets: content types, relationships, properties, the workbook and
+// its styles.
+func workbookParts(wb *sheet.Workbook) []part {
 	var ct, rels, book, names strings.Builder
 	ct.WriteString(xml1 + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
@@ -147,7 +252,7 @@ func (Codec) Write(w io.Writer, wb *sheet.Workbook) error {
 	for i := range wb.Sheets {
 		s := &wb.Sheets[i]
 		n := strconv.Itoa(i + 1)
-		ct.WriteString(`<Override PartName="/xl/worksheets/sheet` + n + `.xml" ContentType="` + ctSheet + `"/>`)
+		ct.WriteString(`<Override PartName="/` + sheetPart(i) + `" ContentType="` + ctSheet + `"/>`)
 		rels.WriteString(`<Relationship Id="rId` + n + `" Type="` + nsRel + `/worksheet" Target="worksheets/sheet` + n + `.xml"/>`)
 		book.WriteString(`<sheet name="` + xmlText(s.Name) + `" sheetId="` + n + `" r:id="rId` + n + `"/>`)
 		if s.RepeatHeader {
@@ -175,7 +280,7 @@ func (Codec) Write(w io.Writer, wb *sheet.Workbook) error {
 	}
 	core += `</cp:coreProperties>`
 
-	parts := []struct{ name, body string }{
+	return []part{
 		{"[Content_Types].xml", ct.String()},
 		{"_rels/.rels", rootRels},
 		{"docProps/app.xml", appXML},
@@ -183,12 +288,10 @@ func (Codec) Write(w io.Writer, wb *sheet.Workbook) error {
 		{"xl/workbook.xml", book.String()},
 		{"xl/_rels/workbook.xml.rels", rels.String()},
 		{"xl/styles.xml", stylesXML},
-		{"xl/sharedStrings.xml", sst.xml()},
 	}
-	for i, body := range sheets {
-		parts = append(parts, struct{ name, body string }{"xl/worksheets/sheet" + strconv.Itoa(i+1) + ".xml", body})
-	}
-	zw := zip.NewWriter(w)
+}
+
+func writeParts(zw *zip.Writer, parts []part) error {
 	for _, p := range parts {
 		f, err := zw.Create(p.name)
 		if err != nil {
@@ -198,24 +301,42 @@ func (Codec) Write(w io.Writer, wb *sheet.Workbook) error {
 			return fmt.Errorf("write xlsx %s: %w", p.name, err)
 		}
 	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
 	return nil
 }
 
-// sheetXML renders one worksheet part.
-func sheetXML(s *sheet.Sheet, selected bool, sst *sharedStrings) (string, error) {
-	ncol := len(s.Columns)
-	if ncol == 0 {
-		return "", fmt.Errorf("no columns")
+// xmlWriter is where a worksheet's XML goes: a strings.Builder for Write,
+// a buffered archive entry for Stream.
+type xmlWriter interface {
+	io.Writer
+	io.StringWriter
+}
+
+// writeSheet renders one worksheet part with its rows.
+func writeSheet(b xmlWriter, s *sheet.Sheet, selected bool, sst *sharedStrings) error {
+	if len(s.Columns) == 0 {
+		return fmt.Errorf("no columns")
 	}
+	writeSheetHead(b, s, selected, sst, len(s.Rows))
+	for ri, row := range s.Rows {
+		if err := writeRow(b, s, ri, row, sst); err != nil {
+			return err
+		}
+	}
+	writeSheetTail(b, s)
+	return nil
+}
+
+// writeSheetHead writes a worksheet up to its first data row: properties,
+// dimension (rows < 0: unknown, left out), view, columns, title and
+// header rows.
+func writeSheetHead(b xmlWriter, s *sheet.Sheet, selected bool, sst *sharedStrings, rows int) {
 	head := s.HeaderRows()
-	lastCol := columnName(ncol - 1)
-	var b strings.Builder
+	lastCol := columnName(len(s.Columns) - 1)
 	b.WriteString(xml1 + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">`)
 	b.WriteString(`<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`)
-	fmt.Fprintf(&b, `<dimension ref="A1:%s%d"/>`, lastCol, head+len(s.Rows))
+	if rows >= 0 {
+		fmt.Fprintf(b, `<dimension ref="A1:%s%d"/>`, lastCol, head+rows)
+	}
 	b.WriteString(`<sheetViews><sheetView workbookViewId="0"`)
 	if selected {
 		b.WriteString(` tabSelected="1"`)
@@ -223,7 +344,7 @@ func sheetXML(s *sheet.Sheet, selected bool, sst *sharedStrings) (string, error)
 	b.WriteString(`>`)
 	if s.FreezeHeader {
 		top := "A" + strconv.Itoa(head+1)
-		fmt.Fprintf(&b, `<pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="%s" sqref="%s"/>`,
+		fmt.Fprintf(b, `<pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="%s" sqref="%s"/>`,
 			head, top, top, top)
 	}
 	b.WriteString(`</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>`)
@@ -238,68 +359,89 @@ func sheetXML(s *sheet.Sheet, selected bool, sst *sharedStrings) (string, error)
 	}
 	b.WriteString(`<sheetData>`)
 	if s.Title != "" {
-		fmt.Fprintf(&b, `<row r="1" ht="30" customHeight="1"><c r="A1" t="s" s="%d"><v>%d</v></c></row>`, styleTitle, sst.add(s.Title))
+		fmt.Fprintf(b, `<row r="1" ht="30" customHeight="1"><c r="A1" t="s" s="%d"><v>%d</v></c></row>`, styleTitle, sst.add(s.Title))
 	}
-	fmt.Fprintf(&b, `<row r="%d">`, head)
+	fmt.Fprintf(b, `<row r="%d">`, head)
 	for i, c := range s.Columns {
-		fmt.Fprintf(&b, `<c r="%s%d" t="s" s="%d"><v>%d</v></c>`, columnName(i), head, styleHeader, sst.add(c.Header))
+		fmt.Fprintf(b, `<c r="%s%d" t="s" s="%d"><v>%d</v></c>`, columnName(i), head, styleHeader, sst.add(c.Header))
 	}
 	b.WriteString(`</row>`)
-	for ri, row := range s.Rows {
-		if len(row) > ncol {
-			return "", fmt.Errorf("row %d has %d cells for %d columns", ri+1, len(row), ncol)
-		}
-		r := strconv.Itoa(head + 1 + ri)
-		b.WriteString(`<row r="` + r + `">`)
-		for i, c := range s.Columns {
-			var v any
-			if i < len(row) {
-				v = row[i]
-			}
-			ref, style := columnName(i)+r, dataStyle(c)
-			switch v := v.(type) {
-			case nil:
-				fmt.Fprintf(&b, `<c r="%s" s="%d"/>`, ref, style)
-			case string:
-				if v == "" {
-					fmt.Fprintf(&b, `<c r="%s" s="%d"/>`, ref, style)
-				} else {
-					fmt.Fprintf(&b, `<c r="%s" t="s" s="%d"><v>%d</v></c>`, ref, style, sst.add(v))
-				}
-			case int:
-				fmt.Fprintf(&b, `<c r="%s" s="%d"><v>%d</v></c>`, ref, style, v)
-			case int64:
-				fmt.Fprintf(&b, `<c r="%s" s="%d"><v>%d</v></c>`, ref, style, v)
-			case float64:
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					fmt.Fprintf(&b, `<c r="%s" s="%d"/>`, ref, style)
-				} else {
-					fmt.Fprintf(&b, `<c r="%s" s="%d"><v>%s</v></c>`, ref, style, strconv.FormatFloat(v, 'g', -1, 64))
-				}
-			case time.Time:
-				if serial, ok := excelSerial(v); ok {
-					fmt.Fprintf(&b, `<c r="%s" s="%d"><v>%s</v></c>`, ref, style, strconv.FormatFloat(serial, 'f', -1, 64))
-				} else {
-					fmt.Fprintf(&b, `<c r="%s" s="%d"/>`, ref, style)
-				}
-			default:
-				return "", fmt.Errorf("row %d column %q: unsupported cell value of type %T", ri+1, c.Header, v)
-			}
-		}
-		b.WriteString(`</row>`)
+}
+
+// writeRow writes data row ri (0-based). Strings go into sst, or inline
+// when sst is nil (streamed sheets).
+func writeRow(b xmlWriter, s *sheet.Sheet, ri int, row []any, sst *sharedStrings) error {
+	ncol := len(s.Columns)
+	if len(row) > ncol {
+		return fmt.Errorf("row %d has %d cells for %d columns", ri+1, len(row), ncol)
 	}
+	r := strconv.Itoa(s.HeaderRows() + 1 + ri)
+	b.WriteString(`<row r="` + r + `">`)
+	for i, c := range s.Columns {
+		var v any
+		if i < len(row) {
+			v = row[i]
+		}
+		ref, style := columnName(i)+r, dataStyle(c)
+		switch v := v.(type) {
+		case nil:
+			fmt.Fprintf(b, `<c r="%s" s="%d"/>`, ref, style)
+		case string:
+			switch {
+			case v == "":
+				fmt.Fprintf(b, `<c r="%s" s="%d"/>`, ref, style)
+			case sst == nil:
+				fmt.Fprintf(b, `<c r="%s" t="inlineStr" s="%d"><is><t xml:space="preserve">`, ref, style)
+				b.WriteString(xmlText(cellString(v)))
+				b.WriteString(`</t></is></c>`)
+			default:
+				fmt.Fprintf(b, `<c r="%s" t="s" s="%d"><v>%d</v></c>`, ref, style, sst.add(v))
+			}
+		case int:
+			fmt.Fprintf(b, `<c r="%s" s="%d"><v>%d</v></c>`, ref, style, v)
+		case int64:
+			fmt.Fprintf(b, `<c r="%s" s="%d"><v>%d</v></c>`, ref, style, v)
+		case float64:
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				fmt.Fprintf(b, `<c r="%s" s="%d"/>`, ref, style)
+			} else {
+				fmt.Fprintf(b, `<c r="%s" s="%d"><v>%s</v></c>`, ref, style, strconv.FormatFloat(v, 'g', -1, 64))
+			}
+		case time.Time:
+			if serial, ok := excelSerial(v); ok {
+				fmt.Fprintf(b, `<c r="%s" s="%d"><v>%s</v></c>`, ref, style, strconv.FormatFloat(serial, 'f', -1, 64))
+			} else {
+				fmt.Fprintf(b, `<c r="%s" s="%d"/>`, ref, style)
+			}
+		default:
+			return fmt.Errorf("row %d column %q: unsupported cell value of type %T", ri+1, c.Header, v)
+		}
+	}
+	b.WriteString(`</row>`)
+	return nil
+}
+
+// writeSheetTail closes a worksheet: merged title, print setup, footer.
+func writeSheetTail(b xmlWriter, s *sheet.Sheet) {
 	b.WriteString(`</sheetData>`)
-	if s.Title != "" && ncol > 1 {
-		fmt.Fprintf(&b, `<mergeCells count="1"><mergeCell ref="A1:%s1"/></mergeCells>`, lastCol)
+	if s.Title != "" && len(s.Columns) > 1 {
+		fmt.Fprintf(b, `<mergeCells count="1"><mergeCell ref="A1:%s1"/></mergeCells>`, columnName(len(s.Columns)-1))
 	}
 	b.WriteString(`<printOptions horizontalCentered="1"/><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>`)
 	orientation := "portrait"
 	if s.Landscape {
 		orientation = "landscape"
 	}
-	fmt.Fprintf(&b, `<pageSetup paperSize="9" orientation="%s" fitToWidth="1" fitToHeight="0"/>`, orientation) // 9 = A4
+	fmt.Fprintf(b, `<pageSetup paperSize="9" orientation="%s" fitToWidth="1" fitToHeight="0"/>`, orientation) // 9 = A4
 	b.WriteString(`<headerFooter><oddFooter>&amp;C第 &amp;P 页,共 &amp;N 页</oddFooter></headerFooter></worksheet>`)
-	return b.String(), nil
+}
+
+// cellString cuts s to the characters one cell may hold.
+func cellString(s string) string {
+	if utf8.RuneCountInString(s) > maxCellChars {
+		return string([]rune(s)[:maxCellChars])
+	}
+	return s
 }
 
 // sharedStrings is the workbook's table of distinct strings.
@@ -321,10 +463,7 @@ func (t *sharedStrings) xml() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, xml1+`<sst xmlns="%s" count="%d" uniqueCount="%d">`, nsMain, len(t.list), len(t.list))
 	for _, s := range t.list {
-		if utf8.RuneCountInString(s) > maxCellChars {
-			s = string([]rune(s)[:maxCellChars])
-		}
-		b.WriteString(`<si><t xml:space="preserve">` + xmlText(s) + `</t></si>`)
+		b.WriteString(`<si><t xml:space="preserve">` + xmlText(cellString(s)) + `</t></si>`)
 	}
 	b.WriteString(`</sst>`)
 	return b.String()

@@ -330,3 +330,100 @@ func zipOf(tb testing.TB, parts map[string]string) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestStream: a streamed file reads back like a written one — same rows,
+// layout and print setup — with its strings inline, and a row the sheet
+// cannot hold fails the stream.
+func TestStream(t *testing.T) {
+	wb := testWorkbook()
+	rows := wb.Sheets[0].Rows
+	wb.Sheets = wb.Sheets[:1]
+	wb.Sheets[0].Rows = nil
+	var b bytes.Buffer
+	rw, err := xlsx.Codec{}.Stream(&b, wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		if err := rw.WriteRow(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.WriteRow(rows[0]); err == nil {
+		t.Error("WriteRow after Close succeeded")
+	}
+	written := write(t, &sheet.Workbook{Title: wb.Title, Created: wb.Created, Sheets: []sheet.Sheet{{
+		Name: wb.Sheets[0].Name, Title: wb.Sheets[0].Title, Columns: wb.Sheets[0].Columns, Rows: rows,
+		FreezeHeader: true, Landscape: true, RepeatHeader: true,
+	}}})
+	f, g := open(t, b.Bytes()), open(t, written)
+	const s = "整改清单"
+	got, err := f.GetRows(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := g.GetRows(s)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("streamed rows = %q\nwritten rows = %q", got, want)
+	}
+	for _, cell := range []string{"C3", "D3", "E3"} {
+		a, _ := f.GetCellValue(s, cell, excelize.Options{RawCellValue: true})
+		c, _ := g.GetCellValue(s, cell, excelize.Options{RawCellValue: true})
+		if a != c {
+			t.Errorf("%s raw = %q streamed, %q written", cell, a, c)
+		}
+	}
+	if panes, err := f.GetPanes(s); err != nil || !panes.Freeze || panes.YSplit != 2 {
+		t.Errorf("panes = %+v (%v), want title and header frozen", panes, err)
+	}
+	if merged, _ := f.GetMergeCells(s); len(merged) != 1 || merged[0].GetEndAxis() != "E1" {
+		t.Errorf("merged = %v, want the title across A1:E1", merged)
+	}
+	if !bytes.Contains(unzipPart(t, b.Bytes(), "xl/worksheets/sheet1.xml"), []byte(`t="inlineStr"`)) {
+		t.Error("streamed strings are not inline")
+	}
+
+	// A row wider than the columns fails the stream, and so does Close.
+	rw, err = xlsx.Codec{}.Stream(&bytes.Buffer{}, wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.WriteRow([]any{1, "a", nil, nil, nil, "too many"}); err == nil {
+		t.Error("a row of 6 cells for 5 columns was taken")
+	}
+	if err := rw.Close(); err == nil {
+		t.Error("Close after a failed row succeeded")
+	}
+	// Only one sheet, and no rows of its own.
+	two := testWorkbook()
+	if _, err := (xlsx.Codec{}).Stream(&bytes.Buffer{}, two); err == nil {
+		t.Error("streaming a workbook of two sheets with rows succeeded")
+	}
+}
+
+func unzipPart(tb testing.TB, data []byte, name string) []byte {
+	tb.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, err := f.Open()
+			if err != nil {
+				tb.Fatal(err)
+			}
+			defer rc.Close()
+			var b bytes.Buffer
+			if _, err := b.ReadFrom(rc); err != nil {
+				tb.Fatal(err)
+			}
+			return b.Bytes()
+		}
+	}
+	tb.Fatalf("no part %s", name)
+	return nil
+}
