@@ -254,6 +254,7 @@ func dynamoEndpoint(t *testing.T) string {
 type apiResponse struct {
 	StatusCode int
 	Body       string
+	Headers    map[string]string
 }
 
 // cognitoClaims are a Cognito access token's claims as API Gateway's JWT
@@ -285,6 +286,13 @@ func cognitoClaims(groups string) map[string]string {
 // (payload format 2.0) for method and path, matched by routeKey; claims
 // nil means a route without an authorizer.
 func callAPI(t *testing.T, f *function, method, path, routeKey string, body any, claims map[string]string) apiResponse {
+	t.Helper()
+	return callAPIWith(t, f, method, path, routeKey, body, claims, nil)
+}
+
+// callAPIWith is callAPI with some request headers set (or, set to "",
+// left out).
+func callAPIWith(t *testing.T, f *function, method, path, routeKey string, body any, claims, set map[string]string) apiResponse {
 	t.Helper()
 	headers := map[string]string{
 		"accept":            "application/json",
@@ -340,6 +348,13 @@ func callAPI(t *testing.T, f *function, method, path, routeKey string, body any,
 	if body != nil {
 		ev["body"] = rawBody
 	}
+	for k, v := range set {
+		if v == "" {
+			delete(headers, k)
+		} else {
+			headers[k] = v
+		}
+	}
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		t.Fatal(err)
@@ -348,7 +363,7 @@ func callAPI(t *testing.T, f *function, method, path, routeKey string, body any,
 	if err := json.Unmarshal(f.invoke(t, payload), &resp); err != nil {
 		t.Fatalf("%s %s: decode the function's response: %v", method, path, err)
 	}
-	return apiResponse{StatusCode: resp.StatusCode, Body: resp.Body}
+	return apiResponse{StatusCode: resp.StatusCode, Body: resp.Body, Headers: resp.Headers}
 }
 
 // pathParameters fills the {name} and {proxy+} variables of routeKey's
