@@ -212,4 +212,3 @@ func photoWithGPS(t *testing.T) []byte {
 	raw := b.Bytes()
 	return append(append(append([]byte{}, raw[:2]...), append(seg, payload...)...), raw[2:]...)
 }
-
