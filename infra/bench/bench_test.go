@@ -51,6 +51,7 @@ func TestQuickRun(t *testing.T) {
 	for _, key := range []string{
 		"cold_start_ratio", "warm_submit_ratio", "binary_mb_max",
 		"local_submissions_per_sec", "local_p99_ms", "local_lost",
+		"local_throughput_ratio", "local_p99_ratio", "local_floor_per_sec", "local_floor_p99_ms",
 		"routing_us_per_suggestion", "summary_read_growth", "cost_per_1000_suggestions_usd",
 	} {
 		v, ok := got[key]

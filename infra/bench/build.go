@@ -29,6 +29,17 @@ func buildLocal(root, dir string) (string, error) {
 	return out, nil
 }
 
+// buildFloor builds the local-submission baseline (baseline/floor) the same way.
+func buildFloor(root, dir string) (string, error) {
+	out := filepath.Join(dir, "floor")
+	cmd := exec.Command(lambdabuild.GoTool(), "build", "-trimpath", "-o", out, "./infra/bench/baseline/floor")
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build ./infra/bench/baseline/floor: %w\n%s", err, b)
+	}
+	return out, nil
+}
+
 // repoRoot is the module root above the working directory.
 func repoRoot() (string, error) {
 	root, err := lambdabuild.RepoRoot()

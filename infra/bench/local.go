@@ -28,20 +28,48 @@ type localResult struct {
 	PerSecond    float64
 	P50, P99     time.Duration
 	Lost         int // acknowledged receipts not found afterwards
+
+	lat []time.Duration // every round trip, for merging runs
+}
+
+// mergeLocal adds run b to a: the figures of both runs as one.
+func mergeLocal(a, b *localResult) *localResult {
+	if a == nil {
+		return b
+	}
+	m := &localResult{Workers: a.Workers, Duration: a.Duration + b.Duration, Acknowledged: a.Acknowledged + b.Acknowledged,
+		Failed: a.Failed + b.Failed, Lost: a.Lost + b.Lost, lat: append(slices.Clone(a.lat), b.lat...)}
+	m.PerSecond = float64(m.Acknowledged) / m.Duration.Seconds()
+	slices.Sort(m.lat)
+	if len(m.lat) > 0 {
+		m.P50 = m.lat[len(m.lat)/2]
+		m.P99 = m.lat[min(len(m.lat)-1, len(m.lat)*99/100)]
+	}
+	return m
 }
 
 const localToken = "bench-admin-token-0123456789abcdef0123"
 
 var servingRE = regexp.MustCompile(`serving on (http://\S+)`)
 
-// runLocal starts the real jianyan-local binary on 127.0.0.1 with a fresh
-// SQLite file and public rate limits off, creates a symposium through the
-// staff API, and has workers submit back to back (each waits for its answer)
-// for d or until maxCount submissions. Then every acknowledged receipt is
-// looked up through GET /api/v1/receipts/{receipt}.
-func runLocal(ctx context.Context, bin, dir string, workers int, d time.Duration, maxCount int) (*localResult, error) {
-	cmd := exec.CommandContext(ctx, bin, "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "jianyan.db"),
-		"--rate-limit=off", "--sweep-every", "1h")
+// localArgs are the real jianyan-local binary's arguments for the load
+// test: a fresh SQLite file in dir, public rate limits off, and otherwise
+// the defaults (durability full: every answered submission is on disk).
+func localArgs(dir string) []string {
+	return []string{"--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "jianyan.db"), "--rate-limit=off", "--sweep-every", "1h"}
+}
+
+// floorArgs are the floor's (baseline/floor) arguments: a fresh file in dir.
+func floorArgs(dir string) []string {
+	return []string{"--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "floor.db")}
+}
+
+// runLocal starts bin with args on 127.0.0.1, creates a symposium through
+// the staff API, and has workers submit back to back (each waits for its
+// answer) for d or until maxCount submissions. Then every acknowledged
+// receipt is looked up through GET /api/v1/receipts/{receipt}.
+func runLocal(ctx context.Context, bin string, args []string, workers int, d time.Duration, maxCount int) (*localResult, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "JIANYAN_ADMIN_TOKEN="+localToken)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -134,6 +162,7 @@ func runLocal(ctx context.Context, bin, dir string, workers int, d time.Duration
 	res.Acknowledged = len(receipts)
 	res.PerSecond = float64(res.Acknowledged) / res.Duration.Seconds()
 	slices.Sort(lat)
+	res.lat = lat
 	if len(lat) > 0 {
 		res.P50 = lat[len(lat)/2]
 		res.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
