@@ -1,6 +1,7 @@
 // Command route is the Lambda on the table's DynamoDB stream: it routes each
 // new suggestion into a problem list, delivers each new outbox notice (to
-// the SNS topic and the units' own group robots) and reports failed records
+// the SNS topic, the units' own group robots and, for reply notices, the
+// submitters who asked: SMS or e-mail through SNS) and reports failed records
 // one by one (the event source mapping must enable ReportBatchItemFailures).
 package main
 
@@ -36,7 +37,8 @@ func main() {
 	}
 	office := &notify.SNS{Client: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SNS") }), TopicARN: topic}
 	svc := feedback.NewService(dynamo.New(db, table), feedback.Config{
-		PublicBaseURL: baseURL, Logger: log, Office: office, UnitNotifier: &notify.Channels{}})
+		PublicBaseURL: baseURL, Logger: log, Office: office, UnitNotifier: &notify.Channels{},
+		Submitters: &notify.SNSSubmitters{Client: office.Client, TopicARN: topic}})
 	svc.SetRuleCacheTTL(ruleCacheTTL)
 	convert := func(rec events.DynamoDBEventRecord) (*feedback.Suggestion, bool, error) {
 		return dynamo.InsertedSuggestion(rec, table)

@@ -50,9 +50,11 @@ func main() {
 	}
 	n := &notify.SNS{Client: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SNS") }), TopicARN: topic}
 	// Reminders also go to units' own group robots; the sweep re-sends
-	// outbox notices the stream function could not deliver.
+	// outbox notices the stream function could not deliver, reply notices
+	// to their submitters too.
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log,
-		Office: n, UnitNotifier: &notify.Channels{}, Files: files})
+		Office: n, UnitNotifier: &notify.Channels{}, Files: files,
+		Submitters: &notify.SNSSubmitters{Client: n.Client, TopicARN: topic}})
 	h := summarizefn.New(svc, n)
 	if files != nil {
 		h.WithFiles(files)

@@ -319,7 +319,7 @@ func TestProblemTransactionAtomicity(t *testing.T) {
 		sugs = append(sugs, sg)
 	}
 	stale := *sugs[2]
-	sugs[2].Reply = "已转交"
+	sugs[2].Replies = []feedback.Reply{{Text: "已转交", Grade: feedback.GradeB, At: t0}}
 	if err := s.UpdateSuggestion(ctx, sugs[2]); err != nil {
 		t.Fatal(err)
 	}

@@ -106,9 +106,12 @@ func (it *symposiumItem) domain() (*feedback.Symposium, error) {
 //   - sgm, by submission month: every suggestion; keys plus the short
 //     filter attributes (sgmProjected);
 //   - sgs, by symposium: every suggestion; keys only;
-//   - sgp, by problem: adopted suggestions only (sparse); keys only.
+//   - sgp, by problem: adopted suggestions only (sparse); keys only;
 //
-// The three share one sort key attribute, sgsk.
+// The three share one sort key attribute, sgsk. A suggestion waiting for a
+// re-handle (its latest reply rated dissatisfied) is also in gsi1, under
+// SUGREHANDLE with the same sort key: few items, entered and left only by
+// a rating and the next reply, never by a submission.
 type suggestionItem struct {
 	PK              string `dynamodbav:"pk"`
 	SK              string `dynamodbav:"sk"`
@@ -117,6 +120,8 @@ type suggestionItem struct {
 	SGSPK           string `dynamodbav:"sgspk"`
 	SGPPK           string `dynamodbav:"sgppk,omitempty"`
 	SGSK            string `dynamodbav:"sgsk"` // the sort key of all three: <submitted>#<id>
+	GSI1PK          string `dynamodbav:"gsi1pk,omitempty"`
+	GSI1SK          string `dynamodbav:"gsi1sk,omitempty"`
 	ID              string `dynamodbav:"id"`
 	Receipt         string `dynamodbav:"receipt"`
 	SymposiumID     string `dynamodbav:"symposium_id"`
@@ -130,14 +135,20 @@ type suggestionItem struct {
 	Content         string `dynamodbav:"content"`
 	Channel         string `dynamodbav:"channel"`
 	Status          string `dynamodbav:"status"`
-	Reply           string `dynamodbav:"reply,omitempty"`
-	ProblemListID   string `dynamodbav:"problem_list_id,omitempty"`
-	ProblemID       string `dynamodbav:"problem_id,omitempty"`
-	RuleName        string `dynamodbav:"rule_name,omitempty"`
-	IdempotencyKey  string `dynamodbav:"idempotency_key,omitempty"`
-	SubmittedAt     string `dynamodbav:"submitted_at"`
-	UpdatedAt       string `dynamodbav:"updated_at,omitempty"`
-	Version         int64  `dynamodbav:"version"`
+	// Reply is round one's reply text (a decline's reason); read, never
+	// written: it is turned into Replies.
+	Reply   string      `dynamodbav:"reply,omitempty"`
+	Replies []replyItem `dynamodbav:"replies,omitempty"`
+	// ReplyState is feedback.ReplyState, for filters on fetched items.
+	ReplyState     string `dynamodbav:"reply_state,omitempty"`
+	Notify         bool   `dynamodbav:"notify,omitempty"`
+	ProblemListID  string `dynamodbav:"problem_list_id,omitempty"`
+	ProblemID      string `dynamodbav:"problem_id,omitempty"`
+	RuleName       string `dynamodbav:"rule_name,omitempty"`
+	IdempotencyKey string `dynamodbav:"idempotency_key,omitempty"`
+	SubmittedAt    string `dynamodbav:"submitted_at"`
+	UpdatedAt      string `dynamodbav:"updated_at,omitempty"`
+	Version        int64  `dynamodbav:"version"`
 }
 
 func suggestionToItem(s *feedback.Suggestion) (map[string]types.AttributeValue, error) {
@@ -149,9 +160,15 @@ func suggestionToItem(s *feedback.Suggestion) (map[string]types.AttributeValue, 
 		Kind: string(s.Kind), ParticipantKind: string(s.ParticipantKind),
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
 		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status),
-		Reply: s.Reply, ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
+		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
 		IdempotencyKey: s.IdempotencyKey, SubmittedAt: sortTS(s.SubmittedAt), UpdatedAt: ts(s.UpdatedAt),
-		Version: s.Version,
+		Version: s.Version, Notify: s.Notify, ReplyState: string(s.ReplyState()),
+	}
+	for _, r := range s.Replies {
+		it.Replies = append(it.Replies, toReplyItem(r))
+	}
+	if s.Rehandle() {
+		it.GSI1PK, it.GSI1SK = g1Rehandle, sk
 	}
 	it.SGMPK, it.SGSPK, it.SGSK = sgmMonth+m, sgsSymposium+s.SymposiumID, sk
 	if s.ProblemID != "" {
@@ -166,17 +183,63 @@ func (it *suggestionItem) domain() (*feedback.Suggestion, error) {
 		Kind: feedback.SuggestionKind(it.Kind), ParticipantKind: feedback.ParticipantKind(it.ParticipantKind),
 		Name: it.Name, Organization: it.Organization, Contact: it.Contact, Topic: it.Topic,
 		Content: it.Content, Channel: feedback.Channel(it.Channel), Status: feedback.SuggestionStatus(it.Status),
-		Reply: it.Reply, ProblemListID: it.ProblemListID, ProblemID: it.ProblemID, RuleName: it.RuleName,
-		IdempotencyKey: it.IdempotencyKey, Version: it.Version,
+		ProblemListID: it.ProblemListID, ProblemID: it.ProblemID, RuleName: it.RuleName,
+		IdempotencyKey: it.IdempotencyKey, Version: it.Version, Notify: it.Notify,
 	}
 	var err error
+	for _, r := range it.Replies {
+		d, err := r.domain()
+		if err != nil {
+			return nil, err
+		}
+		s.Replies = append(s.Replies, d)
+	}
 	if s.SubmittedAt, err = parseTS("submitted_at", it.SubmittedAt); err != nil {
 		return nil, err
 	}
 	if s.UpdatedAt, err = parseTS("updated_at", it.UpdatedAt); err != nil {
 		return nil, err
 	}
+	if it.Reply != "" && len(s.Replies) == 0 {
+		s.Replies = []feedback.Reply{feedback.LegacyDeclineReply(it.Reply, s.UpdatedAt)}
+	}
 	return s, nil
+}
+
+// replyItem is the stored form of one reply (feedback.Reply) and its
+// rating.
+type replyItem struct {
+	Text          string `dynamodbav:"text"`
+	Grade         string `dynamodbav:"grade"`
+	At            string `dynamodbav:"at"`
+	By            string `dynamodbav:"by,omitempty"`
+	Rating        string `dynamodbav:"rating,omitempty"`
+	RatingComment string `dynamodbav:"rating_comment,omitempty"`
+	RatedAt       string `dynamodbav:"rated_at,omitempty"`
+}
+
+func toReplyItem(r feedback.Reply) replyItem {
+	it := replyItem{Text: r.Text, Grade: string(r.Grade), At: ts(r.At), By: r.By}
+	if rt := r.Rating; rt != nil {
+		it.Rating, it.RatingComment, it.RatedAt = string(rt.Rating), rt.Comment, ts(rt.At)
+	}
+	return it
+}
+
+func (it replyItem) domain() (feedback.Reply, error) {
+	r := feedback.Reply{Text: it.Text, Grade: feedback.Grade(it.Grade), By: it.By}
+	var err error
+	if r.At, err = parseTS("replies.at", it.At); err != nil {
+		return r, err
+	}
+	if it.Rating != "" {
+		rt := &feedback.ReplyRating{Rating: feedback.Rating(it.Rating), Comment: it.RatingComment}
+		if rt.At, err = parseTS("replies.rated_at", it.RatedAt); err != nil {
+			return r, err
+		}
+		r.Rating = rt
+	}
+	return r, nil
 }
 
 // receiptItem claims a receipt that was not derived from an idempotency
@@ -261,6 +324,10 @@ type problemItem struct {
 	Progress          string         `dynamodbav:"progress,omitempty"`
 	LookbackDue       string         `dynamodbav:"lookback_due,omitempty"`
 	Relapses          int            `dynamodbav:"relapses,omitempty"`
+	Replied           int            `dynamodbav:"replied,omitempty"`
+	Rated             int            `dynamodbav:"rated,omitempty"`
+	Satisfied         int            `dynamodbav:"satisfied,omitempty"`
+	Rehandles         int            `dynamodbav:"rehandles,omitempty"`
 	Evidence          []evidenceItem `dynamodbav:"evidence,omitempty"`
 	RectifiedAt       string         `dynamodbav:"rectified_at,omitempty"`
 	VerifiedAt        string         `dynamodbav:"verified_at,omitempty"`
@@ -280,6 +347,7 @@ func newProblemItem(p *feedback.Problem) problemItem {
 		PendingExtension: p.PendingExtensionID, Supervised: p.Supervised, EscalatedDeadline: string(p.EscalatedDeadline),
 		Status: string(p.Status), Progress: p.Progress, LookbackDue: string(p.LookbackDue),
 		Relapses: p.Relapses, RectifiedAt: ts(p.RectifiedAt), VerifiedAt: ts(p.VerifiedAt),
+		Replied: p.Feedback.Replied, Rated: p.Feedback.Rated, Satisfied: p.Feedback.Satisfied, Rehandles: p.Rehandles,
 		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Version: p.Version,
 		Evidence: evidenceItems(p.Evidence),
 	}
@@ -310,6 +378,7 @@ func (it *problemItem) domain() (*feedback.Problem, error) {
 		DeadlineWorkingDays: it.DeadlineWorkDays, OriginalDeadline: feedback.Date(it.OriginalDeadline), Extensions: it.Extensions,
 		PendingExtensionID: it.PendingExtension, Supervised: it.Supervised, EscalatedDeadline: feedback.Date(it.EscalatedDeadline),
 		Progress: it.Progress, LookbackDue: feedback.Date(it.LookbackDue), Relapses: it.Relapses,
+		Feedback: feedback.ReplyTally{Replied: it.Replied, Rated: it.Rated, Satisfied: it.Satisfied}, Rehandles: it.Rehandles,
 		Version: it.Version,
 	}
 	var err error
@@ -565,6 +634,14 @@ type unitScore struct {
 	Relapses   int    `dynamodbav:"relapses"`
 	OnTime     int    `dynamodbav:"rectified_on_time,omitempty"`
 	DueSoon    int    `dynamodbav:"due_soon,omitempty"`
+	// The reply loop of the unit's problems' suggestions.
+	Suggestions      int     `dynamodbav:"suggestions,omitempty"`
+	Replied          int     `dynamodbav:"replied,omitempty"`
+	ReplyRate        float64 `dynamodbav:"reply_rate,omitempty"`
+	Rated            int     `dynamodbav:"rated,omitempty"`
+	Satisfied        int     `dynamodbav:"satisfied,omitempty"`
+	SatisfactionRate float64 `dynamodbav:"satisfaction_rate,omitempty"`
+	Rehandles        int     `dynamodbav:"rehandles,omitempty"`
 }
 
 func summaryToItem(s *feedback.Summary) (map[string]types.AttributeValue, error) {
@@ -595,6 +672,8 @@ func summaryToItem(s *feedback.Summary) (map[string]types.AttributeValue, error)
 			Unit: u.Unit, Assigned: u.Assigned, Rectified: u.Rectified,
 			OnTimeRate: strconv.FormatFloat(u.OnTimeRate, 'g', -1, 64), Overdue: u.Overdue, Relapses: u.Relapses,
 			OnTime: u.RectifiedOnTime, DueSoon: u.DueSoon,
+			Suggestions: u.Suggestions, Replied: u.Replied, ReplyRate: u.ReplyRate, Rated: u.Rated, Satisfied: u.Satisfied,
+			SatisfactionRate: u.SatisfactionRate, Rehandles: u.Rehandles,
 		})
 	}
 	it.Extra = summaryExtraOf(s)
@@ -636,6 +715,8 @@ func (it *summaryItem) domain() (*feedback.Summary, error) {
 		s.Units = append(s.Units, feedback.UnitScore{
 			Unit: u.Unit, Assigned: u.Assigned, Rectified: u.Rectified, OnTimeRate: rate,
 			Overdue: u.Overdue, Relapses: u.Relapses, RectifiedOnTime: u.OnTime, DueSoon: u.DueSoon,
+			Suggestions: u.Suggestions, Replied: u.Replied, ReplyRate: u.ReplyRate,
+			Rated: u.Rated, Satisfied: u.Satisfied, SatisfactionRate: u.SatisfactionRate, Rehandles: u.Rehandles,
 		})
 	}
 	it.Extra.apply(s)

@@ -15,6 +15,13 @@ type summaryExtra struct {
 	Reopened        int            `dynamodbav:"reopened,omitempty"`
 	DueSoonItems    []dueItem      `dynamodbav:"due_soon_items,omitempty"`
 	LookbackItems   []lookbackItem `dynamodbav:"lookback_items,omitempty"`
+	// The reply loop of the period's suggestions.
+	Replied          int     `dynamodbav:"replied,omitempty"`
+	Rated            int     `dynamodbav:"rated,omitempty"`
+	Satisfied        int     `dynamodbav:"satisfied,omitempty"`
+	Rehandle         int     `dynamodbav:"rehandle,omitempty"`
+	ReplyRate        float64 `dynamodbav:"reply_rate,omitempty"`
+	SatisfactionRate float64 `dynamodbav:"satisfaction_rate,omitempty"`
 }
 
 type titlePair struct {
@@ -43,6 +50,8 @@ func summaryExtraOf(s *feedback.Summary) *summaryExtra {
 	x := &summaryExtra{
 		AsOf: string(s.AsOf), Delivered: s.Delivered,
 		Created: a.Created, Rectified: a.Rectified, Verified: a.Verified, Reopened: a.Reopened,
+		Replied: s.Suggestions.Replied, Rated: s.Suggestions.Rated, Satisfied: s.Suggestions.Satisfied, Rehandle: s.Suggestions.Rehandle,
+		ReplyRate: s.Suggestions.ReplyRate, SatisfactionRate: s.Suggestions.SatisfactionRate,
 	}
 	for id, t := range s.Suggestions.SymposiumTitles {
 		x.SymposiumTitles = append(x.SymposiumTitles, titlePair{ID: id, Title: t})
@@ -59,7 +68,7 @@ func summaryExtraOf(s *feedback.Summary) *summaryExtra {
 		})
 	}
 	if x.AsOf == "" && len(x.Delivered) == 0 && len(x.SymposiumTitles) == 0 && a == (feedback.ProblemActivity{}) &&
-		len(x.DueSoonItems) == 0 && len(x.LookbackItems) == 0 {
+		len(x.DueSoonItems) == 0 && len(x.LookbackItems) == 0 && x.Replied == 0 && x.Rehandle == 0 {
 		return nil
 	}
 	return x
@@ -73,6 +82,9 @@ func (x *summaryExtra) apply(s *feedback.Summary) {
 	s.AsOf = feedback.Date(x.AsOf)
 	s.Delivered = x.Delivered
 	s.Problems.Activity = feedback.ProblemActivity{Created: x.Created, Rectified: x.Rectified, Verified: x.Verified, Reopened: x.Reopened}
+	st := &s.Suggestions
+	st.Replied, st.Rated, st.Satisfied, st.Rehandle = x.Replied, x.Rated, x.Satisfied, x.Rehandle
+	st.ReplyRate, st.SatisfactionRate = x.ReplyRate, x.SatisfactionRate
 	if len(x.SymposiumTitles) > 0 {
 		s.Suggestions.SymposiumTitles = make(map[string]string, len(x.SymposiumTitles))
 		for _, p := range x.SymposiumTitles {

@@ -66,6 +66,7 @@ const (
 	sgsSymposium  = "SUGSYM#" // sgs: + symposium id
 	sgpProblem    = "SUGPR#"  // sgp: + problem id
 	g1Symposia    = "SYM"
+	g1Rehandle    = "SUGREHANDLE" // suggestions waiting for a re-handle
 	g1Lists       = "PL"
 	g1Problems    = "PRB"
 	g2ProblemsL   = "PRBL#" // + list id

@@ -320,7 +320,8 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	}
 	spec := listSpec{
 		id: listID("suggestions", f.SymposiumID, string(f.ParticipantKind), string(f.Kind), string(f.Status),
-			f.ProblemListID, f.ProblemID, string(f.Channel), f.Query, ts(f.From), ts(f.To)),
+			f.ProblemListID, f.ProblemID, string(f.Channel), f.Query, ts(f.From), ts(f.To),
+			fmt.Sprint(f.Rehandle), fmt.Sprint(f.Unreplied)),
 		desc:  true,
 		limit: feedback.ClampLimit(f.Limit),
 	}
@@ -350,6 +351,15 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	}
 	months := false
 	switch {
+	case f.Rehandle:
+		// Few suggestions wait for a re-handle: their own partition of
+		// gsi1, with the other filters checked on the items.
+		spec.parts = []part{gsi(1, g1Rehandle)}
+		eq("problem_id", f.ProblemID, false)
+		eq("symposium_id", f.SymposiumID, false)
+		checks = append(checks, func(it map[string]types.AttributeValue) bool {
+			return attrS(it, "reply_state") == string(feedback.ReplyDissatisfied)
+		})
 	case f.ProblemID != "":
 		spec.parts = []part{index("sgp", sgpProblem+f.ProblemID)}
 		// The fetched item decides: sgp lags a suggestion moved to
@@ -373,6 +383,12 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	eq("participant_kind", string(f.ParticipantKind), months)
 	eq("kind", string(f.Kind), months)
 	eq("channel", string(f.Channel), months)
+	if f.Unreplied {
+		// Not projected by sgm: checked on the fetched items.
+		checks = append(checks, func(it map[string]types.AttributeValue) bool {
+			return attrS(it, "reply_state") == "" && attrS(it, "reply") == ""
+		})
+	}
 	if terms := strings.Fields(f.Query); len(terms) > 0 {
 		checks = append(checks, func(it map[string]types.AttributeValue) bool {
 			topic, content := attrS(it, "topic"), attrS(it, "content")
@@ -425,6 +441,7 @@ func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]fee
 		k   feedback.SuggestionKind
 		st  feedback.SuggestionStatus
 		ch  feedback.Channel
+		rs  feedback.ReplyState
 	}
 	idx := map[key]int{}
 	var out []feedback.SuggestionCount
@@ -435,12 +452,12 @@ func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]fee
 			return nil, fmt.Errorf("dynamo: count suggestions: %w", err)
 		}
 		for _, sg := range page.Items {
-			k := key{sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel}
+			k := key{sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel, sg.ReplyState()}
 			i, ok := idx[k]
 			if !ok {
 				i = len(out)
 				idx[k] = i
-				out = append(out, feedback.SuggestionCount{SymposiumID: k.sym, ParticipantKind: k.pk, Kind: k.k, Status: k.st, Channel: k.ch})
+				out = append(out, feedback.SuggestionCount{SymposiumID: k.sym, ParticipantKind: k.pk, Kind: k.k, Status: k.st, Channel: k.ch, ReplyState: k.rs})
 			}
 			out[i].N++
 		}
@@ -449,4 +466,37 @@ func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]fee
 		}
 		f.Cursor = page.NextCursor
 	}
+}
+
+// UpdateSuggestionWithNotices stores the suggestion (optimistic) and
+// creates the notices in one transaction; without notices it is
+// UpdateSuggestion (one PutItem).
+func (s *Store) UpdateSuggestionWithNotices(ctx context.Context, sug *feedback.Suggestion, notices []*feedback.Notice) error {
+	if err := feedback.ValidateSuggestionWrite(sug, notices); err != nil {
+		return err
+	}
+	if len(notices) == 0 {
+		return s.UpdateSuggestion(ctx, sug)
+	}
+	c := *sug
+	c.Version = sug.Version + 1
+	item, err := suggestionToItem(&c)
+	if err != nil {
+		return err
+	}
+	if err := s.ensureMonth(ctx, month(sug.SubmittedAt)); err != nil {
+		return err
+	}
+	ns, err := s.noticeWrites(notices) // office.go
+	if err != nil {
+		return err
+	}
+	if err := s.transact(ctx, append([]types.TransactWriteItem{s.put(item, versionIs(sug.Version))}, ns...)); err != nil {
+		return fmt.Errorf("dynamo: update suggestion %s: %w", sug.ID, storeErr(err))
+	}
+	sug.Version = c.Version
+	for _, n := range notices {
+		n.Version = 1
+	}
+	return nil
 }

@@ -98,7 +98,7 @@ func (s *Service) anonymizeOne(ctx context.Context, listed *Suggestion) error {
 		if !sg.HasPersonalData() {
 			return nil, nil
 		}
-		sg.Name, sg.Organization, sg.Contact = "", "", ""
+		sg.Name, sg.Organization, sg.Contact, sg.Notify = "", "", "", false
 		sg.UpdatedAt = s.now()
 		return func() error {
 			if err := s.store.UpdateSuggestion(ctx, sg); err != nil {

@@ -10,9 +10,11 @@ const (
 	ActionEdited         = "edited"          // fields changed
 	ActionLinked         = "linked"          // a suggestion was linked to the problem
 	ActionExport         = "export_unmasked" // personal data left the system in an export
+	ActionReplied        = "replied"         // the office replied to a suggestion of the problem
+	ActionRated          = "rated"           // a submitter rated the reply to a suggestion of the problem
 
 	ActionRelapse            = "relapse"             // verified → reopened: a relapse after a passed look-back
-	ActionRehandle           = "rehandle"            // reopened after a submitter's dissatisfied rating
+	ActionRehandle           = "rehandle"            // a submitter's dissatisfied rating: a re-handle counted against the unit (and a rectified or verified problem reopened)
 	ActionExtensionRequested = "extension_requested" // a unit or the office asked for a later deadline
 	ActionExtensionApproved  = "extension_approved"  // the office approved it: the deadline moved
 	ActionExtensionRefused   = "extension_refused"   // the office refused it

@@ -19,6 +19,9 @@ type SubmissionInput struct {
 	// IdempotencyKey makes a retried submission return the first receipt
 	// within IdempotencyWindow; "" means none.
 	IdempotencyKey string
+	// Notify asks to be told of the outcome (有办理结果时通知我); it needs
+	// a Contact that is a mainland mobile number or an e-mail address.
+	Notify bool
 }
 
 // Submit stores a participant's submission through the public form of the
@@ -105,6 +108,7 @@ func (s *Service) newSubmission(sym *Symposium, in SubmissionInput, channel Chan
 		Channel:         channel,
 		Status:          SuggestionReceived,
 		IdempotencyKey:  in.IdempotencyKey,
+		Notify:          in.Notify,
 		SubmittedAt:     now,
 		UpdatedAt:       now,
 	}

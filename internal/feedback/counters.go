@@ -48,6 +48,13 @@ const (
 	CounterCreated         = "created"
 	CounterVerified        = "verified"
 	CounterReopened        = "reopened"
+	// The replies and ratings of the unit's problems' suggestions
+	// (Problem.Feedback) and their re-handles.
+	CounterSuggestions = "suggestions"
+	CounterReplied     = "replied"
+	CounterRated       = "rated"
+	CounterSatisfied   = "satisfied"
+	CounterRehandles   = "rehandles"
 )
 
 // CounterDelta is one change to a maintained counter.
@@ -64,6 +71,14 @@ type UnitCounters struct {
 	Rectified       int
 	RectifiedOnTime int
 	Relapses        int
+	// Suggestions counts the suggestions of the unit's problems; Replied,
+	// Rated and Satisfied those with a reply, a rated latest reply and a
+	// satisfied one (ReplyTally); Rehandles their dissatisfied ratings.
+	Suggestions int
+	Replied     int
+	Rated       int
+	Satisfied   int
+	Rehandles   int
 }
 
 // DayCounters are the maintained counters of one day.
@@ -105,6 +120,16 @@ func (a *ProblemAggregates) Add(scope, key, name string, n int) {
 			u.RectifiedOnTime += n
 		case CounterRelapses:
 			u.Relapses += n
+		case CounterSuggestions:
+			u.Suggestions += n
+		case CounterReplied:
+			u.Replied += n
+		case CounterRated:
+			u.Rated += n
+		case CounterSatisfied:
+			u.Satisfied += n
+		case CounterRehandles:
+			u.Rehandles += n
 		default:
 			return
 		}
@@ -177,6 +202,17 @@ func ProblemContribution(p *Problem) []CounterDelta {
 	}
 	if p.Relapses != 0 {
 		out = append(out, CounterDelta{ScopeUnit, p.ResponsibleUnit, CounterRelapses, p.Relapses})
+	}
+	for _, c := range []struct {
+		name string
+		n    int
+	}{
+		{CounterSuggestions, len(p.SuggestionIDs)}, {CounterReplied, p.Feedback.Replied},
+		{CounterRated, p.Feedback.Rated}, {CounterSatisfied, p.Feedback.Satisfied}, {CounterRehandles, p.Rehandles},
+	} {
+		if c.n != 0 {
+			out = append(out, CounterDelta{ScopeUnit, p.ResponsibleUnit, c.name, c.n})
+		}
 	}
 	return out
 }

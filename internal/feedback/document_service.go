@@ -53,7 +53,7 @@ type DocumentsConfig struct {
 	// cannot tell, deadlines are given without working days.
 	Working func(ctx context.Context) (WorkingDays, error)
 	// Reply returns a suggestion's reply and its grade; false when it has
-	// none yet. nil takes the suggestion's reply text without a grade.
+	// none yet. nil takes the suggestion's latest reply.
 	Reply  func(sg *Suggestion) (DocumentReply, bool)
 	Now    Clock
 	Logger *slog.Logger
@@ -88,7 +88,11 @@ func NewDocuments(cfg DocumentsConfig) *Documents {
 	}
 	if d.replies == nil {
 		d.replies = func(sg *Suggestion) (DocumentReply, bool) {
-			return DocumentReply{Text: sg.Reply}, strings.TrimSpace(sg.Reply) != ""
+			r := sg.LatestReply()
+			if r == nil {
+				return DocumentReply{}, false
+			}
+			return DocumentReply{Text: r.Text, Grade: string(r.Grade), GradeLabel: r.Grade.Label()}, true
 		}
 	}
 	return d

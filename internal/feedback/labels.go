@@ -147,6 +147,39 @@ var documentLabels = map[DocumentKind]string{
 // Label is the Chinese name of the kind.
 func (k DocumentKind) Label() string { return documentLabels[k] }
 
+var gradeLabels = map[Grade]string{
+	GradeA: "已解决或已采纳",
+	GradeB: "正在解决或列入计划",
+	GradeC: "因条件限制需以后解决",
+	GradeD: "留作参考",
+}
+
+// Label is the Chinese label of the grade, e.g. 已解决或已采纳.
+func (g Grade) Label() string { return gradeLabels[g] }
+
+var ratingLabels = map[Rating]string{
+	RatingSatisfied:          "满意",
+	RatingBasicallySatisfied: "基本满意",
+	RatingDissatisfied:       "不满意",
+}
+
+// Label is the Chinese label of the rating.
+func (r Rating) Label() string { return ratingLabels[r] }
+
+// Label is the Chinese label of a reply state, as the office's lists show
+// it.
+func (s ReplyState) Label() string {
+	switch s {
+	case ReplyAwaiting:
+		return "待答复"
+	case ReplyGiven:
+		return "已答复,待评价"
+	case ReplyDissatisfied:
+		return "不满意,待重新办理"
+	}
+	return Rating(s).Label()
+}
+
 var actionLabels = map[string]string{
 	ActionCreated:        "建立问题",
 	ActionTransition:     "状态变更",
@@ -165,6 +198,8 @@ var actionLabels = map[string]string{
 	ActionEscalated:          "督办升级",
 	ActionContribution:       "协办单位报送",
 	ActionUnitRenamed:        "单位名称规范",
+	ActionReplied:            "答复提交人",
+	ActionRated:              "提交人评价",
 }
 
 // ActionLabel is the Chinese label of an audit action, "" for one it does
@@ -198,6 +233,11 @@ var fieldLabels = map[string]string{
 	"topic":                                "主题",
 	"topics":                               "主题",
 	"reply":                                "答复",
+	"grade":                                "办理结果",
+	"rating":                               "满意度",
+	"comment":                              "评价意见",
+	"rehandle":                             "重新办理",
+	"replied":                              "答复情况",
 	"reason":                               "理由",
 	"campaign":                             "专项",
 	"campaigns":                            "专项",
@@ -325,6 +365,10 @@ type LabelSet struct {
 	DocumentKinds      map[string]string
 	Actions            map[string]string
 	Fields             map[string]string
+	Grades             map[string]string
+	Ratings            map[string]string
+	// ReplyStates name the API's reply_state values (awaiting for none).
+	ReplyStates map[string]string
 	// Triage is the label of a suggestion routed to the triage list
 	// (Suggestion.StatusLabel).
 	Triage string
@@ -364,8 +408,12 @@ func Labels() LabelSet {
 		DocumentKinds: set(strs(len(DocumentKinds), func(i int) string { return string(DocumentKinds[i]) }),
 			func(c string) string { return DocumentKind(c).Label() }),
 		Actions: map[string]string{},
-		Fields:  map[string]string{},
-		Triage:  TriageLabel,
+		Grades:  set([]string{string(GradeA), string(GradeB), string(GradeC), string(GradeD)}, func(c string) string { return Grade(c).Label() }),
+		Ratings: set([]string{string(RatingSatisfied), string(RatingBasicallySatisfied), string(RatingDissatisfied)}, func(c string) string { return Rating(c).Label() }),
+		ReplyStates: map[string]string{"awaiting": ReplyAwaiting.Label(), string(ReplyGiven): ReplyGiven.Label(),
+			string(ReplySatisfied): ReplySatisfied.Label(), string(ReplyBasically): ReplyBasically.Label(), string(ReplyDissatisfied): ReplyDissatisfied.Label()},
+		Fields: map[string]string{},
+		Triage: TriageLabel,
 	}
 	for k, v := range actionLabels {
 		ls.Actions[k] = v

@@ -103,9 +103,12 @@ func (s *Service) DeliverNotice(ctx context.Context, n *Notice) (done bool, err 
 			continue
 		}
 		var err error
-		if t == TargetOffice {
+		switch t {
+		case TargetOffice:
 			err = s.office.Notify(ctx, *n)
-		} else {
+		case TargetSubmitter:
+			err = s.notifySubmitter(ctx, n) // submitter_notice.go
+		default:
 			err = s.unitNotifier.NotifyUnit(ctx, channels[t], *n)
 		}
 		if err != nil {
@@ -173,6 +176,9 @@ func (s *Service) noticeTargets(ctx context.Context, n *Notice) ([]string, map[s
 	var targets []string
 	if s.office != nil {
 		targets = append(targets, TargetOffice)
+	}
+	if n.Kind == NoticeReply && n.SuggestionID != "" && s.submitters != nil {
+		targets = append(targets, TargetSubmitter)
 	}
 	channels := map[string]NotifyChannel{}
 	if s.unitNotifier == nil {

@@ -137,6 +137,12 @@ type Problem struct {
 	Progress          string // latest progress text (整改进展)
 	LookbackDue       Date   // set when rectified
 	Relapses          int    // failed look-backs
+	// Feedback sums up the replies and ratings of the problem's
+	// suggestions; Rehandles counts their dissatisfied ratings, each a
+	// re-handle counted against the unit. Both are kept with every reply,
+	// rating and adoption, for the unit scorecard's counters.
+	Feedback  ReplyTally
+	Rehandles int
 	// Evidence lists the files attached as evidence (佐证材料), oldest
 	// first.
 	Evidence    []EvidenceRef
@@ -169,6 +175,9 @@ func (p *Problem) Validate() error {
 	}
 	if p.DeadlineWorkingDays < 0 || p.DeadlineWorkingDays > MaxWorkingDays {
 		return FieldErrorf("deadline_working_days", "工作日天数应在 1 至 %d 之间", MaxWorkingDays)
+	}
+	if f := p.Feedback; f.Replied < 0 || f.Rated < 0 || f.Satisfied < 0 || f.Rated > f.Replied || f.Satisfied > f.Rated || p.Rehandles < 0 {
+		return FieldErrorf("feedback", "答复和评价的统计数无效")
 	}
 	if p.Extensions < 0 {
 		return FieldErrorf("extensions", "延期次数不能为负")
@@ -262,8 +271,11 @@ func ValidateProblemWrite(w ProblemWrite) error {
 			return FieldErrorf("problem_id", "协办情况不属于该问题")
 		}
 	}
-	if len(w.Notices) > MaxNoticesPerWrite {
-		return FieldErrorf("notices", "一次最多写入 %d 条通知", MaxNoticesPerWrite)
+	// A write carries up to MaxNoticesPerWrite notices, or, with fewer
+	// suggestions, one per suggestion the problem may have (the submitters
+	// told that it is rectified): one storage transaction either way.
+	if len(w.Notices) > MaxNoticesPerWrite && len(w.Suggestions)+len(w.Notices) > MaxSuggestionsPerProblem {
+		return FieldErrorf("notices", "一次最多写入 %d 条通知", max(MaxNoticesPerWrite, MaxSuggestionsPerProblem-len(w.Suggestions)))
 	}
 	for _, n := range w.Notices {
 		if n == nil {

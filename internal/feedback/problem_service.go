@@ -493,7 +493,10 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 		}
 		t.NewDeadline = d
 	}
-	var p *Problem
+	var (
+		p       *Problem
+		written []*Notice
+	)
 	err := retryWrite(func(int) (func() error, error) {
 		var err error
 		if p, err = s.problemFor(ctx, id, problemID); err != nil {
@@ -512,18 +515,49 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 		if ev.Files, fileWrites, err = s.attachEvidence(ctx, id, p, t.EvidenceFileIDs, now); err != nil {
 			return nil, err
 		}
+		var ns []*Notice
+		if t.To == ProblemRectified {
+			// Submitters who asked are told their problem is rectified.
+			if ns, err = s.rectifiedNotices(ctx, p); err != nil {
+				return nil, err
+			}
+		}
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Files: fileWrites}); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Files: fileWrites, Notices: ns}); err != nil {
 				return fmt.Errorf("transition problem %s to %s: %w", problemID, t.To, err)
 			}
-			s.log.InfoContext(ctx, "problem transition", "problem_id", p.ID, "from", ev.From, "to", ev.To, "by", ev.Actor)
+			s.log.InfoContext(ctx, "problem transition", "problem_id", p.ID, "from", ev.From, "to", ev.To, "by", ev.Actor, "notices", len(ns))
+			written = ns
 			return nil
 		}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.committed(written)
 	return p, nil
+}
+
+// rectifiedNotices are the reply notices telling the submitters of p's
+// suggestions who asked to be told that it is rectified.
+func (s *Service) rectifiedNotices(ctx context.Context, p *Problem) ([]*Notice, error) {
+	var sgs []*Suggestion
+	f := SuggestionFilter{ProblemID: p.ID, Limit: MaxListLimit}
+	for {
+		page, err := s.store.ListSuggestions(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("suggestions of problem %s: %w", p.ID, err)
+		}
+		for _, sg := range page.Items {
+			if sg.ProblemID == p.ID {
+				sgs = append(sgs, sg)
+			}
+		}
+		if f.Cursor = page.NextCursor; f.Cursor == "" {
+			break
+		}
+	}
+	return s.submitterNotices(ctx, sgs, noticeRectified)
 }
 
 // problemFor reads a problem the caller may see: EForbidden for a unit

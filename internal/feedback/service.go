@@ -23,6 +23,10 @@ type Config struct {
 	// them: the stream function on AWS, the local stack.
 	Office       Notifier
 	UnitNotifier UnitNotifier
+	// Submitters delivers reply notices to the submitters who asked for
+	// them (SNS on AWS: an SMS, or the topic for an e-mail address); nil
+	// where notices reach only the office's channel (locally).
+	Submitters SubmitterNotifier
 	// Dispatch, when set, receives every outbox notice once the write that
 	// stored it has committed: the local stack's in-process delivery. On
 	// AWS it is nil; the table's stream delivers (notice_service.go).
@@ -45,13 +49,14 @@ type Service struct {
 
 	office       Notifier
 	unitNotifier UnitNotifier
+	submitters   SubmitterNotifier
 	dispatch     func(*Notice)
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, cfg Config) *Service {
 	s := &Service{store: store, now: cfg.Now, baseURL: cfg.PublicBaseURL, log: cfg.Logger, files: cfg.Files,
-		office: cfg.Office, unitNotifier: cfg.UnitNotifier, dispatch: cfg.Dispatch}
+		office: cfg.Office, unitNotifier: cfg.UnitNotifier, submitters: cfg.Submitters, dispatch: cfg.Dispatch}
 	if s.now == nil {
 		s.now = time.Now
 	}

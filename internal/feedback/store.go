@@ -38,6 +38,11 @@ type SuggestionFilter struct {
 	ProblemListID   string
 	ProblemID       string
 	Channel         Channel
+	// Rehandle keeps the suggestions waiting for a re-handle: their latest
+	// reply was rated dissatisfied and not answered again.
+	Rehandle bool
+	// Unreplied keeps the suggestions that have no reply at all.
+	Unreplied bool
 	// Query is a full-text search of topic and content (substring semantics
 	// for Chinese text).
 	Query string
@@ -62,6 +67,9 @@ func (f SuggestionFilter) Validate() error {
 		return FieldErrorf("status", "未知的意见建议状态")
 	case f.Channel != "" && !f.Channel.Valid():
 		return FieldErrorf("channel", "未知的提交渠道")
+	}
+	if f.Rehandle && f.Unreplied {
+		return FieldErrorf("rehandle", "“待重新办理”和“未答复”不能同时筛选")
 	}
 	if err := firstErr(
 		CheckOptionalKey("symposium_id", f.SymposiumID),
@@ -197,6 +205,9 @@ type Store interface {
 	// out can be looked up at once.
 	GetSuggestionByReceipt(ctx context.Context, receipt string) (*Suggestion, error)
 	UpdateSuggestion(ctx context.Context, s *Suggestion) error
+	// UpdateSuggestionWithNotices is UpdateSuggestion that also creates
+	// the notices in the outbox, atomically (at most MaxNoticesPerWrite).
+	UpdateSuggestionWithNotices(ctx context.Context, s *Suggestion, notices []*Notice) error
 	ListSuggestions(ctx context.Context, f SuggestionFilter) (Page[*Suggestion], error)
 
 	// CreateProblemList fails with EConflict for the triage list's ID, which
@@ -304,6 +315,7 @@ type SuggestionCount struct {
 	Kind            SuggestionKind
 	Status          SuggestionStatus
 	Channel         Channel
+	ReplyState      ReplyState
 	N               int
 }
 

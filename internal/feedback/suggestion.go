@@ -12,7 +12,7 @@ const (
 	SuggestionReceived SuggestionStatus = "received" // stored, not yet routed
 	SuggestionRouted   SuggestionStatus = "routed"   // placed in a problem list (maybe triage)
 	SuggestionAdopted  SuggestionStatus = "adopted"  // part of a problem
-	SuggestionDeclined SuggestionStatus = "declined" // not taken up; Reply says why
+	SuggestionDeclined SuggestionStatus = "declined" // not taken up; its grade-D reply says why
 )
 
 // Valid reports whether s is a known status.
@@ -67,8 +67,13 @@ type Suggestion struct {
 	Content      string
 	Channel      Channel
 	Status       SuggestionStatus
-	// Reply is shown to the submitter with the receipt.
-	Reply         string
+	// Replies are the office's answers, oldest first; the last is the one
+	// the submitter sees and may rate (reply.go).
+	Replies []Reply
+	// Notify: the submitter asked to be told of the outcome (a reply, the
+	// problem rectified) at Contact, which is then a mobile number or an
+	// e-mail address. The contact is used for nothing else.
+	Notify        bool
 	ProblemListID string // set once routed
 	ProblemID     string // set once adopted
 	RuleName      string // the routing rule that placed it, "" for triage
@@ -118,12 +123,20 @@ func (s *Suggestion) Validate() error {
 	if n := RuneCount(s.Content); n < ContentMinRunes {
 		return FieldErrorf("content", "内容至少 %d 个字", ContentMinRunes)
 	}
+	if s.Notify {
+		switch ch, _ := NoticeAddress(s.Contact); {
+		case s.Contact == "":
+			return FieldErrorf("contact", "您选择了“有办理结果时通知我”,请填写手机号码或电子邮箱")
+		case ch == "":
+			return FieldErrorf("contact", "办理结果只能通知到手机号码或电子邮箱,请检查联系方式")
+		}
+	}
 	return firstErr(
 		checkText("name", s.Name, false, NameMaxRunes, false),
 		checkText("organization", s.Organization, false, OrganizationMaxRunes, false),
 		checkText("contact", s.Contact, false, ContactMaxRunes, false),
 		checkText("topic", s.Topic, false, TopicMaxRunes, false),
-		checkText("reply", s.Reply, false, ReplyMaxRunes, true),
+		validateReplies(s.Replies),
 		checkText("campaign", s.Campaign, false, CampaignMaxRunes, false),
 	)
 }
@@ -163,4 +176,27 @@ func MaskName(n string) string {
 		out += "*"
 	}
 	return out
+}
+
+// ValidateSuggestionWrite checks what Store.UpdateSuggestionWithNotices
+// stores: the suggestion and at most MaxNoticesPerWrite valid notices.
+func ValidateSuggestionWrite(sg *Suggestion, notices []*Notice) error {
+	if sg == nil {
+		return FieldErrorf("suggestion_id", "缺少意见建议")
+	}
+	if err := sg.Validate(); err != nil {
+		return err
+	}
+	if len(notices) > MaxNoticesPerWrite {
+		return FieldErrorf("notices", "一次最多写入 %d 条通知", MaxNoticesPerWrite)
+	}
+	for _, n := range notices {
+		if n == nil {
+			return FieldErrorf("notices", "缺少通知")
+		}
+		if err := n.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -88,48 +88,15 @@ func (s *Service) SuggestionByReceipt(ctx context.Context, id Identity, receipt 
 }
 
 // DeclineSuggestion declines a suggestion that is not part of a problem:
-// its status becomes declined and reason becomes the reply its submitter
-// sees with the receipt. Declining again with the same reason changes
-// nothing; an adopted suggestion cannot be declined (EConflict). Office
-// roles only.
+// its status becomes declined and reason becomes its reply, grade D (留作
+// 参考), which its submitter sees with the receipt (and, having asked, is
+// told of). Declining again with the same reason changes nothing; an
+// adopted suggestion cannot be declined (EConflict). Office roles only.
 func (s *Service) DeclineSuggestion(ctx context.Context, id Identity, suggestionID, reason string) (*Suggestion, error) {
 	if err := requireOffice(id); err != nil {
 		return nil, err
 	}
-	reason = CleanText(reason)
-	if err := checkText("reason", reason, true, ReplyMaxRunes, true); err != nil {
-		return nil, err
-	}
-	if !ValidKey(suggestionID) {
-		return nil, NotFound("suggestion", suggestionID)
-	}
-	var sg *Suggestion
-	err := retryWrite(func(int) (func() error, error) {
-		var err error
-		if sg, err = s.store.GetSuggestion(ctx, suggestionID); err != nil {
-			return nil, fmt.Errorf("decline suggestion %s: %w", suggestionID, err)
-		}
-		if sg.Status == SuggestionDeclined && sg.Reply == reason {
-			return nil, nil
-		}
-		if !sg.Status.CanBecome(SuggestionDeclined) {
-			return nil, &Error{Code: EConflict, Field: "status",
-				Message: fmt.Sprintf("「%s」的意见建议不能标为未采纳", sg.StatusLabel())}
-		}
-		sg.Status = SuggestionDeclined
-		sg.Reply = reason
-		sg.UpdatedAt = s.now()
-		return func() error {
-			if err := s.store.UpdateSuggestion(ctx, sg); err != nil {
-				return fmt.Errorf("decline suggestion %s: %w", suggestionID, err)
-			}
-			return nil
-		}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return sg, nil
+	return s.reply(ctx, id, suggestionID, "reason", reason, GradeD, true)
 }
 
 // SimilarityThreshold is the bigram similarity (Dice, 0..1) from which a

@@ -18,14 +18,15 @@ func TestDeclineSuggestion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != feedback.SuggestionDeclined || got.Reply != reason {
-		t.Errorf("declined: status %q reply %q", got.Status, got.Reply)
+	if r := got.LatestReply(); got.Status != feedback.SuggestionDeclined || r == nil || r.Text != reason || r.Grade != feedback.GradeD || len(got.Replies) != 1 {
+		t.Errorf("declined: status %q replies %+v, want one grade-D reply with the reason", got.Status, got.Replies)
 	}
 	v, err := f.svc.ReceiptView(ctx, strings.ToLower(strings.ReplaceAll(sg.Receipt, "-", " ")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Status != feedback.SuggestionDeclined || v.Reply != reason || v.StatusLabel != "未采纳" || v.Problem != nil {
+	if v.Status != feedback.SuggestionDeclined || v.Reply == nil || v.Reply.Text != reason || v.Reply.Grade != feedback.GradeD ||
+		v.Reply.GradeLabel != "留作参考" || !v.CanRate || v.StatusLabel != "未采纳" || v.Problem != nil {
 		t.Errorf("receipt view = %+v", v)
 	}
 	// Again with the same reason: nothing changes.

@@ -69,6 +69,18 @@ type SuggestionStats struct {
 	ByChannel         map[string]int
 	// SymposiumTitles names the symposia in BySymposium.
 	SymposiumTitles map[string]string
+	// The reply loop of the period's suggestions, as it stands when the
+	// summary is made: Replied have a reply, Rated a rated latest reply,
+	// Satisfied of those 满意 or 基本满意, Rehandle wait for a re-handle
+	// (rated dissatisfied, not answered again). ReplyRate is Replied ÷
+	// Received and SatisfactionRate Satisfied ÷ Rated (4 decimals, 0 when
+	// there is nothing to divide by).
+	Replied          int
+	Rated            int
+	Satisfied        int
+	Rehandle         int
+	ReplyRate        float64
+	SatisfactionRate float64
 }
 
 // ProblemStats counts problems by state at the end of the period.
@@ -140,6 +152,18 @@ type UnitScore struct {
 	// DueSoon counts the unit's problems due within DueSoonDays.
 	DueSoon  int
 	Relapses int
+	// The reply loop of the suggestions of the unit's problems:
+	// Suggestions of them, Replied with a reply (ReplyRate = Replied ÷
+	// Suggestions), Rated with a rated latest reply, Satisfied of those
+	// 满意 or 基本满意 (SatisfactionRate = Satisfied ÷ Rated), and Rehandles,
+	// the dissatisfied ratings counted against the unit.
+	Suggestions      int
+	Replied          int
+	ReplyRate        float64
+	Rated            int
+	Satisfied        int
+	SatisfactionRate float64
+	Rehandles        int
 }
 
 // Summary limits: a summary is stored as one item, so its lists are bounded

@@ -187,7 +187,24 @@ func (s *Service) summarizeSuggestions(ctx context.Context, sm *Summary) error {
 		st.ByKind[string(c.Kind)] += c.N
 		st.ByChannel[string(c.Channel)] += c.N
 		st.BySymposium[c.SymposiumID] += c.N
+		switch c.ReplyState {
+		case ReplyAwaiting:
+		case ReplyDissatisfied:
+			st.Replied += c.N
+			st.Rated += c.N
+			st.Rehandle += c.N
+		case ReplyGiven:
+			st.Replied += c.N
+		default:
+			st.Replied += c.N
+			st.Rated += c.N
+			if Rating(c.ReplyState).Satisfied() {
+				st.Satisfied += c.N
+			}
+		}
 	}
+	st.ReplyRate = Rate(st.Replied, st.Received)
+	st.SatisfactionRate = Rate(st.Satisfied, st.Rated)
 	for id := range st.BySymposium {
 		if len(st.BySymposium) > MaxSummaryMapEntries {
 			break // Validate refuses it; never happens with real symposia
@@ -304,6 +321,8 @@ func (s *Service) summarizeProblems(ctx context.Context, sm *Summary) error {
 			Unit: u, Assigned: c.Assigned, Rectified: c.Rectified, RectifiedOnTime: c.RectifiedOnTime,
 			OnTimeRate: OnTimeRate(c.RectifiedOnTime, c.Rectified),
 			Overdue:    overdueByUnit[u], DueSoon: dueSoonByUnit[u], Relapses: c.Relapses,
+			Suggestions: c.Suggestions, Replied: c.Replied, ReplyRate: Rate(c.Replied, c.Suggestions),
+			Rated: c.Rated, Satisfied: c.Satisfied, SatisfactionRate: Rate(c.Satisfied, c.Rated), Rehandles: c.Rehandles,
 		})
 	}
 	sort.Slice(sm.Units, func(i, j int) bool { return sm.Units[i].Unit < sm.Units[j].Unit })
@@ -315,11 +334,16 @@ func (s *Service) summarizeProblems(ctx context.Context, sm *Summary) error {
 
 // OnTimeRate is onTime / rectified rounded to 4 decimals, 0 when nothing
 // was rectified.
-func OnTimeRate(onTime, rectified int) float64 {
-	if rectified <= 0 {
+func OnTimeRate(onTime, rectified int) float64 { return Rate(onTime, rectified) }
+
+// Rate is part ÷ whole rounded to 4 decimals, 0 when whole is not positive
+// and never above 1 (counters of records older than the part's counter
+// could make it so).
+func Rate(part, whole int) float64 {
+	if whole <= 0 {
 		return 0
 	}
-	return math.Round(float64(onTime)/float64(rectified)*10000) / 10000
+	return math.Round(min(float64(part)/float64(whole), 1)*10000) / 10000
 }
 
 func capped[T any](items []T) []T {

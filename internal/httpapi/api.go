@@ -133,6 +133,8 @@ type submissionJSON struct {
 	Topic           string `json:"topic"`
 	Content         string `json:"content"`
 	IdempotencyKey  string `json:"idempotency_key"`
+	// Notify asks to be told of the outcome; it needs a contact.
+	Notify bool `json:"notify"`
 	// Website is the honeypot: hidden from people, filled by naive bots.
 	Website string `json:"website,omitempty"`
 }
@@ -142,7 +144,7 @@ func (s submissionJSON) input() feedback.SubmissionInput {
 		ParticipantKind: feedback.ParticipantKind(s.ParticipantKind),
 		Kind:            feedback.SuggestionKind(s.Kind),
 		Name:            s.Name, Organization: s.Organization, Contact: s.Contact,
-		Topic: s.Topic, Content: s.Content, IdempotencyKey: s.IdempotencyKey,
+		Topic: s.Topic, Content: s.Content, IdempotencyKey: s.IdempotencyKey, Notify: s.Notify,
 	}
 }
 
@@ -169,23 +171,83 @@ type suggestionJSON struct {
 	Channel         string `json:"channel"`
 	Status          string `json:"status"`
 	StatusLabel     string `json:"status_label"`
-	Reply           string `json:"reply,omitempty"`
-	ProblemListID   string `json:"problem_list_id,omitempty"`
-	ProblemID       string `json:"problem_id,omitempty"`
-	RuleName        string `json:"rule_name,omitempty"`
-	SubmittedAt     string `json:"submitted_at"`
-	UpdatedAt       string `json:"updated_at"`
+	// Reply is the latest reply (null before the first), Replies all of
+	// them, oldest first. ReplyState is awaiting, replied, or the latest
+	// reply's rating; Rehandle says the suggestion waits for a re-handle;
+	// WaitingSince is when it started waiting for a reply (none when it is
+	// not waiting). Notify: its submitter asked to be told of the outcome.
+	Reply         *replyJSON  `json:"reply"`
+	Replies       []replyJSON `json:"replies"`
+	ReplyState    string      `json:"reply_state"`
+	Rehandle      bool        `json:"rehandle"`
+	WaitingSince  string      `json:"waiting_since,omitempty"`
+	Notify        bool        `json:"notify"`
+	ProblemListID string      `json:"problem_list_id,omitempty"`
+	ProblemID     string      `json:"problem_id,omitempty"`
+	RuleName      string      `json:"rule_name,omitempty"`
+	SubmittedAt   string      `json:"submitted_at"`
+	UpdatedAt     string      `json:"updated_at"`
 }
 
 func toSuggestionJSON(s *feedback.Suggestion) suggestionJSON {
-	return suggestionJSON{
+	out := suggestionJSON{
 		ID: s.ID, Receipt: s.Receipt, SymposiumID: s.SymposiumID, Campaign: s.Campaign,
 		Kind: string(s.Kind), ParticipantKind: string(s.ParticipantKind),
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
 		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status), StatusLabel: s.StatusLabel(),
-		Reply: s.Reply, ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
+		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
 		SubmittedAt: formatTime(s.SubmittedAt), UpdatedAt: formatTime(s.UpdatedAt),
+		Replies: toRepliesJSON(s.Replies), ReplyState: replyStateJSON(s.ReplyState()), Rehandle: s.Rehandle(),
+		WaitingSince: formatTime(s.WaitingSince()), Notify: s.Notify,
 	}
+	if r := s.LatestReply(); r != nil {
+		j := toReplyJSON(*r)
+		out.Reply = &j
+	}
+	return out
+}
+
+// replyJSON is one reply to a suggestion, with the submitter's rating.
+type replyJSON struct {
+	Text       string      `json:"text"`
+	Grade      string      `json:"grade"`
+	GradeLabel string      `json:"grade_label"`
+	At         string      `json:"at"`
+	By         string      `json:"by,omitempty"`
+	Rating     *ratingJSON `json:"rating"`
+}
+
+// ratingJSON is a submitter's rating of a reply. Comment is for staff: the
+// receipt never shows it.
+type ratingJSON struct {
+	Rating  string `json:"rating"`
+	Label   string `json:"label"`
+	Comment string `json:"comment,omitempty"`
+	At      string `json:"at"`
+}
+
+func toReplyJSON(r feedback.Reply) replyJSON {
+	out := replyJSON{Text: r.Text, Grade: string(r.Grade), GradeLabel: r.Grade.Label(), At: formatTime(r.At), By: r.By}
+	if rt := r.Rating; rt != nil {
+		out.Rating = &ratingJSON{Rating: string(rt.Rating), Label: rt.Rating.Label(), Comment: rt.Comment, At: formatTime(rt.At)}
+	}
+	return out
+}
+
+func toRepliesJSON(rs []feedback.Reply) []replyJSON {
+	out := make([]replyJSON, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, toReplyJSON(r))
+	}
+	return out
+}
+
+// replyStateJSON names a reply state in the API: awaiting for none yet.
+func replyStateJSON(s feedback.ReplyState) string {
+	if s == feedback.ReplyAwaiting {
+		return "awaiting"
+	}
+	return string(s)
 }
 
 // listJSON is every list's shape.
@@ -202,15 +264,36 @@ func toList[S any, T any](p feedback.Page[S], conv func(S) T) listJSON[T] {
 	return out
 }
 
-// receiptJSON is the public view of a receipt: never personal data.
+// receiptJSON is the public view of a receipt: never personal data, never
+// what the submitter wrote (nor their rating's comment).
 type receiptJSON struct {
-	Receipt     string              `json:"receipt"`
-	Kind        string              `json:"kind"`
-	Status      string              `json:"status"`
-	StatusLabel string              `json:"status_label"`
-	Reply       string              `json:"reply"`
-	SubmittedAt string              `json:"submitted_at"`
-	Problem     *receiptProblemJSON `json:"problem"`
+	Receipt        string `json:"receipt"`
+	Kind           string `json:"kind"`
+	Status         string `json:"status"`
+	StatusLabel    string `json:"status_label"`
+	SubmittedAt    string `json:"submitted_at"`
+	SymposiumTitle string `json:"symposium_title"`
+	HostUnit       string `json:"host_unit"`
+	// FormURL is the symposium's form while it still collects ("" after).
+	FormURL string `json:"form_url,omitempty"`
+	// Reply is the latest reply, null before the first.
+	Reply *receiptReplyJSON `json:"reply"`
+	// Rating is the submitter's rating of Reply (satisfied,
+	// basically_satisfied, dissatisfied), null until rated.
+	Rating      *string `json:"rating"`
+	RatingLabel string  `json:"rating_label,omitempty"`
+	CanRate     bool    `json:"can_rate"`
+	// Rehandle: rated dissatisfied, the office is handling it again.
+	Rehandle bool                `json:"rehandle"`
+	Problem  *receiptProblemJSON `json:"problem"`
+}
+
+// receiptReplyJSON is a reply as the receipt shows it.
+type receiptReplyJSON struct {
+	Text       string `json:"text"`
+	Grade      string `json:"grade"`
+	GradeLabel string `json:"grade_label"`
+	At         string `json:"at"`
 }
 
 // receiptProblemJSON is the problem a suggestion became part of; null until
@@ -219,4 +302,28 @@ type receiptProblemJSON struct {
 	Status      string `json:"status"`
 	StatusLabel string `json:"status_label"`
 	Deadline    string `json:"deadline,omitempty"`
+	Progress    string `json:"progress,omitempty"`
+}
+
+// toReceiptJSON is v as the API sends it; formURL makes a form's link.
+func toReceiptJSON(v *feedback.ReceiptView, formURL func(code string) string) receiptJSON {
+	out := receiptJSON{
+		Receipt: v.Receipt, Kind: string(v.Kind), Status: string(v.Status), StatusLabel: v.StatusLabel,
+		SubmittedAt: formatTime(v.SubmittedAt), SymposiumTitle: v.SymposiumTitle, HostUnit: v.HostUnit,
+		CanRate: v.CanRate, Rehandle: v.Rehandle,
+	}
+	if v.SymposiumCode != "" {
+		out.FormURL = formURL(v.SymposiumCode)
+	}
+	if r := v.Reply; r != nil {
+		out.Reply = &receiptReplyJSON{Text: r.Text, Grade: string(r.Grade), GradeLabel: r.GradeLabel, At: formatTime(r.At)}
+	}
+	if rt := v.Rating; rt != nil {
+		s := string(rt.Rating)
+		out.Rating, out.RatingLabel = &s, rt.Label
+	}
+	if p := v.Problem; p != nil {
+		out.Problem = &receiptProblemJSON{Status: string(p.Status), StatusLabel: p.StatusLabel, Deadline: string(p.Deadline), Progress: p.Progress}
+	}
+	return out
 }

@@ -43,15 +43,25 @@ var suggestionColumns = []sheet.Column{
 	{Header: "状态", Width: 9},
 	{Header: "答复", Width: 30, Wrap: true},
 	{Header: "问题清单", Width: 20, Wrap: true},
+	{Header: "办理结果", Width: 18, Wrap: true},
+	{Header: "满意度", Width: 9},
 }
 
 // suggestionRow is one export row; SubmittedAt stays a time so XLSX can
 // write a real date.
+// The reply columns hold the latest reply, its grade and its rating.
 func suggestionRow(e *feedback.SuggestionExport, s *feedback.Suggestion) []any {
+	reply, grade, rating := "", "", ""
+	if r := s.LatestReply(); r != nil {
+		reply, grade = r.Text, string(r.Grade)+" "+r.Grade.Label()
+		if r.Rating != nil {
+			rating = r.Rating.Rating.Label()
+		}
+	}
 	return []any{
 		s.SubmittedAt, s.Receipt, e.SymposiumTitle(s.SymposiumID), s.Campaign, s.Kind.Label(),
 		s.ParticipantKind.Label(), s.Name, s.Organization, s.Contact, s.Topic, s.Content,
-		s.Channel.Label(), s.StatusLabel(), s.Reply, e.ProblemListTitle(s.ProblemListID),
+		s.Channel.Label(), s.StatusLabel(), reply, e.ProblemListTitle(s.ProblemListID), grade, rating,
 	}
 }
 

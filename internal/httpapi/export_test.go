@@ -20,7 +20,7 @@ import (
 	"github.com/jianyan/jianyan/internal/httpapi"
 )
 
-var wantSuggestionHeader = []string{"提交时间", "回执号", "座谈会", "专项", "类别", "参会身份", "姓名", "单位", "联系方式", "主题", "内容", "渠道", "状态", "答复", "问题清单"}
+var wantSuggestionHeader = []string{"提交时间", "回执号", "座谈会", "专项", "类别", "参会身份", "姓名", "单位", "联系方式", "主题", "内容", "渠道", "状态", "答复", "问题清单", "办理结果", "满意度"}
 
 // exportFixture is five suggestions in two symposia over four days.
 type exportFixture struct {
@@ -215,6 +215,8 @@ func TestExportCSVCells(t *testing.T) {
 		{"b", "类别", "问题线索"},
 		{"c", "状态", "未采纳"},
 		{"c", "答复", "已由乡镇自行整改"},
+		{"c", "办理结果", "D 留作参考"},
+		{"a", "办理结果", ""},
 	}
 	for _, tc := range tests {
 		if got := row(tc.letter)[tc.column]; got != tc.want {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"html"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ html{font-size:100%;-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;font-size:1.125rem;line-height:1.6;color:#1a1a1a;background:#f6f6f4}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.3;margin:.5rem 0}
+h2{font-size:1.25rem;margin:1.25rem 0 .5rem}
 .meta{color:#444;margin:.25rem 0 1rem}
 fieldset{border:1px solid #bbb;border-radius:.5rem;margin:0 0 1rem;padding:.5rem 1rem 1rem;background:#fff}
 legend{font-weight:700;padding:0 .25rem}
@@ -139,7 +141,7 @@ type formData struct {
 // fieldLabels names form fields in error summaries.
 var fieldLabels = map[string]string{
 	"participant_kind": "参会身份", "kind": "类别", "name": "姓名", "organization": "单位",
-	"contact": "联系方式", "topic": "主题", "content": "内容", "idempotency_key": "表单",
+	"contact": "联系方式", "topic": "主题", "content": "内容", "idempotency_key": "表单", "notify": "办理结果通知",
 }
 
 // formPage renders the public form. It works without JavaScript (a plain
@@ -237,6 +239,12 @@ func formPage(d formData) string {
 	text("name", "姓名", "text", feedback.NameMaxRunes, "")
 	text("organization", "单位", "text", feedback.OrganizationMaxRunes, "")
 	text("contact", "联系方式(手机或邮箱)", "tel", feedback.ContactMaxRunes, "")
+	b.WriteString(`<label class="choice" for="f-notify"><input type="checkbox" id="f-notify" name="notify" value="1" aria-describedby="h-notify"`)
+	if d.Values["notify"] != "" {
+		b.WriteString(" checked")
+	}
+	b.WriteString(`>有办理结果时通知我</label>`)
+	b.WriteString(`<p class="hint" id="h-notify">勾选后请在上面填写手机号码或电子邮箱。答复或整改完成时,我们会发一条短信或邮件,附回执查询链接,不含您填写的内容;联系方式不作他用。</p>`)
 	b.WriteString("</fieldset>")
 
 	// The honeypot: off-screen, out of the tab order and hidden from
@@ -259,27 +267,120 @@ func fieldAnchor(field string) string {
 	return "suggestion-form"
 }
 
-// receiptPage renders a receipt for the submitter: status, reply, the
-// problem's status and deadline. Never personal data.
-func receiptPage(v *feedback.ReceiptView, office *feedback.Settings) string {
+// homePage is GET /: the office's name and the receipt look-up box; typed
+// and errMsg show a look-up that found nothing. It holds no data.
+func homePage(office *feedback.Settings, typed, errMsg string) string {
 	var b strings.Builder
-	pageStart(&b, "回执 "+v.Receipt, false)
+	pageStart(&b, office.Name()+" · 办理进度查询", false)
 	officeHeader(&b, office)
-	b.WriteString(`<h1>意见回执</h1><div class="ok"><p>您的意见已收到。回执号:</p><p class="receipt">` + esc(v.Receipt) + `</p>`)
-	b.WriteString(`<p>请保存此回执号或收藏本页,可随时查看办理进度。</p></div>`)
-	b.WriteString("<dl><dt>类别</dt><dd>" + esc(v.Kind.Label()) + "</dd>")
-	b.WriteString("<dt>提交时间</dt><dd>" + esc(formatWhen(v.SubmittedAt)) + "</dd>")
-	b.WriteString("<dt>办理状态</dt><dd>" + esc(v.StatusLabel) + "</dd>")
-	if v.Reply != "" {
-		b.WriteString("<dt>答复</dt><dd>" + strings.ReplaceAll(esc(v.Reply), "\n", "<br>") + "</dd>")
+	b.WriteString(`<h1>意见建议办理进度查询</h1>`)
+	b.WriteString(`<p>在座谈会上提交意见建议后,您会得到一个回执号(如 K7QM-3XPA-9RTD)。输入回执号即可查看办理进度、答复和整改情况。</p>`)
+	b.WriteString(`<div id="lookup-error" class="alert" role="alert">` + esc(errMsg) + `</div>`)
+	b.WriteString(`<form id="lookup" method="get" action="/r"><label for="f-receipt">回执号</label>`)
+	b.WriteString(`<p class="hint" id="h-receipt">大小写、空格和短横线均可不论。</p>`)
+	b.WriteString(`<input type="text" id="f-receipt" name="receipt" required maxlength="40" autocomplete="off" autocapitalize="characters" spellcheck="false" aria-describedby="h-receipt" value="` + esc(typed) + `"`)
+	if errMsg != "" {
+		b.WriteString(` aria-invalid="true"`)
 	}
-	if p := v.Problem; p != nil {
-		b.WriteString("<dt>整改状态</dt><dd>" + esc(p.StatusLabel) + "</dd>")
-		if p.Deadline != "" {
-			b.WriteString("<dt>整改期限</dt><dd>" + esc(string(p.Deadline)) + "</dd>")
-		}
-	}
-	b.WriteString("</dl><p>如需再提交一条意见,请返回表单页面。</p>")
+	b.WriteString(`><button type="submit">查询</button></form>`)
+	b.WriteString(`<p class="note">回执号是查询的唯一凭证,请妥善保存,不要公开。</p>`)
 	pageEnd(&b)
 	return b.String()
+}
+
+// receiptData is what the receipt page shows: the view, and a refused
+// rating's choice and message.
+type receiptData struct {
+	View       *feedback.ReceiptView
+	Office     *feedback.Settings
+	Rating     string
+	Comment    string
+	ErrField   string
+	ErrMessage string
+}
+
+// receiptPage renders a receipt for the submitter: the symposium, the
+// status, the reply and its grade, the rating (a form while the reply may
+// be rated), the problem's progress and deadline, and the ways on. Never
+// personal data, never what the submitter wrote.
+func receiptPage(d receiptData) string {
+	v := d.View
+	var b strings.Builder
+	pageStart(&b, "回执 "+v.Receipt, true)
+	officeHeader(&b, d.Office)
+	b.WriteString(`<h1>意见建议办理情况</h1><div class="ok"><p>回执号:</p><p class="receipt">` + esc(v.Receipt) + `</p>`)
+	b.WriteString(`<p>请保存此回执号或收藏本页,可随时查看办理进度。</p></div>`)
+	b.WriteString("<dl>")
+	dd := func(dt, text string) {
+		if text != "" {
+			b.WriteString("<dt>" + dt + "</dt><dd>" + strings.ReplaceAll(esc(text), "\n", "<br>") + "</dd>")
+		}
+	}
+	dd("座谈会", v.SymposiumTitle)
+	dd("主办单位", v.HostUnit)
+	dd("类别", v.Kind.Label())
+	dd("提交时间", formatWhen(v.SubmittedAt))
+	dd("办理状态", v.StatusLabel)
+	if p := v.Problem; p != nil {
+		dd("整改状态", p.StatusLabel)
+		dd("整改期限", string(p.Deadline))
+		dd("整改进展", p.Progress)
+	}
+	b.WriteString("</dl>")
+
+	b.WriteString(`<h2 id="reply">答复</h2>`)
+	if r := v.Reply; r == nil {
+		b.WriteString(`<p>您的意见建议正在办理中,答复后会显示在这里。</p>`)
+	} else {
+		b.WriteString(`<dl id="reply-box">`)
+		dd("办理结果", string(r.Grade)+" "+r.GradeLabel)
+		dd("答复时间", formatWhen(r.At))
+		dd("答复内容", r.Text)
+		b.WriteString("</dl>")
+	}
+	switch {
+	case v.Rehandle:
+		b.WriteString(`<p class="ok" id="rating">您对这次答复的评价:不满意。您的意见已转为重新办理,再次答复后可以重新评价。</p>`)
+	case v.Rating != nil:
+		b.WriteString(`<p class="ok" id="rating">您对这次答复的评价:` + esc(v.Rating.Label) + `。感谢您的反馈。</p>`)
+	case v.CanRate:
+		ratingForm(&b, d)
+	}
+	b.WriteString(`<p>`)
+	if v.SymposiumCode != "" {
+		b.WriteString(`<a href="/s/` + esc(url.PathEscape(v.SymposiumCode)) + `">再提一条意见建议</a> · `)
+	}
+	b.WriteString(`<a href="/">查询其他回执</a></p>`)
+	pageEnd(&b)
+	return b.String()
+}
+
+// ratingForm is the rating form of the receipt page: a plain form post
+// (303 back to the page) that the page's script sends as JSON instead.
+func ratingForm(b *strings.Builder, d receiptData) {
+	b.WriteString(`<form id="rating" method="post" action="/api/v1/receipts/` + esc(url.PathEscape(d.View.Receipt)) + `/rating">`)
+	b.WriteString(`<div id="rating-error" class="alert" role="alert" tabindex="-1">` + esc(d.ErrMessage) + `</div>`)
+	invalid := func(f string) string {
+		if d.ErrField == f {
+			return ` aria-invalid="true"`
+		}
+		return ""
+	}
+	b.WriteString(`<fieldset id="f-rating"` + invalid("rating") + `><legend>您对这次答复满意吗?</legend>`)
+	for _, r := range feedback.Ratings {
+		id := "rating-" + string(r)
+		b.WriteString(`<label class="choice" for="` + id + `"><input type="radio" id="` + id + `" name="rating" value="` + string(r) + `"`)
+		if r == feedback.RatingSatisfied {
+			b.WriteString(" required")
+		}
+		if d.Rating == string(r) {
+			b.WriteString(" checked")
+		}
+		b.WriteString(">" + esc(r.Label()) + "</label>")
+	}
+	b.WriteString(`</fieldset><label for="f-comment">评价意见</label>`)
+	b.WriteString(`<p class="hint" id="h-comment">选择“不满意”时请写明原因,我们将重新办理;其他情况可不填。请勿填写个人信息。</p>`)
+	b.WriteString(`<textarea id="f-comment" name="comment" rows="4" maxlength="` + strconv.Itoa(feedback.RatingCommentMaxRunes) + `" aria-describedby="h-comment"` + invalid("comment") + ">")
+	b.WriteString(esc(d.Comment))
+	b.WriteString(`</textarea><button type="submit" id="rate">提交评价</button><p id="rating-status" class="status" role="status" aria-live="polite"></p></form>`)
 }

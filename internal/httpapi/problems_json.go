@@ -76,11 +76,17 @@ type problemJSON struct {
 	StatusLabel string `json:"status_label"`
 	// Next lists the statuses the lifecycle allows from here, so a console
 	// can offer only those.
-	Next        []string       `json:"next"`
-	Overdue     bool           `json:"overdue"`
-	Progress    string         `json:"progress,omitempty"`
-	LookbackDue string         `json:"lookback_due,omitempty"`
-	Relapses    int            `json:"relapses"`
+	Next        []string `json:"next"`
+	Overdue     bool     `json:"overdue"`
+	Progress    string   `json:"progress,omitempty"`
+	LookbackDue string   `json:"lookback_due,omitempty"`
+	Relapses    int      `json:"relapses"`
+	// The replies and ratings of the problem's suggestions, and the
+	// re-handles (dissatisfied ratings) counted against its unit.
+	Replied     int            `json:"replied"`
+	Rated       int            `json:"rated"`
+	Satisfied   int            `json:"satisfied"`
+	Rehandles   int            `json:"rehandles"`
 	RectifiedAt string         `json:"rectified_at,omitempty"`
 	VerifiedAt  string         `json:"verified_at,omitempty"`
 	CreatedAt   string         `json:"created_at"`
@@ -106,6 +112,7 @@ func problemConv(now time.Time, cal *workday.Calendar, unit string) func(*feedba
 			Extensions: p.Extensions, PendingExtensionID: p.PendingExtensionID, Supervised: p.Supervised,
 			Status: string(p.Status), StatusLabel: p.Status.Label(), Next: next, Overdue: p.OverdueOn(today),
 			Progress: p.Progress, LookbackDue: string(p.LookbackDue), Relapses: p.Relapses,
+			Replied: p.Feedback.Replied, Rated: p.Feedback.Rated, Satisfied: p.Feedback.Satisfied, Rehandles: p.Rehandles,
 			RectifiedAt: formatTime(p.RectifiedAt), VerifiedAt: formatTime(p.VerifiedAt),
 			CreatedAt: formatTime(p.CreatedAt), UpdatedAt: formatTime(p.UpdatedAt), Version: p.Version,
 			Evidence: toEvidenceJSON(p.Evidence),

@@ -218,7 +218,7 @@ func TestProblemsAPI(t *testing.T) {
 	r = e.call(t, "POST", "/api/v1/suggestions/"+c.ID+"/decline", `{"reason":"不属于本次专项整治范围，已转区民政局参考。"}`)
 	var declined suggestionJSON
 	r.json(t, &declined)
-	if r.status != 200 || declined.Status != "declined" || declined.Reply == "" {
+	if r.status != 200 || declined.Status != "declined" || declined.Reply == nil || declined.Reply.Grade != "D" || declined.ReplyState != "replied" {
 		t.Errorf("decline: %d %s", r.status, r.body)
 	}
 	if r = e.call(t, "POST", "/api/v1/suggestions/"+a.ID+"/decline", `{"reason":"x"}`); r.status != http.StatusConflict {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -87,8 +88,11 @@ func newPublic(cfg PublicConfig) *publicHandler {
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /s/{code}", h.limitRead(h.form))
 	h.mux.HandleFunc("POST /api/v1/symposia/{code}/suggestions", h.submit)
+	h.mux.HandleFunc("GET /{$}", h.limitRead(h.home))
+	h.mux.HandleFunc("GET /r", h.limitRead(h.lookup))
 	h.mux.HandleFunc("GET /api/v1/receipts/{receipt}", h.limitRead(h.receiptJSON))
 	h.mux.HandleFunc("GET /r/{receipt}", h.limitRead(h.receiptPage))
+	h.mux.HandleFunc("POST /api/v1/receipts/{receipt}/rating", h.rate)
 	h.mux.HandleFunc("GET /static/form.js", h.limitRead(h.staticJS))
 	h.mux.HandleFunc("GET /emblem/{name}", h.limitRead(h.emblem))
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -106,7 +110,7 @@ func (h *publicHandler) limitRead(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if ok, wait := h.readIP.Allow(clientIP(r)); !ok {
 			err := rateLimited(wait)
-			if r.Pattern == "GET /api/v1/receipts/{receipt}" {
+			if strings.HasPrefix(r.Pattern, "GET /api/") {
 				writeError(h.log, w, r, err)
 				return
 			}
@@ -206,6 +210,7 @@ func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 			Name: form.Get("name"), Organization: form.Get("organization"), Contact: form.Get("contact"),
 			Topic: form.Get("topic"), Content: form.Get("content"),
 			IdempotencyKey: form.Get("idempotency_key"), Website: form.Get("website"),
+			Notify: form.Get("notify") != "",
 		}
 	}
 	if body.SymposiumID != "" {
@@ -286,34 +291,10 @@ func (h *publicHandler) formError(w http.ResponseWriter, r *http.Request, code s
 		Values: map[string]string{
 			"participant_kind": body.ParticipantKind, "kind": body.Kind, "name": body.Name,
 			"organization": body.Organization, "contact": body.Contact, "topic": body.Topic, "content": body.Content,
+			"notify": map[bool]string{true: "1"}[body.Notify],
 		},
 		ErrField: f.field, ErrMessage: f.message,
 	}))
-}
-
-func (h *publicHandler) receiptJSON(w http.ResponseWriter, r *http.Request) {
-	v, err := h.svc.ReceiptView(r.Context(), r.PathValue("receipt"))
-	if err != nil {
-		writeError(h.log, w, r, err)
-		return
-	}
-	out := receiptJSON{
-		Receipt: v.Receipt, Kind: string(v.Kind), Status: string(v.Status), StatusLabel: v.StatusLabel,
-		Reply: v.Reply, SubmittedAt: formatTime(v.SubmittedAt),
-	}
-	if p := v.Problem; p != nil {
-		out.Problem = &receiptProblemJSON{Status: string(p.Status), StatusLabel: p.StatusLabel, Deadline: string(p.Deadline)}
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (h *publicHandler) receiptPage(w http.ResponseWriter, r *http.Request) {
-	v, err := h.svc.ReceiptView(r.Context(), r.PathValue("receipt"))
-	if err != nil {
-		h.pageError(w, r, err, nil)
-		return
-	}
-	writePage(w, http.StatusOK, receiptPage(v, h.office(r)))
 }
 
 // office returns the office's settings for a page. A page still works

@@ -19,6 +19,9 @@ type labelsJSON struct {
 	DocumentKinds      map[string]string `json:"document_kinds"`
 	Actions            map[string]string `json:"audit_actions"`
 	Fields             map[string]string `json:"fields"`
+	Grades             map[string]string `json:"grades"`
+	Ratings            map[string]string `json:"ratings"`
+	ReplyStates        map[string]string `json:"reply_states"`
 	Triage             string            `json:"triage"`
 }
 
@@ -30,7 +33,7 @@ func (h *StaffHandler) getLabels(w http.ResponseWriter, _ *http.Request, _ feedb
 	writeJSON(w, http.StatusOK, labelsJSON{
 		ParticipantKinds: l.ParticipantKinds, SuggestionKinds: l.SuggestionKinds, Channels: l.Channels,
 		SuggestionStatuses: l.SuggestionStatuses, ProblemStatuses: l.ProblemStatuses, SymposiumStatuses: l.SymposiumStatuses,
-		Roles: l.Roles, Periods: l.Periods, DocumentKinds: l.DocumentKinds, Actions: l.Actions, Fields: l.Fields, Triage: l.Triage,
+		Roles: l.Roles, Periods: l.Periods, DocumentKinds: l.DocumentKinds, Actions: l.Actions, Fields: l.Fields, Grades: l.Grades, Ratings: l.Ratings, ReplyStates: l.ReplyStates, Triage: l.Triage,
 	})
 	return nil
 }

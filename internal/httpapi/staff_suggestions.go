@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -12,6 +13,25 @@ func (h *StaffHandler) suggestionRoutes() {
 	h.Handle("GET /api/v1/suggestions", h.listSuggestions)
 	h.Handle("GET /api/v1/suggestions/{id}", h.getSuggestion)
 	h.Handle("POST /api/v1/suggestions/import", h.importSuggestions)
+	h.Handle("POST /api/v1/suggestions/{id}/reply", h.replySuggestion)
+}
+
+// replySuggestion serves POST /api/v1/suggestions/{id}/reply
+// {"text","grade"}: 200 with the suggestion.
+func (h *StaffHandler) replySuggestion(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in struct {
+		Text  string `json:"text"`
+		Grade string `json:"grade"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	sg, err := h.svc.ReplyToSuggestion(r.Context(), id, r.PathValue("id"), in.Text, feedback.Grade(strings.TrimSpace(in.Grade)))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toSuggestionJSON(sg))
+	return nil
 }
 
 // staffEntry serves POST /api/v1/suggestions: a paper suggestion typed in
@@ -69,8 +89,9 @@ func (h *StaffHandler) listSuggestions(w http.ResponseWriter, r *http.Request, i
 
 // suggestionFilterFrom reads GET /api/v1/suggestions' filters (without
 // limit and cursor): symposium_id, participant_kind, kind, status,
-// problem_list_id, problem_id, channel, q, from, to. from and to are days in
-// Asia/Shanghai, both inclusive.
+// problem_list_id, problem_id, channel, q, from, to, rehandle=true (waiting
+// for a re-handle) and replied=false (no reply yet). from and to are days
+// in Asia/Shanghai, both inclusive.
 func suggestionFilterFrom(q url.Values) (feedback.SuggestionFilter, error) {
 	var f feedback.SuggestionFilter
 	from, err := parseDateParam(q, "from")
@@ -90,6 +111,20 @@ func suggestionFilterFrom(q url.Values) (feedback.SuggestionFilter, error) {
 		ProblemID:       q.Get("problem_id"),
 		Channel:         feedback.Channel(q.Get("channel")),
 		Query:           q.Get("q"),
+	}
+	switch q.Get("rehandle") {
+	case "", "false", "0":
+	case "true", "1":
+		f.Rehandle = true
+	default:
+		return f, feedback.FieldErrorf("rehandle", "重新办理条件应为 true 或 false")
+	}
+	switch q.Get("replied") {
+	case "":
+	case "false", "0":
+		f.Unreplied = true
+	default:
+		return f, feedback.FieldErrorf("replied", "答复条件只能为 false(列出尚未答复的)")
 	}
 	if from != "" {
 		f.From = from.Start()

@@ -116,6 +116,13 @@ type SuggestionStatsJSON struct {
 	ByStatus          map[string]int `json:"by_status"`
 	ByKind            map[string]int `json:"by_kind"`
 	ByChannel         map[string]int `json:"by_channel"`
+	// The reply loop of the period's suggestions (feedback.SuggestionStats).
+	Replied          int     `json:"replied"`
+	ReplyRate        float64 `json:"reply_rate"`
+	Rated            int     `json:"rated"`
+	Satisfied        int     `json:"satisfied"`
+	SatisfactionRate float64 `json:"satisfaction_rate"`
+	Rehandle         int     `json:"rehandle"`
 }
 
 // ProblemStatsJSON is the problem section of a summary.
@@ -177,6 +184,14 @@ type UnitScoreJSON struct {
 	Overdue         int     `json:"overdue"`
 	DueSoon         int     `json:"due_soon"`
 	Relapses        int     `json:"relapses"`
+	// The reply loop of the suggestions of the unit's problems.
+	Suggestions      int     `json:"suggestions"`
+	Replied          int     `json:"replied"`
+	ReplyRate        float64 `json:"reply_rate"`
+	Rated            int     `json:"rated"`
+	Satisfied        int     `json:"satisfied"`
+	SatisfactionRate float64 `json:"satisfaction_rate"`
+	Rehandles        int     `json:"rehandles"`
 }
 
 func nonNilCounts(m map[string]int) map[string]int {
@@ -199,6 +214,8 @@ func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 			ByStatus:          nonNilCounts(st.ByStatus),
 			ByKind:            nonNilCounts(st.ByKind),
 			ByChannel:         nonNilCounts(st.ByChannel),
+			Replied:           st.Replied, ReplyRate: st.ReplyRate, Rated: st.Rated, Satisfied: st.Satisfied,
+			SatisfactionRate: st.SatisfactionRate, Rehandle: st.Rehandle,
 		},
 		Units:     []UnitScoreJSON{},
 		Delivered: append([]string{}, sm.Delivered...),
@@ -244,7 +261,9 @@ func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 	for _, u := range sm.Units {
 		out.Units = append(out.Units, UnitScoreJSON{
 			Unit: u.Unit, Assigned: u.Assigned, Rectified: u.Rectified, RectifiedOnTime: u.RectifiedOnTime,
-			OnTimeRate: u.OnTimeRate, Overdue: u.Overdue, DueSoon: u.DueSoon, Relapses: u.Relapses})
+			OnTimeRate: u.OnTimeRate, Overdue: u.Overdue, DueSoon: u.DueSoon, Relapses: u.Relapses,
+			Suggestions: u.Suggestions, Replied: u.Replied, ReplyRate: u.ReplyRate, Rated: u.Rated, Satisfied: u.Satisfied,
+			SatisfactionRate: u.SatisfactionRate, Rehandles: u.Rehandles})
 	}
 	return out
 }

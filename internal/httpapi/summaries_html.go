@@ -136,6 +136,8 @@ func summaryPage(sm *feedback.Summary) string {
 	st := sm.Suggestions
 	b.WriteString("<h2>一、意见建议收集情况</h2>")
 	fmt.Fprintf(&b, "<p>本期共收到意见建议和问题线索 <strong>%d</strong> 条。</p>", st.Received)
+	fmt.Fprintf(&b, "<p>其中已答复 %d 条(答复率 %s),提交人已评价 %d 条,满意和基本满意 %d 条(满意率 %s),待重新办理 %d 条。</p>",
+		st.Replied, percent(st.ReplyRate, st.Received), st.Rated, st.Satisfied, percent(st.SatisfactionRate, st.Rated), st.Rehandle)
 	countTable := func(head string, m map[string]int, keys []string, label func(string) string) {
 		b.WriteString(`<table><thead><tr><th>` + esc(head) + `</th><th class="n">数量</th></tr></thead><tbody>`)
 		for _, k := range keys {
@@ -215,13 +217,16 @@ func summaryPage(sm *feedback.Summary) string {
 		b.WriteString(`<p class="none">暂无责任单位。</p>`)
 	} else {
 		b.WriteString(`<table><thead><tr><th>责任单位</th><th class="n">交办</th><th class="n">已整改</th><th class="n">按期整改</th>` +
-			`<th class="n">按期整改率</th><th class="n">逾期</th><th class="n">即将到期</th><th class="n">回头看未通过</th></tr></thead><tbody>`)
+			`<th class="n">按期整改率</th><th class="n">逾期</th><th class="n">即将到期</th><th class="n">回头看未通过</th>` +
+			`<th class="n">答复率</th><th class="n">满意率</th><th class="n">重新办理</th></tr></thead><tbody>`)
 		for _, u := range sm.Units {
-			fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td></tr>`,
-				esc(unitLabel(u.Unit)), u.Assigned, u.Rectified, u.RectifiedOnTime, percent(u.OnTimeRate, u.Rectified), u.Overdue, u.DueSoon, u.Relapses)
+			fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td>`+
+				`<td class="n">%s</td><td class="n">%s</td><td class="n">%d</td></tr>`,
+				esc(unitLabel(u.Unit)), u.Assigned, u.Rectified, u.RectifiedOnTime, percent(u.OnTimeRate, u.Rectified), u.Overdue, u.DueSoon, u.Relapses,
+				percent(u.ReplyRate, u.Suggestions), percent(u.SatisfactionRate, u.Rated), u.Rehandles)
 		}
 		b.WriteString("</tbody></table>")
-		b.WriteString(`<p class="none">按期整改率 = 在整改期限当日或之前完成整改的问题数 ÷ 已整改问题数;交办、已整改为累计数。</p>`)
+		b.WriteString(`<p class="none">按期整改率 = 在整改期限当日或之前完成整改的问题数 ÷ 已整改问题数;交办、已整改为累计数。答复率 = 该单位问题所涉意见建议中已答复的 ÷ 全部;满意率 = 满意和基本满意 ÷ 已评价;重新办理 = 提交人评价不满意的次数。</p>`)
 	}
 	b.WriteString("</main></body></html>")
 	return b.String()

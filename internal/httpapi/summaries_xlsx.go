@@ -21,7 +21,9 @@ func summaryWorkbook(sm *feedback.Summary) *sheet.Workbook {
 	intake := newSheet("意见建议", title+" 意见建议",
 		sheet.Column{Header: "分类", Width: 12}, sheet.Column{Header: "项目", Width: 40, Wrap: true},
 		sheet.Column{Header: "数量", Width: 10, Kind: sheet.Int})
-	intake.Rows = append(intake.Rows, []any{"合计", "收到意见建议和问题线索", st.Received})
+	intake.Rows = append(intake.Rows, []any{"合计", "收到意见建议和问题线索", st.Received},
+		[]any{"答复", "已答复", st.Replied}, []any{"答复", "提交人已评价", st.Rated},
+		[]any{"答复", "满意和基本满意", st.Satisfied}, []any{"答复", "待重新办理", st.Rehandle})
 	add := func(group string, m map[string]int, keys []string, label func(string) string) {
 		for _, k := range keys {
 			intake.Rows = append(intake.Rows, []any{group, label(k), m[k]})
@@ -78,15 +80,23 @@ func summaryWorkbook(sm *feedback.Summary) *sheet.Workbook {
 	units := newSheet("单位考核", title+" 责任单位整改考核",
 		sheet.Column{Header: "责任单位", Width: 26, Wrap: true}, count("交办", 8), count("已整改", 8),
 		count("按期整改", 9), sheet.Column{Header: "按期整改率", Width: 11, Kind: sheet.Percent}, count("逾期", 8),
-		count("即将到期", 9), count("回头看未通过", 12))
+		count("即将到期", 9), count("回头看未通过", 12),
+		sheet.Column{Header: "答复率", Width: 9, Kind: sheet.Percent}, sheet.Column{Header: "满意率", Width: 9, Kind: sheet.Percent}, count("重新办理", 9))
 	units.Landscape = true
 	for _, u := range sm.Units {
 		var rate any = "—" // nothing rectified yet: no rate
 		if u.Rectified > 0 {
 			rate = u.OnTimeRate
 		}
+		var replyRate, satisfaction any = "—", "—"
+		if u.Suggestions > 0 {
+			replyRate = u.ReplyRate
+		}
+		if u.Rated > 0 {
+			satisfaction = u.SatisfactionRate
+		}
 		units.Rows = append(units.Rows, []any{unitLabel(u.Unit), u.Assigned, u.Rectified, u.RectifiedOnTime,
-			rate, u.Overdue, u.DueSoon, u.Relapses})
+			rate, u.Overdue, u.DueSoon, u.Relapses, replyRate, satisfaction, u.Rehandles})
 	}
 	return &sheet.Workbook{Title: title, Sheets: []sheet.Sheet{intake, problems, overdue, due, lookbacks, units}}
 }

@@ -22,14 +22,14 @@ CREATE INDEX suggestions_summary ON suggestions
 DROP INDEX suggestions_by_time;
 `
 
-// qCountSuggestions is answered from suggestions_summary alone (a covering
+// qCountSuggestions is answered from suggestions_summary_replies alone (a covering
 // index scan; see TestCountSuggestionsPlan).
-const qCountSuggestions = `SELECT symposium_id, participant_kind, kind, status, channel, count(*)
+const qCountSuggestions = `SELECT symposium_id, participant_kind, kind, status, channel, reply_state, count(*)
 	FROM suggestions WHERE submitted_at >= ? AND submitted_at < ?
-	GROUP BY symposium_id, participant_kind, kind, status, channel`
+	GROUP BY symposium_id, participant_kind, kind, status, channel, reply_state`
 
 // CountSuggestions implements feedback.Store from the covering index
-// suggestions_summary. A zero from or to leaves that end open.
+// suggestions_summary_replies (replies.go). A zero from or to leaves that end open.
 func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]feedback.SuggestionCount, error) {
 	st, err := s.stmt(ctx, s.reader, qCountSuggestions)
 	if err != nil {
@@ -50,7 +50,7 @@ func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]fee
 	var out []feedback.SuggestionCount
 	for rows.Next() {
 		var c feedback.SuggestionCount
-		if err := rows.Scan(&c.SymposiumID, &c.ParticipantKind, &c.Kind, &c.Status, &c.Channel, &c.N); err != nil {
+		if err := rows.Scan(&c.SymposiumID, &c.ParticipantKind, &c.Kind, &c.Status, &c.Channel, &c.ReplyState, &c.N); err != nil {
 			return nil, fmt.Errorf("sqlite: count suggestions: %w", err)
 		}
 		out = append(out, c)

@@ -170,6 +170,8 @@ CREATE INDEX problems_by_deadline ON problems (deadline, created_at, id) WHERE d
 	officeMigration,
 	// 9: the office's settings (settings.go).
 	settingsMigration,
+	// 10: replies with grades and ratings (replies.go).
+	replyMigration,
 }
 
 // SchemaVersion is the schema version this code writes.

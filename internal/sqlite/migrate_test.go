@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,14 +57,35 @@ func TestMigrateVersion1File(t *testing.T) {
 			ParticipantKind: feedback.Enterprise, Topic: "座谈会意见", Content: c, Channel: feedback.ChannelQR,
 			Status: feedback.SuggestionReceived, SubmittedAt: at, UpdatedAt: at,
 		}
-		if _, _, err := v1.CreateSuggestion(t.Context(), s); err != nil {
-			t.Fatalf("create suggestion at version 1: %v", err)
-		}
 		old = append(old, s)
 	}
 	if err := v1.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
+	// The suggestions go in as version 1's code wrote them (today's code
+	// writes columns version 1 did not have), the first one declined with a
+	// reply as round one kept it: a text in data.
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range old {
+		data := map[string]any{"ID": s.ID, "Receipt": s.Receipt, "SymposiumID": s.SymposiumID, "Kind": s.Kind,
+			"ParticipantKind": s.ParticipantKind, "Channel": s.Channel, "Status": s.Status,
+			"SubmittedAt": s.SubmittedAt, "UpdatedAt": s.UpdatedAt}
+		if i == 0 {
+			s.Status = feedback.SuggestionDeclined
+			data["Status"], data["Reply"] = s.Status, "该事项已由区市场监管局另行办理。"
+		}
+		raw, _ := json.Marshal(data)
+		if _, err := db.Exec(`INSERT INTO suggestions (id, receipt, symposium_id, participant_kind, kind, status, channel,
+			topic, content, submitted_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+			s.ID, s.Receipt, s.SymposiumID, s.ParticipantKind, s.Kind, s.Status, s.Channel, s.Topic, s.Content,
+			s.SubmittedAt.UnixNano(), string(raw)); err != nil {
+			t.Fatalf("insert a version-1 suggestion: %v", err)
+		}
+	}
+	db.Close()
 	if got := userVersion(t, path); got != 1 {
 		t.Fatalf("user_version of the old file = %d, want 1", got)
 	}
@@ -81,9 +103,15 @@ func TestMigrateVersion1File(t *testing.T) {
 	}
 	for _, s := range old {
 		got, err := st.GetSuggestionByReceipt(t.Context(), s.Receipt)
-		if err != nil || got.Content != s.Content {
+		if err != nil || got.Content != s.Content || got.Status != s.Status {
 			t.Fatalf("old suggestion %s after upgrade: %v, %+v", s.Receipt, err, got)
 		}
+	}
+	if r := mustLatestReply(t, st, old[0].Receipt); r.Text != "该事项已由区市场监管局另行办理。" || r.Grade != feedback.GradeD || !r.At.Equal(old[0].UpdatedAt) {
+		t.Fatalf("the declined suggestion's reply after upgrade = %+v, want its text as a grade-D reply", r)
+	}
+	if page, err := st.ListSuggestions(t.Context(), feedback.SuggestionFilter{Unreplied: true}); err != nil || len(page.Items) != 2 {
+		t.Fatalf("unreplied after upgrade: %d, %v; want the two not declined", len(page.Items), err)
 	}
 	// A new suggestion after the upgrade, indexed by the triggers.
 	at := now.Add(time.Hour)
@@ -145,4 +173,17 @@ func TestCursorFromAnotherFile(t *testing.T) {
 	if got := feedback.ErrorCode(err); got != feedback.EInvalid {
 		t.Fatalf("cursor with another filter: code %q (%v), want %q", got, err, feedback.EInvalid)
 	}
+}
+
+func mustLatestReply(tb testing.TB, st *sqlite.Store, receipt string) feedback.Reply {
+	tb.Helper()
+	sg, err := st.GetSuggestionByReceipt(tb.Context(), receipt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := sg.LatestReply()
+	if r == nil {
+		tb.Fatalf("suggestion %s has no reply", receipt)
+	}
+	return *r
 }

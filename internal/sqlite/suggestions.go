@@ -48,11 +48,11 @@ const (
 	qIdemLookup = `SELECT ` + suggestionCols + ` FROM suggestions
 		WHERE symposium_id = ? AND idem_key = ? ORDER BY submitted_at DESC, id DESC LIMIT 1`
 	qInsertSuggestion = `INSERT INTO suggestions (id, receipt, symposium_id, participant_kind, kind, status, channel,
-		problem_list_id, problem_id, idem_key, topic, content, submitted_at, version, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`
+		problem_list_id, problem_id, idem_key, topic, content, submitted_at, reply_state, version, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`
 	qUpdateSuggestion = `UPDATE suggestions SET receipt = ?, symposium_id = ?, participant_kind = ?, kind = ?,
 		status = ?, channel = ?, problem_list_id = ?, problem_id = ?, idem_key = ?, topic = ?, content = ?,
-		submitted_at = ?, version = version + 1, data = ?
+		submitted_at = ?, reply_state = ?, version = version + 1, data = ?
 		WHERE id = ? AND version = ?`
 	qSuggestionExists = `SELECT 1 FROM suggestions WHERE id = ?`
 	// qSuggestionCols reads the columns an update may change, to find out
@@ -65,7 +65,7 @@ const (
 	// (SQLite rewrites the entries of every index with a column in SET,
 	// changed or not).
 	qUpdateSuggestionState = `UPDATE suggestions SET status = ?, problem_list_id = ?, problem_id = ?,
-		version = version + 1, data = ? WHERE id = ? AND version = ?`
+		reply_state = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`
 )
 
 // CreateSuggestion stores s in one short transaction: an idempotency lookup
@@ -95,7 +95,7 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg *feedback.Suggestion) (
 		_, err := s.txExec(ctx, tx, qInsertSuggestion,
 			sg.ID, sg.Receipt, sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel,
 			sg.ProblemListID, sg.ProblemID, nullIfEmpty(sg.IdempotencyKey), sg.Topic, sg.Content,
-			nanos(sg.SubmittedAt), data)
+			nanos(sg.SubmittedAt), sg.ReplyState(), data)
 		return dbError(err)
 	})
 	if err != nil {
@@ -156,7 +156,7 @@ func (s *Store) UpdateSuggestion(ctx context.Context, sg *feedback.Suggestion) e
 func (s *Store) updateSuggestion(ctx context.Context, tx *sql.Tx, sg *feedback.Suggestion, data string) error {
 	if s.stateOnlyChange(ctx, tx, sg) {
 		res, err := s.txExec(ctx, tx, qUpdateSuggestionState,
-			sg.Status, sg.ProblemListID, sg.ProblemID, data, sg.ID, sg.Version)
+			sg.Status, sg.ProblemListID, sg.ProblemID, sg.ReplyState(), data, sg.ID, sg.Version)
 		if err != nil {
 			return dbError(err)
 		}
@@ -165,7 +165,7 @@ func (s *Store) updateSuggestion(ctx context.Context, tx *sql.Tx, sg *feedback.S
 	res, err := s.txExec(ctx, tx, qUpdateSuggestion,
 		sg.Receipt, sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel,
 		sg.ProblemListID, sg.ProblemID, nullIfEmpty(sg.IdempotencyKey), sg.Topic, sg.Content,
-		nanos(sg.SubmittedAt), data, sg.ID, sg.Version)
+		nanos(sg.SubmittedAt), sg.ReplyState(), data, sg.ID, sg.Version)
 	if err != nil {
 		return dbError(err)
 	}
@@ -232,6 +232,12 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	eq("problem_list_id", f.ProblemListID)
 	eq("problem_id", f.ProblemID)
 	eq("channel", string(f.Channel))
+	if f.Rehandle {
+		spec.where = append(spec.where, "reply_state = 'dissatisfied'")
+	}
+	if f.Unreplied {
+		spec.where = append(spec.where, "reply_state = ''")
+	}
 	if !f.From.IsZero() {
 		spec.where = append(spec.where, "submitted_at >= ?")
 		spec.args = append(spec.args, nanos(f.From))
@@ -249,8 +255,8 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 			spec.args = append(spec.args, term, term)
 		}
 	}
-	spec.filter = fmt.Sprintf("%q|%q|%q|%q|%q|%q|%q|%d|%d|%q", f.SymposiumID, f.ParticipantKind, f.Kind, f.Status,
-		f.ProblemListID, f.ProblemID, f.Channel, nanos(f.From), nanos(f.To), strings.Join(strings.Fields(f.Query), " "))
+	spec.filter = fmt.Sprintf("%q|%q|%q|%q|%q|%q|%q|%d|%d|%q|%t|%t", f.SymposiumID, f.ParticipantKind, f.Kind, f.Status,
+		f.ProblemListID, f.ProblemID, f.Channel, nanos(f.From), nanos(f.To), strings.Join(strings.Fields(f.Query), " "), f.Rehandle, f.Unreplied)
 	page, err := list(ctx, s, spec, f.Limit, f.Cursor, func(rows *sql.Rows) (*feedback.Suggestion, []any, error) {
 		var (
 			sg   feedback.Suggestion
@@ -272,4 +278,49 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		return page, fmt.Errorf("sqlite: list suggestions: %w", err)
 	}
 	return page, nil
+}
+
+// UpdateSuggestionWithNotices implements feedback.Store: the suggestion's
+// update and the notices' inserts in one transaction.
+func (s *Store) UpdateSuggestionWithNotices(ctx context.Context, sg *feedback.Suggestion, notices []*feedback.Notice) error {
+	err := feedback.ValidateSuggestionWrite(sg, notices)
+	var (
+		data  string
+		ndata []string
+	)
+	if err == nil {
+		data, err = suggestionData(sg)
+	}
+	for _, n := range notices {
+		if err != nil {
+			break
+		}
+		var d string
+		d, err = noticeData(n, 1)
+		ndata = append(ndata, d)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			if err := s.updateSuggestion(ctx, tx, sg, data); err != nil {
+				return err
+			}
+			for i, n := range notices {
+				if err := insertNotice(ctx, s, tx, n, ndata[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		if sg == nil {
+			return fmt.Errorf("sqlite: update suggestion: %w", err)
+		}
+		return fmt.Errorf("sqlite: update suggestion %s: %w", sg.ID, err)
+	}
+	sg.Version++
+	for _, n := range notices {
+		n.Version = 1
+	}
+	return nil
 }

@@ -157,6 +157,15 @@ func TestUpgradeRoundOneFile(t *testing.T) {
 			t.Errorf("suggestion %s: %v", want.Receipt, err)
 			continue
 		}
+		// Round one's one reply text (a decline's reason) is a grade-D
+		// reply now.
+		reply, grade := "", feedback.Grade("")
+		if r := got.LatestReply(); r != nil {
+			reply, grade = r.Text, r.Grade
+		}
+		if want.Reply != "" && (len(got.Replies) != 1 || grade != feedback.GradeD || got.ReplyState() != feedback.ReplyGiven) {
+			t.Errorf("suggestion %s: replies %+v after the upgrade, want one grade-D reply", want.Receipt, got.Replies)
+		}
 		for _, f := range []struct{ name, got, want string }{
 			{"id", got.ID, want.ID}, {"symposium", got.SymposiumID, want.SymposiumID},
 			{"participant kind", string(got.ParticipantKind), want.ParticipantKind}, {"kind", string(got.Kind), want.Kind},
@@ -164,7 +173,7 @@ func TestUpgradeRoundOneFile(t *testing.T) {
 			{"name", got.Name, want.Name}, {"organization", got.Organization, want.Organization}, {"contact", got.Contact, want.Contact},
 			{"topic", got.Topic, want.Topic}, {"content", got.Content, want.Content},
 			{"problem list", got.ProblemListID, want.ProblemListID}, {"problem", got.ProblemID, want.ProblemID},
-			{"reply", got.Reply, want.Reply},
+			{"reply", reply, want.Reply},
 		} {
 			if f.got != f.want {
 				t.Errorf("suggestion %s: %s = %q after the upgrade, want %q", want.Receipt, f.name, f.got, f.want)

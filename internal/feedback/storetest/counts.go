@@ -32,11 +32,20 @@ func testSuggestionCounts(t *testing.T, open Opener) {
 			must(t, st.UpdateSuggestion(ctx(t), r), "route")
 			s = r
 		}
+		if i%5 != 0 { // replied; some rated
+			r := clone(s)
+			r.Replies = []feedback.Reply{{Text: "已转责任单位研究办理。", Grade: feedback.GradeB, At: c.Next()}}
+			if i%5 > 1 {
+				r.Replies[0].Rating = &feedback.ReplyRating{Rating: feedback.Ratings[i%3], Comment: "望尽快解决", At: c.Next()}
+			}
+			must(t, st.UpdateSuggestion(ctx(t), r), "reply")
+			s = r
+		}
 		stored = append(stored, s)
 	}
 	at := func(i int) time.Time { return stored[i].SubmittedAt }
 	key := func(c feedback.SuggestionCount) string {
-		return fmt.Sprintf("%s|%s|%s|%s|%s|%d", c.SymposiumID, c.ParticipantKind, c.Kind, c.Status, c.Channel, c.N)
+		return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%d", c.SymposiumID, c.ParticipantKind, c.Kind, c.Status, c.Channel, c.ReplyState, c.N)
 	}
 	tally := func(from, to time.Time) []string {
 		n := map[feedback.SuggestionCount]int{}
@@ -44,7 +53,7 @@ func testSuggestionCounts(t *testing.T, open Opener) {
 			if (!from.IsZero() && s.SubmittedAt.Before(from)) || (!to.IsZero() && !s.SubmittedAt.Before(to)) {
 				continue
 			}
-			n[feedback.SuggestionCount{SymposiumID: s.SymposiumID, ParticipantKind: s.ParticipantKind, Kind: s.Kind, Status: s.Status, Channel: s.Channel}]++
+			n[feedback.SuggestionCount{SymposiumID: s.SymposiumID, ParticipantKind: s.ParticipantKind, Kind: s.Kind, Status: s.Status, Channel: s.Channel, ReplyState: s.ReplyState()}]++
 		}
 		var out []string
 		for k, v := range n {

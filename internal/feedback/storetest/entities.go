@@ -155,8 +155,10 @@ func testSuggestions(t *testing.T, open Opener) {
 		u := clone(s)
 		u.Status = feedback.SuggestionRouted
 		u.ProblemListID = feedback.TriageListID
-		u.Reply = "您的意见已收到,已转区司法局研究办理。"
 		u.UpdatedAt = c.Next()
+		u.Replies = []feedback.Reply{{Text: "您的意见已收到,已转区司法局研究办理。", Grade: feedback.GradeB, At: u.UpdatedAt, By: "李科员",
+			Rating: &feedback.ReplyRating{Rating: feedback.RatingDissatisfied, Comment: "希望尽快办理", At: c.Next()}}}
+		u.Notify, u.Contact = true, "13812345678"
 		must(t, st.UpdateSuggestion(ctx(t), u), "update")
 		if u.Version != 2 {
 			t.Fatalf("Version after update = %d, want 2", u.Version)

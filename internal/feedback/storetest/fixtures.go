@@ -179,13 +179,15 @@ func newSummary(c *clock, p feedback.Period, day feedback.Date) *feedback.Summar
 			ByStatus:          map[string]int{"routed": 10, "adopted": 8},
 			ByKind:            map[string]int{"suggestion": 12, "problem_lead": 6},
 			ByChannel:         map[string]int{"qr": 15, "staff_entry": 3},
+			Replied:           9, Rated: 6, Satisfied: 5, Rehandle: 1, ReplyRate: feedback.Rate(9, 18), SatisfactionRate: feedback.Rate(5, 6),
 		},
 		Problems: feedback.ProblemStats{
 			Open: 3, Rectifying: 4, Rectified: 5, Verified: 2, Overdue: 1, DueSoon: 2, LookbacksDue: 1,
 			OverdueItems: []feedback.OverdueItem{{ProblemID: "01jnproblem", Title: "以罚代管", ResponsibleUnit: unitCity, Deadline: "2025-03-01", DaysOverdue: 9}},
 		},
 		Units: []feedback.UnitScore{
-			{Unit: unitMarket, Assigned: 5, Rectified: 4, OnTimeRate: 0.75, Overdue: 1},
+			{Unit: unitMarket, Assigned: 5, Rectified: 4, OnTimeRate: 0.75, Overdue: 1,
+				Suggestions: 8, Replied: 6, ReplyRate: feedback.Rate(6, 8), Rated: 3, Satisfied: 2, SatisfactionRate: feedback.Rate(2, 3), Rehandles: 1},
 			{Unit: unitTown, Assigned: 7, Rectified: 7, OnTimeRate: 1, Relapses: 1},
 		},
 	}

@@ -19,7 +19,9 @@ func matches(s *feedback.Suggestion, f feedback.SuggestionFilter) bool {
 		f.ProblemID != "" && s.ProblemID != f.ProblemID,
 		f.Channel != "" && s.Channel != f.Channel,
 		!f.From.IsZero() && s.SubmittedAt.Before(f.From),
-		!f.To.IsZero() && !s.SubmittedAt.Before(f.To):
+		!f.To.IsZero() && !s.SubmittedAt.Before(f.To),
+		f.Rehandle && !s.Rehandle(),
+		f.Unreplied && len(s.Replies) > 0:
 		return false
 	}
 	for _, term := range strings.Fields(f.Query) {
@@ -63,9 +65,25 @@ func testSuggestionFilters(t *testing.T, open Opener) {
 	all[0], all[1] = a0, a1
 	d := clone(all[6])
 	d.Status = feedback.SuggestionDeclined
-	d.Reply = "经核实,该问题已在其他渠道办理。"
+	d.Replies = []feedback.Reply{{Text: "经核实,该问题已在其他渠道办理。", Grade: feedback.GradeD, At: c.Next()}}
 	must(t, st.UpdateSuggestion(ctx(t), d), "decline")
 	all[6] = d
+	// Two replied to and rated: one dissatisfied (a re-handle), one
+	// satisfied; a second re-handle answered again.
+	for _, x := range []struct {
+		i      int
+		rating feedback.Rating
+	}{{2, feedback.RatingDissatisfied}, {5, feedback.RatingSatisfied}, {8, feedback.RatingDissatisfied}} {
+		i, rating := x.i, x.rating
+		r := clone(all[i])
+		r.Replies = []feedback.Reply{{Text: "已转责任单位办理。", Grade: feedback.GradeB, At: c.Next(),
+			Rating: &feedback.ReplyRating{Rating: rating, Comment: "还没有解决", At: c.Next()}}}
+		if i == 8 {
+			r.Replies = append(r.Replies, feedback.Reply{Text: "已重新办理。", Grade: feedback.GradeA, At: c.Next()})
+		}
+		must(t, st.UpdateSuggestion(ctx(t), r), "reply and rate")
+		all[i] = r
+	}
 
 	mid := all[4].SubmittedAt
 	late := all[8].SubmittedAt
@@ -110,12 +128,17 @@ func testSuggestionFilters(t *testing.T, open Opener) {
 		{"query and symposium", feedback.SuggestionFilter{Query: "执法", SymposiumID: symB.ID}},
 		{"query and from", feedback.SuggestionFilter{Query: "罚款", From: mid}},
 		{"query, kind and channel", feedback.SuggestionFilter{Query: "执法", Kind: feedback.KindProblemLead, Channel: feedback.ChannelQR}},
+		{"rehandle", feedback.SuggestionFilter{Rehandle: true}},
+		{"rehandle and symposium", feedback.SuggestionFilter{Rehandle: true, SymposiumID: all[2].SymposiumID}},
+		{"rehandle and to", feedback.SuggestionFilter{Rehandle: true, To: all[2].SubmittedAt}},
+		{"unreplied", feedback.SuggestionFilter{Unreplied: true}},
+		{"unreplied and status", feedback.SuggestionFilter{Unreplied: true, Status: feedback.SuggestionRouted}},
 		{"everything", feedback.SuggestionFilter{SymposiumID: symA.ID, ParticipantKind: feedback.Enterprise, Kind: feedback.KindSuggestion,
 			Status: feedback.SuggestionAdopted, ProblemListID: list.ID, ProblemID: p.ID, Channel: feedback.ChannelQR, Query: "罚款", From: all[0].SubmittedAt, To: late}},
 	}
 	nonEmpty := map[string]bool{"none": true, "query 罚款 (two characters)": true, "query 执法 (two characters)": true,
 		"query 行政执法": true, "query 重放轻管": true, "query in topic only": true, "query two terms": true, "everything": true,
-		"query mixed lengths": true, "query long phrase": true}
+		"query mixed lengths": true, "query long phrase": true, "rehandle": true, "rehandle and symposium": true, "unreplied": true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var want []*feedback.Suggestion

@@ -13,8 +13,8 @@ func adopt(c *clock, s *feedback.Suggestion, p *feedback.Problem) *feedback.Sugg
 	u.Status = feedback.SuggestionAdopted
 	u.ProblemListID = p.ProblemListID
 	u.ProblemID = p.ID
-	u.Reply = "您反映的问题已列入整改清单:" + p.Title
 	u.UpdatedAt = c.Next()
+	u.Replies = []feedback.Reply{{Text: "您反映的问题已列入整改清单:" + p.Title, Grade: feedback.GradeB, At: u.UpdatedAt}}
 	return u
 }
 
@@ -255,7 +255,7 @@ func testConcurrency(t *testing.T, open Opener) {
 		must(t, st.UpdateSuggestion(ctx(t), u1), "first update")
 		u2 := clone(read2)
 		u2.Status = feedback.SuggestionDeclined
-		u2.Reply = "该事项不属于本次座谈会范围"
+		u2.Replies = []feedback.Reply{{Text: "该事项不属于本次座谈会范围", Grade: feedback.GradeD, At: c.Next()}}
 		wantStoreConflict(t, st.UpdateSuggestion(ctx(t), u2))
 		equal(t, "stored", getSuggestion(t, st, s.ID), u1)
 		*s = *u1
@@ -263,8 +263,8 @@ func testConcurrency(t *testing.T, open Opener) {
 	t.Run("versions increment", func(t *testing.T) {
 		for want := s.Version + 1; want < s.Version+4; want++ {
 			u := getSuggestion(t, st, s.ID)
-			u.Reply = "处理中"
 			u.UpdatedAt = c.Next()
+			u.Replies = append(u.Replies, feedback.Reply{Text: "处理中", Grade: feedback.GradeB, At: u.UpdatedAt})
 			must(t, st.UpdateSuggestion(ctx(t), u), "update")
 			if u.Version != want {
 				t.Fatalf("Version = %d, want %d", u.Version, want)
@@ -281,7 +281,7 @@ func testConcurrency(t *testing.T, open Opener) {
 		var wg sync.WaitGroup
 		for i := range n {
 			u := clone(read)
-			u.Reply = "并发修改 " + string(rune('A'+i))
+			u.Replies = []feedback.Reply{{Text: "并发修改 " + string(rune('A'+i)), Grade: feedback.GradeC, At: c.Now()}}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

@@ -84,6 +84,8 @@ func Run(t *testing.T, open Opener) {
 		{"OptimisticConcurrency", testConcurrency},
 		{"SuggestionFilters", testSuggestionFilters},
 		{"SuggestionCounts", testSuggestionCounts},
+		{"SuggestionWithNotices", testSuggestionWithNotices},
+		{"ProblemFeedback", testProblemFeedback},
 		{"ProblemFilters", testProblemFilters},
 		{"SymposiumFilters", testSymposiumFilters},
 		{"Pagination", testPagination},

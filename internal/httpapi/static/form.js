@@ -1,17 +1,56 @@
-// Jianyan public form: keeps the draft in localStorage so a dropped
-// connection or a closed tab loses nothing, sends it with one idempotency
-// key per draft (so retries can never store it twice), retries on network
-// failure, and counts characters. Without this script the form still works
-// as a plain HTML form post.
+// Jianyan public pages' script. The form: keeps the draft in localStorage
+// so a dropped connection or a closed tab loses nothing, sends it with one
+// idempotency key per draft (so retries can never store it twice), retries
+// on network failure, and counts characters. The receipt page's rating:
+// checks that a dissatisfied rating has a reason and sends it as JSON.
+// Without this script both still work as plain HTML form posts.
 (function () {
   "use strict";
+  var rating = document.getElementById("rating");
+  if (rating && rating.tagName === "FORM" && window.fetch && window.JSON) {
+    var rErr = document.getElementById("rating-error");
+    var rStatus = document.getElementById("rating-status");
+    var rButton = document.getElementById("rate");
+    var rComment = rating.elements.comment;
+    var rFail = function (field, msg) {
+      rErr.textContent = msg;
+      var el = field && document.getElementById("f-" + field);
+      if (el) { el.setAttribute("aria-invalid", "true"); }
+      rErr.focus();
+    };
+    rating.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var choice = "", radios = rating.elements.rating;
+      for (var i = 0; i < radios.length; i++) { if (radios[i].checked) { choice = radios[i].value; } }
+      if (!choice) { rFail("rating", "请选择满意、基本满意或不满意。"); return; }
+      if (choice === "dissatisfied" && !rComment.value.trim()) { rFail("comment", "选择不满意时,请写明不满意的原因,以便重新办理。"); return; }
+      rErr.textContent = "";
+      rButton.disabled = true;
+      rStatus.textContent = "正在提交…";
+      fetch(rating.action, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ rating: choice, comment: rComment.value })
+      }).then(function (res) {
+        return res.json().then(function (data) { return { res: res, data: data }; }, function () { return { res: res, data: null }; });
+      }).then(function (r) {
+        if (r.res.status === 201) { rStatus.textContent = "评价已提交。"; window.location.reload(); return; }
+        var err = (r.data && r.data.error) || {};
+        rButton.disabled = false; rStatus.textContent = "";
+        rFail(err.field, err.message || "提交未成功,请稍后再试。");
+      }, function () {
+        rButton.disabled = false; rStatus.textContent = "";
+        rFail("", "网络不稳定,评价未提交,请稍后再试。");
+      });
+    });
+  }
   var form = document.getElementById("suggestion-form");
   if (!form || !window.fetch || !window.JSON) { return; }
   var code = form.getAttribute("data-code");
   var min = parseInt(form.getAttribute("data-min"), 10) || 5;
   var max = parseInt(form.getAttribute("data-max"), 10) || 5000;
   var storeKey = "jianyan-draft-" + code;
-  var fields = ["participant_kind", "kind", "topic", "content", "name", "organization", "contact"];
+  var fields = ["participant_kind", "kind", "topic", "content", "name", "organization", "contact", "notify"];
   var content = form.elements.content;
   var counter = document.getElementById("content-count");
   var statusEl = document.getElementById("send-status");
@@ -34,7 +73,7 @@
       for (var i = 0; i < el.length; i++) { if (el[i].checked) { return el[i].value; } }
       return "";
     }
-    if (el.type === "radio") { return el.checked ? el.value : ""; }
+    if (el.type === "radio" || el.type === "checkbox") { return el.checked ? el.value : ""; }
     return el.value;
   }
   function setValue(name, v) {
@@ -42,7 +81,7 @@
     if (!el || v === undefined || v === null) { return; }
     if (el.length !== undefined && el.tagName === undefined) {
       for (var i = 0; i < el.length; i++) { el[i].checked = el[i].value === v; }
-    } else if (el.type === "radio") { el.checked = el.value === v; } else { el.value = v; }
+    } else if (el.type === "radio" || el.type === "checkbox") { el.checked = el.value === v; } else { el.value = v; }
   }
 
   var draft = null;
@@ -84,6 +123,7 @@
     save();
     var body = { idempotency_key: draft.key, website: form.elements.website.value };
     for (var i = 0; i < fields.length; i++) { body[fields[i]] = value(fields[i]); }
+    body.notify = body.notify === "1";
     sending = true; button.disabled = true;
     say(attempt === 0 ? "正在提交…" : "正在重新提交(第 " + (attempt + 1) + " 次)…");
     fetch(form.action, {
@@ -131,6 +171,7 @@
     if (n < min) { showError("content", "内容至少 " + min + " 个字。"); return; }
     if (n > max) { showError("content", "内容最多 " + max + " 个字。"); return; }
     if (!value("participant_kind")) { showError("participant_kind", "请选择参会身份。"); return; }
+    if (value("notify") && !value("contact").trim()) { showError("contact", "您选择了“有办理结果时通知我”,请填写手机号码或电子邮箱。"); return; }
     errorEl.textContent = "";
     attempt = 0;
     send();

@@ -53,3 +53,12 @@ export function deadlineNote(deadline, from = today()) {
 export function splitUnits(s) {
   return (s || "").split(/[,,、;;\s]+/).map((x) => x.trim()).filter(Boolean);
 }
+
+// waitedDays is how many whole days have passed since an API time, in
+// Asia/Shanghai days (0 on the same day).
+export function waitedDays(s) {
+  if (!s) return 0;
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return 0;
+  return Math.max(0, daysBetween(new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10), today()));
+}

@@ -18,6 +18,9 @@ export const periods = {};
 export const documentKinds = {};
 export const auditActions = {};
 export const fields = {};
+export const grades = {};
+export const ratings = {};
+export const replyStates = {};
 let triageLabel = "";
 
 const ORDER = {
@@ -54,6 +57,9 @@ export function loadLabels(get) {
       fill(documentKinds, l.document_kinds, ORDER.document_kinds);
       fill(auditActions, l.audit_actions);
       fill(fields, l.fields);
+      fill(grades, l.grades, ["A", "B", "C", "D"]);
+      fill(ratings, l.ratings, ["satisfied", "basically_satisfied", "dissatisfied"]);
+      fill(replyStates, l.reply_states, ["awaiting", "replied", "satisfied", "basically_satisfied", "dissatisfied"]);
       triageLabel = l.triage || "";
     }).catch((err) => {
       loaded = null;
@@ -112,6 +118,11 @@ export function suggestionStatus(s) {
   if (s.status === "routed" && s.problem_list_id === TRIAGE && triageLabel) return triageLabel;
   return label(suggestionStatuses, s.status);
 }
+
+// replyTagTypes colour a suggestion's reply state: waiting ones stand out.
+export const replyTagTypes = {
+  awaiting: "warning", replied: "primary", satisfied: "success", basically_satisfied: "success", dissatisfied: "danger",
+};
 
 export const statusTagTypes = {
   received: "info", routed: "primary", adopted: "success", declined: "info",

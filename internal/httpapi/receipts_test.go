@@ -1,0 +1,187 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// personal is what a submitter wrote about themselves and their matter:
+// none of it may appear on a receipt page or in its JSON.
+var personal = []string{"李明", "某某机械制造有限公司", "13812345678", "罚款决定书送达", "希望重新办理"}
+
+func checkNoPersonalData(t *testing.T, what string, body []byte) {
+	t.Helper()
+	for _, p := range personal {
+		if strings.Contains(string(body), p) {
+			t.Errorf("%s carries %q", what, p)
+		}
+	}
+}
+
+func TestReceiptLoop(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sym := e.symposium(feedback.SymposiumOpen)
+	sg, _, err := e.svc.Submit(ctx, sym.Code, feedback.SubmissionInput{ParticipantKind: feedback.Enterprise, Name: "李明",
+		Organization: "某某机械制造有限公司", Contact: "13812345678", Notify: true,
+		Content: "罚款决定书送达不规范,企业不知道申诉渠道。"}, feedback.ChannelQR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.RouteSuggestion(ctx, sg.ID); err != nil {
+		t.Fatal(err)
+	}
+	rating := func(body string) response {
+		return invoke(t, e.public, withBody(withPath(loadEvent(t, "apigw-rate-reply.json"), sampleReceipt, sg.Receipt), body))
+	}
+	reply := func(text, grade string) response {
+		ev := withPath(loadEvent(t, "apigw-reply-suggestion.json"), sampleSuggestion, sg.ID)
+		return invoke(t, e.staff, withBody(ev, `{"text":"`+text+`","grade":"`+grade+`"}`))
+	}
+	receipt := func() receiptJSON {
+		r := invoke(t, e.public, withPath(loadEvent(t, "apigw-get-receipt.json"), sampleReceipt, sg.Receipt))
+		if r.status != http.StatusOK {
+			t.Fatalf("receipt = %d %s", r.status, r.body)
+		}
+		checkNoPersonalData(t, "receipt JSON", r.body)
+		var v receiptJSON
+		r.json(t, &v)
+		return v
+	}
+
+	t.Run("home page: the office and a look-up box, no data", func(t *testing.T) {
+		r := invoke(t, e.public, loadEvent(t, "apigw-get-home.json"))
+		if r.status != http.StatusOK || !strings.Contains(string(r.body), `<form id="lookup" method="get" action="/r">`) ||
+			!strings.Contains(string(r.body), feedback.DefaultOfficeName) || strings.Contains(string(r.body), sg.Receipt) {
+			t.Fatalf("home = %d\n%s", r.status, r.body)
+		}
+	})
+
+	t.Run("look-up forgives case, spaces and missing dashes", func(t *testing.T) {
+		plain := strings.ReplaceAll(sg.Receipt, "-", "")
+		for _, typed := range []string{sg.Receipt, strings.ToLower(sg.Receipt), strings.ToLower(plain), " " + plain[:4] + " " + plain[4:8] + " " + plain[8:] + " ", plain[:6] + "-" + plain[6:]} {
+			ev := withPath(loadEvent(t, "apigw-lookup-receipt.json"), "k7qm+3xpa+9rtd", url.QueryEscape(typed), "k7qm 3xpa 9rtd", typed)
+			r := invoke(t, e.public, ev)
+			if r.status != http.StatusSeeOther || r.header.Get("Location") != "/r/"+sg.Receipt {
+				t.Errorf("look up %q = %d → %q, want 303 → /r/%s", typed, r.status, r.header.Get("Location"), sg.Receipt)
+			}
+		}
+		for _, tt := range []struct {
+			typed  string
+			status int
+		}{{"ZZZZ-ZZZZ-ZZZZ", http.StatusNotFound}, {"not a receipt", http.StatusNotFound}, {"", http.StatusBadRequest}} {
+			ev := withPath(loadEvent(t, "apigw-lookup-receipt.json"), "k7qm+3xpa+9rtd", url.QueryEscape(tt.typed), "k7qm 3xpa 9rtd", tt.typed)
+			r := invoke(t, e.public, ev)
+			if r.status != tt.status || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), `action="/r"`) {
+				t.Errorf("look up %q = %d %q, want %d with the look-up box again", tt.typed, r.status, r.header.Get("Content-Type"), tt.status)
+			}
+		}
+	})
+
+	t.Run("no reply yet: 409", func(t *testing.T) {
+		if r := rating(`{"rating":"satisfied"}`); r.status != http.StatusConflict {
+			t.Fatalf("rate before a reply = %d %s, want 409", r.status, r.body)
+		}
+		v := receipt()
+		if v.Reply != nil || v.CanRate || v.Rating != nil || v.SymposiumTitle != sym.Title || v.HostUnit != sym.HostUnit || v.FormURL != testBaseURL+"/s/"+sym.Code {
+			t.Fatalf("receipt before a reply = %+v", v)
+		}
+	})
+
+	t.Run("reply with a grade", func(t *testing.T) {
+		r := reply("已转区市场监管局规范送达程序。", "B")
+		if r.status != http.StatusOK {
+			t.Fatalf("reply = %d %s", r.status, r.body)
+		}
+		var got suggestionJSON
+		r.json(t, &got)
+		if got.Reply == nil || got.Reply.Grade != "B" || got.Reply.GradeLabel != "正在解决或列入计划" || got.ReplyState != "replied" || len(got.Replies) != 1 {
+			t.Fatalf("replied suggestion = %+v", got)
+		}
+		for _, bad := range []string{`{"text":"好","grade":"E"}`, `{"text":"","grade":"A"}`} {
+			ev := withPath(loadEvent(t, "apigw-reply-suggestion.json"), sampleSuggestion, sg.ID)
+			if r := invoke(t, e.staff, withBody(ev, bad)); r.status != http.StatusBadRequest {
+				t.Errorf("reply %s = %d, want 400", bad, r.status)
+			}
+		}
+		if r := invoke(t, e.staff, withGroups(withPath(loadEvent(t, "apigw-reply-suggestion.json"), sampleSuggestion, sg.ID), "[unit:区司法局]")); r.status != http.StatusForbidden {
+			t.Errorf("reply as a unit = %d, want 403", r.status)
+		}
+		v := receipt()
+		if v.Reply == nil || v.Reply.Text != "已转区市场监管局规范送达程序。" || v.Reply.Grade != "B" || !v.CanRate {
+			t.Fatalf("receipt after the reply = %+v", v)
+		}
+	})
+
+	t.Run("rating rules", func(t *testing.T) {
+		for _, tt := range []struct{ body, field string }{
+			{`{"rating":"dissatisfied"}`, "comment"},
+			{`{"rating":"dissatisfied","comment":"  "}`, "comment"},
+			{`{"rating":"great"}`, "rating"},
+			{`{}`, "rating"},
+		} {
+			r := rating(tt.body)
+			if _, field := r.errorCode(); r.status != http.StatusBadRequest || field != tt.field {
+				t.Errorf("rate %s = %d %s, want 400 field %s", tt.body, r.status, r.body, tt.field)
+			}
+		}
+		r := invoke(t, e.public, withPath(loadEvent(t, "apigw-rate-reply.json"), sampleReceipt, sg.Receipt))
+		if r.status != http.StatusCreated {
+			t.Fatalf("rate = %d %s, want 201", r.status, r.body)
+		}
+		checkNoPersonalData(t, "rating answer", r.body)
+		var v receiptJSON
+		r.json(t, &v)
+		if v.Rating == nil || *v.Rating != "dissatisfied" || v.CanRate || !v.Rehandle {
+			t.Fatalf("after rating = %+v", v)
+		}
+		if r := rating(`{"rating":"satisfied"}`); r.status != http.StatusConflict {
+			t.Fatalf("rate twice = %d, want 409", r.status)
+		}
+		l := invoke(t, e.staff, loadEvent(t, "apigw-list-rehandle.json"))
+		var list listJSON[suggestionJSON]
+		l.json(t, &list)
+		if l.status != http.StatusOK || len(list.Items) != 1 || list.Items[0].ID != sg.ID || !list.Items[0].Rehandle ||
+			list.Items[0].Reply.Rating == nil || list.Items[0].Reply.Rating.Comment != "罚款的裁量基准仍未公开，希望重新办理。" {
+			t.Fatalf("re-handle list = %d %s", l.status, l.body)
+		}
+	})
+
+	t.Run("a new reply can be rated again, from the page's plain form", func(t *testing.T) {
+		if r := reply("已规范送达程序,并在文书中写明申诉渠道。", "A"); r.status != http.StatusOK {
+			t.Fatalf("reply again = %d", r.status)
+		}
+		page := invoke(t, e.public, withPath(loadEvent(t, "apigw-get-receipt-page.json"), sampleReceipt, sg.Receipt))
+		for _, want := range []string{`<form id="rating" method="post" action="/api/v1/receipts/` + sg.Receipt + `/rating">`,
+			`value="dissatisfied"`, "A 已解决或已采纳", sym.Title, "再提一条意见建议"} {
+			if !strings.Contains(string(page.body), want) {
+				t.Errorf("receipt page lacks %q", want)
+			}
+		}
+		checkNoPersonalData(t, "receipt page", page.body)
+		formEv := withPath(loadEvent(t, "apigw-rate-reply-form.json"), sampleReceipt, sg.Receipt)
+		bad := formEv
+		bad.Body = base64.StdEncoding.EncodeToString([]byte(url.Values{"rating": {"dissatisfied"}}.Encode()))
+		if r := invoke(t, e.public, bad); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), `id="rating-error"`) ||
+			!strings.Contains(string(r.body), "原因") {
+			t.Errorf("form without a comment = %d, want 400 with the message on the page", r.status)
+		}
+		r := invoke(t, e.public, formEv)
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/r/"+sg.Receipt+"#rating" {
+			t.Fatalf("form rating = %d → %q", r.status, r.header.Get("Location"))
+		}
+		page = invoke(t, e.public, withPath(loadEvent(t, "apigw-get-receipt-page.json"), sampleReceipt, sg.Receipt))
+		if !strings.Contains(string(page.body), "您对这次答复的评价:满意") || strings.Contains(string(page.body), `<form id="rating"`) {
+			t.Errorf("page after the rating lacks it or still offers the form")
+		}
+		if v := receipt(); v.Rating == nil || *v.Rating != "satisfied" || v.Rehandle {
+			t.Errorf("receipt after the second rating = %+v", v)
+		}
+	})
+}

@@ -1,1 +1,0 @@
-import"./index-D0yZdm63.js";

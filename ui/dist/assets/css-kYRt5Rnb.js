@@ -1,0 +1,1 @@
+import"./index-BC12IUA1.js";

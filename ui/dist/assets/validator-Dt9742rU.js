@@ -1,1 +1,0 @@
-import{Er as e}from"./index-D0yZdm63.js";var t=t=>[``,...e].includes(t);export{t};
