@@ -14,6 +14,7 @@ import (
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/httpapi"
+	"github.com/jianyan/jianyan/internal/s3files"
 )
 
 func main() {
@@ -21,7 +22,7 @@ func main() {
 	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
 	// Missing variables and a bad region end the start here; a missing
 	// table or an unreachable endpoint just after (awsenv.WatchTable).
-	_, db, err := awsenv.Start(log, os.Getenv, os.Exit, "PUBLIC_BASE_URL")
+	cfg, db, err := awsenv.Start(log, os.Getenv, os.Exit, "PUBLIC_BASE_URL")
 	if err != nil {
 		log.Error(err.Error())
 		os.Exit(1)
@@ -31,7 +32,20 @@ func main() {
 	// submission; closing a symposium takes effect here up to 5 s late.
 	store := dynamo.New(db, table,
 		dynamo.WithSymposiumCache(5*time.Second))
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log})
+	// Photos on problem leads: presigned POSTs to the files bucket, and the
+	// photos of form posts without JavaScript put under uploads/, where
+	// the check function judges them (this function decodes no image).
+	// Without FILES_BUCKET the photo routes answer 415.
+	var files *feedback.Files
+	if bucket := os.Getenv("FILES_BUCKET"); bucket != "" {
+		storage, err := s3files.New(s3files.Config{Bucket: bucket, Region: cfg.Region, Endpoint: os.Getenv("AWS_ENDPOINT_URL_S3"), Credentials: cfg.Credentials})
+		if err != nil {
+			log.Error("files bucket", "err", err)
+			os.Exit(1)
+		}
+		files = feedback.NewFiles(feedback.FileConfig{Records: store, Storage: storage, Problems: store, Logger: log})
+	}
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log, Files: files})
 	// The office's name and emblem on the pages: one read per warm
 	// instance every 30 s, not one per page.
 	svc.SetSettingsCacheTTL(30 * time.Second)

@@ -15,7 +15,8 @@ import (
 )
 
 // runAnonymize is the `anonymize` subcommand: it erases the name,
-// organization and contact of every suggestion submitted more than
+// organization and contact, and removes the photos, of every suggestion
+// submitted more than
 // --older-than ago (feedback.Service.AnonymizePersonalData), on the SQLite
 // file or, with --dynamodb, the DynamoDB table (AWS_ENDPOINT_URL_DYNAMODB,
 // TABLE_NAME, the usual AWS credentials). It runs as an administrator named
@@ -49,7 +50,13 @@ func runAnonymize(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer backend.close()
-	svc := feedback.NewService(backend.store, feedback.Config{Logger: logger})
+	// Problem leads' photos are removed with the rest: the files folder
+	// beside --data.
+	files, _, err := openFiles(backend.store, o, logger) // files.go
+	if err != nil {
+		return err
+	}
+	svc := feedback.NewService(backend.store, feedback.Config{Logger: logger, Files: files})
 	admin := feedback.Identity{Subject: "cli", Name: "command line", Role: feedback.RoleAdmin}
 	c, err := svc.AnonymizePersonalData(ctx, admin, retention)
 	if c.AuditID != "" {

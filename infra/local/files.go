@@ -47,3 +47,10 @@ func sweepFiles(ctx context.Context, files *feedback.Files, log *slog.Logger) {
 		}
 	}
 }
+
+// withPhotos has the public form's photos that come inside form posts
+// checked at once, as the upload route checks uploads.
+func withPhotos(cfg httpapi.PublicConfig, svc *feedback.Service, files *feedback.Files) httpapi.PublicConfig {
+	cfg.Photos = feedback.LocalPhotos{Service: svc, Files: files}
+	return cfg
+}

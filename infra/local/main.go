@@ -183,7 +183,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: records, Logger: logger})
 
 	handler := httpapi.NewHandler(
-		publicConfig(svc, logger, o), // ratelimit.go
+		withPhotos(publicConfig(svc, logger, o), svc, files), // ratelimit.go, files.go
 		httpapi.StaffConfig{
 			Service:      svc,
 			Auth:         &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},

@@ -16,7 +16,7 @@ func publicConfig(svc *feedback.Service, log *slog.Logger, o options) httpapi.Pu
 	cfg := httpapi.PublicConfig{Service: svc, Logger: log}
 	if o.rateLimit == "off" {
 		off := &httpapi.RateLimit{}
-		cfg.SubmitPerIP, cfg.SubmitPerSymposium, cfg.ReadPerIP = off, off, off
+		cfg.SubmitPerIP, cfg.SubmitPerSymposium, cfg.ReadPerIP, cfg.UploadPerIP, cfg.UploadPerSymposium = off, off, off, off, off
 		log.Warn("RATE LIMITS ARE OFF (--rate-limit=off): for benchmarks and load tests only, never on a public address")
 	}
 	return cfg

@@ -113,28 +113,29 @@ func (it *symposiumItem) domain() (*feedback.Symposium, error) {
 // SUGREHANDLE with the same sort key: few items, entered and left only by
 // a rating and the next reply, never by a submission.
 type suggestionItem struct {
-	PK              string `dynamodbav:"pk"`
-	SK              string `dynamodbav:"sk"`
-	Type            string `dynamodbav:"type"`
-	SGMPK           string `dynamodbav:"sgmpk"`
-	SGSPK           string `dynamodbav:"sgspk"`
-	SGPPK           string `dynamodbav:"sgppk,omitempty"`
-	SGSK            string `dynamodbav:"sgsk"` // the sort key of all three: <submitted>#<id>
-	GSI1PK          string `dynamodbav:"gsi1pk,omitempty"`
-	GSI1SK          string `dynamodbav:"gsi1sk,omitempty"`
-	ID              string `dynamodbav:"id"`
-	Receipt         string `dynamodbav:"receipt"`
-	SymposiumID     string `dynamodbav:"symposium_id"`
-	Campaign        string `dynamodbav:"campaign,omitempty"`
-	Kind            string `dynamodbav:"kind"`
-	ParticipantKind string `dynamodbav:"participant_kind"`
-	Name            string `dynamodbav:"name,omitempty"`
-	Organization    string `dynamodbav:"organization,omitempty"`
-	Contact         string `dynamodbav:"contact,omitempty"`
-	Topic           string `dynamodbav:"topic,omitempty"`
-	Content         string `dynamodbav:"content"`
-	Channel         string `dynamodbav:"channel"`
-	Status          string `dynamodbav:"status"`
+	PK              string   `dynamodbav:"pk"`
+	SK              string   `dynamodbav:"sk"`
+	Type            string   `dynamodbav:"type"`
+	SGMPK           string   `dynamodbav:"sgmpk"`
+	SGSPK           string   `dynamodbav:"sgspk"`
+	SGPPK           string   `dynamodbav:"sgppk,omitempty"`
+	SGSK            string   `dynamodbav:"sgsk"` // the sort key of all three: <submitted>#<id>
+	GSI1PK          string   `dynamodbav:"gsi1pk,omitempty"`
+	GSI1SK          string   `dynamodbav:"gsi1sk,omitempty"`
+	ID              string   `dynamodbav:"id"`
+	Receipt         string   `dynamodbav:"receipt"`
+	SymposiumID     string   `dynamodbav:"symposium_id"`
+	Campaign        string   `dynamodbav:"campaign,omitempty"`
+	Kind            string   `dynamodbav:"kind"`
+	ParticipantKind string   `dynamodbav:"participant_kind"`
+	Name            string   `dynamodbav:"name,omitempty"`
+	Organization    string   `dynamodbav:"organization,omitempty"`
+	Contact         string   `dynamodbav:"contact,omitempty"`
+	Topic           string   `dynamodbav:"topic,omitempty"`
+	Content         string   `dynamodbav:"content"`
+	PhotoFileIDs    []string `dynamodbav:"photo_file_ids,omitempty"`
+	Channel         string   `dynamodbav:"channel"`
+	Status          string   `dynamodbav:"status"`
 	// Reply is round one's reply text (a decline's reason); read, never
 	// written: it is turned into Replies.
 	Reply   string      `dynamodbav:"reply,omitempty"`
@@ -159,7 +160,7 @@ func suggestionToItem(s *feedback.Suggestion) (map[string]types.AttributeValue, 
 		ID: s.ID, Receipt: s.Receipt, SymposiumID: s.SymposiumID, Campaign: s.Campaign,
 		Kind: string(s.Kind), ParticipantKind: string(s.ParticipantKind),
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
-		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status),
+		Topic: s.Topic, Content: s.Content, PhotoFileIDs: s.PhotoFileIDs, Channel: string(s.Channel), Status: string(s.Status),
 		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
 		IdempotencyKey: s.IdempotencyKey, SubmittedAt: sortTS(s.SubmittedAt), UpdatedAt: ts(s.UpdatedAt),
 		Version: s.Version, Notify: s.Notify, ReplyState: string(s.ReplyState()),
@@ -182,7 +183,7 @@ func (it *suggestionItem) domain() (*feedback.Suggestion, error) {
 		ID: it.ID, Receipt: it.Receipt, SymposiumID: it.SymposiumID, Campaign: it.Campaign,
 		Kind: feedback.SuggestionKind(it.Kind), ParticipantKind: feedback.ParticipantKind(it.ParticipantKind),
 		Name: it.Name, Organization: it.Organization, Contact: it.Contact, Topic: it.Topic,
-		Content: it.Content, Channel: feedback.Channel(it.Channel), Status: feedback.SuggestionStatus(it.Status),
+		Content: it.Content, PhotoFileIDs: it.PhotoFileIDs, Channel: feedback.Channel(it.Channel), Status: feedback.SuggestionStatus(it.Status),
 		ProblemListID: it.ProblemListID, ProblemID: it.ProblemID, RuleName: it.RuleName,
 		IdempotencyKey: it.IdempotencyKey, Version: it.Version, Notify: it.Notify,
 	}

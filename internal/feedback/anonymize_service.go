@@ -21,7 +21,8 @@ type AnonymizeCounts struct {
 }
 
 // AnonymizePersonalData erases the personal data (name, organization,
-// contact) of every suggestion submitted more than olderThan ago, keeping
+// contact, and the photos of a problem lead, bytes and records) of every
+// suggestion submitted more than olderThan ago, keeping
 // the suggestion itself (content, status, problem) for the record. It is
 // idempotent: a second run finds nothing left to erase. It pages through
 // the suggestions, so it works on any number of them, and records one audit
@@ -98,7 +99,18 @@ func (s *Service) anonymizeOne(ctx context.Context, listed *Suggestion) error {
 		if !sg.HasPersonalData() {
 			return nil, nil
 		}
-		sg.Name, sg.Organization, sg.Contact, sg.Notify = "", "", "", false
+		// Photos go first, bytes and records: should the suggestion's
+		// write then fail, it still lists them and the next run removes
+		// what is left (removing a file that is gone is no error).
+		for _, fid := range sg.PhotoFileIDs {
+			if s.files == nil {
+				return nil, fmt.Errorf("anonymize suggestion %s: photos but no file storage configured", id)
+			}
+			if err := s.files.Remove(ctx, fid); err != nil {
+				return nil, fmt.Errorf("anonymize suggestion %s: remove photo %s: %w", id, fid, err)
+			}
+		}
+		sg.Name, sg.Organization, sg.Contact, sg.Notify, sg.PhotoFileIDs = "", "", "", false, nil
 		sg.UpdatedAt = s.now()
 		return func() error {
 			if err := s.store.UpdateSuggestion(ctx, sg); err != nil {

@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // SubmissionInput is what a participant (or staff copying a paper form)
@@ -22,6 +23,9 @@ type SubmissionInput struct {
 	// Notify asks to be told of the outcome (有办理结果时通知我); it needs
 	// a Contact that is a mainland mobile number or an e-mail address.
 	Notify bool
+	// PhotoFileIDs are photos uploaded for a problem lead through the
+	// symposium's public upload route (at most MaxPhotosPerSuggestion).
+	PhotoFileIDs []string
 }
 
 // Submit stores a participant's submission through the public form of the
@@ -43,7 +47,20 @@ func (s *Service) Submit(ctx context.Context, code string, in SubmissionInput, c
 	if in.ParticipantKind != "" && in.ParticipantKind.Valid() && !sym.Allows(in.ParticipantKind) {
 		return nil, false, FieldErrorf("participant_kind", "本次座谈会不接受「%s」提交意见", in.ParticipantKind.Label())
 	}
-	return s.storeSubmission(ctx, sym, in, channel)
+	sg, err := s.newSubmission(sym, in, channel)
+	if err != nil {
+		return nil, false, err
+	}
+	photos, err := s.submittedPhotos(ctx, sym, sg) // photo_service.go
+	if err != nil {
+		return nil, false, err
+	}
+	stored, created, err := s.createSuggestion(ctx, sg)
+	if err != nil {
+		return nil, false, err
+	}
+	s.attachPhotos(ctx, stored, photos)
+	return stored, created, nil
 }
 
 // FormSymposium returns the symposium behind a public form code. Unknown
@@ -73,6 +90,9 @@ func (s *Service) FormSymposium(ctx context.Context, code string) (*Symposium, e
 func (s *Service) StaffEntry(ctx context.Context, id Identity, symposiumID string, in SubmissionInput) (*Suggestion, bool, error) {
 	if err := requireOffice(id); err != nil {
 		return nil, false, err
+	}
+	if len(in.PhotoFileIDs) > 0 {
+		return nil, false, FieldErrorf("photo_file_ids", "录入纸质意见不能附照片")
 	}
 	if symposiumID == "" {
 		return nil, false, FieldErrorf("symposium_id", "请选择座谈会")
@@ -109,6 +129,7 @@ func (s *Service) newSubmission(sym *Symposium, in SubmissionInput, channel Chan
 		Status:          SuggestionReceived,
 		IdempotencyKey:  in.IdempotencyKey,
 		Notify:          in.Notify,
+		PhotoFileIDs:    uniqueIDs(in.PhotoFileIDs),
 		SubmittedAt:     now,
 		UpdatedAt:       now,
 	}
@@ -165,8 +186,21 @@ func (s *Service) createSuggestion(ctx context.Context, sg *Suggestion) (*Sugges
 }
 
 // sameSubmission reports whether b repeats a: a retry carries the same
-// text, whereas a form reused after it was sent carries new text.
+// text, whereas a form reused after it was sent carries new text. Photos
+// do not tell: a form post sent twice uploads its photos twice (the second
+// copies, never attached, are swept).
 func sameSubmission(a, b *Suggestion) bool {
 	return a.Content == b.Content && a.Topic == b.Topic && a.Kind == b.Kind &&
 		a.ParticipantKind == b.ParticipantKind && a.Channel == b.Channel
+}
+
+// uniqueIDs drops repeated IDs, keeping the first of each; nil for none.
+func uniqueIDs(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -73,6 +73,29 @@ type File struct {
 	Version         int64
 }
 
+// Label is the status's Chinese name.
+func (s FileStatus) Label() string {
+	switch s {
+	case FilePending:
+		return "正在检查"
+	case FileReady:
+		return "已通过检查"
+	case FileRejected:
+		return "未通过检查"
+	}
+	return ""
+}
+
+// Shown is how the file's check stands at now, as people read it: a file
+// still pending well after its upload form expired never arrived (its
+// bytes were not sent), and is shown as refused with that reason.
+func (f *File) Shown(now time.Time) (FileStatus, string) {
+	if f.Status == FilePending && now.After(f.ExpiresAt.Add(uploadGrace+time.Hour)) {
+		return FileRejected, "未收到文件内容"
+	}
+	return f.Status, f.RejectReason
+}
+
 // Attached reports whether something references the file.
 func (f *File) Attached() bool { return f.ProblemID != "" || f.SuggestionID != "" }
 

@@ -16,15 +16,21 @@ import (
 // that arrived, reading a file under the access rules of what it is
 // attached to, attaching evidence and sweeping what nothing references.
 type Files struct {
-	records  FileRecords
-	storage  FileStorage
-	problems problemReader
-	now      Clock
-	log      *slog.Logger
+	records     FileRecords
+	storage     FileStorage
+	problems    problemReader
+	suggestions suggestionReader
+	now         Clock
+	log         *slog.Logger
 }
 
 type problemReader interface {
 	GetProblem(ctx context.Context, id string) (*Problem, error)
+}
+
+type suggestionReader interface {
+	GetSuggestion(ctx context.Context, id string) (*Suggestion, error)
+	ListSuggestions(ctx context.Context, f SuggestionFilter) (Page[*Suggestion], error)
 }
 
 // FileConfig configures Files.
@@ -32,13 +38,20 @@ type FileConfig struct {
 	Records  FileRecords
 	Storage  FileStorage
 	Problems problemReader // the Store: access to attached evidence follows its problem
-	Now      Clock
-	Logger   *slog.Logger
+	// Suggestions (the Store; Problems when it reads suggestions too):
+	// access to a lead's photos follows the suggestion's problem, and the
+	// sweep attaches photos a stored suggestion names.
+	Suggestions suggestionReader
+	Now         Clock
+	Logger      *slog.Logger
 }
 
 // NewFiles returns the file use cases.
 func NewFiles(cfg FileConfig) *Files {
-	f := &Files{records: cfg.Records, storage: cfg.Storage, problems: cfg.Problems, now: cfg.Now, log: cfg.Logger}
+	f := &Files{records: cfg.Records, storage: cfg.Storage, problems: cfg.Problems, suggestions: cfg.Suggestions, now: cfg.Now, log: cfg.Logger}
+	if sr, ok := cfg.Problems.(suggestionReader); ok && f.suggestions == nil {
+		f.suggestions = sr
+	}
 	if f.now == nil {
 		f.now = time.Now
 	}
@@ -78,19 +91,38 @@ func (s *Files) RequestPhotoUpload(ctx context.Context, symposiumID string, spec
 }
 
 func (s *Files) request(ctx context.Context, f *File, spec UploadSpec, max int64, imagesOnly bool) (*File, UploadForm, error) {
+	if err := s.newUpload(f, spec, max, imagesOnly); err != nil {
+		return nil, UploadForm{}, err
+	}
+	// The form allows the declared size at most: a larger file is refused
+	// by the storage before it lands.
+	form, err := s.storage.UploadForm(ctx, UploadRequest{Key: UploadKey(f.ID), ContentType: f.ContentType, MaxSize: spec.Size, Expires: f.ExpiresAt})
+	if err != nil {
+		return nil, UploadForm{}, err
+	}
+	if err := s.records.CreateFile(ctx, f); err != nil {
+		return nil, UploadForm{}, err
+	}
+	return f, form, nil
+}
+
+// newUpload fills in the pending record of an upload after checking what
+// the client declared: the type (EUnsupported) and the size (ETooLarge
+// over max).
+func (s *Files) newUpload(f *File, spec UploadSpec, max int64, imagesOnly bool) error {
 	t, ok := filecheck.TypeByMIME(spec.ContentType)
 	if !ok || (imagesOnly && !t.IsImage()) {
 		msg := "只接受 JPEG、PNG、WebP 图片和 PDF、Word(DOCX)、Excel(XLSX)文件"
 		if imagesOnly {
 			msg = "只接受 JPEG、PNG、WebP 格式的照片"
 		}
-		return nil, UploadForm{}, &Error{Code: EUnsupported, Field: "content_type", Message: msg}
+		return &Error{Code: EUnsupported, Field: "content_type", Message: msg}
 	}
 	if spec.Size <= 0 {
-		return nil, UploadForm{}, FieldErrorf("size", "请填写文件大小(字节数)")
+		return FieldErrorf("size", "请填写文件大小(字节数)")
 	}
 	if spec.Size > max {
-		return nil, UploadForm{}, &Error{Code: ETooLarge, Field: "size", Message: "文件不能超过 " + filecheck.Size(max)}
+		return &Error{Code: ETooLarge, Field: "size", Message: "文件不能超过 " + filecheck.Size(max)}
 	}
 	now := s.now()
 	f.ID = NewID(now)
@@ -100,16 +132,26 @@ func (s *Files) request(ctx context.Context, f *File, spec UploadSpec, max int64
 	f.Status = FilePending
 	f.CreatedAt = now
 	f.ExpiresAt = now.Add(UploadTTL)
-	// The form allows the declared size at most: a larger file is refused
-	// by the storage before it lands.
-	form, err := s.storage.UploadForm(ctx, UploadRequest{Key: UploadKey(f.ID), ContentType: t.MIME, MaxSize: spec.Size, Expires: f.ExpiresAt})
-	if err != nil {
-		return nil, UploadForm{}, err
+	return nil
+}
+
+// ReceivePhoto records a pending photo for a problem lead at the symposium
+// and stores its spec.Size bytes from body under its UploadKey, where the
+// check finds them: what a form post with a photo inside does instead of
+// a presigned upload. The record comes first, so bytes that fail to land
+// leave a pending record the sweep removes.
+func (s *Files) ReceivePhoto(ctx context.Context, symposiumID string, spec UploadSpec, body io.Reader) (*File, error) {
+	f := &File{Purpose: PurposePhoto, SymposiumID: symposiumID}
+	if err := s.newUpload(f, spec, PhotoMaxBytes, true); err != nil {
+		return nil, err
 	}
 	if err := s.records.CreateFile(ctx, f); err != nil {
-		return nil, UploadForm{}, err
+		return nil, err
 	}
-	return f, form, nil
+	if err := s.storage.Put(ctx, UploadKey(f.ID), body, spec.Size, f.ContentType); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // uploadGrace is how long after its form expired an upload may still
@@ -170,16 +212,32 @@ func (s *Files) CheckUpload(ctx context.Context, id string, arrivedAt time.Time)
 		}
 	}
 	now := s.now()
-	f.CheckedAt = now
-	if reason != "" {
-		f.Status, f.RejectReason = FileRejected, reason
-	} else {
+	if reason == "" {
 		if err := s.storage.Put(ctx, FileKey(id), bytes.NewReader(res.Body), int64(len(res.Body)), res.Type.MIME); err != nil {
 			return nil, err
 		}
-		f.Status, f.ContentType, f.Size = FileReady, res.Type.MIME, int64(len(res.Body))
 	}
-	if err := s.records.UpdateFile(ctx, f); err != nil {
+	// The record may change meanwhile (a lead's photo is attached to its
+	// suggestion while being checked): read it again then.
+	err = retryWrite(func(attempt int) (func() error, error) {
+		if attempt > 1 {
+			var err error
+			if f, err = s.records.GetFile(ctx, id); err != nil {
+				return nil, err
+			}
+			if f.Status != FilePending {
+				return nil, nil
+			}
+		}
+		f.CheckedAt = now
+		if reason != "" {
+			f.Status, f.RejectReason = FileRejected, reason
+		} else {
+			f.Status, f.ContentType, f.Size = FileReady, res.Type.MIME, int64(len(res.Body))
+		}
+		return func() error { return s.records.UpdateFile(ctx, f) }, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := s.storage.Delete(ctx, key); err != nil {
@@ -190,10 +248,11 @@ func (s *Files) CheckUpload(ctx context.Context, id string, arrivedAt time.Time)
 }
 
 // canSeeFile is the access rule of files: what a file is attached to
-// decides. Evidence follows its problem (canSeeProblem); a file attached
-// to nothing is seen by the office and by the account that uploaded it.
-// Photos on problem leads are the office's (personal data of submitters).
-// Anything else is ENotFound, so a unit cannot probe for files.
+// decides. Evidence follows its problem (canSeeProblem); a photo on a
+// problem lead follows its suggestion (canSeeSuggestion: the office, and a
+// unit once the lead is part of its problem); a file attached to nothing
+// is seen by the office and by the account that uploaded it. Anything
+// else is ENotFound, so a unit cannot probe for files.
 func (s *Files) canSeeFile(ctx context.Context, id Identity, f *File) error {
 	if err := requireAnyRole(id); err != nil {
 		return err
@@ -208,6 +267,22 @@ func (s *Files) canSeeFile(ctx context.Context, id Identity, f *File) error {
 		}
 		if canSeeProblem(id, p) == nil {
 			return nil
+		}
+	} else if f.SuggestionID != "" && s.suggestions != nil {
+		// A lead's photo: a unit sees it when it may see the suggestion,
+		// that is when the suggestion's problem is the unit's.
+		sg, err := s.suggestions.GetSuggestion(ctx, f.SuggestionID)
+		if err != nil && !IsCode(err, ENotFound) {
+			return err
+		}
+		if err == nil && sg.ProblemID != "" && ValidKey(sg.ProblemID) {
+			p, err := s.problems.GetProblem(ctx, sg.ProblemID)
+			if err != nil && !IsCode(err, ENotFound) {
+				return err
+			}
+			if err == nil && canSeeSuggestion(id, p) == nil {
+				return nil
+			}
 		}
 	} else if f.SuggestionID == "" && f.UploaderSubject != "" && f.UploaderSubject == id.Subject {
 		return nil
@@ -325,7 +400,8 @@ func (s *Files) AttachEvidence(ctx context.Context, id Identity, p *Problem, fil
 
 // SweepUnattached removes files that nothing referenced within
 // UnattachedFileTTL of their upload — records and bytes — and returns how
-// many. Run it with the other periodic jobs.
+// many; a photo that a stored suggestion names is attached to it instead
+// (photo_service.go). Run it with the other periodic jobs.
 func (s *Files) SweepUnattached(ctx context.Context) (int, error) {
 	before := s.now().Add(-UnattachedFileTTL)
 	removed := 0
@@ -336,6 +412,19 @@ func (s *Files) SweepUnattached(ctx context.Context) (int, error) {
 			return removed, err
 		}
 		for _, f := range page.Items {
+			// A photo a stored suggestion names was left unattached by a
+			// crash between the two writes: attach it instead.
+			sg, err := s.claimingSuggestion(ctx, f) // photo_service.go
+			if err != nil {
+				return removed, err
+			}
+			if sg != nil {
+				if err := s.attachPhoto(ctx, f, sg.ID); err != nil {
+					return removed, err
+				}
+				s.log.InfoContext(ctx, "attached a photo its suggestion names", "file", f.ID, "suggestion_id", sg.ID)
+				continue
+			}
 			if err := s.Remove(ctx, f.ID); err != nil {
 				return removed, err
 			}

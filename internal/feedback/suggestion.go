@@ -65,6 +65,10 @@ type Suggestion struct {
 	Contact      string
 	Topic        string
 	Content      string
+	// PhotoFileIDs are the photos a submitter sent with a problem lead
+	// (File, PurposePhoto; at most MaxPhotosPerSuggestion). Photos are
+	// personal data: the retention anonymiser removes them.
+	PhotoFileIDs []string
 	Channel      Channel
 	Status       SuggestionStatus
 	// Replies are the office's answers, oldest first; the last is the one
@@ -117,6 +121,14 @@ func (s *Suggestion) Validate() error {
 			return FieldErrorf("idempotency_key", "表单标识只能由字母、数字和符号组成")
 		}
 	}
+	if len(s.PhotoFileIDs) > MaxPhotosPerSuggestion {
+		return FieldErrorf("photo_file_ids", "最多附 %d 张照片", MaxPhotosPerSuggestion)
+	}
+	for _, id := range s.PhotoFileIDs {
+		if !ValidKey(id) {
+			return FieldErrorf("photo_file_ids", "照片标识无效")
+		}
+	}
 	if err := checkText("content", s.Content, true, ContentMaxRunes, true); err != nil {
 		return err
 	}
@@ -141,9 +153,10 @@ func (s *Suggestion) Validate() error {
 	)
 }
 
-// HasPersonalData reports whether any personal field is filled.
+// HasPersonalData reports whether any personal field is filled or a photo
+// is attached.
 func (s *Suggestion) HasPersonalData() bool {
-	return s.Name != "" || s.Organization != "" || s.Contact != ""
+	return s.Name != "" || s.Organization != "" || s.Contact != "" || len(s.PhotoFileIDs) > 0
 }
 
 // MaskContact hides most of a contact detail: "13812345678" → "138****5678".

@@ -135,6 +135,9 @@ type submissionJSON struct {
 	IdempotencyKey  string `json:"idempotency_key"`
 	// Notify asks to be told of the outcome; it needs a contact.
 	Notify bool `json:"notify"`
+	// PhotoFileIDs are a problem lead's photos, uploaded through POST
+	// /api/v1/symposia/{code}/uploads (public submissions only).
+	PhotoFileIDs []string `json:"photo_file_ids,omitempty"`
 	// Website is the honeypot: hidden from people, filled by naive bots.
 	Website string `json:"website,omitempty"`
 }
@@ -144,7 +147,7 @@ func (s submissionJSON) input() feedback.SubmissionInput {
 		ParticipantKind: feedback.ParticipantKind(s.ParticipantKind),
 		Kind:            feedback.SuggestionKind(s.Kind),
 		Name:            s.Name, Organization: s.Organization, Contact: s.Contact,
-		Topic: s.Topic, Content: s.Content, IdempotencyKey: s.IdempotencyKey, Notify: s.Notify,
+		Topic: s.Topic, Content: s.Content, IdempotencyKey: s.IdempotencyKey, Notify: s.Notify, PhotoFileIDs: s.PhotoFileIDs,
 	}
 }
 
@@ -187,6 +190,28 @@ type suggestionJSON struct {
 	RuleName      string      `json:"rule_name,omitempty"`
 	SubmittedAt   string      `json:"submitted_at"`
 	UpdatedAt     string      `json:"updated_at"`
+	// Photos are a problem lead's photos, in GET /api/v1/suggestions/{id}
+	// only.
+	Photos []fileJSON `json:"photos,omitempty"`
+}
+
+// fileJSON is an uploaded file as a suggestion's photo: its name, type,
+// size and where its check stands; url downloads it.
+type fileJSON struct {
+	FileID       string `json:"file_id"`
+	Name         string `json:"name"`
+	ContentType  string `json:"content_type"`
+	Size         int64  `json:"size"`
+	Status       string `json:"status"`
+	StatusLabel  string `json:"status_label"`
+	RejectReason string `json:"reject_reason,omitempty"`
+	URL          string `json:"url"`
+}
+
+func toFileJSON(f *feedback.File, now time.Time) fileJSON {
+	st, reason := f.Shown(now)
+	return fileJSON{FileID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size,
+		Status: string(st), StatusLabel: st.Label(), RejectReason: reason, URL: "/api/v1/files/" + f.ID}
 }
 
 func toSuggestionJSON(s *feedback.Suggestion) suggestionJSON {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/jianyan/jianyan/internal/diskfiles"
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
 	"github.com/jianyan/jianyan/internal/sqlite"
@@ -60,6 +61,7 @@ type env struct {
 	staff  http.Handler // ClaimsAuth, as on AWS
 	local  http.Handler // public + staff with TokenAuth, as locally
 	pub    *publicHandler
+	files  *feedback.Files
 }
 
 type envOption func(*PublicConfig)
@@ -78,16 +80,22 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: testBaseURL, Now: clock.Now, Logger: log})
-	pcfg := PublicConfig{Service: svc, Logger: log, Now: clock.Now}
+	disk, err := diskfiles.New(filepath.Join(tb.TempDir(), "jianyan-files"), diskfiles.Options{UploadURL: testBaseURL + LocalUploadPath, Now: clock.Now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := feedback.NewFiles(feedback.FileConfig{Records: store, Storage: disk, Problems: store, Now: clock.Now, Logger: log})
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: testBaseURL, Now: clock.Now, Logger: log, Files: files})
+	pcfg := PublicConfig{Service: svc, Logger: log, Now: clock.Now, Photos: feedback.LocalPhotos{Service: svc, Files: files}}
 	for _, o := range opts {
 		o(&pcfg)
 	}
-	e := &env{tb: tb, clock: clock, store: store, svc: svc}
+	e := &env{tb: tb, clock: clock, store: store, svc: svc, files: files}
 	e.pub = newPublic(pcfg)
 	e.public = common(log, e.pub.mux)
 	e.staff = NewStaffHandler(StaffConfig{Service: svc, Auth: ClaimsAuth{}, Logger: log, Spreadsheets: xlsx.Codec{}})
-	e.local = NewHandler(pcfg, StaffConfig{Service: svc, Auth: &TokenAuth{Store: store, AdminToken: testAdminToken}, Logger: log, Spreadsheets: xlsx.Codec{}})
+	e.local = NewHandler(pcfg, StaffConfig{Service: svc, Auth: &TokenAuth{Store: store, AdminToken: testAdminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
+		Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk}})
 	return e
 }
 

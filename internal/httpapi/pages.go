@@ -31,6 +31,7 @@ label{display:block;font-weight:700;margin:.75rem 0 .25rem}
 .choice input{width:1.5rem;height:1.5rem;margin:0;flex:none}
 input[type=text],input[type=tel],textarea{display:block;width:100%;font:inherit;padding:.75rem;min-height:3rem;border:1px solid #767676;border-radius:.375rem;background:#fff}
 textarea{min-height:12rem;resize:vertical}
+input[type=file]{display:block;width:100%;font:inherit;padding:.5rem 0}
 input:focus,textarea:focus,button:focus{outline:3px solid #1d5fbf;outline-offset:2px}
 [aria-invalid=true]{border-color:#b00020;border-width:2px}
 .hint,.note{color:#444;font-size:1rem;margin:.25rem 0}
@@ -141,7 +142,7 @@ type formData struct {
 // fieldLabels names form fields in error summaries.
 var fieldLabels = map[string]string{
 	"participant_kind": "参会身份", "kind": "类别", "name": "姓名", "organization": "单位",
-	"contact": "联系方式", "topic": "主题", "content": "内容", "idempotency_key": "表单", "notify": "办理结果通知",
+	"contact": "联系方式", "topic": "主题", "content": "内容", "idempotency_key": "表单", "notify": "办理结果通知", "photo_file_ids": "照片",
 }
 
 // formPage renders the public form. It works without JavaScript (a plain
@@ -173,7 +174,9 @@ func formPage(d formData) string {
 		b.WriteString(esc(d.ErrMessage))
 	}
 	b.WriteString("</div>")
-	b.WriteString(`<form id="suggestion-form" method="post" action="` + esc(d.Action) + `" data-code="` + esc(s.Code) +
+	// multipart/form-data, so that photos go with the post when there is
+	// no JavaScript (the script uploads them first and posts JSON).
+	b.WriteString(`<form id="suggestion-form" method="post" enctype="multipart/form-data" action="` + esc(d.Action) + `" data-code="` + esc(s.Code) +
 		`" data-min="` + strconv.Itoa(feedback.ContentMinRunes) + `" data-max="` + strconv.Itoa(feedback.ContentMaxRunes) + `">`)
 	b.WriteString(`<input type="hidden" name="idempotency_key" value="` + esc(d.IdempotencyKey) + `">`)
 
@@ -233,6 +236,13 @@ func formPage(d formData) string {
 	b.WriteString(`<textarea id="f-content" name="content" required rows="8" maxlength="` + strconv.Itoa(feedback.ContentMaxRunes) + `" aria-describedby="h-content content-count"` + invalid("content") + ">")
 	b.WriteString(esc(d.Values["content"]))
 	b.WriteString(`</textarea><p class="count" id="content-count" aria-live="polite"></p>`)
+
+	// Photos, for problem leads: up to three images of 10 MB each.
+	b.WriteString(`<label for="f-photo_file_ids">照片(选填,仅限问题线索)</label>`)
+	b.WriteString(`<p class="hint" id="h-photos">最多 ` + strconv.Itoa(feedback.MaxPhotosPerSuggestion) + ` 张 JPEG、PNG 或 WebP 照片,每张不超过 10 MB;照片中的拍摄位置等信息会被去除。</p>`)
+	b.WriteString(`<noscript><p class="hint">当前浏览器未启用脚本:照片随表单一起提交,合计请不超过 4 MB。</p></noscript>`)
+	b.WriteString(`<input type="file" id="f-photo_file_ids" name="photos" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="h-photos"` + invalid("photo_file_ids") + `>`)
+	b.WriteString(`<p class="status" id="photo-status" aria-live="polite"></p>`)
 
 	b.WriteString(`<fieldset><legend>您的信息(均为选填)</legend>`)
 	b.WriteString(`<p class="note" id="privacy-note">姓名、单位和联系方式可以不填。填写后仅用于工作人员就您的意见与您联系、反馈办理情况,不会公开;责任单位看到的姓名和联系方式经过遮挡;超过保存期限后将被删除。</p>`)

@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -43,6 +45,18 @@ type PublicConfig struct {
 	SubmitPerIP        *RateLimit
 	SubmitPerSymposium *RateLimit
 	ReadPerIP          *RateLimit
+	UploadPerIP        *RateLimit
+	UploadPerSymposium *RateLimit
+	// Photos stores photos that come inside a form post (the form without
+	// JavaScript): feedback.LocalPhotos locally, which checks them at
+	// once; nil means the Service, whose checking function on AWS judges
+	// them on the bucket's event.
+	Photos PhotoReceiver
+}
+
+// PhotoReceiver stores a problem lead's photo that came inside a form post.
+type PhotoReceiver interface {
+	ReceivePhoto(ctx context.Context, code string, spec feedback.UploadSpec, body io.Reader) (*feedback.File, error)
 }
 
 type publicHandler struct {
@@ -51,6 +65,9 @@ type publicHandler struct {
 	submitIP     *Limiter
 	submitSym    *Limiter
 	readIP       *Limiter
+	uploadIP     *Limiter
+	uploadSym    *Limiter
+	photos       PhotoReceiver
 	mux          *http.ServeMux
 	honeypotHits func() // test hook, may be nil
 }
@@ -83,13 +100,20 @@ func newPublic(cfg PublicConfig) *publicHandler {
 		submitIP:  NewLimiter(pick(cfg.SubmitPerIP, DefaultSubmitPerIP), now),
 		submitSym: NewLimiter(pick(cfg.SubmitPerSymposium, DefaultSubmitPerSymposium), now),
 		readIP:    NewLimiter(pick(cfg.ReadPerIP, DefaultReadPerIP), now),
+		uploadIP:  NewLimiter(pick(cfg.UploadPerIP, DefaultUploadPerIP), now),
+		uploadSym: NewLimiter(pick(cfg.UploadPerSymposium, DefaultUploadPerSymposium), now),
+		photos:    cfg.Photos,
 		mux:       http.NewServeMux(),
+	}
+	if h.photos == nil {
+		h.photos = cfg.Service
 	}
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /s/{code}", h.limitRead(h.form))
 	h.mux.HandleFunc("POST /api/v1/symposia/{code}/suggestions", h.submit)
 	h.mux.HandleFunc("GET /{$}", h.limitRead(h.home))
 	h.mux.HandleFunc("GET /r", h.limitRead(h.lookup))
+	h.mux.HandleFunc("POST /api/v1/symposia/{code}/uploads", h.requestPhotoUpload) // public_photos.go
 	h.mux.HandleFunc("GET /api/v1/receipts/{receipt}", h.limitRead(h.receiptJSON))
 	h.mux.HandleFunc("GET /r/{receipt}", h.limitRead(h.receiptPage))
 	h.mux.HandleFunc("POST /api/v1/receipts/{receipt}/rating", h.rate)
@@ -192,14 +216,26 @@ func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 		}
 		writeError(h.log, w, r, err)
 	}
-	if mediaType(r) == "application/x-www-form-urlencoded" {
+	multipartForm := mediaType(r) == "multipart/form-data"
+	if mediaType(r) == "application/x-www-form-urlencoded" || multipartForm {
 		kind = bodyForm
 	}
 	if ok, wait := h.submitIP.Allow(clientIP(r)); !ok {
 		fail(rateLimited(wait))
 		return
 	}
-	k, form, err := decodeJSONOrForm(w, r, &body)
+	var (
+		k      bodyKind
+		form   url.Values
+		photos []formPhoto
+		err    error
+	)
+	if multipartForm {
+		k = bodyForm
+		form, photos, err = readPhotoForm(w, r) // public_photos.go
+	} else {
+		k, form, err = decodeJSONOrForm(w, r, &body)
+	}
 	if err != nil {
 		fail(err)
 		return
@@ -245,6 +281,12 @@ func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 	channel := feedback.ChannelQR
 	if r.URL.Query().Get(viaParam) == "web" {
 		channel = feedback.ChannelWeb
+	}
+	if len(photos) > 0 {
+		if body.PhotoFileIDs, err = h.storeFormPhotos(r, code, photos); err != nil { // public_photos.go
+			fail(err)
+			return
+		}
 	}
 	sg, created, err := h.svc.Submit(r.Context(), code, body.input(), channel)
 	if err != nil {

@@ -252,7 +252,7 @@ func TestSubmitErrors(t *testing.T) {
 		{"closed", closed.Code, "application/json", valid, 410, "gone", ""},
 		{"too large", sym.Code, "application/json", `{"participant_kind":"npc_deputy","content":"` + strings.Repeat("a", 70<<10) + `"}`, 413, "too_large", ""},
 		{"text/plain", sym.Code, "text/plain", valid, 415, "unsupported", ""},
-		{"multipart", sym.Code, "multipart/form-data; boundary=x", valid, 415, "unsupported", ""},
+		{"multipart/mixed", sym.Code, "multipart/mixed; boundary=x", valid, 415, "unsupported", ""},
 		{"no content type", sym.Code, "", valid, 415, "unsupported", ""},
 	}
 	for _, tt := range tests {

@@ -30,6 +30,9 @@ type RateLimit struct {
 // ReadPerIP covers form pages, receipts and static files: each participant
 // loads a few pages, so 1,500 at once and 10 per second after that.
 //
+// UploadPerIP and UploadPerSymposium cover photo uploads for problem leads
+// (a submission carries up to three): three times the submission limits.
+//
 // The buckets live in the memory of one process: on Lambda each execution
 // environment keeps its own, so the effective limit scales with concurrency.
 // The stage's route throttling and the function's reserved concurrency in
@@ -38,6 +41,8 @@ var (
 	DefaultSubmitPerIP        = RateLimit{Burst: 300, PerSecond: 1}
 	DefaultSubmitPerSymposium = RateLimit{Burst: 1000, PerSecond: 2}
 	DefaultReadPerIP          = RateLimit{Burst: 1500, PerSecond: 10}
+	DefaultUploadPerIP        = RateLimit{Burst: 900, PerSecond: 3}
+	DefaultUploadPerSymposium = RateLimit{Burst: 3000, PerSecond: 6}
 )
 
 // maxBuckets bounds a limiter's memory. When it is exceeded, buckets that

@@ -140,7 +140,16 @@ func (h *StaffHandler) getSuggestion(w http.ResponseWriter, r *http.Request, id 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toSuggestionJSON(sg))
+	out := toSuggestionJSON(sg)
+	photos, err := h.svc.SuggestionPhotos(r.Context(), sg)
+	if err != nil {
+		return err
+	}
+	now := h.svc.Now()
+	for _, f := range photos {
+		out.Photos = append(out.Photos, toFileJSON(f, now))
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

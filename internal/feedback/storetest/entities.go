@@ -104,6 +104,8 @@ func testSuggestions(t *testing.T, open Opener) {
 	c := newClock()
 	sym := mustSymposium(t, st, c, "涉企乱罚款专项整治企业座谈会", campaignFines, feedback.SymposiumOpen)
 	s := newSuggestion(c, sym, samples[0])
+	// A problem lead's photos round-trip with it, in order.
+	s.PhotoFileIDs = []string{feedback.NewID(c.Next()), feedback.NewID(c.Now().Add(-time.Hour))}
 
 	t.Run("create", func(t *testing.T) {
 		stored, created, err := st.CreateSuggestion(ctx(t), s)

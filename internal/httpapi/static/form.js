@@ -56,6 +56,10 @@
   var statusEl = document.getElementById("send-status");
   var errorEl = document.getElementById("form-error");
   var button = document.getElementById("send");
+  var photoInput = form.elements.photos;
+  var photoStatus = document.getElementById("photo-status");
+  // Photos already uploaded, by file, so a retry does not send them twice.
+  var uploaded = [];
   var storage = null;
   try { storage = window.localStorage; storage.getItem(storeKey); } catch (e) { storage = null; }
 
@@ -118,13 +122,60 @@
   count();
 
   var sending = false, attempt = 0, retryTimer = 0;
+  // uploadPhotos uploads the chosen photos one by one (ask the form's
+  // symposium for an upload form, then post the file to it) and calls done
+  // with their IDs, or fail with the field error or null (network).
+  function uploadPhotos(done, fail) {
+    var files = photoInput && photoInput.files ? Array.prototype.slice.call(photoInput.files) : [];
+    var ids = [];
+    function next(i) {
+      if (i === files.length) { photoStatus.textContent = files.length ? "照片已上传。" : ""; done(ids); return; }
+      var f = files[i];
+      for (var j = 0; j < uploaded.length; j++) {
+        if (uploaded[j].file === f) { ids.push(uploaded[j].id); next(i + 1); return; }
+      }
+      photoStatus.textContent = "正在上传照片 " + (i + 1) + "/" + files.length + "…";
+      fetch("/api/v1/symposia/" + encodeURIComponent(code) + "/uploads", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ filename: f.name, content_type: f.type, size: f.size })
+      }).then(function (res) {
+        return res.json().then(function (d) { return { res: res, data: d }; });
+      }).then(function (r) {
+        if (r.res.status !== 201) { throw { field: "photo_file_ids", message: (r.data && r.data.error && r.data.error.message) || "照片上传未成功。" }; }
+        var fd = new FormData(), fields = r.data.fields || {};
+        for (var k in fields) { if (Object.prototype.hasOwnProperty.call(fields, k)) { fd.append(k, fields[k]); } }
+        fd.append("file", f);
+        var id = r.data.id;
+        return fetch(r.data.url, { method: "POST", body: fd }).then(function (res) {
+          if (res.status >= 300) {
+            return res.json().then(function (d) { throw { field: "photo_file_ids", message: "照片「" + f.name + "」:" + ((d && d.error && d.error.message) || "上传未成功。") }; },
+              function () { throw { field: "photo_file_ids", message: "照片「" + f.name + "」上传未成功。" }; });
+          }
+          uploaded.push({ file: f, id: id });
+          ids.push(id);
+          next(i + 1);
+        });
+      }).catch(function (e) { photoStatus.textContent = ""; fail(e && e.message ? e : null); });
+    }
+    if (files.length > 3) { fail({ field: "photo_file_ids", message: "最多附 3 张照片。" }); return; }
+    next(0);
+  }
   function send() {
     clearTimeout(retryTimer);
     save();
+    sending = true; button.disabled = true;
+    uploadPhotos(post, function (e) {
+      if (!e) { retry(0); return; }
+      sending = false; button.disabled = false; attempt = 0; say("");
+      showError(e.field, e.message);
+    });
+  }
+  function post(photoIDs) {
     var body = { idempotency_key: draft.key, website: form.elements.website.value };
     for (var i = 0; i < fields.length; i++) { body[fields[i]] = value(fields[i]); }
     body.notify = body.notify === "1";
-    sending = true; button.disabled = true;
+    if (photoIDs.length) { body.photo_file_ids = photoIDs; }
     say(attempt === 0 ? "正在提交…" : "正在重新提交(第 " + (attempt + 1) + " 次)…");
     fetch(form.action, {
       method: "POST", credentials: "same-origin",
@@ -138,6 +189,7 @@
         // Coming back to this page (back button) starts a new draft with a
         // new key: a second suggestion must not replay the first receipt.
         form.reset();
+        uploaded = [];
         draft = { key: newKey(), values: {} };
         form.elements.idempotency_key.value = draft.key;
         count();
