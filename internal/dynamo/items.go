@@ -643,6 +643,7 @@ type unitScore struct {
 	Satisfied        int     `dynamodbav:"satisfied,omitempty"`
 	SatisfactionRate float64 `dynamodbav:"satisfaction_rate,omitempty"`
 	Rehandles        int     `dynamodbav:"rehandles,omitempty"`
+	Extended         int     `dynamodbav:"extended,omitempty"`
 }
 
 func summaryToItem(s *feedback.Summary) (map[string]types.AttributeValue, error) {
@@ -672,7 +673,7 @@ func summaryToItem(s *feedback.Summary) (map[string]types.AttributeValue, error)
 		it.Units = append(it.Units, unitScore{
 			Unit: u.Unit, Assigned: u.Assigned, Rectified: u.Rectified,
 			OnTimeRate: strconv.FormatFloat(u.OnTimeRate, 'g', -1, 64), Overdue: u.Overdue, Relapses: u.Relapses,
-			OnTime: u.RectifiedOnTime, DueSoon: u.DueSoon,
+			OnTime: u.RectifiedOnTime, DueSoon: u.DueSoon, Extended: u.Extended,
 			Suggestions: u.Suggestions, Replied: u.Replied, ReplyRate: u.ReplyRate, Rated: u.Rated, Satisfied: u.Satisfied,
 			SatisfactionRate: u.SatisfactionRate, Rehandles: u.Rehandles,
 		})
@@ -715,7 +716,7 @@ func (it *summaryItem) domain() (*feedback.Summary, error) {
 		}
 		s.Units = append(s.Units, feedback.UnitScore{
 			Unit: u.Unit, Assigned: u.Assigned, Rectified: u.Rectified, OnTimeRate: rate,
-			Overdue: u.Overdue, Relapses: u.Relapses, RectifiedOnTime: u.OnTime, DueSoon: u.DueSoon,
+			Overdue: u.Overdue, Relapses: u.Relapses, RectifiedOnTime: u.OnTime, DueSoon: u.DueSoon, Extended: u.Extended,
 			Suggestions: u.Suggestions, Replied: u.Replied, ReplyRate: u.ReplyRate,
 			Rated: u.Rated, Satisfied: u.Satisfied, SatisfactionRate: u.SatisfactionRate, Rehandles: u.Rehandles,
 		})

@@ -1,6 +1,10 @@
 package dynamo
 
-import "github.com/jianyan/jianyan/internal/feedback"
+import (
+	"strconv"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
 
 // summaryExtra holds the summary fields added for scheduled summaries
 // (issue 6) in one nested map of the summary item, so the original layout
@@ -16,12 +20,20 @@ type summaryExtra struct {
 	DueSoonItems    []dueItem      `dynamodbav:"due_soon_items,omitempty"`
 	LookbackItems   []lookbackItem `dynamodbav:"lookback_items,omitempty"`
 	// The reply loop of the period's suggestions.
-	Replied          int     `dynamodbav:"replied,omitempty"`
-	Rated            int     `dynamodbav:"rated,omitempty"`
-	Satisfied        int     `dynamodbav:"satisfied,omitempty"`
-	Rehandle         int     `dynamodbav:"rehandle,omitempty"`
-	ReplyRate        float64 `dynamodbav:"reply_rate,omitempty"`
-	SatisfactionRate float64 `dynamodbav:"satisfaction_rate,omitempty"`
+	Replied          int        `dynamodbav:"replied,omitempty"`
+	Rated            int        `dynamodbav:"rated,omitempty"`
+	Satisfied        int        `dynamodbav:"satisfied,omitempty"`
+	Rehandle         int        `dynamodbav:"rehandle,omitempty"`
+	ReplyRate        float64    `dynamodbav:"reply_rate,omitempty"`
+	SatisfactionRate float64    `dynamodbav:"satisfaction_rate,omitempty"`
+	Assessment       []assessed `dynamodbav:"assessment,omitempty"`
+}
+
+// assessed is one unit's assessment score in a summary.
+type assessed struct {
+	Unit   string `dynamodbav:"unit"`
+	Score  string `dynamodbav:"score"` // exact float64 text
+	Counts counts `dynamodbav:"counts,omitempty"`
 }
 
 type titlePair struct {
@@ -67,7 +79,10 @@ func summaryExtraOf(s *feedback.Summary) *summaryExtra {
 			ProblemID: l.ProblemID, Title: l.Title, ResponsibleUnit: l.ResponsibleUnit, LookbackDue: string(l.LookbackDue),
 		})
 	}
-	if x.AsOf == "" && len(x.Delivered) == 0 && len(x.SymposiumTitles) == 0 && a == (feedback.ProblemActivity{}) &&
+	for _, a := range s.Assessment {
+		x.Assessment = append(x.Assessment, assessed{Unit: a.Unit, Score: strconv.FormatFloat(a.Score, 'g', -1, 64), Counts: toCounts(a.Counts)})
+	}
+	if len(x.Assessment) == 0 && x.AsOf == "" && len(x.Delivered) == 0 && len(x.SymposiumTitles) == 0 && a == (feedback.ProblemActivity{}) &&
 		len(x.DueSoonItems) == 0 && len(x.LookbackItems) == 0 && x.Replied == 0 && x.Rehandle == 0 {
 		return nil
 	}
@@ -78,6 +93,13 @@ func summaryExtraOf(s *feedback.Summary) *summaryExtra {
 func (x *summaryExtra) apply(s *feedback.Summary) {
 	if x == nil {
 		return
+	}
+	for _, a := range x.Assessment {
+		score, err := strconv.ParseFloat(a.Score, 64)
+		if err != nil {
+			continue // unreadable: left out rather than shown wrong
+		}
+		s.Assessment = append(s.Assessment, feedback.AssessmentScore{Unit: a.Unit, Score: score, Counts: a.Counts.domain()})
 	}
 	s.AsOf = feedback.Date(x.AsOf)
 	s.Delivered = x.Delivered

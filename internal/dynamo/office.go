@@ -703,3 +703,176 @@ func (s *Store) ListContributions(ctx context.Context, problemID string) ([]*fee
 		cursor = next
 	}
 }
+
+// Assessment: the scheme is one versioned item; entries are bucketed by
+// their day's month (pk ASSESS#<month>, sk <day>#<id>), so a period reads
+// its months only.
+const (
+	typeAssessmentScheme = "assessment_scheme"
+	typeAssessmentEntry  = "assessment_entry"
+	pkAssessmentScheme   = "ASSESSMENT_SCHEME"
+	pkAssessment         = "ASSESS#"
+)
+
+type assessmentSchemeItem struct {
+	PK        string               `dynamodbav:"pk"`
+	SK        string               `dynamodbav:"sk"`
+	Type      string               `dynamodbav:"type"`
+	Base      float64              `dynamodbav:"base"`
+	Rules     []assessmentRuleItem `dynamodbav:"rules,omitempty"`
+	UpdatedAt string               `dynamodbav:"updated_at,omitempty"`
+	UpdatedBy string               `dynamodbav:"updated_by,omitempty"`
+	Version   int64                `dynamodbav:"version"`
+}
+
+type assessmentRuleItem struct {
+	Event  string  `dynamodbav:"event"`
+	Points float64 `dynamodbav:"points"`
+}
+
+// GetAssessmentScheme reads the scheme; Version 0 when none was saved.
+func (s *Store) GetAssessmentScheme(ctx context.Context) (*feedback.AssessmentScheme, error) {
+	var it assessmentSchemeItem
+	found, err := s.getItem(ctx, pkAssessmentScheme, pkAssessmentScheme, &it)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get assessment scheme: %w", err)
+	}
+	if !found {
+		return &feedback.AssessmentScheme{}, nil
+	}
+	sc := &feedback.AssessmentScheme{Base: it.Base, UpdatedBy: it.UpdatedBy, Version: it.Version}
+	for _, r := range it.Rules {
+		sc.Rules = append(sc.Rules, feedback.AssessmentRule{Event: r.Event, Points: r.Points})
+	}
+	if sc.UpdatedAt, err = parseTS("updated_at", it.UpdatedAt); err != nil {
+		return nil, fmt.Errorf("dynamo: get assessment scheme: %w", feedback.Internal(err))
+	}
+	return sc, nil
+}
+
+// PutAssessmentScheme stores sc: create-if-absent at version 0, else
+// optimistic.
+func (s *Store) PutAssessmentScheme(ctx context.Context, sc *feedback.AssessmentScheme) error {
+	if err := sc.Validate(); err != nil {
+		return err
+	}
+	it := assessmentSchemeItem{PK: pkAssessmentScheme, SK: pkAssessmentScheme, Type: typeAssessmentScheme,
+		Base: sc.Base, UpdatedAt: ts(sc.UpdatedAt), UpdatedBy: sc.UpdatedBy, Version: sc.Version + 1}
+	for _, r := range sc.Rules {
+		it.Rules = append(it.Rules, assessmentRuleItem{Event: r.Event, Points: r.Points})
+	}
+	item, err := marshal(it)
+	if err != nil {
+		return err
+	}
+	c := notExists()
+	if sc.Version != 0 {
+		c = versionIs(sc.Version)
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
+		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values})
+	if err != nil {
+		return fmt.Errorf("dynamo: put assessment scheme: %w", storeErr(err))
+	}
+	sc.Version++
+	return nil
+}
+
+type assessmentEntryItem struct {
+	PK           string `dynamodbav:"pk"`
+	SK           string `dynamodbav:"sk"`
+	Type         string `dynamodbav:"type"`
+	ID           string `dynamodbav:"id"`
+	Day          string `dynamodbav:"day"`
+	Unit         string `dynamodbav:"unit,omitempty"`
+	Event        string `dynamodbav:"event"`
+	ProblemID    string `dynamodbav:"problem_id,omitempty"`
+	ProblemTitle string `dynamodbav:"problem_title,omitempty"`
+	SuggestionID string `dynamodbav:"suggestion_id,omitempty"`
+	Note         string `dynamodbav:"note,omitempty"`
+	At           string `dynamodbav:"at,omitempty"`
+}
+
+func assessmentEntryToItem(e *feedback.AssessmentEntry) (map[string]types.AttributeValue, error) {
+	return marshal(assessmentEntryItem{PK: pkAssessment + string(e.Day)[:7], SK: string(e.Day) + "#" + e.ID, Type: typeAssessmentEntry,
+		ID: e.ID, Day: string(e.Day), Unit: e.Unit, Event: e.Event, ProblemID: e.ProblemID, ProblemTitle: e.ProblemTitle,
+		SuggestionID: e.SuggestionID, Note: e.Note, At: ts(e.At)})
+}
+
+func (it *assessmentEntryItem) domain() (*feedback.AssessmentEntry, error) {
+	e := &feedback.AssessmentEntry{ID: it.ID, Day: feedback.Date(it.Day), Unit: it.Unit, Event: it.Event, ProblemID: it.ProblemID,
+		ProblemTitle: it.ProblemTitle, SuggestionID: it.SuggestionID, Note: it.Note}
+	var err error
+	if e.At, err = parseTS("at", it.At); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// assessmentWrites are a problem write's entries (AssessmentEntriesFor),
+// put unconditionally: an entry's ID names its event.
+func (s *Store) assessmentWrites(entries []*feedback.AssessmentEntry) ([]types.TransactWriteItem, error) {
+	var out []types.TransactWriteItem
+	for _, e := range entries {
+		item, err := assessmentEntryToItem(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.put(item, nil))
+	}
+	return out, nil
+}
+
+// PutAssessmentEntries stores entries one PutItem each (replacing the
+// same event recorded before).
+func (s *Store) PutAssessmentEntries(ctx context.Context, entries []*feedback.AssessmentEntry) error {
+	for _, e := range entries {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+	}
+	for _, e := range entries {
+		item, err := assessmentEntryToItem(e)
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item}); err != nil {
+			return fmt.Errorf("dynamo: put assessment entry %s: %w", e.ID, storeErr(err))
+		}
+	}
+	return nil
+}
+
+// ListAssessmentEntries reads the month buckets from..to with a sort-key
+// range, strongly consistent.
+func (s *Store) ListAssessmentEntries(ctx context.Context, from, to feedback.Date) ([]*feedback.AssessmentEntry, error) {
+	if err := feedback.ValidateDayRange(from, to); err != nil {
+		return nil, err
+	}
+	out := []*feedback.AssessmentEntry{}
+	if from == "" || to == "" || to.Before(from) {
+		return out, nil
+	}
+	start := from.Start()
+	for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, feedback.Shanghai); !to.Before(feedback.DateOf(m)); m = m.AddDate(0, 1, 0) {
+		spec := listSpec{id: listID("assessment", string(from), string(to)), parts: []part{tablePart(pkAssessment + m.Format("2006-01"))},
+			low: string(from), high: string(to.AddDays(1)), limit: feedback.MaxListLimit}
+		cursor := ""
+		for {
+			items, next, err := s.readList(ctx, spec, cursor)
+			if err != nil {
+				return nil, fmt.Errorf("dynamo: list assessment entries: %w", err)
+			}
+			es, err := decodeAll(items, (*assessmentEntryItem).domain)
+			if err != nil {
+				return nil, fmt.Errorf("dynamo: list assessment entries: %w", err)
+			}
+			out = append(out, es...)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+	}
+	return out, nil
+}

@@ -226,6 +226,11 @@ func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 		return err
 	}
 	items = append(items, links...)
+	entries, err := s.assessmentWrites(feedback.AssessmentEntriesFor(old, p, w.Event)) // office.go
+	if err != nil {
+		return err
+	}
+	items = append(items, entries...)
 	if err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("dynamo: update problem %s: %w", p.ID, storeErr(err))
 	}

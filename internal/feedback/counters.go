@@ -20,8 +20,9 @@ import (
 //     per status).
 //   - unit: per lead responsible unit (key = unit, "" when none): assigned,
 //     rectified (rectified or verified now), rectified_on_time (of those,
-//     rectified on or before the deadline, or with no deadline) and relapses
-//     (failed look-backs). These are state-based: every problem contributes
+//     rectified on or before the first deadline, or with no deadline),
+//     relapses (failed look-backs and later relapses) and extended (problems
+//     an approved extension moved). These are state-based: every problem contributes
 //     ProblemContribution(p), and a write adds contribution(new) −
 //     contribution(old). Reassigning a problem to another unit or editing a
 //     deadline therefore moves its counts where they belong, and the
@@ -45,6 +46,7 @@ const (
 	CounterRectified       = "rectified"
 	CounterRectifiedOnTime = "rectified_on_time"
 	CounterRelapses        = "relapses"
+	CounterExtended        = "extended"
 	CounterCreated         = "created"
 	CounterVerified        = "verified"
 	CounterReopened        = "reopened"
@@ -79,6 +81,9 @@ type UnitCounters struct {
 	Rated       int
 	Satisfied   int
 	Rehandles   int
+	// Extended counts the unit's problems whose deadline an approved
+	// extension moved.
+	Extended int
 }
 
 // DayCounters are the maintained counters of one day.
@@ -130,6 +135,8 @@ func (a *ProblemAggregates) Add(scope, key, name string, n int) {
 			u.Satisfied += n
 		case CounterRehandles:
 			u.Rehandles += n
+		case CounterExtended:
+			u.Extended += n
 		default:
 			return
 		}
@@ -175,14 +182,18 @@ func (a *ProblemAggregates) Prune() {
 // RectifiedOnTime reports whether p counts as rectified on time: it is
 // rectified or verified, and was rectified on or before its deadline (in
 // Asia/Shanghai days), or it has no deadline.
+//
+// The deadline is the one the problem is judged against (JudgedDeadline):
+// its first, whatever approved extensions moved it to.
 func RectifiedOnTime(p *Problem) bool {
 	if !countsRectified(p.Status) {
 		return false
 	}
-	if p.Deadline == "" {
+	d := p.JudgedDeadline()
+	if d == "" {
 		return true
 	}
-	return !p.RectifiedAt.IsZero() && !p.Deadline.Before(DateOf(p.RectifiedAt))
+	return !p.RectifiedAt.IsZero() && !d.Before(DateOf(p.RectifiedAt))
 }
 
 func countsRectified(s ProblemStatus) bool { return s == ProblemRectified || s == ProblemVerified }
@@ -213,6 +224,9 @@ func ProblemContribution(p *Problem) []CounterDelta {
 		if c.n != 0 {
 			out = append(out, CounterDelta{ScopeUnit, p.ResponsibleUnit, c.name, c.n})
 		}
+	}
+	if p.Extensions > 0 {
+		out = append(out, CounterDelta{ScopeUnit, p.ResponsibleUnit, CounterExtended, 1})
 	}
 	return out
 }

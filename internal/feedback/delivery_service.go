@@ -90,9 +90,13 @@ func (s *Service) DeliverSummary(ctx context.Context, sm *Summary, n Notifier) e
 func (s *Service) RunScheduledSummary(ctx context.Context, p Period, at time.Time, n Notifier) (*Summary, error) {
 	if p == Daily || p == "" {
 		// The daily run escalates overdue supervised problems first, so
-		// the day's summary shows them escalated.
+		// the day's summary shows them escalated, and records the overdue
+		// problems' assessment events.
 		if _, err := s.EscalateOverdue(ctx); err != nil {
 			s.log.ErrorContext(ctx, "escalation of overdue supervised problems", "err", err)
+		}
+		if _, err := s.RecordOverdue(ctx); err != nil {
+			s.log.ErrorContext(ctx, "assessment: overdue problems", "err", err)
 		}
 	}
 	sm, err := s.ScheduledSummary(ctx, p, at)

@@ -314,6 +314,8 @@ var fieldLabels = map[string]string{
 	"text":                                 "内容",
 	"base":                                 "基础分",
 	"points":                               "分值",
+	"rules.event":                          "考评事件",
+	"rules.points":                         "分值",
 	"rules.deadline_working_days":          "默认整改期限(工作日)",
 }
 
@@ -369,6 +371,10 @@ type LabelSet struct {
 	Ratings            map[string]string
 	// ReplyStates name the API's reply_state values (awaiting for none).
 	ReplyStates map[string]string
+	// AssessmentEvents names the events an assessment scheme scores.
+	AssessmentEvents map[string]string
+	// ExtensionStatuses names the states of an extension request.
+	ExtensionStatuses map[string]string
 	// Triage is the label of a suggestion routed to the triage list
 	// (Suggestion.StatusLabel).
 	Triage string
@@ -413,7 +419,13 @@ func Labels() LabelSet {
 		ReplyStates: map[string]string{"awaiting": ReplyAwaiting.Label(), string(ReplyGiven): ReplyGiven.Label(),
 			string(ReplySatisfied): ReplySatisfied.Label(), string(ReplyBasically): ReplyBasically.Label(), string(ReplyDissatisfied): ReplyDissatisfied.Label()},
 		Fields: map[string]string{},
-		Triage: TriageLabel,
+		ExtensionStatuses: set([]string{string(ExtensionPending), string(ExtensionApproved), string(ExtensionRefused)},
+			func(c string) string { return ExtensionStatus(c).Label() }),
+		AssessmentEvents: map[string]string{},
+		Triage:           TriageLabel,
+	}
+	for _, e := range AssessmentEvents {
+		ls.AssessmentEvents[e.Event] = e.Label
 	}
 	for k, v := range actionLabels {
 		ls.Actions[k] = v

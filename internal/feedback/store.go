@@ -283,6 +283,21 @@ type Store interface {
 	// y.Version is 0 (EConflict if the year exists), else optimistic.
 	PutCalendarYear(ctx context.Context, y *CalendarYear) error
 
+	// GetAssessmentScheme returns the office's assessment scheme; an empty
+	// one with Version 0 when none was ever saved.
+	GetAssessmentScheme(ctx context.Context) (*AssessmentScheme, error)
+	// PutAssessmentScheme replaces the scheme if the stored Version is
+	// still s.Version (0 when none was saved), then sets s.Version.
+	PutAssessmentScheme(ctx context.Context, s *AssessmentScheme) error
+	// PutAssessmentEntries stores entries, replacing any with the same ID
+	// (an entry's ID names the event, so storing it again changes
+	// nothing). CreateProblem and UpdateProblem store the entries of their
+	// write themselves (AssessmentEntriesFor), in the same transaction.
+	PutAssessmentEntries(ctx context.Context, entries []*AssessmentEntry) error
+	// ListAssessmentEntries lists the entries of days from..to (inclusive),
+	// by day, then ID.
+	ListAssessmentEntries(ctx context.Context, from, to Date) ([]*AssessmentEntry, error)
+
 	// CreateUnit registers a unit (EConflict when the name is taken).
 	CreateUnit(ctx context.Context, u *Unit) error
 	GetUnit(ctx context.Context, name string) (*Unit, error)

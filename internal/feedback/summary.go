@@ -54,6 +54,8 @@ type Summary struct {
 	Suggestions SuggestionStats
 	Problems    ProblemStats
 	Units       []UnitScore
+	// Assessment is every unit's assessment over the period.
+	Assessment []AssessmentScore
 	// Delivered records what was sent for this summary ("summary",
 	// "reminder:<unit>"), so a retried scheduled run does not send it again.
 	Delivered []string
@@ -164,6 +166,18 @@ type UnitScore struct {
 	Satisfied        int
 	SatisfactionRate float64
 	Rehandles        int
+	// Extended counts the unit's problems an approved extension moved;
+	// on-time is judged against their first deadline.
+	Extended int
+}
+
+// AssessmentScore is one unit's assessment (考评) over a summary's period:
+// its score under the scheme in force when the summary was made, and how
+// many of each event made it (AssessmentEvents).
+type AssessmentScore struct {
+	Unit   string
+	Score  float64
+	Counts map[string]int
 }
 
 // Summary limits: a summary is stored as one item, so its lists are bounded
@@ -191,7 +205,7 @@ func (s *Summary) Validate() error {
 	if s.To.Before(s.From) {
 		return FieldErrorf("to", "截止日期不能早于起始日期")
 	}
-	if len(s.Units) > MaxSummaryUnits {
+	if len(s.Units) > MaxSummaryUnits || len(s.Assessment) > MaxSummaryUnits {
 		return FieldErrorf("units", "单位最多 %d 个", MaxSummaryUnits)
 	}
 	if len(s.Problems.OverdueItems) > MaxSummaryOverdueItems {

@@ -139,6 +139,20 @@ func (s *Service) summarize(ctx context.Context, p Period, date Date) (*Summary,
 	if err := s.summarizeProblems(ctx, sm); err != nil {
 		return nil, fmt.Errorf("summary %s: %w", sm.ID, err)
 	}
+	a, err := s.assess(ctx, sm.From, sm.To) // assessment_service.go
+	if err != nil {
+		return nil, fmt.Errorf("summary %s: %w", sm.ID, err)
+	}
+	for _, u := range a.Units {
+		if len(sm.Assessment) == MaxSummaryUnits {
+			break
+		}
+		sc := AssessmentScore{Unit: u.Unit, Score: u.Score, Counts: u.Counts}
+		if len(sc.Counts) == 0 {
+			sc.Counts = nil // as every store reads it back
+		}
+		sm.Assessment = append(sm.Assessment, sc)
+	}
 	// Keep the delivery record of the summary this one replaces, so a
 	// retried scheduled run does not send again.
 	old, err := s.store.GetSummary(ctx, sm.ID)
@@ -320,7 +334,7 @@ func (s *Service) summarizeProblems(ctx context.Context, sm *Summary) error {
 		sm.Units = append(sm.Units, UnitScore{
 			Unit: u, Assigned: c.Assigned, Rectified: c.Rectified, RectifiedOnTime: c.RectifiedOnTime,
 			OnTimeRate: OnTimeRate(c.RectifiedOnTime, c.Rectified),
-			Overdue:    overdueByUnit[u], DueSoon: dueSoonByUnit[u], Relapses: c.Relapses,
+			Overdue:    overdueByUnit[u], DueSoon: dueSoonByUnit[u], Relapses: c.Relapses, Extended: c.Extended,
 			Suggestions: c.Suggestions, Replied: c.Replied, ReplyRate: Rate(c.Replied, c.Suggestions),
 			Rated: c.Rated, Satisfied: c.Satisfied, SatisfactionRate: Rate(c.Satisfied, c.Rated), Rehandles: c.Rehandles,
 		})

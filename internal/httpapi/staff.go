@@ -86,6 +86,7 @@ func (h *StaffHandler) routes() {
 	h.calendarRoutes()     // staff_calendar.go: working days and the calendar
 	h.extensionRoutes()    // staff_extensions.go: extension requests and decisions
 	h.contributionRoutes() // staff_contributions.go: co-units' reports
+	h.assessmentRoutes()   // staff_assessment.go: the assessment scheme and scores
 	h.fileRoutes()         // staff_files.go: uploads and downloads
 	h.meRoutes()           // staff_me.go: who is signed in
 	h.settingsRoutes()     // staff_settings.go: the office's settings

@@ -22,6 +22,8 @@ type labelsJSON struct {
 	Grades             map[string]string `json:"grades"`
 	Ratings            map[string]string `json:"ratings"`
 	ReplyStates        map[string]string `json:"reply_states"`
+	AssessmentEvents   map[string]string `json:"assessment_events"`
+	ExtensionStatuses  map[string]string `json:"extension_statuses"`
 	Triage             string            `json:"triage"`
 }
 
@@ -34,6 +36,7 @@ func (h *StaffHandler) getLabels(w http.ResponseWriter, _ *http.Request, _ feedb
 		ParticipantKinds: l.ParticipantKinds, SuggestionKinds: l.SuggestionKinds, Channels: l.Channels,
 		SuggestionStatuses: l.SuggestionStatuses, ProblemStatuses: l.ProblemStatuses, SymposiumStatuses: l.SymposiumStatuses,
 		Roles: l.Roles, Periods: l.Periods, DocumentKinds: l.DocumentKinds, Actions: l.Actions, Fields: l.Fields, Grades: l.Grades, Ratings: l.Ratings, ReplyStates: l.ReplyStates, Triage: l.Triage,
+		AssessmentEvents: l.AssessmentEvents, ExtensionStatuses: l.ExtensionStatuses,
 	})
 	return nil
 }

@@ -96,6 +96,7 @@ type SummaryJSON struct {
 	Suggestions SuggestionStatsJSON   `json:"suggestions"`
 	Problems    ProblemStatsJSON      `json:"problems"`
 	Units       []UnitScoreJSON       `json:"units"`
+	Assessment  []assessmentScoreJSON `json:"assessment"`
 	Delivered   []string              `json:"delivered"`
 	Links       map[string]string     `json:"links"`
 	Symposia    []summarySymposiumRef `json:"symposia"`
@@ -192,6 +193,15 @@ type UnitScoreJSON struct {
 	Satisfied        int     `json:"satisfied"`
 	SatisfactionRate float64 `json:"satisfaction_rate"`
 	Rehandles        int     `json:"rehandles"`
+	Extended         int     `json:"extended"`
+}
+
+// assessmentScoreJSON is one unit's assessment (考评) over the period:
+// its score and the count of each event (assessment_events labels them).
+type assessmentScoreJSON struct {
+	Unit   string         `json:"unit"`
+	Score  float64        `json:"score"`
+	Counts map[string]int `json:"counts"`
 }
 
 func nonNilCounts(m map[string]int) map[string]int {
@@ -217,8 +227,9 @@ func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 			Replied:           st.Replied, ReplyRate: st.ReplyRate, Rated: st.Rated, Satisfied: st.Satisfied,
 			SatisfactionRate: st.SatisfactionRate, Rehandle: st.Rehandle,
 		},
-		Units:     []UnitScoreJSON{},
-		Delivered: append([]string{}, sm.Delivered...),
+		Units:      []UnitScoreJSON{},
+		Assessment: []assessmentScoreJSON{},
+		Delivered:  append([]string{}, sm.Delivered...),
 		Links: map[string]string{
 			"self": "/api/v1/summaries/" + sm.ID,
 			"html": "/api/v1/summaries/" + sm.ID + ".html",
@@ -261,9 +272,16 @@ func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 	for _, u := range sm.Units {
 		out.Units = append(out.Units, UnitScoreJSON{
 			Unit: u.Unit, Assigned: u.Assigned, Rectified: u.Rectified, RectifiedOnTime: u.RectifiedOnTime,
-			OnTimeRate: u.OnTimeRate, Overdue: u.Overdue, DueSoon: u.DueSoon, Relapses: u.Relapses,
+			OnTimeRate: u.OnTimeRate, Overdue: u.Overdue, DueSoon: u.DueSoon, Relapses: u.Relapses, Extended: u.Extended,
 			Suggestions: u.Suggestions, Replied: u.Replied, ReplyRate: u.ReplyRate, Rated: u.Rated, Satisfied: u.Satisfied,
 			SatisfactionRate: u.SatisfactionRate, Rehandles: u.Rehandles})
+	}
+	for _, a := range sm.Assessment {
+		aj := assessmentScoreJSON{Unit: a.Unit, Score: a.Score, Counts: map[string]int{}}
+		for _, e := range feedback.AssessmentEvents {
+			aj.Counts[e.Event] = a.Counts[e.Event]
+		}
+		out.Assessment = append(out.Assessment, aj)
 	}
 	return out
 }

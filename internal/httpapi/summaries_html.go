@@ -217,16 +217,38 @@ func summaryPage(sm *feedback.Summary) string {
 		b.WriteString(`<p class="none">暂无责任单位。</p>`)
 	} else {
 		b.WriteString(`<table><thead><tr><th>责任单位</th><th class="n">交办</th><th class="n">已整改</th><th class="n">按期整改</th>` +
-			`<th class="n">按期整改率</th><th class="n">逾期</th><th class="n">即将到期</th><th class="n">回头看未通过</th>` +
+			`<th class="n">按期整改率</th><th class="n">逾期</th><th class="n">即将到期</th><th class="n">整改反弹</th><th class="n">延期</th>` +
 			`<th class="n">答复率</th><th class="n">满意率</th><th class="n">重新办理</th></tr></thead><tbody>`)
 		for _, u := range sm.Units {
-			fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td>`+
+			fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td>`+
 				`<td class="n">%s</td><td class="n">%s</td><td class="n">%d</td></tr>`,
-				esc(unitLabel(u.Unit)), u.Assigned, u.Rectified, u.RectifiedOnTime, percent(u.OnTimeRate, u.Rectified), u.Overdue, u.DueSoon, u.Relapses,
+				esc(unitLabel(u.Unit)), u.Assigned, u.Rectified, u.RectifiedOnTime, percent(u.OnTimeRate, u.Rectified), u.Overdue, u.DueSoon, u.Relapses, u.Extended,
 				percent(u.ReplyRate, u.Suggestions), percent(u.SatisfactionRate, u.Rated), u.Rehandles)
 		}
 		b.WriteString("</tbody></table>")
-		b.WriteString(`<p class="none">按期整改率 = 在整改期限当日或之前完成整改的问题数 ÷ 已整改问题数;交办、已整改为累计数。答复率 = 该单位问题所涉意见建议中已答复的 ÷ 全部;满意率 = 满意和基本满意 ÷ 已评价;重新办理 = 提交人评价不满意的次数。</p>`)
+		b.WriteString(`<p class="none">按期整改率 = 在原定整改期限(批准延期前的期限)当日或之前完成整改的问题数 ÷ 已整改问题数;` +
+			`整改反弹含回头看未通过和通过后再次反弹;延期为获批延期的问题数;交办、已整改为累计数。` +
+			`答复率 = 该单位问题所涉意见建议中已答复的 ÷ 全部;满意率 = 满意和基本满意 ÷ 已评价;重新办理 = 提交人评价不满意的次数。</p>`)
+	}
+
+	b.WriteString("<h2>四、责任单位考评</h2>")
+	if len(sm.Assessment) == 0 {
+		b.WriteString(`<p class="none">本期暂无考评。</p>`)
+	} else {
+		b.WriteString(`<table><thead><tr><th>责任单位</th><th class="n">得分</th>`)
+		for _, e := range feedback.AssessmentEvents {
+			fmt.Fprintf(&b, `<th class="n">%s</th>`, esc(e.Label))
+		}
+		b.WriteString(`</tr></thead><tbody>`)
+		for _, a := range sm.Assessment {
+			fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td>`, esc(unitLabel(a.Unit)), esc(formatPoints(a.Score)))
+			for _, e := range feedback.AssessmentEvents {
+				fmt.Fprintf(&b, `<td class="n">%d</td>`, a.Counts[e.Event])
+			}
+			b.WriteString("</tr>")
+		}
+		b.WriteString("</tbody></table>")
+		b.WriteString(`<p class="none">得分 = 基础分 + 本期各事项分值之和,按生成汇总时的考评办法计算;明细见“考评”页面或导出。</p>`)
 	}
 	b.WriteString("</main></body></html>")
 	return b.String()

@@ -132,7 +132,7 @@ func TestSummaryRoutes(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		want := []string{"意见建议", "问题整改", "逾期问题", "即将到期", "待回头看", "单位考核"}
+		want := []string{"意见建议", "问题整改", "逾期问题", "即将到期", "待回头看", "单位考核", "考评"}
 		if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Fatalf("sheets = %v, want %v", got, want)
 		}

@@ -80,7 +80,7 @@ func summaryWorkbook(sm *feedback.Summary) *sheet.Workbook {
 	units := newSheet("单位考核", title+" 责任单位整改考核",
 		sheet.Column{Header: "责任单位", Width: 26, Wrap: true}, count("交办", 8), count("已整改", 8),
 		count("按期整改", 9), sheet.Column{Header: "按期整改率", Width: 11, Kind: sheet.Percent}, count("逾期", 8),
-		count("即将到期", 9), count("回头看未通过", 12),
+		count("即将到期", 9), count("整改反弹", 9), count("延期", 8),
 		sheet.Column{Header: "答复率", Width: 9, Kind: sheet.Percent}, sheet.Column{Header: "满意率", Width: 9, Kind: sheet.Percent}, count("重新办理", 9))
 	units.Landscape = true
 	for _, u := range sm.Units {
@@ -96,7 +96,20 @@ func summaryWorkbook(sm *feedback.Summary) *sheet.Workbook {
 			satisfaction = u.SatisfactionRate
 		}
 		units.Rows = append(units.Rows, []any{unitLabel(u.Unit), u.Assigned, u.Rectified, u.RectifiedOnTime,
-			rate, u.Overdue, u.DueSoon, u.Relapses, replyRate, satisfaction, u.Rehandles})
+			rate, u.Overdue, u.DueSoon, u.Relapses, u.Extended, replyRate, satisfaction, u.Rehandles})
 	}
-	return &sheet.Workbook{Title: title, Sheets: []sheet.Sheet{intake, problems, overdue, due, lookbacks, units}}
+	acols := []sheet.Column{{Header: "责任单位", Width: 26, Wrap: true}, {Header: "得分", Width: 9}}
+	for _, e := range feedback.AssessmentEvents {
+		acols = append(acols, count(e.Label, 10))
+	}
+	assessment := newSheet("考评", title+" 责任单位考评", acols...)
+	assessment.Landscape = true
+	for _, a := range sm.Assessment {
+		row := []any{unitLabel(a.Unit), a.Score}
+		for _, e := range feedback.AssessmentEvents {
+			row = append(row, a.Counts[e.Event])
+		}
+		assessment.Rows = append(assessment.Rows, row)
+	}
+	return &sheet.Workbook{Title: title, Sheets: []sheet.Sheet{intake, problems, overdue, due, lookbacks, units, assessment}}
 }

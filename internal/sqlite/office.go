@@ -474,3 +474,108 @@ func (s *Store) ListContributions(ctx context.Context, problemID string) ([]*fee
 	}
 	return out, nil
 }
+
+// GetAssessmentScheme implements feedback.Store.
+func (s *Store) GetAssessmentScheme(ctx context.Context) (*feedback.AssessmentScheme, error) {
+	sc, err := scanVersioned(s.queryRow(ctx, `SELECT version, data FROM assessment_scheme WHERE id = 1`),
+		func(sc *feedback.AssessmentScheme, v int64) { sc.Version = v })
+	if errors.Is(err, sql.ErrNoRows) {
+		return &feedback.AssessmentScheme{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get assessment scheme: %w", err)
+	}
+	return sc, nil
+}
+
+// PutAssessmentScheme implements feedback.Store.
+func (s *Store) PutAssessmentScheme(ctx context.Context, sc *feedback.AssessmentScheme) error {
+	err := sc.Validate()
+	var data string
+	if err == nil {
+		c := *sc
+		c.Version = sc.Version + 1
+		data, err = encode(&c)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			if sc.Version == 0 {
+				_, err := s.txExec(ctx, tx, `INSERT INTO assessment_scheme (id, version, data) VALUES (1, 1, ?)`, data)
+				return dbError(err)
+			}
+			res, err := s.txExec(ctx, tx, `UPDATE assessment_scheme SET version = version + 1, data = ? WHERE id = 1 AND version = ?`, data, sc.Version)
+			if err != nil {
+				return dbError(err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n != 1 {
+				return feedback.StoreConflict(fmt.Errorf("assessment scheme version %d is stale", sc.Version))
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: put assessment scheme: %w", err)
+	}
+	sc.Version++
+	return nil
+}
+
+const qPutAssessmentEntry = `INSERT INTO assessment_entries (id, day, data) VALUES (?, ?, ?)
+	ON CONFLICT (id) DO UPDATE SET day = excluded.day, data = excluded.data`
+
+// putAssessmentEntries stores entries inside tx.
+func putAssessmentEntries(ctx context.Context, s *Store, tx *sql.Tx, entries []*feedback.AssessmentEntry) error {
+	for _, e := range entries {
+		data, err := encode(e)
+		if err != nil {
+			return err
+		}
+		if _, err := s.txExec(ctx, tx, qPutAssessmentEntry, e.ID, e.Day, data); err != nil {
+			return fmt.Errorf("assessment entry %s: %w", e.ID, dbError(err))
+		}
+	}
+	return nil
+}
+
+// PutAssessmentEntries implements feedback.Store.
+func (s *Store) PutAssessmentEntries(ctx context.Context, entries []*feedback.AssessmentEntry) error {
+	for _, e := range entries {
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("sqlite: put assessment entries: %w", err)
+		}
+	}
+	if err := s.write(ctx, func(tx *sql.Tx) error { return putAssessmentEntries(ctx, s, tx, entries) }); err != nil {
+		return fmt.Errorf("sqlite: put assessment entries: %w", err)
+	}
+	return nil
+}
+
+// ListAssessmentEntries implements feedback.Store.
+func (s *Store) ListAssessmentEntries(ctx context.Context, from, to feedback.Date) ([]*feedback.AssessmentEntry, error) {
+	if err := feedback.ValidateDayRange(from, to); err != nil {
+		return nil, fmt.Errorf("sqlite: list assessment entries: %w", err)
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT data FROM assessment_entries WHERE day >= ? AND day <= ? ORDER BY day, id`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list assessment entries: %w", dbError(err))
+	}
+	defer rows.Close()
+	out := []*feedback.AssessmentEntry{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("sqlite: list assessment entries: %w", err)
+		}
+		var e feedback.AssessmentEntry
+		if err := decode(data, &e); err != nil {
+			return nil, fmt.Errorf("sqlite: list assessment entries: %w", err)
+		}
+		out = append(out, &e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list assessment entries: %w", dbError(err))
+	}
+	return out, nil
+}

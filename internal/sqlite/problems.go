@@ -252,6 +252,9 @@ func (s *Store) UpdateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 			if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(old, p)); err != nil {
 				return err
 			}
+			if err := putAssessmentEntries(ctx, s, tx, feedback.AssessmentEntriesFor(old, p, pw.Event)); err != nil {
+				return err
+			}
 			return s.writeRest(ctx, tx, w, pw)
 		})
 	}

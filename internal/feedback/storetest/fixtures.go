@@ -188,7 +188,11 @@ func newSummary(c *clock, p feedback.Period, day feedback.Date) *feedback.Summar
 		Units: []feedback.UnitScore{
 			{Unit: unitMarket, Assigned: 5, Rectified: 4, OnTimeRate: 0.75, Overdue: 1,
 				Suggestions: 8, Replied: 6, ReplyRate: feedback.Rate(6, 8), Rated: 3, Satisfied: 2, SatisfactionRate: feedback.Rate(2, 3), Rehandles: 1},
-			{Unit: unitTown, Assigned: 7, Rectified: 7, OnTimeRate: 1, Relapses: 1},
+			{Unit: unitTown, Assigned: 7, Rectified: 7, OnTimeRate: 1, Relapses: 1, Extended: 2},
+		},
+		Assessment: []feedback.AssessmentScore{
+			{Unit: unitMarket, Score: 97.5, Counts: map[string]int{feedback.EventOverdue: 1, feedback.EventExtension: 1}},
+			{Unit: unitTown, Score: 100},
 		},
 	}
 }

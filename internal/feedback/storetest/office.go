@@ -497,3 +497,90 @@ func testContributions(t *testing.T, open Opener) {
 		t.Errorf("contributions of no problem: %d", len(none))
 	}
 }
+
+// The assessment: the scheme is versioned; entries are stored once per
+// event (storing one again replaces it), by the problem writes that cause
+// them (in their transaction) and on their own; a period reads its days.
+func testAssessment(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	t.Run("scheme", func(t *testing.T) {
+		sc, err := st.GetAssessmentScheme(ctx(t))
+		must(t, err, "get empty")
+		if sc.Version != 0 || len(sc.Rules) != 0 {
+			t.Fatalf("a new store's scheme = %+v", sc)
+		}
+		d := feedback.DefaultAssessmentScheme()
+		d.UpdatedAt, d.UpdatedBy = c.Next(), "张科长"
+		must(t, st.PutAssessmentScheme(ctx(t), d), "first put")
+		got, err := st.GetAssessmentScheme(ctx(t))
+		must(t, err, "get")
+		equal(t, "scheme", got, d)
+		stale := clone(got)
+		stale.Version = 0
+		wantCode(t, st.PutAssessmentScheme(ctx(t), stale), feedback.EConflict)
+		next := clone(got)
+		next.Base = 90
+		must(t, st.PutAssessmentScheme(ctx(t), next), "second put")
+		old := clone(got)
+		old.Base = 80
+		wantStoreConflict(t, st.PutAssessmentScheme(ctx(t), old))
+		bad := clone(next)
+		bad.Rules = append(bad.Rules, feedback.AssessmentRule{Event: "late_lunch", Points: 1})
+		wantCode(t, st.PutAssessmentScheme(ctx(t), bad), feedback.EInvalid)
+	})
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", campaignFines, unitJustice)
+	t.Run("entries from problem writes", func(t *testing.T) {
+		p := mustProblem(t, st, c, list, "门前三包罚款标准不一", unitMarket, "2025-03-12", feedback.ProblemRectifying)
+		u := clone(p)
+		ev, err := u.Apply(feedback.Transition{To: feedback.ProblemRectified, Note: "已整改"}, time.Date(2025, 3, 11, 10, 0, 0, 0, feedback.Shanghai))
+		must(t, err, "apply")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Event: ev}), "rectified on time")
+		q := mustProblem(t, st, c, list, "重复检查", unitTown, "2025-03-05", feedback.ProblemOpen)
+		v := clone(q)
+		v.Deadline, v.OriginalDeadline, v.Extensions = "2025-03-14", "2025-03-05", 1
+		v.UpdatedAt = time.Date(2025, 3, 6, 9, 0, 0, 0, feedback.Shanghai)
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: v}), "extended")
+		v = getProblem(t, st, q.ID)
+		ev2, err := v.Apply(feedback.Transition{To: feedback.ProblemRectifying}, time.Date(2025, 3, 7, 9, 0, 0, 0, feedback.Shanghai))
+		must(t, err, "apply")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: v, Event: ev2}), "rectifying")
+		ev3, err := v.Apply(feedback.Transition{To: feedback.ProblemRectified}, time.Date(2025, 3, 13, 9, 0, 0, 0, feedback.Shanghai))
+		must(t, err, "apply")
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: v, Event: ev3}), "rectified late")
+
+		got, err := st.ListAssessmentEntries(ctx(t), "2025-03-01", "2025-03-31")
+		must(t, err, "list")
+		var events []string
+		for _, e := range got {
+			events = append(events, string(e.Day)+" "+e.Unit+" "+e.Event)
+		}
+		want := []string{"2025-03-06 " + unitTown + " extension", "2025-03-11 " + unitMarket + " rectified_on_time",
+			"2025-03-13 " + unitTown + " rectified_late"}
+		equal(t, "entries", events, want)
+		late, err := st.ListAssessmentEntries(ctx(t), "2025-03-13", "2025-03-13")
+		must(t, err, "list one day")
+		if len(late) != 1 || late[0].ProblemID != q.ID || late[0].ProblemTitle != "重复检查" || late[0].Note != "整改期限 2025-03-05" {
+			t.Errorf("the late entry = %+v", late)
+		}
+	})
+	t.Run("entries on their own, idempotent, across months", func(t *testing.T) {
+		p := mustProblem(t, st, c, list, "罚没收入", unitCity, "2025-03-31", feedback.ProblemOpen)
+		e := feedback.OverdueEntry(p, c.Next()) // dated 2025-04-01
+		must(t, st.PutAssessmentEntries(ctx(t), []*feedback.AssessmentEntry{e, clone(e)}), "put twice")
+		must(t, st.PutAssessmentEntries(ctx(t), []*feedback.AssessmentEntry{e}), "put again")
+		got, err := st.ListAssessmentEntries(ctx(t), "2025-03-31", "2025-04-30")
+		must(t, err, "list")
+		equal(t, "overdue entry, once", got, []*feedback.AssessmentEntry{e})
+		all, err := st.ListAssessmentEntries(ctx(t), "2025-01-01", "2025-12-31")
+		must(t, err, "list the year")
+		if len(all) != 4 {
+			t.Errorf("the year holds %d entries, want 4", len(all))
+		}
+		bad := clone(e)
+		bad.Event = "golf"
+		wantCode(t, st.PutAssessmentEntries(ctx(t), []*feedback.AssessmentEntry{bad}), feedback.EInvalid)
+		_, err = st.ListAssessmentEntries(ctx(t), "2025-13-01", "2025-12-31")
+		wantCode(t, err, feedback.EInvalid)
+	})
+}

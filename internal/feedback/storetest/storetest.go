@@ -99,6 +99,7 @@ func Run(t *testing.T, open Opener) {
 		{"CalendarYears", testCalendarYears},
 		{"Extensions", testExtensions},
 		{"Contributions", testContributions},
+		{"Assessment", testAssessment},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
