@@ -166,6 +166,18 @@ func TestEvidenceEndToEnd(t *testing.T) {
 	if bytes.Contains(stored, []byte(gpsMarker)) || bytes.Contains(stored, []byte("Exif")) {
 		t.Error("the downloaded photo still carries its EXIF block")
 	}
+	// The console asks for JSON: the link in the body (it fetches the
+	// thumbnail itself).
+	res = callAPIWith(t, staff, "GET", "/api/v1/files/"+form.ID, "GET /api/v1/{proxy+}", nil, unit, map[string]string{"accept": "application/json, */*;q=0.5"})
+	wantStatus(t, "download as a link", res, http.StatusOK)
+	var link struct {
+		URL  string `json:"url"`
+		Name string `json:"name"`
+	}
+	decodeBody(t, res, &link)
+	if !strings.HasPrefix(link.URL, s3+"/"+bucket+"/files/"+form.ID+"?") || link.Name != "整改后现场.jpg" {
+		t.Errorf("link = %+v", link)
+	}
 	// The raw upload is gone from uploads/.
 	if r, err := http.Get(s3 + "/" + bucket + "/uploads/" + form.ID); err == nil {
 		r.Body.Close()

@@ -33,6 +33,7 @@ type env struct {
 	store *sqlite.Store
 	svc   *feedback.Service
 	admin feedback.Identity
+	files *feedback.Files
 }
 
 func newEnv(t *testing.T) *env {
@@ -56,7 +57,7 @@ func newEnv(t *testing.T) *env {
 	files := feedback.NewFiles(feedback.FileConfig{Records: store, Storage: disk, Problems: store, Logger: log})
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log, Files: files})
 	h := httpapi.NewHandler(
-		httpapi.PublicConfig{Service: svc, Logger: log},
+		httpapi.PublicConfig{Service: svc, Logger: log, Photos: feedback.LocalPhotos{Service: svc, Files: files}},
 		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
 			Console: httpapi.ConsoleConfig{Files: ui.Dist()}, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk},
 			Documents: feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Logger: log}), DocumentWriter: docx.Writer{}},
@@ -66,7 +67,7 @@ func newEnv(t *testing.T) *env {
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	e := &env{url: base, store: store, svc: svc, admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}
+	e := &env{url: base, store: store, svc: svc, admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}, files: files}
 	// The units the tests assign problems to are registered first, as an
 	// office does.
 	for _, name := range []string{"区司法局", "区城管执法局", "区市场监管局", "区财政局"} {

@@ -189,11 +189,11 @@ func sniff(b []byte) (Type, bool) {
 func Size(n int64) string {
 	switch {
 	case n >= MiB && n%MiB == 0:
-		return fmt.Sprintf("%d MiB", n/MiB)
+		return fmt.Sprintf("%d 兆字节", n/MiB)
 	case n >= MiB:
-		return fmt.Sprintf("%.1f MiB", float64(n)/MiB)
+		return fmt.Sprintf("%.1f 兆字节", float64(n)/MiB)
 	case n >= 1024:
-		return fmt.Sprintf("%d KiB", (n+1023)/1024)
+		return fmt.Sprintf("%d 千字节", (n+1023)/1024)
 	}
 	return fmt.Sprintf("%d 字节", n)
 }

@@ -432,7 +432,7 @@ func TestTypeByMIME(t *testing.T) {
 }
 
 func TestSize(t *testing.T) {
-	for in, want := range map[int64]string{20 * MiB: "20 MiB", 10 * MiB: "10 MiB", 3 * MiB / 2: "1.5 MiB", 2000: "2 KiB", 10: "10 字节"} {
+	for in, want := range map[int64]string{20 * MiB: "20 兆字节", 10 * MiB: "10 兆字节", 3 * MiB / 2: "1.5 兆字节", 2000: "2 千字节", 10: "10 字节"} {
 		if got := Size(in); got != want {
 			t.Errorf("Size(%d) = %q, want %q", in, got, want)
 		}

@@ -40,6 +40,10 @@ type ConsoleConfig struct {
 	LogoutURL    string // …/logout (optional)
 	ClientID     string
 	Scopes       string // space-separated; "openid email profile" when empty
+	// FilesOrigin is the files bucket's origin (https://bucket.s3.region.
+	// amazonaws.com), which the console fetches thumbnails from; "" when
+	// files come from the API's own origin (the local stack).
+	FilesOrigin string
 }
 
 // ConsoleConfigFromEnv reads the console's sign-in from the environment:
@@ -48,10 +52,11 @@ type ConsoleConfig struct {
 // Without both it returns the zero value (token sign-in). Files is left
 // for the caller.
 func ConsoleConfigFromEnv(getenv func(string) string) ConsoleConfig {
+	files := originOf(getenv("FILES_ORIGIN"))
 	domain := strings.TrimRight(strings.TrimSpace(getenv("COGNITO_DOMAIN")), "/")
 	client := strings.TrimSpace(getenv("COGNITO_CLIENT_ID"))
 	if domain == "" || client == "" {
-		return ConsoleConfig{}
+		return ConsoleConfig{FilesOrigin: files}
 	}
 	if !strings.Contains(domain, "://") {
 		domain = "https://" + domain
@@ -62,7 +67,17 @@ func ConsoleConfigFromEnv(getenv func(string) string) ConsoleConfig {
 		LogoutURL:    domain + "/logout",
 		ClientID:     client,
 		Scopes:       strings.TrimSpace(getenv("COGNITO_SCOPES")),
+		FilesOrigin:  files,
 	}
+}
+
+// originOf is the scheme and host of an https URL, "" for anything else.
+func originOf(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // consoleConfigJSON is GET /console/config.json.
@@ -89,10 +104,14 @@ func (c ConsoleConfig) json() consoleConfigJSON {
 
 // csp is the console's Content-Security-Policy: scripts and styles only
 // from this origin (no inline script or style element), images from here,
-// data: URIs or blobs the console made (QR codes fetched with the token),
-// API calls to this origin and, with OIDC, the token endpoint.
+// data: URIs or blobs the console made (QR codes and photos fetched with
+// the token), API calls to this origin, the files bucket (photos' bytes on
+// AWS) and, with OIDC, the token endpoint.
 func (c ConsoleConfig) csp() string {
 	connect := "'self'"
+	if c.FilesOrigin != "" {
+		connect += " " + c.FilesOrigin
+	}
 	if c.json().Auth == "oidc" {
 		if u, err := url.Parse(c.TokenURL); err == nil && u.Scheme != "" && u.Host != "" {
 			connect += " " + u.Scheme + "://" + u.Host

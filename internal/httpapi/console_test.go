@@ -128,6 +128,30 @@ func TestConsoleConfigOIDC(t *testing.T) {
 	}
 }
 
+// TestConsoleFilesOrigin: on AWS the console fetches photos and evidence
+// thumbnails from the files bucket (FILES_ORIGIN), which its CSP allows;
+// anything but an https origin is ignored.
+func TestConsoleFilesOrigin(t *testing.T) {
+	for _, tt := range []struct{ env, want string }{
+		{"https://jianyan-filesbucket-1.s3.cn-north-1.amazonaws.com.cn", "connect-src 'self' https://jianyan-filesbucket-1.s3.cn-north-1.amazonaws.com.cn;"},
+		{"https://b.s3.us-east-1.amazonaws.com/files/x?y=1", "connect-src 'self' https://b.s3.us-east-1.amazonaws.com;"},
+		{"http://evil.example", "connect-src 'self';"},
+		{"", "connect-src 'self';"},
+	} {
+		cfg := httpapi.ConsoleConfigFromEnv(func(k string) string {
+			if k == "FILES_ORIGIN" {
+				return tt.env
+			}
+			return ""
+		})
+		cfg.Files = testConsoleFiles()
+		csp := serve(httpapi.NewConsoleHandler(cfg, nil), "GET", "/console/", nil).Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, tt.want) {
+			t.Errorf("FILES_ORIGIN=%q: CSP %q, want %q", tt.env, csp, tt.want)
+		}
+	}
+}
+
 // TestStaffHandlerWithoutConsole: the staff function carries no console.
 func TestStaffHandlerWithoutConsole(t *testing.T) {
 	h := httpapi.NewStaffHandler(httpapi.StaffConfig{Auth: httpapi.ClaimsAuth{}})

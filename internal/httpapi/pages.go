@@ -239,8 +239,8 @@ func formPage(d formData) string {
 
 	// Photos, for problem leads: up to three images of 10 MB each.
 	b.WriteString(`<label for="f-photo_file_ids">照片(选填,仅限问题线索)</label>`)
-	b.WriteString(`<p class="hint" id="h-photos">最多 ` + strconv.Itoa(feedback.MaxPhotosPerSuggestion) + ` 张 JPEG、PNG 或 WebP 照片,每张不超过 10 MB;照片中的拍摄位置等信息会被去除。</p>`)
-	b.WriteString(`<noscript><p class="hint">当前浏览器未启用脚本:照片随表单一起提交,合计请不超过 4 MB。</p></noscript>`)
+	b.WriteString(`<p class="hint" id="h-photos">最多 ` + strconv.Itoa(feedback.MaxPhotosPerSuggestion) + ` 张照片(JPEG、PNG 或 WebP 格式),每张不超过 10 兆字节;照片中的拍摄位置等信息会被去除。</p>`)
+	b.WriteString(`<noscript><p class="hint">当前浏览器未启用脚本:照片随表单一起提交,合计请不超过 4 兆字节。</p></noscript>`)
 	b.WriteString(`<input type="file" id="f-photo_file_ids" name="photos" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="h-photos"` + invalid("photo_file_ids") + `>`)
 	b.WriteString(`<p class="status" id="photo-status" aria-live="polite"></p>`)
 

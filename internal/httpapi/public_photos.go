@@ -79,7 +79,7 @@ func readPhotoForm(w http.ResponseWriter, r *http.Request) (url.Values, []formPh
 	tooLarge := func(err error) error {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
-			return &feedback.Error{Code: feedback.ETooLarge, Field: "photo_file_ids", Message: "提交的内容过大:最多 3 张照片,每张不超过 10 MB"}
+			return &feedback.Error{Code: feedback.ETooLarge, Field: "photo_file_ids", Message: "提交的内容过大:最多 3 张照片,每张不超过 " + filecheck.Size(feedback.PhotoMaxBytes)}
 		}
 		return feedback.Errorf(feedback.EInvalid, "表单编码无效")
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 	"github.com/jianyan/jianyan/internal/filecheck"
@@ -76,8 +77,20 @@ func (h *StaffHandler) requestUpload(w http.ResponseWriter, r *http.Request, id 
 	return nil
 }
 
+// fileLinkJSON answers a download asked for as JSON where the storage has
+// links of its own (S3).
+type fileLinkJSON struct {
+	URL         string `json:"url"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	ExpiresAt   string `json:"expires_at"`
+}
+
 // downloadFile serves GET /api/v1/files/{id}: 303 to a short-lived
-// storage URL, or the bytes, always as an attachment that is not sniffed.
+// storage URL (or, when Accept names application/json, 200 with that URL
+// as JSON: the console), or the bytes, always as an attachment that is not
+// sniffed.
 func (h *StaffHandler) downloadFile(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	files, err := h.filesOrUnsupported()
 	if err != nil {
@@ -88,9 +101,16 @@ func (h *StaffHandler) downloadFile(w http.ResponseWriter, r *http.Request, id f
 		return err
 	}
 	hdr := w.Header()
-	hdr.Set("Content-Disposition", filecheck.Attachment(d.File.Name))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Cache-Control", "private, no-store")
+	if d.URL != "" && strings.Contains(r.Header.Get("Accept"), "application/json") {
+		// The console: it fetches the link itself (a thumbnail) or opens
+		// it (a download), rather than have fetch follow a redirect.
+		writeJSON(w, http.StatusOK, fileLinkJSON{URL: d.URL, Name: d.File.Name, ContentType: d.File.ContentType, Size: d.File.Size,
+			ExpiresAt: formatTime(h.svc.Now().Add(feedback.DownloadTTL))})
+		return nil
+	}
+	hdr.Set("Content-Disposition", filecheck.Attachment(d.File.Name))
 	if d.URL != "" {
 		hdr.Set("Location", d.URL)
 		w.WriteHeader(http.StatusSeeOther)

@@ -112,14 +112,40 @@ function fileName(resp, fallback) {
   return plain ? plain[1] : fallback;
 }
 
-// download fetches path with the token and saves it as a file (a plain
-// link could not send the Authorization header). It returns the file name.
-export async function download(path, fallbackName) {
-  const resp = await send("GET", path);
+// ACCEPT_LINK asks file routes for a link as JSON where the file is in the
+// bucket (AWS: large exports, evidence and photos), so the console opens
+// or fetches the link itself instead of following a redirect across
+// origins; locally the bytes come as they are.
+const ACCEPT_LINK = { Accept: "application/json, */*;q=0.5" };
+
+// fetchFile fetches a file route with the token: the bytes, or, when the
+// API answers with a link, that link's.
+async function fetchFile(path) {
+  const resp = await send("GET", path, undefined, ACCEPT_LINK);
   if (!resp.ok) throw await readError(resp);
+  if (!(resp.headers.get("Content-Type") || "").startsWith("application/json")) return { resp };
+  const link = await resp.json();
+  if (!link || !link.url) throw new APIError(500, null);
+  return { link };
+}
+
+// download fetches path with the token and saves it as a file (a plain
+// link could not send the Authorization header). A file in the bucket
+// comes as a short-lived link, opened as a download (S3 names it). It
+// returns the file name.
+export async function download(path, fallbackName) {
+  const { resp, link } = await fetchFile(path);
+  const a = document.createElement("a");
+  if (link) {
+    a.href = link.url;
+    a.rel = "noopener";
+    document.body.append(a);
+    a.click();
+    a.remove();
+    return link.name || fallbackName;
+  }
   const blob = await resp.blob();
   const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
   a.href = url;
   a.download = fileName(resp, fallbackName);
   document.body.append(a);
@@ -129,30 +155,46 @@ export async function download(path, fallbackName) {
   return a.download;
 }
 
-// blobURL fetches a file (an image) with the token and returns an object URL.
+// blobURL fetches a file (an image) with the token and returns an object
+// URL; a file in the bucket is fetched from its link.
 export async function blobURL(path) {
-  const resp = await send("GET", path);
-  if (!resp.ok) throw await readError(resp);
-  return URL.createObjectURL(await resp.blob());
+  const { resp, link } = await fetchFile(path);
+  if (!link) return URL.createObjectURL(await resp.blob());
+  let r;
+  try {
+    r = await fetch(link.url);
+  } catch {
+    throw new APIError(0, null);
+  }
+  if (!r.ok) throw new APIError(r.status, null);
+  return URL.createObjectURL(await r.blob());
 }
 
 // uploadFile sends a file in the API's three steps: ask for an upload
 // form (POST /api/v1/uploads), then post every field and the file last to
 // its url (S3 on AWS: no token there; the server's own route locally,
-// which takes the token). It returns the file's ID, to name in a later
-// request.
-export async function uploadFile(file) {
+// which takes the token). onProgress, when given, hears the share sent
+// (0 to 1). It returns the file's ID, to name in a later request.
+export async function uploadFile(file, onProgress) {
   const form = await post("/api/v1/uploads", { filename: file.name, content_type: file.type, size: file.size });
   const body = new FormData();
   for (const [k, v] of Object.entries(form.fields || {})) body.append(k, v);
   body.append("file", file);
   const sameOrigin = new URL(form.url, location.href).origin === location.origin;
-  let resp;
-  try {
-    resp = await fetch(form.url, { method: "POST", body, headers: sameOrigin ? { Authorization: "Bearer " + token() } : {} });
-  } catch {
-    throw new APIError(0, null);
-  }
-  if (!resp.ok && resp.status !== 204) throw await readError(resp);
+  await new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.url);
+    if (sameOrigin) xhr.setRequestHeader("Authorization", "Bearer " + token());
+    xhr.upload.onprogress = (ev) => { if (onProgress && ev.lengthComputable) onProgress(ev.loaded / ev.total); };
+    xhr.onerror = () => reject(new APIError(0, null));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      reject(new APIError(xhr.status, data));
+    };
+    xhr.send(body);
+  });
+  if (onProgress) onProgress(1);
   return form.id;
 }

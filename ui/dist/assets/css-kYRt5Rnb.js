@@ -1,1 +1,0 @@
-import"./index-BC12IUA1.js";

@@ -1,1 +1,0 @@
-import{kr as e}from"./index-BC12IUA1.js";var t=t=>[``,...e].includes(t);export{t};
