@@ -115,6 +115,7 @@ func messagePage(title, message string) string {
 	var b strings.Builder
 	pageStart(&b, title, false)
 	b.WriteString("<h1>" + esc(title) + "</h1><p>" + esc(message) + "</p>")
+	b.WriteString(`<p><a href="/">查询意见建议办理进度</a></p>`)
 	pageEnd(&b)
 	return b.String()
 }

@@ -120,7 +120,14 @@ func newPublic(cfg PublicConfig) *publicHandler {
 	h.mux.HandleFunc("GET /static/form.js", h.limitRead(h.staticJS))
 	h.mux.HandleFunc("GET /emblem/{name}", h.limitRead(h.emblem))
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(h.log, w, r, feedback.Errorf(feedback.ENotFound, "页面不存在"))
+		err := feedback.Errorf(feedback.ENotFound, "页面不存在")
+		// A person who mistyped a link reads a page; programs calling the
+		// API read JSON.
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/") {
+			h.pageError(w, r, err, nil)
+			return
+		}
+		writeError(h.log, w, r, err)
 	})
 	return h
 }

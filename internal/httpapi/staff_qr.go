@@ -142,7 +142,7 @@ func (h *StaffHandler) symposiumPoster(w http.ResponseWriter, r *http.Request, i
 	b.WriteString(`<div class="qr">` + svg + "</div>")
 	b.WriteString(`<p class="call">微信或手机相机扫码,提交意见建议</p>`)
 	b.WriteString(`<p class="url">` + esc(formURL) + "</p>")
-	b.WriteString(`<p class="screen">用浏览器的"打印"功能(Ctrl+P)打印本页,纸张选 A4。</p>`)
+	b.WriteString(`<p class="screen">用浏览器的“打印”功能打印本页,纸张选 A4、纵向。</p>`)
 	b.WriteString(`<p class="note">姓名、联系方式均为选填;提交后会得到回执号,可凭回执号查询办理进度。</p>`)
 	b.WriteString("</div></body></html>")
 	body := b.String()

@@ -15,17 +15,20 @@ import (
 // allowed by its hash; the page has no script and loads nothing else.
 const summaryCSS = `*{box-sizing:border-box}
 body{margin:0;font-family:"SimSun","Songti SC","Noto Serif CJK SC",serif;font-size:11pt;line-height:1.5;color:#000;background:#fff}
-main{max-width:190mm;margin:0 auto;padding:10mm 0}
+main{max-width:190mm;margin:0 auto;padding:10mm 4mm}
 h1{font-size:18pt;text-align:center;margin:0 0 2mm}
 h2{font-size:13pt;margin:6mm 0 2mm;border-bottom:1px solid #000}
 .meta{text-align:center;color:#333;margin:0 0 4mm}
 table{width:100%;border-collapse:collapse;margin:0 0 3mm}
 th,td{border:1px solid #000;padding:1mm 2mm;text-align:left;vertical-align:top}
 th{background:#eee;font-weight:700}
-td.n,th.n{text-align:right;white-space:nowrap}
+td.n,th.n{text-align:right}
+td.n{white-space:nowrap}
+th:first-child,td:first-child{min-width:7em}
+.wide{overflow-x:auto}
 .none{color:#555}
 @page{size:A4;margin:15mm}
-@media print{main{padding:0;max-width:none}tr{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}}`
+@media print{main{padding:0;max-width:none}.wide{overflow:visible}tr{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}}`
 
 var cspSummaryPage = "default-src 'none'; style-src " + cspHash(summaryCSS) +
 	"; img-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -216,7 +219,7 @@ func summaryPage(sm *feedback.Summary) string {
 	if len(sm.Units) == 0 {
 		b.WriteString(`<p class="none">暂无责任单位。</p>`)
 	} else {
-		b.WriteString(`<table><thead><tr><th>责任单位</th><th class="n">交办</th><th class="n">已整改</th><th class="n">按期整改</th>` +
+		b.WriteString(`<div class="wide" tabindex="0" role="region" aria-label="责任单位整改考核表"><table><thead><tr><th>责任单位</th><th class="n">交办</th><th class="n">已整改</th><th class="n">按期整改</th>` +
 			`<th class="n">按期整改率</th><th class="n">逾期</th><th class="n">即将到期</th><th class="n">整改反弹</th><th class="n">延期</th>` +
 			`<th class="n">答复率</th><th class="n">满意率</th><th class="n">重新办理</th></tr></thead><tbody>`)
 		for _, u := range sm.Units {
@@ -225,7 +228,7 @@ func summaryPage(sm *feedback.Summary) string {
 				esc(unitLabel(u.Unit)), u.Assigned, u.Rectified, u.RectifiedOnTime, percent(u.OnTimeRate, u.Rectified), u.Overdue, u.DueSoon, u.Relapses, u.Extended,
 				percent(u.ReplyRate, u.Suggestions), percent(u.SatisfactionRate, u.Rated), u.Rehandles)
 		}
-		b.WriteString("</tbody></table>")
+		b.WriteString("</tbody></table></div>")
 		b.WriteString(`<p class="none">按期整改率 = 在原定整改期限(批准延期前的期限)当日或之前完成整改的问题数 ÷ 已整改问题数;` +
 			`整改反弹含回头看未通过和通过后再次反弹;延期为获批延期的问题数;交办、已整改为累计数。` +
 			`答复率 = 该单位问题所涉意见建议中已答复的 ÷ 全部;满意率 = 满意和基本满意 ÷ 已评价;重新办理 = 提交人评价不满意的次数。</p>`)
@@ -235,7 +238,7 @@ func summaryPage(sm *feedback.Summary) string {
 	if len(sm.Assessment) == 0 {
 		b.WriteString(`<p class="none">本期暂无考评。</p>`)
 	} else {
-		b.WriteString(`<table><thead><tr><th>责任单位</th><th class="n">得分</th>`)
+		b.WriteString(`<div class="wide" tabindex="0" role="region" aria-label="责任单位考评表"><table><thead><tr><th>责任单位</th><th class="n">得分</th>`)
 		for _, e := range feedback.AssessmentEvents {
 			fmt.Fprintf(&b, `<th class="n">%s</th>`, esc(e.Label))
 		}
@@ -247,7 +250,7 @@ func summaryPage(sm *feedback.Summary) string {
 			}
 			b.WriteString("</tr>")
 		}
-		b.WriteString("</tbody></table>")
+		b.WriteString("</tbody></table></div>")
 		b.WriteString(`<p class="none">得分 = 基础分 + 本期各事项分值之和,按生成汇总时的考评办法计算;明细见“考评”页面或导出。</p>`)
 	}
 	b.WriteString("</main></body></html>")
