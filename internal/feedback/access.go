@@ -220,6 +220,16 @@ func canMoveStatus(id Identity, p *Problem) error {
 	return nil
 }
 
+// canReportProgress: a unit writes the progress (and attaches evidence) of
+// the problems it leads only; a co-unit reports its part as a
+// contribution, so it cannot overwrite the lead's account.
+func canReportProgress(id Identity, p *Problem) error {
+	if id.Role == RoleUnit && p.ResponsibleUnit != id.Unit {
+		return &Error{Code: EForbidden, Field: "progress", Message: "整改进展由牵头单位填写;协办单位请报送本单位协办情况"}
+	}
+	return nil
+}
+
 // canContribute: contributions are the units' reports of their part; the
 // office follows the problem itself.
 func canContribute(id Identity, p *Problem) error {

@@ -248,4 +248,13 @@ func TestCoUnitCannotMoveStatus(t *testing.T) {
 	if _, err := f.svc.TransitionProblem(ctx, f.unit, p.ID, feedback.Transition{To: feedback.ProblemRectifying}); err != nil {
 		t.Errorf("the lead unit: %v", err)
 	}
+	// Nor does it write the lead's progress: it reports its part.
+	progress := "已完成法制审核"
+	_, err = f.svc.EditProblem(ctx, f.coUnit(), p.ID, feedback.ProblemEdit{Progress: &progress})
+	if code, field, _ := fieldErr(err); code != feedback.EForbidden || field != "progress" {
+		t.Errorf("a co-unit writing the progress: %v", err)
+	}
+	if _, err := f.svc.EditProblem(ctx, f.unit, p.ID, feedback.ProblemEdit{Progress: &progress}); err != nil {
+		t.Errorf("the lead unit writing the progress: %v", err)
+	}
 }

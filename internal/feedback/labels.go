@@ -375,6 +375,10 @@ type LabelSet struct {
 	AssessmentEvents map[string]string
 	// ExtensionStatuses names the states of an extension request.
 	ExtensionStatuses map[string]string
+	// NotifyChannels names the kinds of a unit's own notification channel.
+	NotifyChannels map[string]string
+	// UnitRoles names a unit's part in a problem (unit_role).
+	UnitRoles map[string]string
 	// Triage is the label of a suggestion routed to the triage list
 	// (Suggestion.StatusLabel).
 	Triage string
@@ -422,10 +426,15 @@ func Labels() LabelSet {
 		ExtensionStatuses: set([]string{string(ExtensionPending), string(ExtensionApproved), string(ExtensionRefused)},
 			func(c string) string { return ExtensionStatus(c).Label() }),
 		AssessmentEvents: map[string]string{},
+		NotifyChannels:   map[string]string{},
+		UnitRoles:        map[string]string{"lead": "牵头", "co": "协办"},
 		Triage:           TriageLabel,
 	}
 	for _, e := range AssessmentEvents {
 		ls.AssessmentEvents[e.Event] = e.Label
+	}
+	for _, c := range NotifyChannelKinds {
+		ls.NotifyChannels[c.Kind] = c.Label
 	}
 	for k, v := range actionLabels {
 		ls.Actions[k] = v

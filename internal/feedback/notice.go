@@ -106,7 +106,7 @@ var NotifyChannelKinds = []struct{ Kind, Label string }{
 	{NotifyWeCom, "企业微信群机器人"},
 	{NotifyDingTalk, "钉钉自定义机器人"},
 	{NotifyFeishu, "飞书自定义机器人"},
-	{NotifyWebhook, "自有系统 Webhook"},
+	{NotifyWebhook, "本单位自有系统(网络推送)"},
 }
 
 // NotifyChannel is a unit's own notification channel: a group robot's webhook
@@ -165,7 +165,7 @@ func (c NotifyChannel) Validate() error {
 	}
 	ep, ok := robotEndpoints[c.Kind]
 	if !ok {
-		return FieldErrorf("notify.channel", "不支持的通知渠道 %q,可选:企业微信群机器人、钉钉自定义机器人、飞书自定义机器人、自有系统 Webhook", c.Kind)
+		return FieldErrorf("notify.channel", "不支持的通知渠道 %q,可选:企业微信群机器人、钉钉自定义机器人、飞书自定义机器人、本单位自有系统(网络推送)", c.Kind)
 	}
 	hostOK := false
 	for _, h := range ep.hosts {

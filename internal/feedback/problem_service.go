@@ -347,6 +347,9 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		if p, err = s.problemFor(ctx, id, problemID); err != nil {
 			return nil, err
 		}
+		if err := canReportProgress(id, p); err != nil {
+			return nil, err
+		}
 		old := *p
 		// A conflict on the write, retried, ends here when IfVersion is
 		// set: the problem is then at a newer version.

@@ -24,6 +24,8 @@ type labelsJSON struct {
 	ReplyStates        map[string]string `json:"reply_states"`
 	AssessmentEvents   map[string]string `json:"assessment_events"`
 	ExtensionStatuses  map[string]string `json:"extension_statuses"`
+	NotifyChannels     map[string]string `json:"notify_channels"`
+	UnitRoles          map[string]string `json:"unit_roles"`
 	Triage             string            `json:"triage"`
 }
 
@@ -37,6 +39,7 @@ func (h *StaffHandler) getLabels(w http.ResponseWriter, _ *http.Request, _ feedb
 		SuggestionStatuses: l.SuggestionStatuses, ProblemStatuses: l.ProblemStatuses, SymposiumStatuses: l.SymposiumStatuses,
 		Roles: l.Roles, Periods: l.Periods, DocumentKinds: l.DocumentKinds, Actions: l.Actions, Fields: l.Fields, Grades: l.Grades, Ratings: l.Ratings, ReplyStates: l.ReplyStates, Triage: l.Triage,
 		AssessmentEvents: l.AssessmentEvents, ExtensionStatuses: l.ExtensionStatuses,
+		NotifyChannels: l.NotifyChannels, UnitRoles: l.UnitRoles,
 	})
 	return nil
 }

@@ -62,3 +62,10 @@ export function waitedDays(s) {
   if (Number.isNaN(d.getTime())) return 0;
   return Math.max(0, daysBetween(new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10), today()));
 }
+
+// deadlineText shows a problem's deadline as the office set it:
+// 「2025-10-10(5 个工作日)」 when given in working days.
+export function deadlineText(p) {
+  if (!p || !p.deadline) return "";
+  return p.deadline_working_days ? `${p.deadline}(${p.deadline_working_days} 个工作日)` : p.deadline;
+}

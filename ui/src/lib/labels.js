@@ -21,6 +21,10 @@ export const fields = {};
 export const grades = {};
 export const ratings = {};
 export const replyStates = {};
+export const assessmentEvents = {};
+export const extensionStatuses = {};
+export const notifyChannels = {};
+export const unitRoles = {};
 let triageLabel = "";
 
 const ORDER = {
@@ -33,6 +37,8 @@ const ORDER = {
   roles: ["admin", "staff", "unit"],
   periods: ["daily", "weekly", "monthly"],
   document_kinds: ["rectification_notice", "feedback_opinion", "supervision_bulletin", "reply_letter"],
+  assessment_events: ["rectified_on_time", "rectified_late", "overdue", "relapse", "rehandle", "extension", "satisfied", "dissatisfied"],
+  notify_channels: ["wecom", "dingtalk", "feishu", "webhook"],
 };
 
 function fill(target, src, order = []) {
@@ -60,6 +66,10 @@ export function loadLabels(get) {
       fill(grades, l.grades, ["A", "B", "C", "D"]);
       fill(ratings, l.ratings, ["satisfied", "basically_satisfied", "dissatisfied"]);
       fill(replyStates, l.reply_states, ["awaiting", "replied", "satisfied", "basically_satisfied", "dissatisfied"]);
+      fill(assessmentEvents, l.assessment_events, ORDER.assessment_events);
+      fill(extensionStatuses, l.extension_statuses, ["pending", "approved", "refused"]);
+      fill(notifyChannels, l.notify_channels, ORDER.notify_channels);
+      fill(unitRoles, l.unit_roles, ["lead", "co"]);
       triageLabel = l.triage || "";
     }).catch((err) => {
       loaded = null;
@@ -75,6 +85,7 @@ export const transitionActions = {
   rectified: "报告整改完成",
   verified: "回头看通过",
   reopened: "回头看未通过,重新整改",
+  relapse: "整改反弹,重新整改",
   long_term: "转为长期坚持",
   open: "退回待整改",
 };
@@ -128,6 +139,7 @@ export const statusTagTypes = {
   received: "info", routed: "primary", adopted: "success", declined: "info",
   open: "warning", rectifying: "primary", rectified: "success", verified: "success", reopened: "danger", long_term: "info",
   draft: "info", closed: "info",
+  pending: "warning", approved: "success", refused: "info",
 };
 
 // actorName shows who did something: the first local administrator's

@@ -1,0 +1,195 @@
+package browsertest
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// TestConsoleUnits goes through the unit workspace as the units and the
+// office use it: the office registers a unit with its DingTalk robot; the
+// lead unit sees its problem with a deadline in working days and asks for
+// an extension; the co-unit finds the problem under 协办, cannot move it,
+// and reports its part with a photo; the office approves the extension,
+// supervises the problem, and reads the assessment, changing the scheme.
+// The registry, calendar and migration screens pass checkPage.
+func TestConsoleUnits(t *testing.T) {
+	e := newEnv(t)
+	bg := context.Background()
+	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "门前三包执法简单以罚代管",
+		ResponsibleUnit: "区市场监管局", CoUnits: []string{"区司法局"}, ResponsiblePerson: "王局长", DeadlineWorkingDays: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := func(name, unit string) string {
+		tok := feedback.NewToken()
+		if err := e.store.CreateAccount(bg, &feedback.Account{ID: feedback.NewID(time.Now()), Name: name, Role: feedback.RoleUnit, Unit: unit,
+			TokenHash: feedback.HashToken(tok), CreatedAt: time.Now()}); err != nil {
+			t.Fatalf("create unit account: %v", err)
+		}
+		return tok
+	}
+	leadToken, coToken := account("市场监管局联络员", "区市场监管局"), account("司法局联络员", "区司法局")
+
+	img := image.NewNRGBA(image.Rect(0, 0, 32, 32))
+	for y := range 32 {
+		for x := range 32 {
+			img.Set(x, y, color.NRGBA{R: byte(x * 8), G: 0x60, B: 0x30, A: 0xff})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	photo := filepath.Join(t.TempDir(), "现场照片.png")
+	if err := os.WriteFile(photo, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := startBrowser(t, 180*time.Second)
+	dir := artifacts(t)
+	watchCSP(t, ctx)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	text := func(sel string) string {
+		s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {}).innerText || ""`))
+		return s
+	}
+	signOut := func() {
+		do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
+	}
+
+	// 1. The office registers a unit with its DingTalk robot.
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "units", chromedp.Click(chromedp.CSS(`[data-nav="units"]`)), chromedp.WaitVisible(chromedp.CSS("#units .unit-name")))
+	do(t, ctx, "register a unit", chromedp.Click(chromedp.CSS("#add-unit")), chromedp.WaitVisible(chromedp.CSS("#unit-form input[name=unit_name]")),
+		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=unit_name]"), "区农业农村局"),
+		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=head]"), "陈局长"))
+	pick(t, ctx, "#unit-form .sel-channel", "钉钉自定义机器人")
+	do(t, ctx, "the robot", chromedp.WaitVisible(chromedp.CSS("#unit-form input[name=notify_url]")),
+		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=notify_url]"), "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef"),
+		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=notify_secret]"), "SEC0123456789abcdef0123456789abcdef"),
+		chromedp.Click(chromedp.CSS("#unit-submit")))
+	waitJS(t, ctx, "the new unit in the table", `[...document.querySelectorAll("#units .unit-name")].some((s) => s.textContent === "区农业农村局") && document.querySelector("#units [data-channel=dingtalk]") !== null`)
+	noDialog(t, ctx)
+	u, err := e.svc.GetUnit(bg, e.admin, "区农业农村局")
+	if err != nil || u.Head != "陈局长" || u.Notify.Kind != feedback.NotifyDingTalk || !strings.HasPrefix(u.Notify.Secret, "SEC") {
+		t.Fatalf("registered unit = %+v, %v", u, err)
+	}
+	if strings.Contains(text("#units"), "0123456789abcdef0123456789abcdef") {
+		t.Errorf("the units table shows the robot's secret")
+	}
+	checkPage(t, ctx, dir, "console-units")
+	for _, pg := range []struct{ name, path, ready string }{
+		{"console-unit-migration", "/unit-migration", "#migration"},
+		{"console-calendar", "/calendar", "#calendar-source"},
+	} {
+		do(t, ctx, pg.name, chromedp.Navigate(e.url+"/console"+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
+		checkPage(t, ctx, dir, pg.name)
+	}
+	do(t, ctx, "working days", chromedp.Click(chromedp.CSS("#compute-working-days")))
+	waitJS(t, ctx, "the computed date", `document.querySelector("#working-days-result").innerText.includes("个工作日是")`)
+	signOut()
+
+	// 2. The lead unit sees its problem, with the deadline in working
+	// days, and asks for an extension.
+	signIn(t, ctx, e.url, leadToken, "#workspace-figures")
+	waitJS(t, ctx, "the led problem", `document.querySelectorAll("#todo a.open-problem").length === 1`)
+	if got, want := text("#todo"), string(p.Deadline)+"(10 个工作日)"; !strings.Contains(got, want) {
+		t.Errorf("workspace = %q, want the deadline %s", got, want)
+	}
+	checkPage(t, ctx, dir, "console-unit-workspace-lead")
+	asked := feedback.DateOf(time.Now()).AddDays(60)
+	do(t, ctx, "open the problem", chromedp.Click(chromedp.CSS("#todo a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#transitions")),
+		chromedp.Click(chromedp.CSS("#ask-extension")), chromedp.WaitVisible(chromedp.CSS("#extension-form textarea[name=reason]")),
+		chromedp.SendKeys(chromedp.CSS("#extension-form input[name=extension_deadline]"), string(asked)+"\t"),
+		chromedp.SendKeys(chromedp.CSS("#extension-form textarea[name=reason]"), "需与城管部门联合制定裁量基准,报区政府审定"))
+	checkPage(t, ctx, dir, "console-unit-extension-form")
+	do(t, ctx, "ask", chromedp.Click(chromedp.CSS("#extension-submit")))
+	waitJS(t, ctx, "the pending request", `document.querySelector("#extensions [data-status=pending]") !== null && !document.querySelector("#ask-extension")`)
+	noDialog(t, ctx)
+	checkPage(t, ctx, dir, "console-unit-extension")
+	signOut()
+
+	// 3. The co-unit finds it under 协办, cannot move it, and reports its
+	// part with a photo.
+	signIn(t, ctx, e.url, coToken, "#workspace-figures")
+	waitJS(t, ctx, "the co-handled problem", `document.querySelectorAll("#assisted a.open-problem").length === 1 && document.querySelector("#assisted [data-role=co]") !== null && document.querySelectorAll("#todo a.open-problem").length === 0`)
+	checkPage(t, ctx, dir, "console-unit-workspace-co")
+	do(t, ctx, "open it", chromedp.Click(chromedp.CSS("#assisted a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#contribution-form")))
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#transitions button, #ask-extension, #edit-problem, #supervise").length`)); n != 0 {
+		t.Errorf("the co-unit is offered %d moves or edits", n)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#progress").length`)); n != 0 {
+		t.Errorf("the co-unit is offered the lead's progress report")
+	}
+	do(t, ctx, "report", chromedp.SendKeys(chromedp.CSS("#contribution-form textarea[name=contribution]"), "已审核市场监管局起草的裁量基准,提出三条修改意见"),
+		chromedp.SetUploadFiles(chromedp.CSS("#contribution-files"), []string{photo}))
+	waitJS(t, ctx, "the photo uploaded", `document.querySelector("#contribution-form [data-upload='现场照片.png'].done") !== null`)
+	do(t, ctx, "send the report", chromedp.Click(chromedp.CSS("#contribution-submit")))
+	waitJS(t, ctx, "the report", `[...document.querySelectorAll("#contributions .contribution-text")].some((d) => d.innerText.includes("三条修改意见")) && document.querySelector("#contributions").innerText.includes("现场照片.png")`)
+	checkPage(t, ctx, dir, "console-unit-contribution")
+	cs, err := e.svc.ListContributions(bg, e.admin, p.ID)
+	if err != nil || len(cs) != 1 || cs[0].Unit != "区司法局" || len(cs[0].Files) != 1 {
+		t.Fatalf("contributions = %+v, %v", cs, err)
+	}
+	signOut()
+
+	// 4. The office approves the extension and supervises the problem.
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#extensions .approve-extension")),
+		chromedp.Click(chromedp.CSS("#extensions .approve-extension")), chromedp.WaitVisible(chromedp.CSS("#decision-form textarea[name=decision_note]")),
+		chromedp.SendKeys(chromedp.CSS("#decision-form textarea[name=decision_note]"), "同意,请按新期限完成"),
+		chromedp.Click(chromedp.CSS("#decision-submit")))
+	waitJS(t, ctx, "the approval", `document.querySelector("#extensions [data-status=approved]") !== null`)
+	noDialog(t, ctx)
+	do(t, ctx, "supervise", chromedp.Click(chromedp.CSS("#supervise")))
+	waitJS(t, ctx, "the supervised tag", `document.querySelector("#supervised-tag") !== null`)
+	if got := text("#problem"); !strings.Contains(got, string(p.Deadline)) || !strings.Contains(got, "原定期限") {
+		t.Errorf("problem after the extension = %q, want the original deadline %s shown", got, p.Deadline)
+	}
+	checkPage(t, ctx, dir, "console-problem-extended")
+	got, err := e.store.GetProblem(bg, p.ID)
+	if err != nil || got.Deadline != asked || got.OriginalDeadline != p.Deadline || !got.Supervised || got.Extensions != 1 {
+		t.Fatalf("problem = deadline %s original %s supervised %v extensions %d, %v", got.Deadline, got.OriginalDeadline, got.Supervised, got.Extensions, err)
+	}
+	do(t, ctx, "supervised problems", chromedp.Navigate(e.url+"/console/problems?supervised=true"), chromedp.WaitVisible(chromedp.CSS("#problems a.open-problem")))
+	waitJS(t, ctx, "the registered units offered in the unit filter", `(document.querySelector("#problem-filters input[name=unit]").list?.options.length || 0) === 5`)
+	checkPage(t, ctx, dir, "console-problems-supervised")
+
+	// 5. The assessment counts the extension; the administrator changes
+	// the scheme.
+	do(t, ctx, "assessment", chromedp.Click(chromedp.CSS(`[data-nav="assessment"]`)), chromedp.WaitVisible(chromedp.CSS(`#assessment-table [data-unit="区市场监管局"]`)))
+	waitJS(t, ctx, "the extension counted", `[...document.querySelectorAll("#assessment-table tr")].some((tr) => tr.innerText.includes("区市场监管局") && tr.querySelector(".score").innerText === "99.5")`)
+	checkPage(t, ctx, dir, "console-assessment")
+	do(t, ctx, "edit the scheme", chromedp.Click(chromedp.CSS("#edit-scheme")), chromedp.WaitVisible(chromedp.CSS("#scheme-form")))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const set = (name, v) => { const i = document.querySelector("#scheme-form input[name='" + name + "']"); i.value = v; i.dispatchEvent(new Event("input", { bubbles: true })); i.dispatchEvent(new Event("change", { bubbles: true })); };
+		set("base", "90");
+		set("points-extension", "-2");
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "save the scheme", chromedp.Click(chromedp.CSS("#save-scheme")))
+	waitJS(t, ctx, "the new score", `!document.querySelector("#scheme-form") && [...document.querySelectorAll("#assessment-table tr")].some((tr) => tr.innerText.includes("区市场监管局") && tr.querySelector(".score").innerText === "88")`)
+	sc, err := e.svc.AssessmentScheme(bg, e.admin)
+	if err != nil || sc.Base != 90 || sc.Points(feedback.EventExtension) != -2 || sc.Version != 1 {
+		t.Fatalf("saved scheme = %+v, %v", sc, err)
+	}
+	checkPage(t, ctx, dir, "console-assessment-scheme")
+}

@@ -1,0 +1,1 @@
+import"./index-CVC1ejKI.js";

@@ -1,1 +1,0 @@
-import{Mr as e}from"./index-CfZXRsGR.js";var t=t=>[``,...e].includes(t);export{t};
