@@ -27,14 +27,14 @@ func runAnonymize(ctx context.Context, args []string, getenv func(string) string
 	var o options
 	var olderThan string
 	fs := flag.NewFlagSet("jianyan-local anonymize", flag.ContinueOnError)
-	fs.StringVar(&o.data, "data", "jianyan.db", "SQLite data file")
-	fs.BoolVar(&o.useDynamoDB, "dynamodb", false, "anonymize in DynamoDB (AWS_ENDPOINT_URL_DYNAMODB, TABLE_NAME) instead of SQLite")
-	fs.StringVar(&olderThan, "older-than", "", "retention period: suggestions submitted longer ago lose their personal data (e.g. 730d, 8760h)")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&o.data, "data", "jianyan.db", "SQLite 数据文件")
+	fs.BoolVar(&o.useDynamoDB, "dynamodb", false, "匿名化 DynamoDB(AWS_ENDPOINT_URL_DYNAMODB、TABLE_NAME)中的数据,而不是 SQLite")
+	fs.StringVar(&olderThan, "older-than", "", "保存期限:提交时间早于此的意见建议删除个人信息(例如 730d、8760h)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("anonymize: unexpected arguments %q", fs.Args())
+		return fmt.Errorf("anonymize:多余的参数 %q", fs.Args())
 	}
 	retention, err := parseRetention(olderThan)
 	if err != nil {
@@ -60,8 +60,8 @@ func runAnonymize(ctx context.Context, args []string, getenv func(string) string
 	admin := feedback.Identity{Subject: "cli", Name: "command line", Role: feedback.RoleAdmin}
 	c, err := svc.AnonymizePersonalData(ctx, admin, retention)
 	if c.AuditID != "" {
-		fmt.Fprintf(stdout, "suggestions submitted before %s: %d examined, %d anonymized, %d failed (audit event %s)\n",
-			c.Cutoff.In(feedback.Shanghai).Format(time.RFC3339), c.Examined, c.Anonymized, c.Failed, c.AuditID)
+		fmt.Fprintf(stdout, "%s 之前提交的意见建议:检查 %d 条,匿名化 %d 条,失败 %d 条(审计记录 %s)\n",
+			c.Cutoff.In(feedback.Shanghai).Format("2006-01-02 15:04"), c.Examined, c.Anonymized, c.Failed, c.AuditID)
 	}
 	return err
 }
@@ -71,18 +71,18 @@ func runAnonymize(ctx context.Context, args []string, getenv func(string) string
 func parseRetention(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, fmt.Errorf("anonymize: --older-than is required (e.g. 730d)")
+		return 0, fmt.Errorf("anonymize:请用 --older-than 指定保存期限,例如 730d")
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil || n < 1 || n > 36500 {
-			return 0, fmt.Errorf("anonymize: --older-than %q: want a whole number of days from 1 to 36500, e.g. 730d", s)
+			return 0, fmt.Errorf("anonymize:--older-than %q 无效,天数应为 1 到 36500 的整数,例如 730d", s)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < feedback.MinRetention {
-		return 0, fmt.Errorf("anonymize: --older-than %q: want days (730d) or a duration of at least %s", s, feedback.MinRetention)
+		return 0, fmt.Errorf("anonymize:--older-than %q 无效,应为天数(如 730d)或不短于 %s 的时长", s, feedback.MinRetention)
 	}
 	return d, nil
 }

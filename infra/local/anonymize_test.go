@@ -68,14 +68,14 @@ func TestAnonymizeCommand(t *testing.T) {
 	if err := run(ctx, []string{"anonymize", "--older-than", "730d", "--data", data}, func(string) string { return "" }, &out); err != nil {
 		t.Fatalf("anonymize: %v", err)
 	}
-	if !strings.Contains(out.String(), "1 examined, 1 anonymized, 0 failed") {
+	if !strings.Contains(out.String(), "检查 1 条,匿名化 1 条,失败 0 条") {
 		t.Errorf("output = %q", out.String())
 	}
 	out.Reset()
 	if err := run(ctx, []string{"anonymize", "--older-than", "730d", "--data", data}, func(string) string { return "" }, &out); err != nil {
 		t.Fatalf("second anonymize: %v", err)
 	}
-	if !strings.Contains(out.String(), "1 examined, 0 anonymized, 0 failed") {
+	if !strings.Contains(out.String(), "检查 1 条,匿名化 0 条,失败 0 条") {
 		t.Errorf("second run output = %q", out.String())
 	}
 	if err := run(ctx, []string{"anonymize", "--data", data}, func(string) string { return "" }, &out); err == nil {

@@ -45,7 +45,7 @@ func openBackend(ctx context.Context, o options, log *slog.Logger) (*backend, er
 		}
 		store, err := sqlite.Open(ctx, o.data, sqlite.WithSynchronous(sync))
 		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", o.data, err)
+			return nil, fmt.Errorf("打开数据文件 %s:%w", o.data, err)
 		}
 		if up := store.Upgraded(); up != nil {
 			log.Info("数据文件已升级到本版本的结构", "file", o.data, "from_version", up.From, "to_version", up.To, "copy_before_upgrade", up.Backup)
@@ -67,13 +67,13 @@ func openBackend(ctx context.Context, o options, log *slog.Logger) (*backend, er
 		if ep := os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"); ep != "" {
 			endpoint = &ep
 		}
-		return nil, fmt.Errorf("table %s: %w", o.table, awsenv.DiagnoseDynamoDB(err, o.table, cfg.Region, endpoint))
+		return nil, fmt.Errorf("DynamoDB 表 %s:%w", o.table, awsenv.DiagnoseDynamoDB(err, o.table, cfg.Region, endpoint))
 	}
 	store := dynamo.New(client, o.table)
 	if err := store.EnsureSeed(ctx); err != nil {
-		return nil, fmt.Errorf("seed table %s: %w", o.table, err)
+		return nil, fmt.Errorf("初始化 DynamoDB 表 %s:%w", o.table, err)
 	}
-	b := &backend{store: store, describe: "DynamoDB table " + o.table, close: func() {}}
+	b := &backend{store: store, describe: "DynamoDB 表 " + o.table, close: func() {}}
 	b.stream = streamConsumer(cfg, o.table, log)
 	return b, nil
 }
@@ -91,7 +91,7 @@ func streamConsumer(cfg aws.Config, table string, log *slog.Logger) func(ctx con
 		}, log)
 		err := pollStream(ctx, client, table, streamHandler(handle), pollConfig{Logger: log, Ready: ready})
 		if err != nil && ctx.Err() == nil {
-			log.Error("stream polling stopped", "table", table, "err", err)
+			log.Error("读取表的数据流已停止,定时补分拣仍会处理新意见", "table", table, "err", err)
 		}
 	}
 }

@@ -18,10 +18,10 @@ import (
 //	jianyan-local backup --data jianyan.db --to /mnt/backup/jianyan [--keep 30]
 func runBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("jianyan-local backup", flag.ContinueOnError)
-	data := fs.String("data", "jianyan.db", "SQLite data file to back up")
-	to := fs.String("to", "", "folder to write the backup into (required)")
-	keep := fs.Int("keep", 0, "afterwards keep only the newest N backups of this data file in the folder (0: keep all)")
-	if err := fs.Parse(args); err != nil {
+	data := fs.String("data", "jianyan.db", "要备份的 SQLite 数据文件")
+	to := fs.String("to", "", "备份写入的目录(必填)")
+	keep := fs.Int("keep", 0, "备份后目录里只保留这个数据文件最近的 N 份备份(0:全部保留)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -35,7 +35,7 @@ func runBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	p, m, err := writeBackup(ctx, *data, *to, time.Now())
 	if err != nil {
-		return fmt.Errorf("backup:%w", err)
+		return fmt.Errorf("备份失败:%w", err)
 	}
 	fmt.Fprintf(stdout, "已备份到 %s(数据文件 %d 字节,结构版本 %d;文件 %d 个,共 %d 字节)\n", p, m.DatabaseBytes, m.SchemaVersion, m.Files, m.FilesBytes)
 	if *keep > 0 {
@@ -55,9 +55,9 @@ func runBackup(ctx context.Context, args []string, stdout io.Writer) error {
 //	jianyan-local restore --from /mnt/backup/jianyan/jianyan-20250312-023000.tar.gz --data jianyan.db
 func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("jianyan-local restore", flag.ContinueOnError)
-	from := fs.String("from", "", "backup file to restore (required): a .tar.gz backup, or a copy of the SQLite data file")
-	data := fs.String("data", "jianyan.db", "SQLite data file to restore into (the server must be stopped)")
-	if err := fs.Parse(args); err != nil {
+	from := fs.String("from", "", "要恢复的备份(必填):.tar.gz 备份文件,或 SQLite 数据文件的副本")
+	data := fs.String("data", "jianyan.db", "恢复到的 SQLite 数据文件(须先停止服务)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -68,7 +68,7 @@ func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	res, err := restoreBackup(ctx, *from, *data, time.Now())
 	if err != nil {
-		return fmt.Errorf("restore:%w", err)
+		return fmt.Errorf("恢复失败:%w", err)
 	}
 	fmt.Fprintf(stdout, "已从 %s 恢复到 %s(结构版本 %d,文件 %d 个)。\n", *from, *data, res.SchemaVersion, res.Files)
 	for _, k := range res.Kept {

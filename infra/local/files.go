@@ -16,12 +16,12 @@ import (
 func openFiles(store feedback.Store, o options, log *slog.Logger) (*feedback.Files, *diskfiles.Store, error) {
 	records, ok := store.(feedback.FileRecords)
 	if !ok {
-		return nil, nil, fmt.Errorf("the store keeps no file records")
+		return nil, nil, fmt.Errorf("内部错误:存储不保存文件记录")
 	}
 	dir := diskfiles.Dir(o.data)
 	fs, err := diskfiles.New(dir, diskfiles.Options{UploadURL: o.publicBaseURL + httpapi.LocalUploadPath})
 	if err != nil {
-		return nil, nil, fmt.Errorf("files folder %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("文件目录 %s:%w", dir, err)
 	}
 	files := feedback.NewFiles(feedback.FileConfig{Records: records, Storage: fs, Problems: store, Logger: log})
 	return files, fs, nil
@@ -36,9 +36,9 @@ func sweepFiles(ctx context.Context, files *feedback.Files, log *slog.Logger) {
 	defer t.Stop()
 	for {
 		if n, err := files.SweepUnattached(ctx); err != nil {
-			log.Error("sweep unattached files", "err", err)
+			log.Error("清理无引用的文件失败", "err", err)
 		} else if n > 0 {
-			log.Info("removed unattached files", "count", n)
+			log.Info("已删除无引用的文件", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -56,7 +56,10 @@ type options struct {
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "jianyan:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the options were listed
+		}
+		fmt.Fprintln(os.Stderr, "建言:", err)
 		os.Exit(1)
 	}
 }
@@ -64,19 +67,19 @@ func main() {
 func parseOptions(args []string, getenv func(string) string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("jianyan-local", flag.ContinueOnError)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&o.data, "data", "jianyan.db", "SQLite data file")
-	fs.BoolVar(&o.useDynamoDB, "dynamodb", false, "store data in DynamoDB (AWS_ENDPOINT_URL_DYNAMODB, TABLE_NAME) instead of SQLite")
-	fs.StringVar(&o.publicBaseURL, "public-base-url", getenv("PUBLIC_BASE_URL"), "origin that links and QR codes point at (default: http:// and the listen address)")
-	fs.BoolVar(&o.resetToken, "reset-admin-token", false, "create a new admin token and print it")
-	fs.DurationVar(&o.sweepEvery, "sweep-every", time.Minute, "how often the sweeper looks for unrouted suggestions and undelivered notices")
-	fs.DurationVar(&o.sweepGrace, "sweep-grace", 2*time.Minute, "how long a suggestion may stay unrouted, or a notice undelivered, before the sweeper takes it")
-	fs.StringVar(&o.rateLimit, "rate-limit", "on", "public rate limits: on, or off for benchmarks and load tests only")
-	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof on this loopback address (profiling only)")
-	fs.StringVar(&o.durability, "durability", "full", "full: every acknowledged write is flushed to disk; relaxed: for demos only, the last writes before a power cut may be lost")
-	fs.StringVar(&o.backupDir, "backup-dir", "", "make a backup a day (02:30 Beijing time, and at start when today has none) in this folder")
-	fs.IntVar(&o.backupKeep, "backup-keep", 14, "with --backup-dir: keep the newest N daily backups")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "监听地址;让同一局域网的手机访问时用 0.0.0.0:8080")
+	fs.StringVar(&o.data, "data", "jianyan.db", "SQLite 数据文件")
+	fs.BoolVar(&o.useDynamoDB, "dynamodb", false, "数据存到 DynamoDB(AWS_ENDPOINT_URL_DYNAMODB、TABLE_NAME)而不是 SQLite")
+	fs.StringVar(&o.publicBaseURL, "public-base-url", getenv("PUBLIC_BASE_URL"), "链接和二维码指向的地址(默认:http:// 加监听地址);手机要能打开它")
+	fs.BoolVar(&o.resetToken, "reset-admin-token", false, "生成新的管理员令牌并显示")
+	fs.DurationVar(&o.sweepEvery, "sweep-every", time.Minute, "多久检查一次未分拣的意见建议和未发出的通知")
+	fs.DurationVar(&o.sweepGrace, "sweep-grace", 2*time.Minute, "意见建议未分拣、通知未发出多久后由定时检查补做")
+	fs.StringVar(&o.rateLimit, "rate-limit", "on", "公开接口限流:on 开启;off 关闭,仅用于基准和压力测试")
+	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "在这个本机地址上提供性能分析接口(仅用于性能分析)")
+	fs.StringVar(&o.durability, "durability", "full", "full:每次确认的写入都落盘;relaxed:仅用于演示,断电前最后的写入可能丢失")
+	fs.StringVar(&o.backupDir, "backup-dir", "", "每天在这个目录做一次备份(北京时间 02:30;启动时当天还没有备份也做一次)")
+	fs.IntVar(&o.backupKeep, "backup-keep", 14, "与 --backup-dir 一起用:保留最近 N 份每日备份")
+	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
 	o.table = getenv("TABLE_NAME")
@@ -86,7 +89,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	o.adminToken = getenv("JIANYAN_ADMIN_TOKEN")
 	o.publicBaseURL = strings.TrimRight(o.publicBaseURL, "/")
 	if o.rateLimit != "on" && o.rateLimit != "off" {
-		return o, fmt.Errorf("--rate-limit must be on or off, not %q", o.rateLimit)
+		return o, fmt.Errorf("--rate-limit 只能是 on 或 off,不能是 %q", o.rateLimit)
 	}
 	if o.durability != "full" && o.durability != "relaxed" {
 		return o, fmt.Errorf("--durability 只能是 full 或 relaxed,不能是 %q", o.durability)
@@ -120,7 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if o.pprofAddr != "" {
 		if err := servePprof(o.pprofAddr, logger); err != nil {
-			return fmt.Errorf("pprof on %s: %w", o.pprofAddr, err)
+			return fmt.Errorf("性能分析接口 %s:%w", o.pprofAddr, err)
 		}
 	}
 
@@ -147,7 +150,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.addr, err)
+		return fmt.Errorf("无法在 %s 上监听(端口被占用时用 --addr 换一个):%w", o.addr, err)
 	}
 	defer ln.Close()
 	if o.publicBaseURL == "" {
@@ -173,12 +176,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	if token != "" {
-		fmt.Fprintf(stdout, "Staff admin token (shown once; set JIANYAN_ADMIN_TOKEN or use --reset-admin-token to replace it):\n\n    %s\n\n", token)
+		fmt.Fprintf(stdout, "管理员令牌(只显示这一次,请妥善保存;要更换,设置 JIANYAN_ADMIN_TOKEN 或加 --reset-admin-token 启动):\n\n    %s\n\n", token)
 	}
 
 	records, ok := backend.store.(feedback.DocumentRecords)
 	if !ok {
-		return fmt.Errorf("the store keeps no documents")
+		return fmt.Errorf("内部错误:存储不保存文书")
 	}
 	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: records, Logger: logger})
 
@@ -231,20 +234,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		case <-ready:
 		case <-ctx.Done():
 		case <-time.After(30 * time.Second):
-			logger.Warn("the table's stream is not readable yet; the sweeper will route what it misses")
+			logger.Warn("暂时读不到表的数据流,漏掉的意见建议由定时补分拣处理")
 		}
 	}
 
-	fmt.Fprintf(stdout, "Jianyan is serving on http://%s (data: %s)\n", ln.Addr(), backend.describe)
+	// The English words are the marker scripts and the benchmark look for
+	// ("serving on <url>"); the rest is for the person at the terminal.
+	fmt.Fprintf(stdout, "建言已启动 · Jianyan is serving on http://%s · 数据:%s\n", ln.Addr(), backend.describe)
+	fmt.Fprintf(stdout, "工作台:http://%s/console/  本窗口需保持打开,按 Ctrl+C 停止服务;其他命令请在另一个终端中执行。\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		cancelBackground()
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("服务中断:%w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
+	logger.Info("正在停止服务")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
@@ -253,7 +259,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	<-done
 	<-backupsDone // a backup in progress stops and removes its temporary files
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+		return fmt.Errorf("停止服务:%w", err)
 	}
 	return nil
 }
@@ -278,7 +284,7 @@ func ensureAdmin(ctx context.Context, store feedback.Store, o options) (string, 
 	if !o.resetToken {
 		page, err := store.ListAccounts(ctx, feedback.MaxListLimit, "")
 		if err != nil {
-			return "", fmt.Errorf("list accounts: %w", err)
+			return "", fmt.Errorf("读取账号:%w", err)
 		}
 		for {
 			for _, a := range page.Items {
@@ -290,7 +296,7 @@ func ensureAdmin(ctx context.Context, store feedback.Store, o options) (string, 
 				break
 			}
 			if page, err = store.ListAccounts(ctx, feedback.MaxListLimit, page.NextCursor); err != nil {
-				return "", fmt.Errorf("list accounts: %w", err)
+				return "", fmt.Errorf("读取账号:%w", err)
 			}
 		}
 	}
@@ -298,7 +304,7 @@ func ensureAdmin(ctx context.Context, store feedback.Store, o options) (string, 
 	now := time.Now()
 	acct := &feedback.Account{ID: feedback.NewID(now), Name: "admin", Role: feedback.RoleAdmin, TokenHash: feedback.HashToken(token), CreatedAt: now}
 	if err := store.CreateAccount(ctx, acct); err != nil {
-		return "", fmt.Errorf("create the admin account: %w", err)
+		return "", fmt.Errorf("创建管理员账号:%w", err)
 	}
 	return token, nil
 }

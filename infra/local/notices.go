@@ -29,7 +29,7 @@ func (d *dispatcher) enqueue(n *feedback.Notice) {
 	select {
 	case d.queue <- n:
 	default:
-		d.log.Warn("notice queue full; the sweeper will send it", "notice_id", n.ID)
+		d.log.Warn("通知队列已满,稍后由定时补发", "notice_id", n.ID)
 	}
 }
 
@@ -66,6 +66,6 @@ func (d *dispatcher) deliver(n *feedback.Notice) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := d.svc.DeliverNotice(ctx, n); err != nil {
-		d.log.Error("deliver notice", "notice_id", n.ID, "err", err)
+		d.log.Error("发送通知失败,稍后重试", "notice_id", n.ID, "err", err)
 	}
 }

@@ -17,7 +17,7 @@ func publicConfig(svc *feedback.Service, log *slog.Logger, o options) httpapi.Pu
 	if o.rateLimit == "off" {
 		off := &httpapi.RateLimit{}
 		cfg.SubmitPerIP, cfg.SubmitPerSymposium, cfg.ReadPerIP, cfg.UploadPerIP, cfg.UploadPerSymposium = off, off, off, off, off
-		log.Warn("RATE LIMITS ARE OFF (--rate-limit=off): for benchmarks and load tests only, never on a public address")
+		log.Warn("限流已关闭 RATE LIMITS ARE OFF(--rate-limit=off):仅用于基准和压力测试,切勿用于公开地址")
 	}
 	return cfg
 }

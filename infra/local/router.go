@@ -37,7 +37,7 @@ func (r *router) CreateSuggestion(ctx context.Context, s *feedback.Suggestion) (
 		select {
 		case r.queue <- *stored:
 		default:
-			r.log.Warn("routing queue full; the sweeper will route it", "suggestion_id", stored.ID)
+			r.log.Warn("分拣队列已满,稍后由定时补分拣", "suggestion_id", stored.ID)
 		}
 	}
 	return stored, created, err
@@ -84,7 +84,7 @@ func (r *router) route(sg *feedback.Suggestion) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := r.svc.RouteInserted(ctx, sg); err != nil {
-		r.log.Error("route suggestion", "suggestion_id", sg.ID, "err", err)
+		r.log.Error("分拣意见建议失败,稍后重试", "suggestion_id", sg.ID, "err", err)
 	}
 }
 
@@ -103,17 +103,17 @@ func sweep(ctx context.Context, svc *feedback.Service, every, grace time.Duratio
 		case <-t.C:
 			counts, err := svc.SweepUnrouted(ctx, grace)
 			if err != nil {
-				log.Error("sweep unrouted suggestions", "err", err)
+				log.Error("补分拣失败", "err", err)
 				continue
 			}
-			log.Debug("swept unrouted suggestions", "counts", counts)
+			log.Debug("补分拣完成", "counts", counts)
 			sent, pending, err := svc.SweepNotices(ctx, grace)
 			if err != nil {
-				log.Error("sweep notices", "err", err)
+				log.Error("补发通知失败", "err", err)
 				continue
 			}
 			if sent+pending > 0 {
-				log.Info("swept notices", "delivered", sent, "still_pending", pending)
+				log.Info("补发通知", "delivered", sent, "still_pending", pending)
 			}
 		}
 	}

@@ -46,17 +46,17 @@ func duePeriods(at time.Time) []feedback.Period {
 func runSchedule(ctx context.Context, svc *feedback.Service, n feedback.Notifier, log *slog.Logger) {
 	run := func(p feedback.Period, at time.Time) {
 		if sm, err := svc.RunScheduledSummary(ctx, p, at, n); err != nil && ctx.Err() == nil {
-			log.Error("scheduled summary", "period", p, "err", err)
+			log.Error("定时汇总失败", "period", p, "err", err)
 		} else if sm != nil {
-			log.Info("scheduled summary", "summary_id", sm.ID)
+			log.Info("定时汇总已生成", "summary_id", sm.ID)
 		}
 	}
 	made, err := svc.CatchUpScheduledSummaries(ctx, svc.Now(), n)
 	for _, sm := range made {
-		log.Info("scheduled summary caught up", "summary_id", sm.ID)
+		log.Info("已补做错过的定时汇总", "summary_id", sm.ID)
 	}
 	if err != nil && ctx.Err() == nil {
-		log.Error("scheduled summary catch-up", "err", err)
+		log.Error("补做定时汇总失败", "err", err)
 	}
 	for {
 		at := nextRun(svc.Now())

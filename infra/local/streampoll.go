@@ -114,7 +114,7 @@ func (p *poller) run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				p.cfg.Logger.Warn("stream poller: refresh shards", "table", p.table, "error", err)
+				p.cfg.Logger.Warn("数据流读取:刷新分片失败", "table", p.table, "error", err)
 			} else {
 				if first && p.cfg.Ready != nil {
 					p.cfg.Ready()
@@ -134,7 +134,7 @@ func (p *poller) run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				p.cfg.Logger.Warn("stream poller: read shard", "shard", sh.id, "error", err)
+				p.cfg.Logger.Warn("数据流读取:读取分片失败", "shard", sh.id, "error", err)
 			}
 			got += n
 		}
@@ -160,10 +160,10 @@ func (p *poller) refresh(ctx context.Context, first bool) error {
 	if p.arn == "" {
 		out, err := p.client.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String(p.table)})
 		if err != nil {
-			return fmt.Errorf("list streams of %s: %w", p.table, err)
+			return fmt.Errorf("列出表 %s 的数据流:%w", p.table, err)
 		}
 		if len(out.Streams) == 0 {
-			return fmt.Errorf("table %s has no stream", p.table)
+			return fmt.Errorf("表 %s 没有开启数据流", p.table)
 		}
 		// The latest stream (labels are timestamps).
 		sort.Slice(out.Streams, func(i, j int) bool {
@@ -175,10 +175,10 @@ func (p *poller) refresh(ctx context.Context, first bool) error {
 	for {
 		out, err := p.client.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(p.arn), ExclusiveStartShardId: start})
 		if err != nil {
-			return fmt.Errorf("describe stream %s: %w", p.arn, err)
+			return fmt.Errorf("读取数据流 %s 的描述:%w", p.arn, err)
 		}
 		if out.StreamDescription == nil {
-			return fmt.Errorf("describe stream %s: no description", p.arn)
+			return fmt.Errorf("数据流 %s 没有返回描述", p.arn)
 		}
 		for _, s := range out.StreamDescription.Shards {
 			id := aws.ToString(s.ShardId)
@@ -199,7 +199,7 @@ func (p *poller) refresh(ctx context.Context, first bool) error {
 					StreamArn: aws.String(p.arn), ShardId: aws.String(id), ShardIteratorType: pos,
 				})
 				if err != nil {
-					return fmt.Errorf("shard iterator for %s: %w", id, err)
+					return fmt.Errorf("获取分片 %s 的迭代器:%w", id, err)
 				}
 				sh.iterator = it.ShardIterator
 			}
@@ -226,7 +226,7 @@ func (p *poller) pollShard(ctx context.Context, sh *shardState) (int, error) {
 		if errors.As(err, &trimmed) || errors.As(err, &gone) {
 			sh.done = true
 		}
-		return 0, fmt.Errorf("get records: %w", err)
+		return 0, fmt.Errorf("读取数据流记录:%w", err)
 	}
 	sh.iterator = out.NextShardIterator
 	if sh.iterator == nil {
@@ -239,7 +239,7 @@ func (p *poller) pollShard(ctx context.Context, sh *shardState) (int, error) {
 	for _, r := range out.Records {
 		rec, err := dynamo.ToEventRecord(r, p.arn)
 		if err != nil {
-			p.cfg.Logger.Error("stream poller: skip unconvertible record", "event_id", aws.ToString(r.EventID), "error", err)
+			p.cfg.Logger.Error("数据流读取:跳过无法转换的记录", "event_id", aws.ToString(r.EventID), "error", err)
 			continue
 		}
 		recs = append(recs, rec)
@@ -258,7 +258,7 @@ func (p *poller) reposition(ctx context.Context, sh *shardState) error {
 	}
 	it, err := p.client.GetShardIterator(ctx, in)
 	if err != nil {
-		return fmt.Errorf("renew iterator for %s: %w", sh.id, err)
+		return fmt.Errorf("更新分片 %s 的迭代器:%w", sh.id, err)
 	}
 	sh.iterator = it.ShardIterator
 	return nil
@@ -272,16 +272,16 @@ func (p *poller) deliver(ctx context.Context, recs []events.DynamoDBEventRecord)
 		from := 0
 		switch {
 		case err != nil:
-			p.cfg.Logger.Warn("stream poller: handler failed", "records", len(batch), "attempt", attempt+1, "error", err)
+			p.cfg.Logger.Warn("数据流读取:处理失败,将重试", "records", len(batch), "attempt", attempt+1, "error", err)
 		case len(resp.BatchItemFailures) == 0:
 			return
 		default:
 			from = firstFailed(batch, resp.BatchItemFailures)
-			p.cfg.Logger.Warn("stream poller: records failed", "failed", len(resp.BatchItemFailures), "attempt", attempt+1)
+			p.cfg.Logger.Warn("数据流读取:部分记录处理失败,将重试", "failed", len(resp.BatchItemFailures), "attempt", attempt+1)
 		}
 		batch = batch[from:]
 		if p.cfg.MaxRetries < 0 || attempt >= p.cfg.MaxRetries {
-			p.cfg.Logger.Error("stream poller: giving up on records", "records", len(batch), "first_sequence_number", batch[0].Change.SequenceNumber)
+			p.cfg.Logger.Error("数据流读取:多次重试仍失败,放弃这些记录(定时补分拣会处理)", "records", len(batch), "first_sequence_number", batch[0].Change.SequenceNumber)
 			return
 		}
 		select {

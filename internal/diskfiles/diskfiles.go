@@ -159,7 +159,7 @@ func (s *Store) ReceiveUpload(ctx context.Context, body io.Reader, contentType s
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return "", 0, feedback.FieldErrorf("file", "表单中没有文件(file 须放在最后)")
+			return "", 0, feedback.FieldErrorf("file", "上传表单中没有文件:文件须放在表单的最后一项")
 		}
 		if err != nil {
 			return "", 0, &feedback.Error{Code: feedback.EInvalid, Field: "file", Message: "上传表单格式有误", Err: err}

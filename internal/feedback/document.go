@@ -195,7 +195,7 @@ type DocumentFilter struct {
 // Validate checks a document filter; stores call it before listing.
 func (f DocumentFilter) Validate() error {
 	if f.Kind != "" && !f.Kind.Valid() {
-		return FieldErrorf("kind", "文书种类应为 rectification_notice、feedback_opinion、supervision_bulletin 或 reply_letter")
+		return FieldErrorf("kind", "文书种类应为整改通知书、反馈意见书、督察通报或答复函")
 	}
 	return nil
 }

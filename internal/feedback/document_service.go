@@ -133,7 +133,7 @@ func (r *DocumentRequest) Validate() error {
 	case "":
 		return FieldErrorf("kind", "请选择文书种类")
 	}
-	return FieldErrorf("kind", "文书种类应为 rectification_notice、feedback_opinion、supervision_bulletin 或 reply_letter")
+	return FieldErrorf("kind", "文书种类应为整改通知书、反馈意见书、督察通报或答复函")
 }
 
 // Create issues a document: it reads what the kind is made from, writes it

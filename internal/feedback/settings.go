@@ -104,7 +104,7 @@ func (s *Settings) Validate() error {
 	}
 	for _, k := range sortedKinds(s.NumberPrefixes) {
 		if !k.Valid() {
-			return FieldErrorf("number_prefixes", "未知的文书种类 %q,可选:rectification_notice(整改通知书)、feedback_opinion(反馈意见书)、supervision_bulletin(督察通报)、reply_letter(答复函)", string(k))
+			return FieldErrorf("number_prefixes", "文号前缀中有未知的文书种类,可选:整改通知书、反馈意见书、督察通报、答复函")
 		}
 		if err := CheckNumberPrefix("number_prefixes."+string(k), s.NumberPrefixes[k]); err != nil {
 			return err

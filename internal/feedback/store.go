@@ -23,7 +23,7 @@ type SymposiumFilter struct {
 // Validate checks a symposium filter; stores call it before listing.
 func (f SymposiumFilter) Validate() error {
 	if f.Status != "" && !f.Status.Valid() {
-		return FieldErrorf("status", "座谈会状态应为 draft、open 或 closed")
+		return FieldErrorf("status", "座谈会状态应为未开始、收集中或已结束")
 	}
 	return nil
 }
@@ -62,7 +62,7 @@ func (f SuggestionFilter) Validate() error {
 	case f.ParticipantKind != "" && !f.ParticipantKind.Valid():
 		return FieldErrorf("participant_kind", "未知的参会身份")
 	case f.Kind != "" && !f.Kind.Valid():
-		return FieldErrorf("kind", "类别应为 suggestion 或 problem_lead")
+		return FieldErrorf("kind", "类别应为意见建议或问题线索")
 	case f.Status != "" && !f.Status.Valid():
 		return FieldErrorf("status", "未知的意见建议状态")
 	case f.Channel != "" && !f.Channel.Valid():
@@ -128,7 +128,7 @@ type SummaryFilter struct {
 // Validate checks a summary filter; stores call it before listing.
 func (f SummaryFilter) Validate() error {
 	if f.Period != "" && !f.Period.Valid() {
-		return FieldErrorf("period", "汇总周期应为 daily、weekly 或 monthly")
+		return FieldErrorf("period", "汇总周期应为日汇总、周汇总或月汇总")
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func unmarshalStrict(b []byte, dst any) error {
 			return feedback.FieldErrorf(te.Field, "%s的类型不正确", feedback.FieldLabel(te.Field))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return feedback.FieldErrorf(name, "请求中含有未知的字段「%s」", name)
+			return feedback.FieldErrorf(name, "请求中含有本接口不接受的字段")
 		}
 		return feedback.Errorf(feedback.EInvalid, "请求不是有效的 JSON")
 	}
@@ -121,7 +121,7 @@ func decodeJSONOrForm(w http.ResponseWriter, r *http.Request, dst any) (bodyKind
 		}
 		return bodyForm, v, nil
 	}
-	return 0, nil, unsupported("application/json or application/x-www-form-urlencoded")
+	return 0, nil, unsupported("application/json 或 application/x-www-form-urlencoded")
 }
 
 // queryInt parses an optional integer query parameter.

@@ -184,14 +184,14 @@ func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id f
 	case "true", "1":
 		f.OverdueOn = feedback.DateOf(h.svc.Now())
 	default:
-		return feedback.FieldErrorf("overdue", "逾期条件应为 true 或 false")
+		return feedback.FieldErrorf("overdue", "逾期筛选条件无效,只能选择是或否")
 	}
 	switch q.Get("supervised") {
 	case "", "false", "0":
 	case "true", "1":
 		f.Supervised = true
 	default:
-		return feedback.FieldErrorf("supervised", "督办条件应为 true 或 false")
+		return feedback.FieldErrorf("supervised", "督办筛选条件无效,只能选择是或否")
 	}
 	p, err := h.svc.ListProblems(r.Context(), id, f)
 	if err != nil {

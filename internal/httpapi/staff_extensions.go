@@ -88,7 +88,7 @@ func (h *StaffHandler) decideExtension(w http.ResponseWriter, r *http.Request, i
 		return err
 	}
 	if in.Approve == nil {
-		return feedback.FieldErrorf("approve", "请选择同意或不同意(approve 为 true 或 false)")
+		return feedback.FieldErrorf("approve", "请选择同意或不同意")
 	}
 	e, err := h.svc.DecideExtension(r.Context(), id, r.PathValue("id"), r.PathValue("eid"), *in.Approve, in.Note)
 	if err != nil {

@@ -91,7 +91,7 @@ func readImportUpload(w http.ResponseWriter, r *http.Request) (string, string, [
 	case "multipart/form-data":
 		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if params["boundary"] == "" {
-			return "", "", nil, feedback.Errorf(feedback.EInvalid, "上传内容缺少分隔符(boundary)")
+			return "", "", nil, feedback.Errorf(feedback.EInvalid, "上传内容格式不完整:缺少各部分之间的分隔符")
 		}
 		if r.ContentLength > MaxImportBytes {
 			return "", "", nil, tooLarge(MaxImportBytes)
@@ -126,7 +126,7 @@ func readImportUpload(w http.ResponseWriter, r *http.Request) (string, string, [
 		}
 		return symposiumID, name, data, nil
 	}
-	return "", "", nil, unsupported("multipart/form-data, text/csv or " + mimeXLSX)
+	return "", "", nil, unsupported("multipart/form-data、text/csv 或 " + mimeXLSX)
 }
 
 func uploadErr(err error) error {

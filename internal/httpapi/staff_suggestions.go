@@ -43,7 +43,7 @@ func (h *StaffHandler) staffEntry(w http.ResponseWriter, r *http.Request, id fee
 		return err
 	}
 	if in.Website != "" {
-		return feedback.FieldErrorf("website", "请求中含有未知的字段「website」")
+		return feedback.FieldErrorf("website", "请求中含有本接口不接受的字段")
 	}
 	if hk := r.Header.Get("Idempotency-Key"); hk != "" {
 		if in.IdempotencyKey != "" && in.IdempotencyKey != hk {
@@ -117,14 +117,14 @@ func suggestionFilterFrom(q url.Values) (feedback.SuggestionFilter, error) {
 	case "true", "1":
 		f.Rehandle = true
 	default:
-		return f, feedback.FieldErrorf("rehandle", "重新办理条件应为 true 或 false")
+		return f, feedback.FieldErrorf("rehandle", "“待重新办理”筛选条件无效,只能选择是或否")
 	}
 	switch q.Get("replied") {
 	case "":
 	case "false", "0":
 		f.Unreplied = true
 	default:
-		return f, feedback.FieldErrorf("replied", "答复条件只能为 false(列出尚未答复的)")
+		return f, feedback.FieldErrorf("replied", "答复筛选只能用来列出尚未答复的意见建议")
 	}
 	if from != "" {
 		f.From = from.Start()
