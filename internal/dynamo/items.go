@@ -147,6 +147,7 @@ type suggestionItem struct {
 	ProblemID      string `dynamodbav:"problem_id,omitempty"`
 	RuleName       string `dynamodbav:"rule_name,omitempty"`
 	IdempotencyKey string `dynamodbav:"idempotency_key,omitempty"`
+	WrittenOn      string `dynamodbav:"written_on,omitempty"`
 	SubmittedAt    string `dynamodbav:"submitted_at"`
 	UpdatedAt      string `dynamodbav:"updated_at,omitempty"`
 	Version        int64  `dynamodbav:"version"`
@@ -162,7 +163,7 @@ func suggestionToItem(s *feedback.Suggestion) (map[string]types.AttributeValue, 
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
 		Topic: s.Topic, Content: s.Content, PhotoFileIDs: s.PhotoFileIDs, Channel: string(s.Channel), Status: string(s.Status),
 		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
-		IdempotencyKey: s.IdempotencyKey, SubmittedAt: sortTS(s.SubmittedAt), UpdatedAt: ts(s.UpdatedAt),
+		IdempotencyKey: s.IdempotencyKey, WrittenOn: string(s.WrittenOn), SubmittedAt: sortTS(s.SubmittedAt), UpdatedAt: ts(s.UpdatedAt),
 		Version: s.Version, Notify: s.Notify, ReplyState: string(s.ReplyState()),
 	}
 	for _, r := range s.Replies {
@@ -185,7 +186,7 @@ func (it *suggestionItem) domain() (*feedback.Suggestion, error) {
 		Name: it.Name, Organization: it.Organization, Contact: it.Contact, Topic: it.Topic,
 		Content: it.Content, PhotoFileIDs: it.PhotoFileIDs, Channel: feedback.Channel(it.Channel), Status: feedback.SuggestionStatus(it.Status),
 		ProblemListID: it.ProblemListID, ProblemID: it.ProblemID, RuleName: it.RuleName,
-		IdempotencyKey: it.IdempotencyKey, Version: it.Version, Notify: it.Notify,
+		IdempotencyKey: it.IdempotencyKey, WrittenOn: feedback.Date(it.WrittenOn), Version: it.Version, Notify: it.Notify,
 	}
 	var err error
 	for _, r := range it.Replies {

@@ -26,6 +26,9 @@ type SubmissionInput struct {
 	// PhotoFileIDs are photos uploaded for a problem lead through the
 	// symposium's public upload route (at most MaxPhotosPerSuggestion).
 	PhotoFileIDs []string
+	// WrittenOn is the day a paper form was written (staff entry and
+	// import only).
+	WrittenOn Date
 }
 
 // Submit stores a participant's submission through the public form of the
@@ -130,6 +133,7 @@ func (s *Service) newSubmission(sym *Symposium, in SubmissionInput, channel Chan
 		IdempotencyKey:  in.IdempotencyKey,
 		Notify:          in.Notify,
 		PhotoFileIDs:    uniqueIDs(in.PhotoFileIDs),
+		WrittenOn:       in.WrittenOn,
 		SubmittedAt:     now,
 		UpdatedAt:       now,
 	}

@@ -1,6 +1,8 @@
 package feedback
 
 import (
+	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -26,6 +28,31 @@ func ParseDate(s string) (Date, error) {
 		return "", Errorf(EInvalid, "日期「%s」格式不正确,应为 YYYY-MM-DD", s)
 	}
 	return Date(s), nil
+}
+
+// looseDate matches the ways a clerk or a spreadsheet writes a day:
+// 2025-03-12, 2025/3/12, 2025.3.12, 2025年3月12日.
+var looseDate = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
+
+// ParseLooseDate reads a day written as people and spreadsheets write it
+// (ParseDate's YYYY-MM-DD, or 2025/3/12, 2025.3.12, 2025年3月12日);
+// "" is no date. A day that does not exist (2025-02-30) is EInvalid.
+func ParseLooseDate(s string) (Date, error) {
+	m := looseDate.FindStringSubmatch(CleanText(s))
+	if m == nil {
+		if s == "" {
+			return "", nil
+		}
+		return "", Errorf(EInvalid, "日期「%s」无法识别,请写成 2025-03-12 或 2025年3月12日", s)
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, Shanghai)
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
+		return "", Errorf(EInvalid, "日期「%s」不存在", s)
+	}
+	return DateOf(t), nil
 }
 
 // DateOf is the Shanghai calendar day of t.

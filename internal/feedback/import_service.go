@@ -23,6 +23,9 @@ const MaxImportRows = 2000
 type ImportRow struct {
 	Row   int
 	Input SubmissionInput
+	// WrittenOn is the row's 书写日期 cell as written (2025-03-12,
+	// 2025/3/12, 2025年3月12日: ParseLooseDate); it sets Input.WrittenOn.
+	WrittenOn string
 }
 
 // RowError is what is wrong with one row of an import.
@@ -64,6 +67,56 @@ type ImportResult struct {
 	Suggestions []*Suggestion
 }
 
+// ImportPreview is what an import would store, computed without storing
+// anything: every row as it would be stored (kinds read, text cleaned, the
+// written date parsed), which of them an earlier import of the same file
+// already stored, and every row's error. Token names exactly this file for
+// this symposium: Import with it stores what the preview showed, or
+// refuses when the file sent differs.
+type ImportPreview struct {
+	Token      string
+	Rows       []ImportPreviewRow
+	Errors     []RowError
+	New        int // rows Import would store
+	Duplicates int // rows stored by an earlier import of the same file
+}
+
+// ImportPreviewRow is one valid row of a preview: the suggestion as it
+// would be stored (not stored: its ID and receipt are drawn anew on
+// import) and whether an earlier import stored it already.
+type ImportPreviewRow struct {
+	Row        int
+	Suggestion *Suggestion
+	Duplicate  bool
+}
+
+// importPlan is a validated import: the suggestions to store, the rows'
+// errors and the keys earlier imports used.
+type importPlan struct {
+	token string
+	rows  []ImportPreviewRow
+	bad   []RowError
+}
+
+// PreviewImport checks an import like Import and stores nothing. Invalid
+// rows are listed in the preview's Errors (not an error); errors of the
+// request itself (no rows, too many, an unknown symposium) are returned.
+func (s *Service) PreviewImport(ctx context.Context, id Identity, symposiumID string, rows []ImportRow) (*ImportPreview, error) {
+	plan, err := s.planImport(ctx, id, symposiumID, rows)
+	if err != nil {
+		return nil, err
+	}
+	p := &ImportPreview{Token: plan.token, Rows: plan.rows, Errors: plan.bad}
+	for _, r := range plan.rows {
+		if r.Duplicate {
+			p.Duplicates++
+		} else {
+			p.New++
+		}
+	}
+	return p, nil
+}
+
 // Import stores paper suggestions for a symposium (channel import). Every
 // row is validated first; if any is invalid, nothing is stored and the
 // error is an *ImportError listing each bad row. Each row's idempotency key
@@ -73,9 +126,46 @@ type ImportResult struct {
 // symposium are looked up first. The digest is over the parsed rows, so the
 // same data saved as CSV or as XLSX counts as the same file.
 //
+// previewToken, when set, is the Token of the PreviewImport the person
+// confirmed: a file that differs from the previewed one (or a preview for
+// another symposium) is EConflict and nothing is stored.
+//
 // Rows are stored one by one; if storage fails midway the rows stored so far
 // stay, and importing the file again completes it without duplicates.
-func (s *Service) Import(ctx context.Context, id Identity, symposiumID string, rows []ImportRow) (*ImportResult, error) {
+func (s *Service) Import(ctx context.Context, id Identity, symposiumID string, rows []ImportRow, previewToken string) (*ImportResult, error) {
+	plan, err := s.planImport(ctx, id, symposiumID, rows)
+	if err != nil {
+		return nil, err
+	}
+	if previewToken != "" && previewToken != plan.token {
+		return nil, Conflictf("文件内容或座谈会与预览时不一致,未导入任何记录;请重新预览后再导入")
+	}
+	if len(plan.bad) > 0 {
+		return nil, &ImportError{Rows: plan.bad}
+	}
+	res := &ImportResult{}
+	for _, r := range plan.rows {
+		if r.Duplicate {
+			res.Duplicates++
+			continue
+		}
+		stored, created, err := s.createSuggestion(ctx, r.Suggestion)
+		if err != nil {
+			return nil, fmt.Errorf("import into %s: %w", symposiumID, err)
+		}
+		if created {
+			res.Created++
+		} else {
+			res.Duplicates++
+		}
+		res.Suggestions = append(res.Suggestions, stored)
+	}
+	return res, nil
+}
+
+// planImport validates an import's request and every row, and finds the
+// rows earlier imports of the same file stored.
+func (s *Service) planImport(ctx context.Context, id Identity, symposiumID string, rows []ImportRow) (*importPlan, error) {
 	if err := requireOffice(id); err != nil {
 		return nil, err
 	}
@@ -101,44 +191,51 @@ func (s *Service) Import(ctx context.Context, id Identity, symposiumID string, r
 
 	rows = importKinds(rows)
 	digest := importDigest(rows)
-	built := make([]*Suggestion, 0, len(rows))
-	var bad []RowError
+	sum := sha256.Sum256([]byte(symposiumID + "\x00" + digest))
+	plan := &importPlan{token: hex.EncodeToString(sum[:12])}
 	for _, r := range rows {
+		if r.WrittenOn != "" && r.Input.WrittenOn == "" {
+			_, err := ParseLooseDate(r.WrittenOn)
+			plan.bad = append(plan.bad, RowError{Row: r.Row, Field: "written_on", Message: "书写日期" + strings.TrimPrefix(ErrorMessage(err), "日期")})
+			continue
+		}
 		in := r.Input
 		in.IdempotencyKey = "import-" + digest + "-" + strconv.Itoa(r.Row)
 		sg, err := s.newSubmission(sym, in, ChannelImport)
 		if err != nil {
-			bad = append(bad, RowError{Row: r.Row, Field: ErrorField(err), Message: ErrorMessage(err)})
+			plan.bad = append(plan.bad, importRowError(r.Row, in, err))
 			continue
 		}
-		built = append(built, sg)
+		plan.rows = append(plan.rows, ImportPreviewRow{Row: r.Row, Suggestion: sg})
 	}
-	if len(bad) > 0 {
-		return nil, &ImportError{Rows: bad}
+	if len(plan.rows) == 0 {
+		return plan, nil
 	}
-
 	done, err := s.importedKeys(ctx, symposiumID)
 	if err != nil {
 		return nil, err
 	}
-	res := &ImportResult{}
-	for _, sg := range built {
-		if done[sg.IdempotencyKey] {
-			res.Duplicates++
-			continue
-		}
-		stored, created, err := s.createSuggestion(ctx, sg)
-		if err != nil {
-			return nil, fmt.Errorf("import into %s: %w", symposiumID, err)
-		}
-		if created {
-			res.Created++
-		} else {
-			res.Duplicates++
-		}
-		res.Suggestions = append(res.Suggestions, stored)
+	for i := range plan.rows {
+		plan.rows[i].Duplicate = done[plan.rows[i].Suggestion.IdempotencyKey]
 	}
-	return res, nil
+	return plan, nil
+}
+
+// importRowError is what is wrong with a row, said for a clerk who wrote a
+// word the import does not know where a kind goes.
+func importRowError(row int, in SubmissionInput, err error) RowError {
+	e := RowError{Row: row, Field: ErrorField(err), Message: ErrorMessage(err)}
+	switch {
+	case e.Field == "participant_kind" && in.ParticipantKind != "" && !in.ParticipantKind.Valid():
+		names := make([]string, len(ParticipantKinds))
+		for i, k := range ParticipantKinds {
+			names[i] = k.Label()
+		}
+		e.Message = fmt.Sprintf("参会身份「%s」无法识别,应为%s之一", in.ParticipantKind, strings.Join(names, "、"))
+	case e.Field == "kind" && !in.Kind.Valid():
+		e.Message = fmt.Sprintf("类别「%s」无法识别,应为意见建议或问题线索", in.Kind)
+	}
+	return e
 }
 
 // importedKeys collects the idempotency keys of earlier imports into a
@@ -180,6 +277,11 @@ func importDigest(rows []ImportRow) string {
 		for _, f := range []string{string(in.ParticipantKind), string(in.Kind), in.Name, in.Organization, in.Contact, in.Topic, in.Content} {
 			put(f)
 		}
+		// Only when present, so files without written dates keep the
+		// digest (and the idempotency keys) they had before there were any.
+		if in.WrittenOn != "" {
+			put("written_on=" + string(in.WrittenOn))
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
@@ -193,6 +295,11 @@ func importKinds(rows []ImportRow) []ImportRow {
 	for i, r := range rows {
 		r.Input.ParticipantKind = participantKindOf(string(r.Input.ParticipantKind))
 		r.Input.Kind = suggestionKindOf(string(r.Input.Kind))
+		if r.WrittenOn != "" {
+			// An unreadable date leaves Input.WrittenOn empty; planImport
+			// names the row.
+			r.Input.WrittenOn, _ = ParseLooseDate(r.WrittenOn)
+		}
 		out[i] = r
 	}
 	return out

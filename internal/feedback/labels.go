@@ -227,6 +227,8 @@ var fieldLabels = map[string]string{
 	"status":                               "状态",
 	"idempotency_key":                      "表单标识",
 	"content":                              "内容",
+	"written_on":                           "书写日期",
+	"preview_token":                        "导入预览",
 	"name":                                 "姓名",
 	"organization":                         "单位",
 	"contact":                              "联系方式",

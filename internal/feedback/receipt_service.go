@@ -18,6 +18,8 @@ type ReceiptView struct {
 	Status      SuggestionStatus
 	StatusLabel string // Chinese label of Status
 	SubmittedAt time.Time
+	// WrittenOn is the day a paper form was written ("" for online ones).
+	WrittenOn Date
 	// SymposiumTitle and HostUnit name the symposium; SymposiumCode is its
 	// form's code while it still collects (the way back to the form), ""
 	// once it is closed.
@@ -83,6 +85,7 @@ func (s *Service) receiptView(ctx context.Context, sg *Suggestion) (*ReceiptView
 		Status:      sg.Status,
 		StatusLabel: sg.StatusLabel(),
 		SubmittedAt: sg.SubmittedAt,
+		WrittenOn:   sg.WrittenOn,
 		CanRate:     sg.CanRate(),
 		Rehandle:    sg.Rehandle(),
 	}

@@ -83,8 +83,14 @@ type Suggestion struct {
 	RuleName      string // the routing rule that placed it, "" for triage
 	// IdempotencyKey makes a retried submission return the first receipt.
 	IdempotencyKey string
-	SubmittedAt    time.Time
-	UpdatedAt      time.Time
+	// WrittenOn is the day a paper suggestion was written (书写日期), as
+	// the form says; only staff entry and import have it. SubmittedAt stays
+	// the time it was entered: periods, lists and summaries count a
+	// suggestion when it reached the office, so a summary once made never
+	// changes when late paper forms are typed in.
+	WrittenOn   Date
+	SubmittedAt time.Time
+	UpdatedAt   time.Time
 	// Version is the optimistic-concurrency counter; the store sets it.
 	Version int64
 }
@@ -129,6 +135,9 @@ func (s *Suggestion) Validate() error {
 			return FieldErrorf("photo_file_ids", "照片标识无效")
 		}
 	}
+	if err := s.checkWrittenOn(); err != nil {
+		return err
+	}
 	if err := checkText("content", s.Content, true, ContentMaxRunes, true); err != nil {
 		return err
 	}
@@ -151,6 +160,22 @@ func (s *Suggestion) Validate() error {
 		validateReplies(s.Replies),
 		checkText("campaign", s.Campaign, false, CampaignMaxRunes, false),
 	)
+}
+
+// checkWrittenOn: a written date is a real day, on paper only, and not
+// after the day it was entered.
+func (s *Suggestion) checkWrittenOn() error {
+	switch {
+	case s.WrittenOn == "":
+		return nil
+	case !s.WrittenOn.Valid():
+		return FieldErrorf("written_on", "书写日期应为 YYYY-MM-DD 格式的日期")
+	case s.Channel != ChannelStaffEntry && s.Channel != ChannelImport:
+		return FieldErrorf("written_on", "只有纸质意见才有书写日期")
+	case !s.SubmittedAt.IsZero() && DateOf(s.SubmittedAt).Before(s.WrittenOn):
+		return FieldErrorf("written_on", "书写日期不能晚于录入日期(%s)", DateOf(s.SubmittedAt))
+	}
+	return nil
 }
 
 // HasPersonalData reports whether any personal field is filled or a photo

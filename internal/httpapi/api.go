@@ -140,6 +140,8 @@ type submissionJSON struct {
 	PhotoFileIDs []string `json:"photo_file_ids,omitempty"`
 	// Website is the honeypot: hidden from people, filled by naive bots.
 	Website string `json:"website,omitempty"`
+	// WrittenOn is the day a paper form was written (staff entry only).
+	WrittenOn string `json:"written_on,omitempty"`
 }
 
 func (s submissionJSON) input() feedback.SubmissionInput {
@@ -188,8 +190,11 @@ type suggestionJSON struct {
 	ProblemListID string      `json:"problem_list_id,omitempty"`
 	ProblemID     string      `json:"problem_id,omitempty"`
 	RuleName      string      `json:"rule_name,omitempty"`
-	SubmittedAt   string      `json:"submitted_at"`
-	UpdatedAt     string      `json:"updated_at"`
+	// WrittenOn is the day a paper form was written (staff entry and
+	// import; absent otherwise). SubmittedAt is when it was entered.
+	WrittenOn   string `json:"written_on,omitempty"`
+	SubmittedAt string `json:"submitted_at"`
+	UpdatedAt   string `json:"updated_at"`
 	// Photos are a problem lead's photos, in GET /api/v1/suggestions/{id}
 	// only.
 	Photos []fileJSON `json:"photos,omitempty"`
@@ -221,7 +226,7 @@ func toSuggestionJSON(s *feedback.Suggestion) suggestionJSON {
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
 		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status), StatusLabel: s.StatusLabel(),
 		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
-		SubmittedAt: formatTime(s.SubmittedAt), UpdatedAt: formatTime(s.UpdatedAt),
+		WrittenOn: string(s.WrittenOn), SubmittedAt: formatTime(s.SubmittedAt), UpdatedAt: formatTime(s.UpdatedAt),
 		Replies: toRepliesJSON(s.Replies), ReplyState: replyStateJSON(s.ReplyState()), Rehandle: s.Rehandle(),
 		WaitingSince: formatTime(s.WaitingSince()), Notify: s.Notify,
 	}
@@ -297,6 +302,7 @@ type receiptJSON struct {
 	Status         string `json:"status"`
 	StatusLabel    string `json:"status_label"`
 	SubmittedAt    string `json:"submitted_at"`
+	WrittenOn      string `json:"written_on,omitempty"` // a paper form's 书写日期
 	SymposiumTitle string `json:"symposium_title"`
 	HostUnit       string `json:"host_unit"`
 	// FormURL is the symposium's form while it still collects ("" after).
@@ -334,7 +340,7 @@ type receiptProblemJSON struct {
 func toReceiptJSON(v *feedback.ReceiptView, formURL func(code string) string) receiptJSON {
 	out := receiptJSON{
 		Receipt: v.Receipt, Kind: string(v.Kind), Status: string(v.Status), StatusLabel: v.StatusLabel,
-		SubmittedAt: formatTime(v.SubmittedAt), SymposiumTitle: v.SymposiumTitle, HostUnit: v.HostUnit,
+		SubmittedAt: formatTime(v.SubmittedAt), WrittenOn: string(v.WrittenOn), SymposiumTitle: v.SymposiumTitle, HostUnit: v.HostUnit,
 		CanRate: v.CanRate, Rehandle: v.Rehandle,
 	}
 	if v.SymposiumCode != "" {

@@ -40,6 +40,7 @@ var suggestionColumns = []sheet.Column{
 	{Header: "主题", Width: 20, Wrap: true},
 	{Header: "内容", Width: 60, Wrap: true},
 	{Header: "渠道", Width: 12},
+	{Header: "书写日期", Width: 12, Kind: sheet.Date},
 	{Header: "状态", Width: 9},
 	{Header: "答复", Width: 30, Wrap: true},
 	{Header: "问题清单", Width: 20, Wrap: true},
@@ -61,7 +62,7 @@ func suggestionRow(e *feedback.SuggestionExport, s *feedback.Suggestion) []any {
 	return []any{
 		s.SubmittedAt, s.Receipt, e.SymposiumTitle(s.SymposiumID), s.Campaign, s.Kind.Label(),
 		s.ParticipantKind.Label(), s.Name, s.Organization, s.Contact, s.Topic, s.Content,
-		s.Channel.Label(), s.StatusLabel(), reply, e.ProblemListTitle(s.ProblemListID), grade, rating,
+		s.Channel.Label(), s.WrittenOn, s.StatusLabel(), reply, e.ProblemListTitle(s.ProblemListID), grade, rating,
 	}
 }
 

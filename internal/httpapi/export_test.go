@@ -20,7 +20,7 @@ import (
 	"github.com/jianyan/jianyan/internal/httpapi"
 )
 
-var wantSuggestionHeader = []string{"提交时间", "回执号", "座谈会", "专项", "类别", "参会身份", "姓名", "单位", "联系方式", "主题", "内容", "渠道", "状态", "答复", "问题清单", "办理结果", "满意度"}
+var wantSuggestionHeader = []string{"提交时间", "回执号", "座谈会", "专项", "类别", "参会身份", "姓名", "单位", "联系方式", "主题", "内容", "渠道", "书写日期", "状态", "答复", "问题清单", "办理结果", "满意度"}
 
 // exportFixture is five suggestions in two symposia over four days.
 type exportFixture struct {

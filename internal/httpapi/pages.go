@@ -129,6 +129,15 @@ func formatWhen(t time.Time) string {
 	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日 " + t.Format("15:04")
 }
 
+// formatDay renders a day for people: 2025年3月1日.
+func formatDay(d feedback.Date) string {
+	t := d.Start()
+	if d == "" || t.IsZero() {
+		return ""
+	}
+	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
+}
+
 // formData is what the form shows: the values sent back after an error.
 type formData struct {
 	Office         *feedback.Settings
@@ -330,7 +339,13 @@ func receiptPage(d receiptData) string {
 	dd("座谈会", v.SymposiumTitle)
 	dd("主办单位", v.HostUnit)
 	dd("类别", v.Kind.Label())
-	dd("提交时间", formatWhen(v.SubmittedAt))
+	if v.WrittenOn != "" {
+		// A paper form: the day it was written, and when it was entered.
+		dd("书写日期", formatDay(v.WrittenOn))
+		dd("录入时间", formatWhen(v.SubmittedAt))
+	} else {
+		dd("提交时间", formatWhen(v.SubmittedAt))
+	}
 	dd("办理状态", v.StatusLabel)
 	if p := v.Problem; p != nil {
 		dd("整改状态", p.StatusLabel)

@@ -34,6 +34,7 @@ var importColumns = map[string]string{
 	"contact": "contact", "联系方式": "contact", "电话": "contact", "联系电话": "contact",
 	"topic": "topic", "主题": "topic",
 	"content": "content", "内容": "content", "意见建议": "content", "意见建议内容": "content",
+	"written_on": "written_on", "书写日期": "written_on", "填写日期": "written_on", "填表日期": "written_on", "日期": "written_on",
 }
 
 // importResultJSON answers an import.
@@ -44,21 +45,24 @@ type importResultJSON struct {
 }
 
 // importSuggestions serves POST /api/v1/suggestions/import. The file comes
-// as multipart/form-data (fields symposium_id and file), or as the raw body
-// (text/csv or the XLSX type) with ?symposium_id=. CSV is UTF-8, with or
-// without a BOM. Every row is checked first; any invalid row → 400 listing
-// each (row, field, message) and nothing stored. 201 when rows were stored,
-// 200 when the file had been imported before and nothing new was stored.
+// as multipart/form-data (fields symposium_id, preview_token and file), or
+// as the raw body (text/csv or the XLSX type) with ?symposium_id= and
+// ?preview_token=. CSV is UTF-8, with or without a BOM. Every row is
+// checked first; any invalid row → 400 listing each (row, field, message)
+// and nothing stored. With preview_token (the token of POST
+// /api/v1/suggestions/import/preview), a file or symposium other than the
+// previewed one → 409 and nothing stored. 201 when rows were stored, 200
+// when the file had been imported before and nothing new was stored.
 func (h *StaffHandler) importSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
-	symposiumID, name, data, err := readImportUpload(w, r)
+	up, err := readImportUpload(w, r)
 	if err != nil {
 		return err
 	}
-	rows, err := parseImportFile(name, data, h.readXLSX)
+	rows, err := parseImportFile(up.name, up.data, h.readXLSX)
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Import(r.Context(), id, symposiumID, rows)
+	res, err := h.svc.Import(r.Context(), id, up.symposiumID, rows, up.previewToken)
 	if err != nil {
 		return err
 	}
@@ -74,59 +78,128 @@ func (h *StaffHandler) importSuggestions(w http.ResponseWriter, r *http.Request,
 	return nil
 }
 
-// readImportUpload returns the symposium ID, a file name whose extension
-// tells the format, and the file's bytes.
-func readImportUpload(w http.ResponseWriter, r *http.Request) (string, string, []byte, error) {
+// importPreviewJSON answers a preview: every valid row as it would be
+// stored, every invalid row's error, and the token that confirms this file.
+type importPreviewJSON struct {
+	SymposiumID string          `json:"symposium_id"`
+	Token       string          `json:"token"`
+	New         int             `json:"new"`
+	Duplicates  int             `json:"duplicates"`
+	Rows        []importRowJSON `json:"rows"`
+	Errors      []rowErrorJSON  `json:"errors"`
+}
+
+// importRowJSON is one valid row of a preview.
+type importRowJSON struct {
+	Row             int    `json:"row"`
+	ParticipantKind string `json:"participant_kind"`
+	Kind            string `json:"kind"`
+	Name            string `json:"name,omitempty"`
+	Organization    string `json:"organization,omitempty"`
+	Contact         string `json:"contact,omitempty"`
+	Topic           string `json:"topic,omitempty"`
+	Content         string `json:"content"`
+	WrittenOn       string `json:"written_on,omitempty"`
+	// Duplicate: an earlier import of the same file stored this row;
+	// importing again stores nothing for it.
+	Duplicate bool `json:"duplicate"`
+}
+
+// previewImport serves POST /api/v1/suggestions/import/preview: the same
+// upload as an import, checked and stored nowhere. 200 with the rows and
+// the errors, also when some rows are invalid.
+func (h *StaffHandler) previewImport(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	up, err := readImportUpload(w, r)
+	if err != nil {
+		return err
+	}
+	rows, err := parseImportFile(up.name, up.data, h.readXLSX)
+	if err != nil {
+		return err
+	}
+	p, err := h.svc.PreviewImport(r.Context(), id, up.symposiumID, rows)
+	if err != nil {
+		return err
+	}
+	out := importPreviewJSON{SymposiumID: up.symposiumID, Token: p.Token, New: p.New, Duplicates: p.Duplicates,
+		Rows: make([]importRowJSON, 0, len(p.Rows)), Errors: make([]rowErrorJSON, 0, len(p.Errors))}
+	for _, row := range p.Rows {
+		sg := row.Suggestion
+		out.Rows = append(out.Rows, importRowJSON{Row: row.Row, ParticipantKind: string(sg.ParticipantKind), Kind: string(sg.Kind),
+			Name: sg.Name, Organization: sg.Organization, Contact: sg.Contact, Topic: sg.Topic, Content: sg.Content,
+			WrittenOn: string(sg.WrittenOn), Duplicate: row.Duplicate})
+	}
+	for _, e := range p.Errors {
+		out.Errors = append(out.Errors, rowErrorJSON{Row: e.Row, Field: e.Field, Message: e.Message})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// importUpload is what an import or a preview sent: the symposium, the
+// preview's token (confirmations), a file name whose extension tells the
+// format, and the file's bytes.
+type importUpload struct {
+	symposiumID, previewToken, name string
+	data                            []byte
+}
+
+// readImportUpload reads an import's upload: multipart/form-data, or the
+// raw file with the rest in the query.
+func readImportUpload(w http.ResponseWriter, r *http.Request) (importUpload, error) {
+	q := r.URL.Query()
+	up := importUpload{symposiumID: q.Get("symposium_id"), previewToken: q.Get("preview_token")}
 	switch mt := mediaType(r); mt {
 	case mimeCSV, mimeXLSX:
 		data, err := readBody(w, r, MaxImportBytes)
 		if err != nil {
-			return "", "", nil, err
+			return up, err
 		}
-		name := "upload.csv"
+		up.name, up.data = "upload.csv", data
 		if mt == mimeXLSX {
-			name = "upload.xlsx"
+			up.name = "upload.xlsx"
 		}
-		return r.URL.Query().Get("symposium_id"), name, data, nil
+		return up, nil
 	case "multipart/form-data":
 		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if params["boundary"] == "" {
-			return "", "", nil, feedback.Errorf(feedback.EInvalid, "上传内容格式不完整:缺少各部分之间的分隔符")
+			return up, feedback.Errorf(feedback.EInvalid, "上传内容格式不完整:缺少各部分之间的分隔符")
 		}
 		if r.ContentLength > MaxImportBytes {
-			return "", "", nil, tooLarge(MaxImportBytes)
+			return up, tooLarge(MaxImportBytes)
 		}
 		mr := multipart.NewReader(http.MaxBytesReader(w, r.Body, MaxImportBytes), params["boundary"])
-		var symposiumID, name string
-		var data []byte
 		for {
 			part, err := mr.NextPart()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				return "", "", nil, uploadErr(err)
+				return up, uploadErr(err)
 			}
 			b, err := io.ReadAll(part)
 			if err != nil {
-				return "", "", nil, uploadErr(err)
+				return up, uploadErr(err)
 			}
 			switch part.FormName() {
 			case "symposium_id":
-				symposiumID = strings.TrimSpace(string(b))
+				if v := strings.TrimSpace(string(b)); v != "" {
+					up.symposiumID = v
+				}
+			case "preview_token":
+				if v := strings.TrimSpace(string(b)); v != "" {
+					up.previewToken = v
+				}
 			case "file":
-				name, data = part.FileName(), b
+				up.name, up.data = part.FileName(), b
 			}
 		}
-		if data == nil {
-			return "", "", nil, feedback.FieldErrorf("file", "请选择要导入的文件")
+		if up.data == nil {
+			return up, feedback.FieldErrorf("file", "请选择要导入的文件")
 		}
-		if symposiumID == "" {
-			symposiumID = r.URL.Query().Get("symposium_id")
-		}
-		return symposiumID, name, data, nil
+		return up, nil
 	}
-	return "", "", nil, unsupported("multipart/form-data、text/csv 或 " + mimeXLSX)
+	return up, unsupported("multipart/form-data、text/csv 或 " + mimeXLSX)
 }
 
 func uploadErr(err error) error {
@@ -206,7 +279,7 @@ func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string
 			Kind:            feedback.SuggestionKind(vals["kind"]),
 			Name:            vals["name"], Organization: vals["organization"], Contact: vals["contact"],
 			Topic: vals["topic"], Content: vals["content"],
-		}})
+		}, WrittenOn: vals["written_on"]})
 	}
 	return rows, nil
 }

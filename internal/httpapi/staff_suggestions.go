@@ -13,6 +13,7 @@ func (h *StaffHandler) suggestionRoutes() {
 	h.Handle("GET /api/v1/suggestions", h.listSuggestions)
 	h.Handle("GET /api/v1/suggestions/{id}", h.getSuggestion)
 	h.Handle("POST /api/v1/suggestions/import", h.importSuggestions)
+	h.Handle("POST /api/v1/suggestions/import/preview", h.previewImport)
 	h.Handle("POST /api/v1/suggestions/{id}/reply", h.replySuggestion)
 }
 
@@ -51,7 +52,13 @@ func (h *StaffHandler) staffEntry(w http.ResponseWriter, r *http.Request, id fee
 		}
 		in.IdempotencyKey = hk
 	}
-	sg, created, err := h.svc.StaffEntry(r.Context(), id, in.SymposiumID, in.input())
+	input := in.input()
+	written, err := feedback.ParseDate(in.WrittenOn)
+	if err != nil {
+		return feedback.FieldErrorf("written_on", "书写日期应为 YYYY-MM-DD 格式的日期")
+	}
+	input.WrittenOn = written
+	sg, created, err := h.svc.StaffEntry(r.Context(), id, in.SymposiumID, input)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ var staffEvents = []string{
 	"apigw-create-symposium.json", "apigw-list-symposia.json", "apigw-get-symposium.json",
 	"apigw-close-symposium.json", "apigw-get-symposium-qr-png.json", "apigw-get-symposium-qr-svg.json",
 	"apigw-get-symposium-poster.json", "apigw-staff-entry.json", "apigw-list-suggestions.json",
-	"apigw-get-suggestion.json", "apigw-import-suggestions.json", "apigw-reply-suggestion.json", "apigw-list-rehandle.json", "apigw-put-settings.json", "apigw-get-labels.json",
+	"apigw-get-suggestion.json", "apigw-import-suggestions.json", "apigw-preview-import.json", "apigw-reply-suggestion.json", "apigw-list-rehandle.json", "apigw-put-settings.json", "apigw-get-labels.json",
 }
 
 // TestLabels: any role reads the domain's labels, so the console shows what
@@ -271,16 +271,28 @@ func TestStaffEntryAndList(t *testing.T) {
 	}
 	var sg suggestionJSON
 	r.json(t, &sg)
-	if sg.Channel != "staff_entry" || sg.Contact != "0571-8888 6666" || sg.SymposiumID != sym.ID {
+	if sg.Channel != "staff_entry" || sg.Contact != "0571-8888 6666" || sg.SymposiumID != sym.ID || sg.WrittenOn != "2025-02-26" {
 		t.Errorf("entered %+v", sg)
 	}
 	if r := invoke(t, e.staff, withHeader(entry, "idempotency-key", "paper-001")); r.status != 201 {
 		t.Errorf("replay = %d", r.status)
 	}
+	// The receipt shows a paper form's written day and when it was entered.
+	rp := invoke(t, e.public, withPath(loadEvent(t, "apigw-get-receipt-page.json"), sampleReceipt, sg.Receipt))
+	for _, want := range []string{"<dt>书写日期</dt><dd>2025年2月26日</dd>", "<dt>录入时间</dt>"} {
+		if !strings.Contains(string(rp.body), want) {
+			t.Errorf("receipt page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(rp.body), "提交时间") {
+		t.Errorf("receipt page of a paper form says 提交时间")
+	}
 	for _, bad := range []struct{ body, field string }{
 		{`{"participant_kind":"public","content":"没有座谈会编号的意见。"}`, "symposium_id"},
 		{`{"symposium_id":"nope","participant_kind":"public","content":"座谈会不存在的意见。"}`, "symposium_id"},
 		{`{"symposium_id":"` + sym.ID + `","participant_kind":"public","content":"短"}`, "content"},
+		{`{"symposium_id":"` + sym.ID + `","participant_kind":"public","content":"写于明天的意见。","written_on":"2025-03-02"}`, "written_on"},
+		{`{"symposium_id":"` + sym.ID + `","participant_kind":"public","content":"书写日期写错的意见。","written_on":"2月26日"}`, "written_on"},
 	} {
 		r := invoke(t, e.staff, withBody(entry, bad.body))
 		if _, f := r.errorCode(); r.status != 400 || f != bad.field {
@@ -379,6 +391,75 @@ func TestStaffEntryAndList(t *testing.T) {
 	}
 	if r := invoke(t, e.staff, loadEvent(t, "apigw-get-suggestion.json")); r.status != 404 {
 		t.Errorf("unknown suggestion = %d, want 404", r.status)
+	}
+}
+
+// TestImportPreview: the preview shows every row as it would be stored
+// (kinds read, written dates parsed) and stores nothing; the import with
+// its token stores exactly that file, and another file with the token is
+// refused.
+func TestImportPreview(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(feedback.SymposiumOpen)
+	ev := withPath(loadEvent(t, "apigw-preview-import.json"), sampleSymposiumID, sym.ID)
+	r := invoke(t, e.staff, ev)
+	var p importPreviewJSON
+	r.json(t, &p)
+	if r.status != http.StatusOK || p.New != 2 || p.Duplicates != 0 || len(p.Rows) != 2 || len(p.Errors) != 0 || p.Token == "" {
+		t.Fatalf("preview = %d %s", r.status, r.body)
+	}
+	if n := len(e.suggestions(sym.ID)); n != 0 {
+		t.Fatalf("the preview stored %d suggestions", n)
+	}
+	want := []importRowJSON{
+		{Row: 2, ParticipantKind: "enterprise", Kind: "problem_lead", Name: "赵强", Organization: "某某物流有限公司", Contact: "13900001111",
+			Topic: "涉企执法", Content: "货车年检时被要求额外缴纳“服务费”,无收费依据。", WrittenOn: "2025-02-26"},
+		{Row: 3, ParticipantKind: "npc_deputy", Kind: "suggestion", Content: "建议对首次轻微违法行为推行免罚清单。", WrittenOn: "2025-02-27"},
+	}
+	for i, w := range want {
+		if p.Rows[i] != w {
+			t.Errorf("row %d = %+v, want %+v", i, p.Rows[i], w)
+		}
+	}
+
+	// Confirmed with another file: 409, nothing stored.
+	imp := ev
+	imp.RawPath, imp.RequestContext.HTTP.Path = "/api/v1/suggestions/import", "/api/v1/suggestions/import"
+	imp.RawQueryString = "symposium_id=" + sym.ID + "&preview_token=" + p.Token
+	other := "内容,参会身份,书写日期\n另一份文件里的一条意见。,企业代表,2025-02-26\n"
+	if r := invoke(t, e.staff, withBody(imp, other)); r.status != http.StatusConflict {
+		t.Errorf("another file with the token = %d %s, want 409", r.status, r.body)
+	}
+	if n := len(e.suggestions(sym.ID)); n != 0 {
+		t.Fatalf("a refused import stored %d suggestions", n)
+	}
+	r = invoke(t, e.staff, imp)
+	var res importResultJSON
+	r.json(t, &res)
+	if r.status != http.StatusCreated || res.Created != 2 {
+		t.Fatalf("import with the token = %d %s", r.status, r.body)
+	}
+	got := e.suggestions(sym.ID)
+	written := map[string]feedback.Date{}
+	for _, sg := range got {
+		written[sg.Content] = sg.WrittenOn
+	}
+	for _, w := range want {
+		if written[w.Content] != feedback.Date(w.WrittenOn) {
+			t.Errorf("stored %q written on %q, want %q", w.Content, written[w.Content], w.WrittenOn)
+		}
+	}
+	// Previewed again: both rows are there already.
+	r = invoke(t, e.staff, ev)
+	r.json(t, &p)
+	if p.New != 0 || p.Duplicates != 2 || !p.Rows[0].Duplicate {
+		t.Errorf("second preview = %s", r.body)
+	}
+	// Bad rows are listed, with a 200.
+	r = invoke(t, e.staff, withBody(ev, "内容,参会身份,书写日期\n短,企业代表,\n日期写错的一条意见。,企业代表,上周\n"))
+	r.json(t, &p)
+	if r.status != http.StatusOK || len(p.Errors) != 2 || p.Errors[0].Field != "content" || p.Errors[1].Field != "written_on" || p.New != 0 {
+		t.Errorf("preview of bad rows = %d %s", r.status, r.body)
 	}
 }
 

@@ -189,6 +189,39 @@ func testSuggestions(t *testing.T, open Opener) {
 		_, err := st.GetSuggestion(ctx(t), u.ID)
 		wantCode(t, err, feedback.ENotFound)
 	})
+	t.Run("paper form keeps its written date", func(t *testing.T) {
+		p := newSuggestion(c, sym, samples[2])
+		p.Channel = feedback.ChannelStaffEntry
+		p.WrittenOn = feedback.DateOf(p.SubmittedAt).AddDays(-9)
+		_, _, err := st.CreateSuggestion(ctx(t), p)
+		must(t, err, "create")
+		got, err := st.GetSuggestion(ctx(t), p.ID)
+		must(t, err, "get")
+		equal(t, "paper form", got, p)
+		got, err = st.GetSuggestionByReceipt(ctx(t), p.Receipt)
+		must(t, err, "get by receipt")
+		equal(t, "paper form by receipt", got, p)
+		page, err := st.ListSuggestions(ctx(t), feedback.SuggestionFilter{SymposiumID: sym.ID, Channel: feedback.ChannelStaffEntry})
+		must(t, err, "list")
+		if len(page.Items) != 1 {
+			t.Fatalf("listed %d paper forms, want 1", len(page.Items))
+		}
+		equal(t, "listed paper form", page.Items[0], p)
+		u := clone(p)
+		u.Status, u.ProblemListID, u.UpdatedAt = feedback.SuggestionRouted, feedback.TriageListID, c.Next()
+		must(t, st.UpdateSuggestion(ctx(t), u), "update")
+		got, err = st.GetSuggestion(ctx(t), p.ID)
+		must(t, err, "get")
+		equal(t, "paper form after update", got, u)
+		// A date after the day of entry is refused, and nothing is stored.
+		late := newSuggestion(c, sym, samples[3])
+		late.Channel = feedback.ChannelImport
+		late.WrittenOn = feedback.DateOf(late.SubmittedAt).AddDays(1)
+		_, _, err = st.CreateSuggestion(ctx(t), late)
+		wantCode(t, err, feedback.EInvalid)
+		_, err = st.GetSuggestion(ctx(t), late.ID)
+		wantCode(t, err, feedback.ENotFound)
+	})
 	t.Run("minimal", func(t *testing.T) {
 		// No personal data, no topic: the anonymous minimum a form takes.
 		m := newSuggestion(c, sym, samples[3])

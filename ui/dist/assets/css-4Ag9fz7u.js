@@ -1,1 +1,0 @@
-import"./index-CVC1ejKI.js";

@@ -1,1 +1,0 @@
-import{Ir as e}from"./index-CVC1ejKI.js";var t=t=>[``,...e].includes(t);export{t};
