@@ -141,16 +141,19 @@ type suggestionItem struct {
 	Reply   string      `dynamodbav:"reply,omitempty"`
 	Replies []replyItem `dynamodbav:"replies,omitempty"`
 	// ReplyState is feedback.ReplyState, for filters on fetched items.
-	ReplyState     string `dynamodbav:"reply_state,omitempty"`
-	Notify         bool   `dynamodbav:"notify,omitempty"`
-	ProblemListID  string `dynamodbav:"problem_list_id,omitempty"`
-	ProblemID      string `dynamodbav:"problem_id,omitempty"`
-	RuleName       string `dynamodbav:"rule_name,omitempty"`
-	IdempotencyKey string `dynamodbav:"idempotency_key,omitempty"`
-	WrittenOn      string `dynamodbav:"written_on,omitempty"`
-	SubmittedAt    string `dynamodbav:"submitted_at"`
-	UpdatedAt      string `dynamodbav:"updated_at,omitempty"`
-	Version        int64  `dynamodbav:"version"`
+	ReplyState    string `dynamodbav:"reply_state,omitempty"`
+	Notify        bool   `dynamodbav:"notify,omitempty"`
+	ProblemListID string `dynamodbav:"problem_list_id,omitempty"`
+	ProblemID     string `dynamodbav:"problem_id,omitempty"`
+	// ProblemIDs are all its problems when it was split into several
+	// (ProblemID is the first; sgppk indexes only that one).
+	ProblemIDs     []string `dynamodbav:"problem_ids,omitempty"`
+	RuleName       string   `dynamodbav:"rule_name,omitempty"`
+	IdempotencyKey string   `dynamodbav:"idempotency_key,omitempty"`
+	WrittenOn      string   `dynamodbav:"written_on,omitempty"`
+	SubmittedAt    string   `dynamodbav:"submitted_at"`
+	UpdatedAt      string   `dynamodbav:"updated_at,omitempty"`
+	Version        int64    `dynamodbav:"version"`
 }
 
 func suggestionToItem(s *feedback.Suggestion) (map[string]types.AttributeValue, error) {
@@ -162,7 +165,7 @@ func suggestionToItem(s *feedback.Suggestion) (map[string]types.AttributeValue, 
 		Kind: string(s.Kind), ParticipantKind: string(s.ParticipantKind),
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
 		Topic: s.Topic, Content: s.Content, PhotoFileIDs: s.PhotoFileIDs, Channel: string(s.Channel), Status: string(s.Status),
-		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
+		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, ProblemIDs: s.ProblemIDs, RuleName: s.RuleName,
 		IdempotencyKey: s.IdempotencyKey, WrittenOn: string(s.WrittenOn), SubmittedAt: sortTS(s.SubmittedAt), UpdatedAt: ts(s.UpdatedAt),
 		Version: s.Version, Notify: s.Notify, ReplyState: string(s.ReplyState()),
 	}
@@ -185,7 +188,7 @@ func (it *suggestionItem) domain() (*feedback.Suggestion, error) {
 		Kind: feedback.SuggestionKind(it.Kind), ParticipantKind: feedback.ParticipantKind(it.ParticipantKind),
 		Name: it.Name, Organization: it.Organization, Contact: it.Contact, Topic: it.Topic,
 		Content: it.Content, PhotoFileIDs: it.PhotoFileIDs, Channel: feedback.Channel(it.Channel), Status: feedback.SuggestionStatus(it.Status),
-		ProblemListID: it.ProblemListID, ProblemID: it.ProblemID, RuleName: it.RuleName,
+		ProblemListID: it.ProblemListID, ProblemID: it.ProblemID, ProblemIDs: it.ProblemIDs, RuleName: it.RuleName,
 		IdempotencyKey: it.IdempotencyKey, WrittenOn: feedback.Date(it.WrittenOn), Version: it.Version, Notify: it.Notify,
 	}
 	var err error

@@ -155,22 +155,39 @@ func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	if err := feedback.ValidateProblemWrite(w); err != nil {
 		return err
 	}
-	p, suggestions := w.Problem, w.Suggestions
+	items, deltas, err := s.createItems(ctx, w)
+	if err != nil {
+		return err
+	}
+	if err := s.transact(ctx, append(items, s.counterUpdates(deltas)...)); err != nil { // aggregates.go
+		return fmt.Errorf("dynamo: create problem %s: %w", w.Problem.ID, storeErr(err))
+	}
+	written(w, true)
+	return nil
+}
+
+// createItems are the transaction items of a new problem's write and the
+// counter changes it makes.
+func (s *Store) createItems(ctx context.Context, w feedback.ProblemWrite) ([]types.TransactWriteItem, []feedback.CounterDelta, error) {
 	items, err := s.problemWrite(ctx, w, notExists(), 1)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	items = append(items, s.counterUpdates(feedback.ProblemCounterDeltas(nil, p))...) // aggregates.go
-	links, err := s.coUnitWrites(p, 1, nil)                                           // office.go
+	links, err := s.coUnitWrites(w.Problem, 1, nil) // office.go
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	items = append(items, links...)
-	if err := s.transact(ctx, items); err != nil {
-		return fmt.Errorf("dynamo: create problem %s: %w", p.ID, storeErr(err))
+	return append(items, links...), feedback.ProblemCounterDeltas(nil, w.Problem), nil
+}
+
+// written moves the versions of what a committed problem write stored.
+func written(w feedback.ProblemWrite, created bool) {
+	if created {
+		w.Problem.Version = 1
+	} else {
+		w.Problem.Version++
 	}
-	p.Version = 1
-	for _, sug := range suggestions {
+	for _, sug := range w.Suggestions {
 		sug.Version++
 	}
 	for _, n := range w.Notices {
@@ -182,7 +199,63 @@ func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	if w.Extension != nil {
 		w.Extension.Version++
 	}
+}
+
+// WriteProblems implements feedback.Store: the items of every write in one
+// transaction (ValidateProblemWrites keeps them within DynamoDB's 100),
+// with their counter changes summed, since a transaction may touch each
+// counter item once.
+func (s *Store) WriteProblems(ctx context.Context, ws []feedback.ProblemWrite) error {
+	if err := feedback.ValidateProblemWrites(ws); err != nil {
+		return err
+	}
+	var (
+		items  []types.TransactWriteItem
+		deltas []feedback.CounterDelta
+	)
+	for _, w := range ws {
+		build := s.updateItems
+		if w.Problem.Version == 0 {
+			build = s.createItems
+		}
+		it, d, err := build(ctx, w)
+		if err != nil {
+			return fmt.Errorf("dynamo: write problem %s: %w", w.Problem.ID, err)
+		}
+		items, deltas = append(items, it...), append(deltas, d...)
+	}
+	items = append(items, s.counterUpdates(sumDeltas(deltas))...)
+	if err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("dynamo: write problems: %w", storeErr(err))
+	}
+	for _, w := range ws {
+		written(w, w.Problem.Version == 0)
+	}
 	return nil
+}
+
+// sumDeltas adds up the changes of the same counter, dropping those that
+// cancel out.
+func sumDeltas(ds []feedback.CounterDelta) []feedback.CounterDelta {
+	type k struct{ scope, key, name string }
+	at := map[k]int{}
+	var out []feedback.CounterDelta
+	for _, d := range ds {
+		key := k{d.Scope, d.Key, d.Name}
+		if i, ok := at[key]; ok {
+			out[i].N += d.N
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, d)
+	}
+	kept := out[:0]
+	for _, d := range out {
+		if d.N != 0 {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }
 
 // GetProblem reads a problem by ID.
@@ -211,43 +284,39 @@ func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	if err := feedback.ValidateProblemWrite(w); err != nil {
 		return err
 	}
-	p, suggestions := w.Problem, w.Suggestions
+	items, deltas, err := s.updateItems(ctx, w)
+	if err != nil {
+		return fmt.Errorf("dynamo: update problem %s: %w", w.Problem.ID, err)
+	}
+	if err := s.transact(ctx, append(items, s.counterUpdates(deltas)...)); err != nil {
+		return fmt.Errorf("dynamo: update problem %s: %w", w.Problem.ID, storeErr(err))
+	}
+	written(w, false)
+	return nil
+}
+
+// updateItems are the transaction items of a problem update (optimistic on
+// its Version) and the counter changes it makes.
+func (s *Store) updateItems(ctx context.Context, w feedback.ProblemWrite) ([]types.TransactWriteItem, []feedback.CounterDelta, error) {
+	p := w.Problem
 	items, err := s.problemWrite(ctx, w, versionIs(p.Version), p.Version+1)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	old, err := s.problemBefore(ctx, p) // aggregates.go: the counters move by new − old
 	if err != nil {
-		return fmt.Errorf("dynamo: update problem %s: %w", p.ID, storeErr(err))
+		return nil, nil, storeErr(err)
 	}
-	items = append(items, s.counterUpdates(feedback.ProblemCounterDeltas(old, p))...)
 	links, err := s.coUnitWrites(p, p.Version+1, old) // office.go
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	items = append(items, links...)
 	entries, err := s.assessmentWrites(feedback.AssessmentEntriesFor(old, p, w.Event)) // office.go
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	items = append(items, entries...)
-	if err := s.transact(ctx, items); err != nil {
-		return fmt.Errorf("dynamo: update problem %s: %w", p.ID, storeErr(err))
-	}
-	p.Version++
-	for _, sug := range suggestions {
-		sug.Version++
-	}
-	for _, n := range w.Notices {
-		n.Version = 1
-	}
-	for _, f := range w.Files {
-		f.Version++
-	}
-	if w.Extension != nil {
-		w.Extension.Version++
-	}
-	return nil
+	return append(items, entries...), feedback.ProblemCounterDeltas(old, p), nil
 }
 
 // ListProblems lists problems oldest first from the narrowest index: by

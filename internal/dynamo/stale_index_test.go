@@ -40,41 +40,44 @@ func (s *staleIndex) Query(ctx context.Context, in *dynamodb.QueryInput, o ...fu
 	return out, err
 }
 
-// TestListByProblemRechecksFetchedItems: a suggestion moved to another
-// problem must not be listed under its old one while the sgp index lags;
-// the fetched (strongly consistent) item decides.
-func TestListByProblemRechecksFetchedItems(t *testing.T) {
+// TestListByProblemReadsTheProblem: the suggestions of a problem are the
+// ones the problem lists, read strongly consistent — not the sgp index,
+// which names only a suggestion's first problem and may lag a write. With
+// sgp answering stale (nothing), a suggestion split into two problems is
+// listed under both.
+func TestListByProblemReadsTheProblem(t *testing.T) {
 	_, table := openStore(t)
 	ctx := t.Context()
-	w := &staleIndex{API: dynamotest.NewClient(t, dynamotest.Endpoint(t)), index: "sgp"}
+	w := &staleIndex{API: dynamotest.NewClient(t, dynamotest.Endpoint(t)), index: "sgp", frozen: true,
+		saved: &dynamodb.QueryOutput{}}
 	s := dynamo.New(w, table)
 	sym := newSymposium(t, s)
 	sg, _, err := s.CreateSuggestion(ctx, newSuggestion(sym, t0.Add(time.Minute), ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sg.ProblemID, sg.ProblemListID, sg.Status = "problem-a", feedback.TriageListID, feedback.SuggestionAdopted
-	if err := s.UpdateSuggestion(ctx, sg); err != nil {
+	list := &feedback.ProblemList{ID: feedback.NewID(t0), Title: "问题清单", CreatedAt: t0, UpdatedAt: t0}
+	if err := s.CreateProblemList(ctx, list); err != nil {
 		t.Fatal(err)
 	}
-	page, err := s.ListSuggestions(ctx, feedback.SuggestionFilter{ProblemID: "problem-a"})
-	if err != nil || len(page.Items) != 1 {
-		t.Fatalf("list by problem-a: %d items, %v; want 1", len(page.Items), err)
+	var ws []feedback.ProblemWrite
+	for i, title := range []string{"首违不罚清单未落实", "罚没收入使用不公开"} {
+		at := t0.Add(time.Duration(i+2) * time.Minute)
+		p := &feedback.Problem{ID: feedback.NewID(at), ProblemListID: list.ID, Title: title, SuggestionIDs: []string{sg.ID},
+			ResponsibleUnit: "区市场监督管理局", Status: feedback.ProblemOpen, CreatedAt: at, UpdatedAt: at}
+		ws = append(ws, feedback.ProblemWrite{Problem: p})
 	}
-	w.mu.Lock()
-	w.frozen = true
-	w.mu.Unlock()
-	sg.ProblemID = "problem-b"
-	if err := s.UpdateSuggestion(ctx, sg); err != nil {
+	a := *sg
+	a.Status, a.ProblemListID = feedback.SuggestionAdopted, list.ID
+	a.ProblemID, a.ProblemIDs = ws[0].Problem.ID, []string{ws[0].Problem.ID, ws[1].Problem.ID}
+	ws[1].Suggestions = []*feedback.Suggestion{&a}
+	if err := s.WriteProblems(ctx, ws); err != nil {
 		t.Fatal(err)
 	}
-	page, err = s.ListSuggestions(ctx, feedback.SuggestionFilter{ProblemID: "problem-a"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range page.Items {
-		if it.ProblemID != "problem-a" {
-			t.Errorf("list by problem-a returned %s, which belongs to %q", it.ID, it.ProblemID)
+	for _, w := range ws {
+		page, err := s.ListSuggestions(ctx, feedback.SuggestionFilter{ProblemID: w.Problem.ID})
+		if err != nil || len(page.Items) != 1 || page.Items[0].ID != sg.ID {
+			t.Errorf("list by %s: %d items, %v; want the suggestion", w.Problem.Title, len(page.Items), err)
 		}
 	}
 }

@@ -351,6 +351,16 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	}
 	months := false
 	switch {
+	case f.ProblemID != "":
+		// The problem lists its suggestions: a suggestion split into
+		// several problems is in each of them, and sgp indexes only its
+		// first (problemSuggestions below).
+		eq("symposium_id", f.SymposiumID, false)
+		if f.Rehandle {
+			checks = append(checks, func(it map[string]types.AttributeValue) bool {
+				return attrS(it, "reply_state") == string(feedback.ReplyDissatisfied)
+			})
+		}
 	case f.Rehandle:
 		// Few suggestions wait for a re-handle: their own partition of
 		// gsi1, with the other filters checked on the items.
@@ -360,12 +370,6 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		checks = append(checks, func(it map[string]types.AttributeValue) bool {
 			return attrS(it, "reply_state") == string(feedback.ReplyDissatisfied)
 		})
-	case f.ProblemID != "":
-		spec.parts = []part{index("sgp", sgpProblem+f.ProblemID)}
-		// The fetched item decides: sgp lags a suggestion moved to
-		// another problem.
-		eq("problem_id", f.ProblemID, false)
-		eq("symposium_id", f.SymposiumID, false)
 	case f.SymposiumID != "":
 		spec.parts = []part{index("sgs", sgsSymposium+f.SymposiumID)}
 	default:
@@ -418,7 +422,13 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 			return true
 		}
 	}
-	items, next, err := s.readList(ctx, spec, f.Cursor)
+	read := s.readList
+	if f.ProblemID != "" {
+		read = func(ctx context.Context, spec listSpec, cursor string) ([]map[string]types.AttributeValue, string, error) {
+			return s.problemSuggestions(ctx, f.ProblemID, spec, cursor)
+		}
+	}
+	items, next, err := read(ctx, spec, f.Cursor)
 	if err != nil {
 		return page, fmt.Errorf("dynamo: list suggestions: %w", err)
 	}
@@ -428,6 +438,54 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	}
 	page.NextCursor = next
 	return page, nil
+}
+
+// problemSuggestions is ListSuggestions of one problem: the suggestions
+// the problem lists (at most MaxSuggestionsPerProblem), read strongly
+// consistent, filtered by spec.keep and the time range, newest first, a
+// page after the cursor's sort key.
+func (s *Store) problemSuggestions(ctx context.Context, problemID string, spec listSpec, cursor string) ([]map[string]types.AttributeValue, string, error) {
+	after := ""
+	if cursor != "" {
+		st, err := s.decodeCursor(ctx, cursor, spec.id)
+		if err != nil {
+			return nil, "", err
+		}
+		if after = st.Key["sgsk"]; after == "" || st.Part != "problem" {
+			return nil, "", feedback.InvalidCursor(nil)
+		}
+	}
+	var p problemItem
+	found, err := s.getItem(ctx, pkProblem+problemID, skProblem, &p)
+	if err != nil || !found {
+		return nil, "", err
+	}
+	keys := make([]map[string]types.AttributeValue, len(p.SuggestionIDs))
+	for i, id := range p.SuggestionIDs {
+		keys[i] = key(pkSuggestion+id, skSuggestion)
+	}
+	all, err := s.fetchItems(ctx, keys)
+	if err != nil {
+		return nil, "", err
+	}
+	var hits []map[string]types.AttributeValue
+	for _, it := range all {
+		sk := attrS(it, "sgsk")
+		switch {
+		case it == nil, spec.keep != nil && !spec.keep(it),
+			spec.low != "" && sk < spec.low, spec.high != "" && sk >= spec.high,
+			after != "" && sk >= after:
+			continue
+		}
+		hits = append(hits, it)
+	}
+	sort.Slice(hits, func(i, j int) bool { return attrS(hits[i], "sgsk") > attrS(hits[j], "sgsk") })
+	if len(hits) <= spec.limit {
+		return hits, "", nil
+	}
+	hits = hits[:spec.limit]
+	next, err := s.encodeCursor(ctx, cursorState{List: spec.id, Part: "problem", Key: map[string]string{"sgsk": attrS(hits[len(hits)-1], "sgsk")}})
+	return hits, next, err
 }
 
 // CountSuggestions implements feedback.Store: it lists the range — the

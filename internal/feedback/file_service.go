@@ -275,13 +275,12 @@ func (s *Files) canSeeFile(ctx context.Context, id Identity, f *File) error {
 		if err != nil && !IsCode(err, ENotFound) {
 			return err
 		}
-		if err == nil && sg.ProblemID != "" && ValidKey(sg.ProblemID) {
-			p, err := s.problems.GetProblem(ctx, sg.ProblemID)
-			if err != nil && !IsCode(err, ENotFound) {
-				return err
-			}
-			if err == nil && canSeeSuggestion(id, p) == nil {
+		if err == nil {
+			switch err := seesSuggestion(ctx, s.problems, id, sg); {
+			case err == nil:
 				return nil
+			case !IsCode(err, EForbidden):
+				return err
 			}
 		}
 	} else if f.SuggestionID == "" && f.UploaderSubject != "" && f.UploaderSubject == id.Subject {

@@ -216,6 +216,8 @@ var fieldLabels = map[string]string{
 	"symposium_ids":                        "座谈会",
 	"problem_list_id":                      "问题清单",
 	"problem_id":                           "问题",
+	"problem_ids":                          "问题",
+	"problems":                             "问题",
 	"problem":                              "问题",
 	"suggestion_id":                        "意见建议",
 	"suggestion_ids":                       "意见建议",

@@ -304,6 +304,62 @@ func ValidateProblemWrite(w ProblemWrite) error {
 	return nil
 }
 
+// ValidateProblemWrites checks the writes of one Store.WriteProblems, each
+// as ValidateProblemWrite does, and together: 1 to MaxProblemsPerSuggestion
+// writes (all the problems one suggestion is part of), no problem,
+// suggestion, notice or file in two of them, at most MaxNoticesPerWrite
+// notices in all and no extension or contribution (those go with one
+// problem's own write).
+func ValidateProblemWrites(ws []ProblemWrite) error {
+	if len(ws) == 0 {
+		return FieldErrorf("problems", "缺少问题")
+	}
+	if len(ws) > MaxProblemsPerSuggestion {
+		return FieldErrorf("problems", "一次最多写入 %d 个问题", MaxProblemsPerSuggestion)
+	}
+	seen := map[string]bool{}
+	once := func(kind, id string) bool {
+		k := kind + "\x00" + id
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
+	notices := 0
+	for _, w := range ws {
+		if err := ValidateProblemWrite(w); err != nil {
+			return err
+		}
+		if w.Extension != nil || w.Contribution != nil {
+			return FieldErrorf("problems", "延期申请和协办情况只能随单个问题写入")
+		}
+		if !once("problem", w.Problem.ID) {
+			return FieldErrorf("problems", "同一个问题重复出现")
+		}
+		for _, sg := range w.Suggestions {
+			if !once("suggestion", sg.ID) {
+				return FieldErrorf("suggestion_ids", "同一条意见建议重复出现")
+			}
+		}
+		for _, n := range w.Notices {
+			if !once("notice", n.ID) {
+				return FieldErrorf("notices", "同一条通知重复出现")
+			}
+		}
+		for _, f := range w.Files {
+			if !once("file", f.ID) {
+				return FieldErrorf("evidence_file_ids", "同一个文件重复出现")
+			}
+		}
+		notices += len(w.Notices)
+	}
+	if notices > MaxNoticesPerWrite {
+		return FieldErrorf("notices", "一次最多写入 %d 条通知", MaxNoticesPerWrite)
+	}
+	return nil
+}
+
 // OverdueOn reports whether the problem is overdue on day d: its deadline has
 // passed while it is still open, being rectified or reopened.
 func (p *Problem) OverdueOn(d Date) bool {

@@ -96,7 +96,6 @@ func suggestionIDs(in []string) ([]string, error) {
 // newProblem reads what a new problem needs and builds it, its creation
 // event and its adopted suggestions, validated, without storing anything.
 func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, ids []string) (*Problem, *AuditEvent, []*Suggestion, error) {
-	now := s.now()
 	sgs := make([]*Suggestion, 0, len(ids))
 	for _, sid := range ids {
 		sg, err := s.store.GetSuggestion(ctx, sid)
@@ -110,6 +109,22 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 			return nil, nil, nil, err
 		}
 		sgs = append(sgs, sg)
+	}
+	p, ev, err := s.buildProblem(ctx, id, in, sgs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, ev, sgs, nil
+}
+
+// buildProblem builds a new problem from in and the suggestions it is made
+// of (already read and checked), with its creation event, and makes the
+// suggestions part of it, validated, without storing anything.
+func (s *Service) buildProblem(ctx context.Context, id Identity, in ProblemInput, sgs []*Suggestion) (*Problem, *AuditEvent, error) {
+	now := s.now()
+	ids := make([]string, len(sgs))
+	for i, sg := range sgs {
+		ids[i] = sg.ID
 	}
 	p := &Problem{
 		ID:                NewID(now),
@@ -137,7 +152,7 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 		if (p.ResponsibleUnit == "" || p.Deadline == "") && first.RuleName != "" {
 			r, err := s.currentRouter(ctx)
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("create problem: %w", err)
+				return nil, nil, fmt.Errorf("create problem: %w", err)
 			}
 			if rule := r.Rule(first.RuleName); rule != nil {
 				if p.ResponsibleUnit == "" {
@@ -156,44 +171,44 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 	}
 	if in.DeadlineWorkingDays != 0 {
 		if p.Deadline != "" {
-			return nil, nil, nil, FieldErrorf("deadline_working_days", "整改期限只能填写日期或工作日天数之一")
+			return nil, nil, FieldErrorf("deadline_working_days", "整改期限只能填写日期或工作日天数之一")
 		}
 		d, err := s.deadlineIn(ctx, "deadline_working_days", in.DeadlineWorkingDays)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		p.Deadline, p.DeadlineWorkingDays = d, in.DeadlineWorkingDays
 	}
 	if err := s.requireUnits(ctx, "responsible_unit", p.ResponsibleUnit); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if err := s.requireUnits(ctx, "co_units", p.CoUnits...); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if p.ResponsiblePerson == "" {
 		// The unit's head is the default first responsible person.
 		head, err := s.unitHead(ctx, p.ResponsibleUnit)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("create problem: %w", err)
+			return nil, nil, fmt.Errorf("create problem: %w", err)
 		}
 		p.ResponsiblePerson = head
 	}
 	switch {
 	case p.ProblemListID == "":
-		return nil, nil, nil, FieldErrorf("problem_list_id", "请选择问题清单")
+		return nil, nil, FieldErrorf("problem_list_id", "请选择问题清单")
 	case p.ProblemListID == TriageListID:
-		return nil, nil, nil, FieldErrorf("problem_list_id", "问题不能放在待分拣清单中,请选择问题清单")
+		return nil, nil, FieldErrorf("problem_list_id", "问题不能放在待分拣清单中,请选择问题清单")
 	case !ValidKey(p.ProblemListID):
-		return nil, nil, nil, FieldErrorf("problem_list_id", "问题清单不存在")
+		return nil, nil, FieldErrorf("problem_list_id", "问题清单不存在")
 	}
 	if _, err := s.store.GetProblemList(ctx, p.ProblemListID); err != nil {
 		if IsCode(err, ENotFound) {
-			return nil, nil, nil, FieldErrorf("problem_list_id", "问题清单不存在")
+			return nil, nil, FieldErrorf("problem_list_id", "问题清单不存在")
 		}
-		return nil, nil, nil, fmt.Errorf("create problem: problem list %s: %w", p.ProblemListID, err)
+		return nil, nil, fmt.Errorf("create problem: problem list %s: %w", p.ProblemListID, err)
 	}
 	if err := p.Validate(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionCreated, To: string(ProblemOpen)}
 	if len(sgs) > 0 {
@@ -206,7 +221,7 @@ func (s *Service) newProblem(ctx context.Context, id Identity, in ProblemInput, 
 	for _, sg := range sgs {
 		adopt(sg, p, now)
 	}
-	return p, ev, sgs, nil
+	return p, ev, nil
 }
 
 // defaultTitle is a problem title drawn from a suggestion.
@@ -221,11 +236,13 @@ func defaultTitle(sg *Suggestion) string {
 	return string(c)
 }
 
-// adoptable checks that sg may join problem problemID.
+// adoptable checks that sg may join problem problemID. A suggestion part
+// of another problem joins a further one only by a split
+// (SplitSuggestion), which says so on purpose.
 func adoptable(sg *Suggestion, problemID string) *Error {
-	if sg.Status == SuggestionAdopted && sg.ProblemID != "" && sg.ProblemID != problemID {
+	if sg.Status == SuggestionAdopted && len(sg.Problems()) > 0 && !sg.PartOf(problemID) {
 		return &Error{Code: EConflict, Field: "suggestion_ids",
-			Message: fmt.Sprintf("回执号 %s 的意见建议已并入其他问题", sg.Receipt)}
+			Message: fmt.Sprintf("回执号 %s 的意见建议已并入其他问题;要让它再形成一个问题,请在意见建议详情中“拆分为多个问题”", sg.Receipt)}
 	}
 	if !sg.Status.CanBecome(SuggestionAdopted) {
 		return &Error{Code: EConflict, Field: "suggestion_ids",
@@ -234,11 +251,18 @@ func adoptable(sg *Suggestion, problemID string) *Error {
 	return nil
 }
 
-// adopt makes sg part of p.
+// adopt makes sg part of p. The first problem also takes it into its
+// list; a further one (a split) leaves it where it is.
 func adopt(sg *Suggestion, p *Problem, now time.Time) {
+	if len(sg.Problems()) == 0 {
+		sg.ProblemListID = p.ProblemListID
+	}
+	if !sg.PartOf(p.ID) {
+		// Its replies and ratings so far count in the problem's tally.
+		p.retally(nil, sg)
+	}
 	sg.Status = SuggestionAdopted
-	sg.ProblemID = p.ID
-	sg.ProblemListID = p.ProblemListID
+	sg.joinProblem(p.ID)
 	sg.UpdatedAt = now
 }
 
@@ -270,7 +294,7 @@ func (s *Service) LinkSuggestion(ctx context.Context, id Identity, problemID, su
 			}
 			return nil, fmt.Errorf("link suggestion %s: %w", suggestionID, err)
 		}
-		if sg.Status == SuggestionAdopted && sg.ProblemID == p.ID {
+		if sg.Status == SuggestionAdopted && sg.PartOf(p.ID) {
 			return nil, nil
 		}
 		if err := adoptable(sg, p.ID); err != nil {
@@ -552,7 +576,7 @@ func (s *Service) rectifiedNotices(ctx context.Context, p *Problem) ([]*Notice, 
 			return nil, fmt.Errorf("suggestions of problem %s: %w", p.ID, err)
 		}
 		for _, sg := range page.Items {
-			if sg.ProblemID == p.ID {
+			if sg.PartOf(p.ID) {
 				sgs = append(sgs, sg)
 			}
 		}
@@ -560,7 +584,7 @@ func (s *Service) rectifiedNotices(ctx context.Context, p *Problem) ([]*Notice, 
 			break
 		}
 	}
-	return s.submitterNotices(ctx, sgs, noticeRectified)
+	return s.submitterNotices(ctx, sgs, noticeRectified, p.ID)
 }
 
 // problemFor reads a problem the caller may see: EForbidden for a unit

@@ -35,8 +35,11 @@ type ReceiptView struct {
 	// Rehandle: the submitter was dissatisfied with Reply; the office is
 	// handling the suggestion again.
 	Rehandle bool
-	// Problem is set once the suggestion was adopted into a problem.
-	Problem *ReceiptProblem
+	// Problem is set once the suggestion was adopted into a problem (the
+	// first one); Problems are all of them, first first, when it was split
+	// into several — the submitter follows each one's progress.
+	Problem  *ReceiptProblem
+	Problems []ReceiptProblem
 }
 
 // ReceiptReply is a reply as its submitter sees it.
@@ -105,18 +108,24 @@ func (s *Service) receiptView(ctx context.Context, sg *Suggestion) (*ReceiptView
 	case !IsCode(err, ENotFound):
 		return nil, fmt.Errorf("look up receipt %s: symposium %s: %w", sg.Receipt, sg.SymposiumID, err)
 	}
-	if sg.Status == SuggestionAdopted && sg.ProblemID != "" {
-		p, err := s.store.GetProblem(ctx, sg.ProblemID)
+	if sg.Status != SuggestionAdopted {
+		return v, nil
+	}
+	for _, pid := range sg.Problems() {
+		p, err := s.store.GetProblem(ctx, pid)
 		switch {
 		case err == nil:
-			v.Problem = &ReceiptProblem{Status: p.Status, StatusLabel: p.Status.Label(), Deadline: p.Deadline, Progress: p.Progress}
+			v.Problems = append(v.Problems, ReceiptProblem{Status: p.Status, StatusLabel: p.Status.Label(), Deadline: p.Deadline, Progress: p.Progress})
 		case IsCode(err, ENotFound):
-			// Problems are never deleted; show the suggestion alone rather
-			// than fail the submitter's lookup if one is missing.
-			s.log.WarnContext(ctx, "receipt's problem not found", "suggestion_id", sg.ID, "problem_id", sg.ProblemID)
+			// Problems are never deleted; show the rest rather than fail
+			// the submitter's lookup if one is missing.
+			s.log.WarnContext(ctx, "receipt's problem not found", "suggestion_id", sg.ID, "problem_id", pid)
 		default:
-			return nil, fmt.Errorf("look up receipt %s: problem %s: %w", sg.Receipt, sg.ProblemID, err)
+			return nil, fmt.Errorf("look up receipt %s: problem %s: %w", sg.Receipt, pid, err)
 		}
+	}
+	if len(v.Problems) > 0 {
+		v.Problem = &v.Problems[0]
 	}
 	return v, nil
 }

@@ -62,7 +62,7 @@ func (s *Service) reply(ctx context.Context, id Identity, suggestionID, field, t
 		now := s.now()
 		sg.Replies = append(slices.Clone(sg.Replies), Reply{Text: text, Grade: grade, At: now, By: actorName(id)})
 		sg.UpdatedAt = now
-		ns, err := s.submitterNotices(ctx, []*Suggestion{sg}, noticeReplied)
+		ns, err := s.submitterNotices(ctx, []*Suggestion{sg}, noticeReplied, "")
 		if err != nil {
 			return nil, err
 		}
@@ -90,32 +90,40 @@ func (s *Service) reply(ctx context.Context, id Identity, suggestionID, field, t
 }
 
 // suggestionWrite returns the write that stores sg (changed from old) with
-// notices: with its problem, when it is part of one — the problem's reply
-// tally moves from what old added to what sg adds, and event (when not nil)
-// records why — else on its own.
+// notices: with its problems, when it is part of any — each problem's
+// reply tally moves from what old added to what sg adds, and event (when
+// not nil) records why in each — else on its own. A suggestion split into
+// several problems is written with all of them at once.
 func (s *Service) suggestionWrite(ctx context.Context, old, sg *Suggestion, ns []*Notice, event func(*Problem) *AuditEvent) (func() error, error) {
-	if sg.ProblemID == "" {
+	var ws []ProblemWrite
+	for _, pid := range sg.Problems() {
+		p, err := s.store.GetProblem(ctx, pid)
+		if IsCode(err, ENotFound) {
+			// Problems are never deleted; write without it rather than
+			// fail if one is missing.
+			s.log.WarnContext(ctx, "suggestion's problem not found", "suggestion_id", sg.ID, "problem_id", pid)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("problem %s: %w", pid, err)
+		}
+		p.retally(old, sg)
+		p.UpdatedAt = sg.UpdatedAt
+		var ev *AuditEvent
+		if event != nil {
+			ev = event(p)
+		}
+		ws = append(ws, ProblemWrite{Problem: p, Event: ev})
+	}
+	switch len(ws) {
+	case 0:
 		return func() error { return s.store.UpdateSuggestionWithNotices(ctx, sg, ns) }, nil
+	case 1:
+		ws[0].Suggestions, ws[0].Notices = []*Suggestion{sg}, ns
+		return func() error { return s.store.UpdateProblem(ctx, ws[0]) }, nil
 	}
-	p, err := s.store.GetProblem(ctx, sg.ProblemID)
-	if IsCode(err, ENotFound) {
-		// Problems are never deleted; write the suggestion alone rather
-		// than fail if one is missing.
-		s.log.WarnContext(ctx, "suggestion's problem not found", "suggestion_id", sg.ID, "problem_id", sg.ProblemID)
-		return func() error { return s.store.UpdateSuggestionWithNotices(ctx, sg, ns) }, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("problem %s: %w", sg.ProblemID, err)
-	}
-	p.retally(old, sg)
-	p.UpdatedAt = sg.UpdatedAt
-	var ev *AuditEvent
-	if event != nil {
-		ev = event(p)
-	}
-	return func() error {
-		return s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Suggestions: []*Suggestion{sg}, Notices: ns})
-	}, nil
+	ws[0].Suggestions, ws[0].Notices = []*Suggestion{sg}, ns
+	return func() error { return s.store.WriteProblems(ctx, ws) }, nil
 }
 
 // RatingInput is a submitter's rating of the reply they received.
@@ -130,8 +138,8 @@ type RatingInput struct {
 // (EInvalid, field comment); with no reply yet, or the latest reply already
 // rated, it is EConflict. A dissatisfied rating starts a re-handle: the
 // suggestion waits for a new reply (GET /api/v1/suggestions?rehandle=true),
-// its problem, if any, records a rehandle event counted against its unit,
-// and a problem already rectified or verified goes back to reopened. It
+// each of its problems records a rehandle event counted against its unit,
+// and those already rectified or verified go back to reopened. It
 // needs no identity: the receipt is the credential. It returns the receipt
 // view after the rating.
 func (s *Service) RateReply(ctx context.Context, receipt string, in RatingInput) (*ReceiptView, error) {

@@ -227,6 +227,13 @@ type Store interface {
 	// UpdateProblem stores w.Problem (optimistic on Version), appends its
 	// event and stores the updated suggestions and the notices, atomically.
 	UpdateProblem(ctx context.Context, w ProblemWrite) error
+	// WriteProblems stores several problem writes in one atomic write: a
+	// problem with Version 0 is created as CreateProblem creates it, any
+	// other is updated under its Version as UpdateProblem updates it; if
+	// any of them fails, none is stored. It is how a suggestion split into
+	// several problems is written with all of them (ValidateProblemWrites
+	// says what the writes may hold together).
+	WriteProblems(ctx context.Context, ws []ProblemWrite) error
 	ListProblems(ctx context.Context, f ProblemFilter) (Page[*Problem], error)
 	// GetExtension reads one of a problem's extension requests.
 	GetExtension(ctx context.Context, problemID, id string) (*Extension, error)

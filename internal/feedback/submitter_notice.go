@@ -41,7 +41,9 @@ func (s *Service) ReceiptLink(receipt string) string { return s.baseURL + "/r/" 
 
 // submitterNotices returns the reply notices for those of sgs whose
 // submitters asked to be told and left a contact a notice can reach.
-func (s *Service) submitterNotices(ctx context.Context, sgs []*Suggestion, ev submitterEvent) ([]*Notice, error) {
+// problemID is the problem the notice is about (rectified), "" for the
+// suggestion's first.
+func (s *Service) submitterNotices(ctx context.Context, sgs []*Suggestion, ev submitterEvent, problemID string) ([]*Notice, error) {
 	var out []*Notice
 	var office string
 	for _, sg := range sgs {
@@ -64,9 +66,15 @@ func (s *Service) submitterNotices(ctx context.Context, sgs []*Suggestion, ev su
 		text := fmt.Sprintf("【%s】您%s提交的意见建议(回执号 %s)已有答复,请查看:%s", office, day, sg.Receipt, link)
 		if ev == noticeRectified {
 			text = fmt.Sprintf("【%s】您%s反映的问题(回执号 %s)已整改完成,请查看:%s", office, day, sg.Receipt, link)
+			if len(sg.Problems()) > 1 {
+				text = fmt.Sprintf("【%s】您%s反映的问题(回执号 %s)中有一项已整改完成,请查看:%s", office, day, sg.Receipt, link)
+			}
 		}
 		n := s.newNotice(NoticeReply, nil, "", nil, text)
 		n.SuggestionID, n.ProblemID, n.Link = sg.ID, sg.ProblemID, link
+		if problemID != "" {
+			n.ProblemID = problemID
+		}
 		out = append(out, n)
 	}
 	return out, nil

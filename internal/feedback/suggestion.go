@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"slices"
 	"time"
 )
 
@@ -79,8 +80,13 @@ type Suggestion struct {
 	// e-mail address. The contact is used for nothing else.
 	Notify        bool
 	ProblemListID string // set once routed
-	ProblemID     string // set once adopted
-	RuleName      string // the routing rule that placed it, "" for triage
+	// ProblemID is the first problem the suggestion became part of (set
+	// once adopted); ProblemIDs are all of them, first first, when it was
+	// split into several (拆分为多个问题). Older records have ProblemID
+	// alone: read them through Problems.
+	ProblemID  string
+	ProblemIDs []string
+	RuleName   string // the routing rule that placed it, "" for triage
 	// IdempotencyKey makes a retried submission return the first receipt.
 	IdempotencyKey string
 	// WrittenOn is the day a paper suggestion was written (书写日期), as
@@ -138,6 +144,9 @@ func (s *Suggestion) Validate() error {
 	if err := s.checkWrittenOn(); err != nil {
 		return err
 	}
+	if err := s.checkProblems(); err != nil {
+		return err
+	}
 	if err := checkText("content", s.Content, true, ContentMaxRunes, true); err != nil {
 		return err
 	}
@@ -160,6 +169,56 @@ func (s *Suggestion) Validate() error {
 		validateReplies(s.Replies),
 		checkText("campaign", s.Campaign, false, CampaignMaxRunes, false),
 	)
+}
+
+// Problems lists the problems the suggestion is part of, first first
+// (none before it is adopted).
+func (s *Suggestion) Problems() []string {
+	switch {
+	case len(s.ProblemIDs) > 0:
+		return s.ProblemIDs
+	case s.ProblemID != "":
+		return []string{s.ProblemID}
+	}
+	return nil
+}
+
+// PartOf reports whether the suggestion is part of problem problemID.
+func (s *Suggestion) PartOf(problemID string) bool {
+	return problemID != "" && slices.Contains(s.Problems(), problemID)
+}
+
+// joinProblem makes the suggestion part of problemID too (it stays part of
+// the problems it was part of).
+func (s *Suggestion) joinProblem(problemID string) {
+	if s.PartOf(problemID) {
+		return
+	}
+	s.ProblemIDs = append(slices.Clone(s.Problems()), problemID)
+	s.ProblemID = s.ProblemIDs[0]
+}
+
+// checkProblems: ProblemIDs, when set, start with ProblemID, hold each
+// problem once and at most MaxProblemsPerSuggestion.
+func (s *Suggestion) checkProblems() error {
+	if len(s.ProblemIDs) == 0 {
+		return nil
+	}
+	if len(s.ProblemIDs) > MaxProblemsPerSuggestion {
+		return FieldErrorf("problem_ids", "一条意见建议最多拆分为 %d 个问题", MaxProblemsPerSuggestion)
+	}
+	if s.ProblemIDs[0] != s.ProblemID {
+		return FieldErrorf("problem_ids", "意见建议的第一个问题不一致")
+	}
+	for i, id := range s.ProblemIDs {
+		if err := CheckKey("problem_ids", id); err != nil {
+			return err
+		}
+		if slices.Contains(s.ProblemIDs[:i], id) {
+			return FieldErrorf("problem_ids", "同一个问题重复出现")
+		}
+	}
+	return nil
 }
 
 // checkWrittenOn: a written date is a real day, on paper only, and not

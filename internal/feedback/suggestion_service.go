@@ -54,17 +54,41 @@ func (s *Service) GetSuggestion(ctx context.Context, id Identity, suggestionID s
 		return nil, fmt.Errorf("get suggestion %s: %w", suggestionID, err)
 	}
 	if id.Role == RoleUnit {
-		var p *Problem
-		if sg.ProblemID != "" && ValidKey(sg.ProblemID) {
-			if p, err = s.store.GetProblem(ctx, sg.ProblemID); err != nil && !IsCode(err, ENotFound) {
-				return nil, fmt.Errorf("get suggestion %s: problem: %w", suggestionID, err)
-			}
-		}
-		if err := canSeeSuggestion(id, p); err != nil {
+		if err := s.unitSeesSuggestion(ctx, id, sg); err != nil {
 			return nil, err
 		}
 	}
 	return MaskFor(id, sg), nil
+}
+
+// unitSeesSuggestion: a unit account sees a suggestion that is part of a
+// problem its unit leads or assists (any of the problems it was split
+// into); else EForbidden.
+func (s *Service) unitSeesSuggestion(ctx context.Context, id Identity, sg *Suggestion) error {
+	return seesSuggestion(ctx, s.store, id, sg)
+}
+
+// seesSuggestion is unitSeesSuggestion over any problem reader.
+func seesSuggestion(ctx context.Context, problems problemReader, id Identity, sg *Suggestion) error {
+	var denied error
+	for _, pid := range sg.Problems() {
+		if !ValidKey(pid) {
+			continue
+		}
+		p, err := problems.GetProblem(ctx, pid)
+		if err != nil && !IsCode(err, ENotFound) {
+			return fmt.Errorf("suggestion %s: problem %s: %w", sg.ID, pid, err)
+		}
+		if err == nil {
+			if denied = canSeeSuggestion(id, p); denied == nil {
+				return nil
+			}
+		}
+	}
+	if denied != nil {
+		return denied
+	}
+	return canSeeSuggestion(id, nil)
 }
 
 // SuggestionByReceipt finds a suggestion by its receipt number as someone

@@ -36,6 +36,11 @@ const (
 
 	MaxCoUnits               = 20
 	MaxSuggestionsPerProblem = 50 // keeps a problem's creation within one storage transaction
+	// MaxProblemsPerSuggestion bounds the problems one suggestion may be
+	// split into: a reply or a rating writes all of them, with their
+	// co-units' copies, in one storage transaction (DynamoDB's 100 items:
+	// 3 problems of 20 co-units each still fit).
+	MaxProblemsPerSuggestion = 3
 	MaxRules                 = 2000
 	MaxKeywordsPerRule       = 100
 	MaxListLimit             = 200

@@ -189,7 +189,10 @@ type suggestionJSON struct {
 	Notify        bool        `json:"notify"`
 	ProblemListID string      `json:"problem_list_id,omitempty"`
 	ProblemID     string      `json:"problem_id,omitempty"`
-	RuleName      string      `json:"rule_name,omitempty"`
+	// ProblemIDs are all its problems, first first (problem_id), when it
+	// was split into several.
+	ProblemIDs []string `json:"problem_ids,omitempty"`
+	RuleName   string   `json:"rule_name,omitempty"`
 	// WrittenOn is the day a paper form was written (staff entry and
 	// import; absent otherwise). SubmittedAt is when it was entered.
 	WrittenOn   string `json:"written_on,omitempty"`
@@ -225,7 +228,7 @@ func toSuggestionJSON(s *feedback.Suggestion) suggestionJSON {
 		Kind: string(s.Kind), ParticipantKind: string(s.ParticipantKind),
 		Name: s.Name, Organization: s.Organization, Contact: s.Contact,
 		Topic: s.Topic, Content: s.Content, Channel: string(s.Channel), Status: string(s.Status), StatusLabel: s.StatusLabel(),
-		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, RuleName: s.RuleName,
+		ProblemListID: s.ProblemListID, ProblemID: s.ProblemID, ProblemIDs: s.Problems(), RuleName: s.RuleName,
 		WrittenOn: string(s.WrittenOn), SubmittedAt: formatTime(s.SubmittedAt), UpdatedAt: formatTime(s.UpdatedAt),
 		Replies: toRepliesJSON(s.Replies), ReplyState: replyStateJSON(s.ReplyState()), Rehandle: s.Rehandle(),
 		WaitingSince: formatTime(s.WaitingSince()), Notify: s.Notify,
@@ -317,6 +320,9 @@ type receiptJSON struct {
 	// Rehandle: rated dissatisfied, the office is handling it again.
 	Rehandle bool                `json:"rehandle"`
 	Problem  *receiptProblemJSON `json:"problem"`
+	// Problems are all the problems it became part of (problem is the
+	// first), when it was split into several; [] before it is adopted.
+	Problems []receiptProblemJSON `json:"problems"`
 }
 
 // receiptReplyJSON is a reply as the receipt shows it.
@@ -353,8 +359,12 @@ func toReceiptJSON(v *feedback.ReceiptView, formURL func(code string) string) re
 		s := string(rt.Rating)
 		out.Rating, out.RatingLabel = &s, rt.Label
 	}
-	if p := v.Problem; p != nil {
-		out.Problem = &receiptProblemJSON{Status: string(p.Status), StatusLabel: p.StatusLabel, Deadline: string(p.Deadline), Progress: p.Progress}
+	out.Problems = make([]receiptProblemJSON, 0, len(v.Problems))
+	for _, p := range v.Problems {
+		out.Problems = append(out.Problems, receiptProblemJSON{Status: string(p.Status), StatusLabel: p.StatusLabel, Deadline: string(p.Deadline), Progress: p.Progress})
+	}
+	if len(out.Problems) > 0 {
+		out.Problem = &out.Problems[0]
 	}
 	return out
 }

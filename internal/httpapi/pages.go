@@ -129,6 +129,15 @@ func formatWhen(t time.Time) string {
 	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日 " + t.Format("15:04")
 }
 
+// chineseOrdinal is 一 … 十 for 1 … 10 (a suggestion has at most
+// feedback.MaxProblemsPerSuggestion problems), the digits beyond.
+func chineseOrdinal(n int) string {
+	if n >= 1 && n <= 10 {
+		return string([]rune("一二三四五六七八九十")[n-1])
+	}
+	return strconv.Itoa(n)
+}
+
 // formatDay renders a day for people: 2025年3月1日.
 func formatDay(d feedback.Date) string {
 	t := d.Start()
@@ -347,12 +356,24 @@ func receiptPage(d receiptData) string {
 		dd("提交时间", formatWhen(v.SubmittedAt))
 	}
 	dd("办理状态", v.StatusLabel)
-	if p := v.Problem; p != nil {
+	if len(v.Problems) == 1 {
+		p := v.Problems[0]
 		dd("整改状态", p.StatusLabel)
 		dd("整改期限", string(p.Deadline))
 		dd("整改进展", p.Progress)
 	}
 	b.WriteString("</dl>")
+	if len(v.Problems) > 1 {
+		// Split into several problems: each one's progress on its own.
+		b.WriteString(`<h2 id="problems">整改情况</h2><p>您的意见建议涉及 ` + strconv.Itoa(len(v.Problems)) + ` 个问题,分别整改:</p>`)
+		for i, p := range v.Problems {
+			b.WriteString(`<h3>问题` + chineseOrdinal(i+1) + `</h3><dl class="problem">`)
+			dd("整改状态", p.StatusLabel)
+			dd("整改期限", string(p.Deadline))
+			dd("整改进展", p.Progress)
+			b.WriteString("</dl>")
+		}
+	}
 
 	b.WriteString(`<h2 id="reply">答复</h2>`)
 	if r := v.Reply; r == nil {

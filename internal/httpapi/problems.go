@@ -3,6 +3,7 @@ package httpapi
 import (
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -26,6 +27,7 @@ func (h *StaffHandler) problemRoutes() {
 	h.Handle("POST /api/v1/problems/{id}/suggestions", h.linkSuggestion)
 
 	h.Handle("POST /api/v1/suggestions/{id}/decline", h.declineSuggestion)
+	h.Handle("POST /api/v1/suggestions/{id}/split", h.splitSuggestion)
 	h.Handle("GET /api/v1/suggestions/{id}/similar", h.similarSuggestions)
 }
 
@@ -138,21 +140,61 @@ func (h *StaffHandler) createProblem(w http.ResponseWriter, r *http.Request, id 
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	deadline, err := parseDateField("deadline", in.Deadline)
+	pin, err := in.problemInput("")
 	if err != nil {
 		return err
 	}
-	p, err := h.svc.CreateProblem(r.Context(), id, feedback.ProblemInput{
-		ProblemListID: in.ProblemListID, Title: in.Title, Description: in.Description,
-		SuggestionIDs: in.SuggestionIDs, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
-		ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Deadline: deadline,
-		DeadlineWorkingDays: in.DeadlineWorkingDays,
-	})
+	p, err := h.svc.CreateProblem(r.Context(), id, pin)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/problems/"+p.ID)
 	writeJSON(w, http.StatusCreated, h.problemConv(r, id)(p))
+	return nil
+}
+
+// problemInput is a create body as the domain takes it; field prefixes the
+// deadline's field in errors (a split's problems.<i>.).
+func (in problemCreateJSON) problemInput(field string) (feedback.ProblemInput, error) {
+	deadline, err := parseDateField(field+"deadline", in.Deadline)
+	if err != nil {
+		return feedback.ProblemInput{}, err
+	}
+	return feedback.ProblemInput{
+		ProblemListID: in.ProblemListID, Title: in.Title, Description: in.Description,
+		SuggestionIDs: in.SuggestionIDs, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
+		ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Deadline: deadline,
+		DeadlineWorkingDays: in.DeadlineWorkingDays,
+	}, nil
+}
+
+// splitSuggestion serves POST /api/v1/suggestions/{id}/split: the
+// suggestion becomes the source of the problems in the body, created with
+// it in one write. 201 with the new problems.
+func (h *StaffHandler) splitSuggestion(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	var in struct {
+		Problems []problemCreateJSON `json:"problems"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ins := make([]feedback.ProblemInput, len(in.Problems))
+	for i, p := range in.Problems {
+		var err error
+		if ins[i], err = p.problemInput("problems." + strconv.Itoa(i) + "."); err != nil {
+			return feedback.FieldErrorf(feedback.ErrorField(err), "第 %d 个问题:%s", i+1, feedback.ErrorMessage(err))
+		}
+	}
+	ps, err := h.svc.SplitSuggestion(r.Context(), id, r.PathValue("id"), ins)
+	if err != nil {
+		return err
+	}
+	conv := h.problemConv(r, id)
+	out := listJSON[problemJSON]{Items: make([]problemJSON, 0, len(ps))}
+	for _, p := range ps {
+		out.Items = append(out.Items, conv(p))
+	}
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
 

@@ -281,3 +281,69 @@ func TestProblemsAPI(t *testing.T) {
 		t.Errorf("no credentials: %d, want 401", r.status)
 	}
 }
+
+// TestSplitSuggestionAPI: a suggestion split into two problems through the
+// API Gateway payload; each problem lists it, the suggestion names both,
+// its receipt (JSON and page) shows each problem's progress, and an error
+// about one problem names it.
+func TestSplitSuggestionAPI(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(feedback.SymposiumOpen)
+	r := e.call(t, "POST", "/api/v1/problem-lists", `{"title":"涉企乱罚款问题清单","campaign":"涉企乱罚款专项整治"}`)
+	var list problemListJSON
+	r.json(t, &list)
+	sg := e.routedSuggestion(t, sym, feedback.Enterprise, "市场监管部门对首次轻微违法也罚款,罚没收入去向也不公开。")
+
+	ev := withPath(loadEvent(t, "apigw-split-suggestion.json"), sampleSuggestion, sg.ID)
+	ev = withBody(ev, strings.ReplaceAll(ev.Body, sampleListID, list.ID))
+	if r := invoke(t, e.staff, withGroups(ev, "[unit:区市场监督管理局]")); r.status != http.StatusForbidden {
+		t.Errorf("split by a unit: %d, want 403", r.status)
+	}
+	bad := withBody(ev, strings.Replace(ev.Body, `"罚没收入使用情况未公开"`, `""`, 1))
+	r = invoke(t, e.staff, bad)
+	if code, field := r.errorCode(); r.status != 400 || code != feedback.EInvalid || field != "problems.1.title" {
+		t.Errorf("split without a title = %d %s", r.status, r.body)
+	}
+	r = invoke(t, e.staff, ev)
+	if r.status != http.StatusCreated {
+		t.Fatalf("split = %d %s", r.status, r.body)
+	}
+	var made listJSON[problemJSON]
+	r.json(t, &made)
+	if len(made.Items) != 2 || made.Items[0].ResponsibleUnit != "区市场监督管理局" || made.Items[1].DeadlineWorkingDays != 20 {
+		t.Fatalf("made = %+v", made.Items)
+	}
+	e.clock.Advance(time.Second)
+
+	r = e.call(t, "GET", "/api/v1/suggestions/"+sg.ID, "")
+	var got suggestionJSON
+	r.json(t, &got)
+	if got.Status != "adopted" || got.ProblemID != made.Items[0].ID || strings.Join(got.ProblemIDs, ",") != made.Items[0].ID+","+made.Items[1].ID {
+		t.Errorf("suggestion after the split = %+v", got)
+	}
+	for _, p := range made.Items {
+		r = e.call(t, "GET", "/api/v1/suggestions?problem_id="+p.ID, "")
+		var page listJSON[suggestionJSON]
+		r.json(t, &page)
+		if len(page.Items) != 1 || page.Items[0].ID != sg.ID {
+			t.Errorf("suggestions of %s = %s", p.Title, r.body)
+		}
+	}
+	r = e.call(t, "GET", "/api/v1/receipts/"+sg.Receipt, "")
+	var rc receiptJSON
+	r.json(t, &rc)
+	if len(rc.Problems) != 2 || rc.Problem == nil || rc.Problems[1].Deadline != made.Items[1].Deadline {
+		t.Errorf("receipt = %s", r.body)
+	}
+	page := invoke(t, e.public, withPath(loadEvent(t, "apigw-get-receipt-page.json"), sampleReceipt, sg.Receipt))
+	for _, want := range []string{"涉及 2 个问题", "<h3>问题一</h3>", "<h3>问题二</h3>", made.Items[1].Deadline} {
+		if !strings.Contains(string(page.body), want) {
+			t.Errorf("receipt page lacks %q", want)
+		}
+	}
+	for _, p := range made.Items {
+		if strings.Contains(string(page.body), p.Title) {
+			t.Errorf("receipt page shows the problem's title %q", p.Title)
+		}
+	}
+}

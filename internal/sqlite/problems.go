@@ -178,36 +178,88 @@ func (s *Store) CreateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	if err == nil {
 		w, err = encodeProblemWrite(pw, 1)
 	}
-	p, sugs := pw.Problem, pw.Suggestions
 	if err == nil {
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			_, err := s.txExec(ctx, tx, `INSERT INTO problems (id, problem_list_id, unit, status, deadline, supervised, created_at, version, data)
-				VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-				p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data)
-			if err != nil {
-				return dbError(err)
-			}
-			if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(nil, p)); err != nil {
-				return err
-			}
-			return s.writeRest(ctx, tx, w, pw)
-		})
+		err = s.write(ctx, func(tx *sql.Tx) error { return s.createProblemTx(ctx, tx, pw, w) })
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: create problem %s: %w", writeID(pw), err)
 	}
-	p.Version = 1
+	written(pw, true)
+	return nil
+}
+
+// createProblemTx inserts a new problem and the rest of its write in tx.
+func (s *Store) createProblemTx(ctx context.Context, tx *sql.Tx, pw feedback.ProblemWrite, w *problemWrite) error {
+	p := pw.Problem
+	_, err := s.txExec(ctx, tx, `INSERT INTO problems (id, problem_list_id, unit, status, deadline, supervised, created_at, version, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+		p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data)
+	if err != nil {
+		return dbError(err)
+	}
+	if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(nil, p)); err != nil {
+		return err
+	}
+	return s.writeRest(ctx, tx, w, pw)
+}
+
+// written moves the versions of what a committed problem write stored:
+// the problem (1 when created), its suggestions, notices, files and
+// extension.
+func written(pw feedback.ProblemWrite, created bool) {
+	if created {
+		pw.Problem.Version = 1
+	} else {
+		pw.Problem.Version++
+	}
 	for _, n := range pw.Notices {
 		n.Version = 1
 	}
 	if pw.Extension != nil {
 		pw.Extension.Version++
 	}
-	for _, sg := range sugs {
+	for _, sg := range pw.Suggestions {
 		sg.Version++
 	}
 	for _, f := range pw.Files {
 		f.Version++
+	}
+}
+
+// WriteProblems implements feedback.Store: every write in one
+// transaction, each as CreateProblem (Version 0) or UpdateProblem would.
+func (s *Store) WriteProblems(ctx context.Context, ws []feedback.ProblemWrite) error {
+	err := feedback.ValidateProblemWrites(ws)
+	enc := make([]*problemWrite, len(ws))
+	for i, pw := range ws {
+		if err != nil {
+			break
+		}
+		version := int64(1)
+		if pw.Problem.Version != 0 {
+			version = pw.Problem.Version + 1
+		}
+		enc[i], err = encodeProblemWrite(pw, version)
+	}
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			for i, pw := range ws {
+				write := s.updateProblemTx
+				if pw.Problem.Version == 0 {
+					write = s.createProblemTx
+				}
+				if err := write(ctx, tx, pw, enc[i]); err != nil {
+					return fmt.Errorf("problem %s: %w", pw.Problem.ID, err)
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: write problems: %w", err)
+	}
+	for _, pw := range ws {
+		written(pw, pw.Problem.Version == 0)
 	}
 	return nil
 }
@@ -231,50 +283,42 @@ func (s *Store) UpdateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	if err == nil {
 		w, err = encodeProblemWrite(pw, pw.Problem.Version+1)
 	}
-	p, sugs := pw.Problem, pw.Suggestions
 	if err == nil {
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			// The stored problem, for the counters' deltas; the write lock
-			// is held from BEGIN, so it cannot change before the UPDATE.
-			old, err := problemInTx(ctx, tx, p.ID)
-			if err != nil {
-				return err
-			}
-			res, err := s.txExec(ctx, tx, `UPDATE problems SET problem_list_id = ?, unit = ?, status = ?, deadline = ?,
-				supervised = ?, created_at = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
-				p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data, p.ID, p.Version)
-			if err != nil {
-				return dbError(err)
-			}
-			if err := s.checkUpdated(ctx, tx, res, `SELECT 1 FROM problems WHERE id = ?`, "problem", p.ID, p.Version); err != nil {
-				return err
-			}
-			if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(old, p)); err != nil {
-				return err
-			}
-			if err := putAssessmentEntries(ctx, s, tx, feedback.AssessmentEntriesFor(old, p, pw.Event)); err != nil {
-				return err
-			}
-			return s.writeRest(ctx, tx, w, pw)
-		})
+		err = s.write(ctx, func(tx *sql.Tx) error { return s.updateProblemTx(ctx, tx, pw, w) })
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: update problem %s: %w", writeID(pw), err)
 	}
-	p.Version++
-	for _, n := range pw.Notices {
-		n.Version = 1
-	}
-	for _, sg := range sugs {
-		sg.Version++
-	}
-	for _, f := range pw.Files {
-		f.Version++
-	}
-	if pw.Extension != nil {
-		pw.Extension.Version++
-	}
+	written(pw, false)
 	return nil
+}
+
+// updateProblemTx updates a problem under its version and writes the rest
+// of its write in tx.
+func (s *Store) updateProblemTx(ctx context.Context, tx *sql.Tx, pw feedback.ProblemWrite, w *problemWrite) error {
+	p := pw.Problem
+	// The stored problem, for the counters' deltas; the write lock is held
+	// from BEGIN, so it cannot change before the UPDATE.
+	old, err := problemInTx(ctx, tx, p.ID)
+	if err != nil {
+		return err
+	}
+	res, err := s.txExec(ctx, tx, `UPDATE problems SET problem_list_id = ?, unit = ?, status = ?, deadline = ?,
+		supervised = ?, created_at = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
+		p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data, p.ID, p.Version)
+	if err != nil {
+		return dbError(err)
+	}
+	if err := s.checkUpdated(ctx, tx, res, `SELECT 1 FROM problems WHERE id = ?`, "problem", p.ID, p.Version); err != nil {
+		return err
+	}
+	if err := applyCounters(ctx, tx, feedback.ProblemCounterDeltas(old, p)); err != nil {
+		return err
+	}
+	if err := putAssessmentEntries(ctx, s, tx, feedback.AssessmentEntriesFor(old, p, pw.Event)); err != nil {
+		return err
+	}
+	return s.writeRest(ctx, tx, w, pw)
 }
 
 // ListProblems implements feedback.Store: oldest first.

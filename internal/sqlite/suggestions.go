@@ -230,7 +230,13 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	eq("kind", string(f.Kind))
 	eq("status", string(f.Status))
 	eq("problem_list_id", f.ProblemListID)
-	eq("problem_id", f.ProblemID)
+	if f.ProblemID != "" {
+		// The suggestions a problem is made of are the ones it lists: a
+		// suggestion split into several problems is in each of them, and
+		// the problem_id column holds only its first.
+		spec.where = append(spec.where, "id IN (SELECT value FROM problems, json_each(problems.data, '$.SuggestionIDs') WHERE problems.id = ?)")
+		spec.args = append(spec.args, f.ProblemID)
+	}
 	eq("channel", string(f.Channel))
 	if f.Rehandle {
 		spec.where = append(spec.where, "reply_state = 'dissatisfied'")

@@ -16,7 +16,7 @@ func matches(s *feedback.Suggestion, f feedback.SuggestionFilter) bool {
 		f.Kind != "" && s.Kind != f.Kind,
 		f.Status != "" && s.Status != f.Status,
 		f.ProblemListID != "" && s.ProblemListID != f.ProblemListID,
-		f.ProblemID != "" && s.ProblemID != f.ProblemID,
+		f.ProblemID != "" && !s.PartOf(f.ProblemID),
 		f.Channel != "" && s.Channel != f.Channel,
 		!f.From.IsZero() && s.SubmittedAt.Before(f.From),
 		!f.To.IsZero() && !s.SubmittedAt.Before(f.To),

@@ -98,6 +98,7 @@ func Run(t *testing.T, open Opener) {
 		{"UnitRewrites", testUnitRewrites},
 		{"CalendarYears", testCalendarYears},
 		{"Extensions", testExtensions},
+		{"WriteProblems", testWriteProblems},
 		{"Contributions", testContributions},
 		{"Assessment", testAssessment},
 	}

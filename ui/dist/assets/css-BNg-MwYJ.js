@@ -1,1 +1,0 @@
-import"./index-Zkv6vVzT.js";
