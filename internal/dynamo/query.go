@@ -54,14 +54,30 @@ type listSpec struct {
 	keep func(map[string]types.AttributeValue) bool
 }
 
-// Read bounds of one list call. A list with a filter the index does not
-// cover reads at most maxQueryCalls pages of at most maxFilteredPage items;
-// when that runs out before the page is full it returns a short page with a
-// cursor that resumes where the reading stopped.
+// Page sizes of one list call. A Query asks for one more entry than the
+// page still needs. With a filter (on the index or on the fetched items)
+// the first Query asks for at least firstFilteredPage entries, and every
+// further one for growFilteredPage times as many as the one before, up to
+// maxFilteredPage (DynamoDB stops a Query at 1 MB read whatever the Limit):
+// a sparse filter then takes a few round trips per megabyte, a dense one
+// reads little more than it returns. A list reads until its page is full
+// or its range ends: it never answers a short page while matches remain.
 const (
-	maxQueryCalls   = 25
-	maxFilteredPage = 500
+	firstFilteredPage = 100
+	growFilteredPage  = 4
+	maxFilteredPage   = 8000
 )
+
+// deadlineMargin is how much of the caller's time a list leaves when it
+// gives up on a range too large to read in time (see readList).
+const deadlineMargin = 1500 * time.Millisecond
+
+// errRangeTooLarge is the answer of a filtered list that could not fill its
+// page before the caller's deadline.
+func errRangeTooLarge(cause error) error {
+	return &feedback.Error{Code: feedback.EUnavailable,
+		Message: "查询范围太大,未能在时限内查完,请选择座谈会或缩小日期范围后重试", Err: cause}
+}
 
 // readList runs spec from cursor and returns at most spec.limit items and
 // the next cursor ("" when nothing is left).
@@ -93,7 +109,8 @@ func (s *Store) readList(ctx context.Context, spec listSpec, cursor string) ([]m
 		entry map[string]types.AttributeValue // the index entry: its keys make the cursor
 	}
 	var hits []hit
-	calls := 0
+	filtered := spec.filter != nil || spec.keep != nil
+	grow := firstFilteredPage
 	for pi := startPart; pi < len(spec.parts); pi++ {
 		p := spec.parts[pi]
 		var esk map[string]string
@@ -101,19 +118,20 @@ func (s *Store) readList(ctx context.Context, spec listSpec, cursor string) ([]m
 			esk = resume
 		}
 		for {
-			if calls == maxQueryCalls {
-				// Out of read budget: hand back a short page that resumes here.
-				out := make([]map[string]types.AttributeValue, len(hits))
-				for i, h := range hits {
-					out[i] = h.item
-				}
-				next, err := s.encodeCursor(ctx, cursorState{List: spec.id, Part: p.pk, Key: esk})
-				return out, next, err
+			// A sparse filter over a large range reads on; only the
+			// caller's deadline stops it, with an error rather than a
+			// short page.
+			if err := ctx.Err(); err != nil {
+				return nil, "", errRangeTooLarge(err)
+			}
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < deadlineMargin {
+				return nil, "", errRangeTooLarge(context.DeadlineExceeded)
 			}
 			need := spec.limit + 1 - len(hits)
 			pageLimit := need
-			if spec.filter != nil || spec.keep != nil {
-				pageLimit = min(max(need*4, 100), maxFilteredPage)
+			if filtered {
+				pageLimit = min(max(need*4, grow), maxFilteredPage)
+				grow = min(grow*growFilteredPage, maxFilteredPage)
 			}
 			in, err := s.queryInput(spec, p, pageLimit)
 			if err != nil {
@@ -121,7 +139,6 @@ func (s *Store) readList(ctx context.Context, spec listSpec, cursor string) ([]m
 			}
 			in.ExclusiveStartKey = startKey(esk)
 			res, err := s.db.Query(ctx, in)
-			calls++
 			if err != nil {
 				return nil, "", fmt.Errorf("query %s %s: %w", p.index, p.pk, storeErr(err))
 			}

@@ -334,10 +334,11 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return page, nil // an empty range
 	}
-	// Conditions on attributes the sgm index projects run on the index
-	// (cheap: its entries are small); everything is checked again on the
-	// fetched items, which is also the only filter on the keys-only sgs
-	// and sgp indexes and for the text query.
+	// Conditions on attributes the sgm index projects (the short filter
+	// attributes, the topic and the content) run on the index, so only
+	// matches are fetched; everything is checked again on the fetched
+	// items, which is also the only filter on the keys-only sgs and sgp
+	// indexes.
 	var conds []expression.ConditionBuilder
 	var checks []func(map[string]types.AttributeValue) bool
 	eq := func(attr, v string, onIndex bool) {
@@ -394,6 +395,14 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		})
 	}
 	if terms := strings.Fields(f.Query); len(terms) > 0 {
+		// sgm projects the topic and the content, so on it the search
+		// runs as a filter in DynamoDB and only matches are fetched.
+		if months {
+			for _, t := range terms {
+				conds = append(conds, expression.Or(
+					expression.Name("topic").Contains(t), expression.Name("content").Contains(t)))
+			}
+		}
 		checks = append(checks, func(it map[string]types.AttributeValue) bool {
 			topic, content := attrS(it, "topic"), attrS(it, "content")
 			for _, t := range terms {

@@ -219,9 +219,19 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		keys: []string{"submitted_at", "id"},
 		desc: true,
 	}
-	eq := func(col, v string) {
+	// A search over all symposia walks the full-text index (search.go);
+	// its terms go in the MATCH, the other filters here. Its queries join
+	// the index, whose columns are named like the table's: hence "s.".
+	match, walk := ftsWalkable(f)
+	col := func(c string) string {
+		if walk {
+			return "s." + c
+		}
+		return c
+	}
+	eq := func(c, v string) {
 		if v != "" {
-			spec.where = append(spec.where, col+" = ?")
+			spec.where = append(spec.where, col(c)+" = ?")
 			spec.args = append(spec.args, v)
 		}
 	}
@@ -239,10 +249,10 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	}
 	eq("channel", string(f.Channel))
 	if f.Rehandle {
-		spec.where = append(spec.where, "reply_state = 'dissatisfied'")
+		spec.where = append(spec.where, col("reply_state")+" = 'dissatisfied'")
 	}
 	if f.Unreplied {
-		spec.where = append(spec.where, "reply_state = ''")
+		spec.where = append(spec.where, col("reply_state")+" = ''")
 	}
 	if !f.From.IsZero() {
 		spec.where = append(spec.where, "submitted_at >= ?")
@@ -253,16 +263,24 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		spec.args = append(spec.args, nanos(f.To))
 	}
 	for _, term := range strings.Fields(f.Query) {
-		if utf8.RuneCountInString(term) >= 3 {
-			spec.where = append(spec.where, "rid IN (SELECT rowid FROM suggestions_fts WHERE suggestions_fts MATCH ?)")
-			spec.args = append(spec.args, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
-		} else {
-			spec.where = append(spec.where, "(instr(topic, ?) > 0 OR instr(content, ?) > 0)")
+		switch {
+		case utf8.RuneCountInString(term) < 3:
+			spec.where = append(spec.where, "(instr("+col("topic")+", ?) > 0 OR instr("+col("content")+", ?) > 0)")
 			spec.args = append(spec.args, term, term)
+		case !walk:
+			spec.where = append(spec.where, "rid IN (SELECT rowid FROM suggestions_fts WHERE suggestions_fts MATCH ?)")
+			spec.args = append(spec.args, ftsPhrase(term))
 		}
 	}
 	spec.filter = fmt.Sprintf("%q|%q|%q|%q|%q|%q|%q|%d|%d|%q|%t|%t", f.SymposiumID, f.ParticipantKind, f.Kind, f.Status,
 		f.ProblemListID, f.ProblemID, f.Channel, nanos(f.From), nanos(f.To), strings.Join(strings.Fields(f.Query), " "), f.Rehandle, f.Unreplied)
+	if walk {
+		page, err := s.searchNewest(ctx, spec, match, f.Limit, f.Cursor)
+		if err != nil {
+			return page, fmt.Errorf("sqlite: list suggestions: %w", err)
+		}
+		return page, nil
+	}
 	page, err := list(ctx, s, spec, f.Limit, f.Cursor, func(rows *sql.Rows) (*feedback.Suggestion, []any, error) {
 		var (
 			sg   feedback.Suggestion

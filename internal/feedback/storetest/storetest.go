@@ -36,7 +36,10 @@
 //     ascending); summaries newest period first (From, then ID, descending);
 //     accounts oldest first (CreatedAt, ID ascending).
 //   - Pages: a page holds at most Limit items, and every page that carries a
-//     NextCursor is full. The last page may be empty.
+//     NextCursor is full. The last page may be empty. A store reads as far
+//     as a filter or a search needs: it never answers a short page, nor
+//     ends the list, while matches remain in the range asked for
+//     (SparseMatches: two matches among thousands).
 //   - Cursors: garbage, a cursor with any byte changed, and a cursor issued by
 //     another list (say, ListSymposia's given to ListSuggestions) are EInvalid.
 //   - References are not checked by the contract: a store may reject a
@@ -84,6 +87,7 @@ func Run(t *testing.T, open Opener) {
 		{"OptimisticConcurrency", testConcurrency},
 		{"SuggestionFilters", testSuggestionFilters},
 		{"SuggestionCounts", testSuggestionCounts},
+		{"SparseMatches", testSparseMatches},
 		{"SuggestionWithNotices", testSuggestionWithNotices},
 		{"ProblemFeedback", testProblemFeedback},
 		{"ProblemFilters", testProblemFilters},
