@@ -70,7 +70,7 @@ func functionMemory(tmpl []byte) (map[string]int, error) {
 		global = v
 	}
 	out := map[string]int{}
-	for fn, res := range map[string]string{"collect": "CollectFunction", "staff": "StaffFunction", "documents": "DocumentsFunction", "route": "RouteFunction", "summarize": "SummarizeFunction", "console": "ConsoleFunction"} {
+	for fn, res := range map[string]string{"collect": "CollectFunction", "staff": "StaffFunction", "documents": "DocumentsFunction", "route": "RouteFunction", "summarize": "SummarizeFunction", "console": "ConsoleFunction", "check": "CheckFunction"} {
 		out[fn] = global
 		if n := path(root, "Resources", res, "Properties", "MemorySize"); n != nil {
 			v, err := strconv.Atoi(n.Value)

@@ -69,45 +69,12 @@ func floorArgs(dir string) []string {
 // answer) for d or until maxCount submissions. Then every acknowledged
 // receipt is looked up through GET /api/v1/receipts/{receipt}.
 func runLocal(ctx context.Context, bin string, args []string, workers int, d time.Duration, maxCount int) (*localResult, error) {
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "JIANYAN_ADMIN_TOKEN="+localToken)
-	stdout, err := cmd.StdoutPipe()
+	srv, err := startLocal(ctx, bin, args)
 	if err != nil {
 		return nil, err
 	}
-	var logs bytes.Buffer
-	cmd.Stderr = &lockedWriter{w: &logs}
-	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}()
-	base := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
-				base <- m[1]
-			}
-		}
-	}()
-	var url string
-	select {
-	case url = <-base:
-	case <-time.After(30 * time.Second):
-		return nil, fmt.Errorf("jianyan-local did not start: %s", tail(logs.String()))
-	}
-
+	defer srv.stop()
+	url, logs := srv.url, srv.logs
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: workers + 8, MaxConnsPerHost: workers + 8}}
 	defer client.CloseIdleConnections()
 	code, err := localSymposium(ctx, client, url)
@@ -257,6 +224,60 @@ func localReceiptFound(ctx context.Context, client *http.Client, base, receipt s
 		}
 	}
 	return false
+}
+
+// localServer is a running jianyan-local (or floor) process.
+type localServer struct {
+	cmd  *exec.Cmd
+	url  string
+	logs *bytes.Buffer
+}
+
+// startLocal starts bin with args (with the harness's admin token) and
+// waits until it says where it serves.
+func startLocal(ctx context.Context, bin string, args []string) (*localServer, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "JIANYAN_ADMIN_TOKEN="+localToken)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	logs := &bytes.Buffer{}
+	cmd.Stderr = &lockedWriter{w: logs}
+	setProcAttr(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	srv := &localServer{cmd: cmd, logs: logs}
+	base := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
+				base <- m[1]
+			}
+		}
+	}()
+	select {
+	case srv.url = <-base:
+		return srv, nil
+	case <-time.After(30 * time.Second):
+		srv.stop()
+		return nil, fmt.Errorf("%s did not start: %s", filepath.Base(bin), tail(logs.String()))
+	}
+}
+
+// stop ends the server (SIGTERM, then SIGKILL after 20 s).
+func (s *localServer) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
 }
 
 type lockedWriter struct {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
@@ -44,6 +45,11 @@ type meter struct {
 	client  *http.Client
 	indexes []gsiDef
 
+	// dropped is the mean size of an entry of each index ("" for the
+	// table) that a FilterExpression dropped, when a Query returns none to
+	// measure: the harness sets it from the data it stored.
+	dropped map[string]int
+
 	mu             sync.Mutex
 	now            usage
 	lastTxMax      int
@@ -53,6 +59,7 @@ type meter struct {
 
 // gsiDef is what the meter needs of a global secondary index.
 type gsiDef struct {
+	name      string
 	keys      []string
 	all       bool     // ProjectionType ALL
 	projected []string // INCLUDE's NonKeyAttributes
@@ -89,7 +96,7 @@ func newMeter(target string, def *dynamodb.CreateTableInput) *meter {
 	m := &meter{target: strings.TrimRight(target, "/"), client: &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}},
 		now: usage{Calls: map[string]int{}}, items: map[string]wireItem{}}
 	for _, g := range def.GlobalSecondaryIndexes {
-		var d gsiDef
+		d := gsiDef{name: aws.ToString(g.IndexName)}
 		for _, k := range g.KeySchema {
 			d.keys = append(d.keys, *k.AttributeName)
 		}
@@ -148,15 +155,17 @@ func (m *meter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
+	// Account before answering: the caller may read the meter as soon as
+	// it has the answer.
+	target := r.Header.Get("X-Amz-Target")
+	if op, ok := strings.CutPrefix(target, "DynamoDB_20120810."); ok && resp.StatusCode == http.StatusOK {
+		m.account(op, body, out)
+	}
 	for k, v := range resp.Header {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(out)
-	target := r.Header.Get("X-Amz-Target")
-	if op, ok := strings.CutPrefix(target, "DynamoDB_20120810."); ok && resp.StatusCode == http.StatusOK {
-		m.account(op, body, out)
-	}
 }
 
 type wireItem = map[string]map[string]json.RawMessage
@@ -217,7 +226,10 @@ func (m *meter) account(op string, reqBody, respBody []byte) {
 		_ = json.Unmarshal(respBody, &out)
 		rru = readUnits(itemBytes(out.Item), in.ConsistentRead)
 	case "Query", "Scan":
-		var in struct{ ConsistentRead bool }
+		var in struct {
+			ConsistentRead bool
+			IndexName      string
+		}
 		var out struct {
 			Items               []wireItem
 			Count, ScannedCount int
@@ -229,11 +241,14 @@ func (m *meter) account(op string, reqBody, respBody []byte) {
 			total += itemBytes(it)
 		}
 		// Items a filter dropped were read too: count them at the mean
-		// size of those returned (1 KB when none came back).
+		// size of those returned, else of the index's entries as the
+		// harness measured them, else 1 KB.
 		if extra := out.ScannedCount - len(out.Items); extra > 0 {
 			mean := 1024
 			if len(out.Items) > 0 {
 				mean = total / len(out.Items)
+			} else if d, ok := m.dropped[in.IndexName]; ok {
+				mean = d
 			}
 			total += extra * mean
 		}
