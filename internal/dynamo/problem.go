@@ -328,7 +328,7 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		return page, err
 	}
 	spec := listSpec{
-		id:    listID("problems", f.ProblemListID, f.Unit, string(f.Status), string(f.OverdueOn), fmt.Sprint(f.Supervised)),
+		id:    listID("problems", f.ProblemListID, f.Unit, string(f.Status), string(f.OverdueOn), fmt.Sprint(f.Supervised), string(f.LookbackDueOn)),
 		limit: feedback.ClampLimit(f.Limit),
 	}
 	var conds []expression.ConditionBuilder
@@ -350,6 +350,11 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 	case f.OverdueOn != "":
 		spec.parts = []part{gsi(5, g5ProblemsDue)}
 		eq("status", string(f.Status))
+	case f.LookbackDueOn != "":
+		// Look-backs are due only on rectified problems: their status
+		// partition, the date as a filter below.
+		spec.parts = []part{gsi(3, g3ProblemsS+string(feedback.ProblemRectified))}
+		eq("status", string(f.Status))
 	case f.Status != "":
 		spec.parts = []part{gsi(3, g3ProblemsS+string(f.Status))}
 	default:
@@ -359,6 +364,12 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		// Supervised problems are few (the office's own focus): a filter on
 		// the index chosen above, not an index of their own.
 		conds = append(conds, expression.Name("supervised").Equal(expression.Value(true)))
+	}
+	if f.LookbackDueOn != "" {
+		conds = append(conds,
+			expression.Name("status").Equal(expression.Value(string(feedback.ProblemRectified))),
+			expression.AttributeExists(expression.Name("lookback_due")),
+			expression.Name("lookback_due").LessThanEqual(expression.Value(string(f.LookbackDueOn))))
 	}
 	if f.OverdueOn != "" {
 		var overdueable []expression.OperandBuilder

@@ -366,6 +366,12 @@ func (p *Problem) OverdueOn(d Date) bool {
 	return p.Status.CanBeOverdue() && p.Deadline.Before(d)
 }
 
+// LookbackDueOn reports whether the problem's look-back (回头看) is due on
+// day d: it is rectified and its look-back date is d or earlier.
+func (p *Problem) LookbackDueOn(d Date) bool {
+	return p.Status == ProblemRectified && p.LookbackDue != "" && d != "" && !d.Before(p.LookbackDue)
+}
+
 // InvolvesUnit reports whether unit leads or assists the problem.
 func (p *Problem) InvolvesUnit(unit string) bool {
 	if p.ResponsibleUnit == unit {

@@ -99,8 +99,12 @@ type ProblemFilter struct {
 	OverdueOn Date
 	// Supervised keeps only the problems the office supervises (督办).
 	Supervised bool
-	Limit      int
-	Cursor     string
+	// LookbackDueOn, when set, keeps only the problems whose look-back
+	// (回头看) is due on that day: rectified, with a look-back date on or
+	// before it (Problem.LookbackDueOn).
+	LookbackDueOn Date
+	Limit         int
+	Cursor        string
 }
 
 // Validate checks a problem filter; the service and the stores call it
@@ -111,6 +115,9 @@ func (f ProblemFilter) Validate() error {
 	}
 	if !f.OverdueOn.Valid() {
 		return FieldErrorf("overdue", "日期格式应为 YYYY-MM-DD")
+	}
+	if !f.LookbackDueOn.Valid() {
+		return FieldErrorf("lookback_due", "日期格式应为 YYYY-MM-DD")
 	}
 	return firstErr(
 		CheckOptionalKey("problem_list_id", f.ProblemListID),

@@ -187,3 +187,75 @@ func (h *StaffHandler) exportProblemList(w http.ResponseWriter, r *http.Request,
 	writeDownload(w, mimeXLSXDoc, "problem-list-"+d.List.ID+".xlsx", "整改清单-"+d.List.Title+".xlsx", body)
 	return nil
 }
+
+// problemViewColumns are the columns of a problem view's export: what the
+// console's problem table shows, cell by cell.
+var problemViewColumns = []sheet.Column{
+	{Header: "序号", Width: 6, Kind: sheet.Int},
+	{Header: "问题", Width: 30, Wrap: true},
+	{Header: "督办", Width: 6},
+	{Header: "问题清单", Width: 20, Wrap: true},
+	{Header: "牵头单位", Width: 18, Wrap: true},
+	{Header: "协办单位", Width: 18, Wrap: true},
+	{Header: "第一责任人", Width: 12, Wrap: true},
+	{Header: "整改期限", Width: 12, Kind: sheet.Date},
+	{Header: "期限情况", Width: 16, Wrap: true},
+	{Header: "状态", Width: 11},
+	{Header: "回头看日期", Width: 12, Kind: sheet.Date},
+	{Header: "整改进展", Width: 40, Wrap: true},
+}
+
+// exportProblems serves GET /api/v1/problems.xlsx: every problem a view of
+// 问题跟踪 selects (the filters of GET /api/v1/problems: list, unit,
+// status, overdue, supervised, lookback_due), in the view's order and
+// columns, titled with the view and the day. A unit account gets its own,
+// as in the view. It holds no submitter's personal data.
+func (h *StaffHandler) exportProblems(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	if h.sheetsIO == nil {
+		return errNoSpreadsheets
+	}
+	f, err := h.problemFilterFrom(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	e, err := h.svc.ExportProblems(r.Context(), id, f)
+	if err != nil {
+		return err
+	}
+	conv := h.problemConv(r, id)
+	rows := make([][]any, 0, len(e.Problems))
+	for i, p := range e.Problems {
+		j := conv(p)
+		supervised, due := "", ""
+		if p.Supervised {
+			supervised = "督办"
+		}
+		switch {
+		case j.Overdue:
+			due = "逾期 " + strconv.Itoa(p.Deadline.DaysUntil(feedback.DateOf(h.svc.Now()))) + " 天"
+		case j.WorkingDaysLeft != nil:
+			due = "剩 " + strconv.Itoa(*j.WorkingDaysLeft) + " 个工作日"
+		}
+		if p.PendingExtensionID != "" {
+			due = strings.TrimSpace(due + " 延期申请待审批")
+		}
+		rows = append(rows, []any{
+			i + 1, p.Title, supervised, e.ListTitle(p.ProblemListID), p.ResponsibleUnit, strings.Join(p.CoUnits, "、"),
+			p.ResponsiblePerson, p.Deadline, due, p.Status.Label(), p.LookbackDue, p.Progress,
+		})
+	}
+	today := feedback.DateOf(h.svc.Now())
+	title := "问题跟踪:" + e.View + "(" + string(today) + ")"
+	body, err := h.xlsxFile(&sheet.Workbook{Title: title, Sheets: []sheet.Sheet{{
+		Name: "问题跟踪", Title: title, Columns: problemViewColumns, Rows: rows,
+		FreezeHeader: true, Landscape: true, RepeatHeader: true,
+	}}})
+	if err != nil {
+		return err
+	}
+	if len(body) > maxExportBytes {
+		return feedback.Errorf(feedback.EInvalid, "导出文件超过 %d MB,请缩小筛选范围", maxExportBytes>>20)
+	}
+	writeDownload(w, mimeXLSXDoc, "problems-"+string(today)+".xlsx", "问题跟踪-"+e.View+"-"+string(today)+".xlsx", body)
+	return nil
+}

@@ -24,6 +24,7 @@ import (
 func (h *StaffHandler) exportRoutes() {
 	h.Handle("GET /api/v1/suggestions.csv", h.exportSuggestionsCSV)
 	h.Handle("GET /api/v1/suggestions.xlsx", h.exportSuggestionsXLSX)
+	h.Handle("GET /api/v1/problems.xlsx", h.exportProblems) // export.go
 }
 
 // exportMargin is kept back from the request's deadline (the Lambda's) for

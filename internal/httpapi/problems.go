@@ -3,6 +3,7 @@ package httpapi
 import (
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -207,34 +208,45 @@ func parseDateField(field, s string) (feedback.Date, error) {
 	return d, nil
 }
 
-// listProblems serves GET /api/v1/problems?problem_list_id=&unit=&status=&overdue=true.
-func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
-	q := r.URL.Query()
-	limit, cursor, err := listParams(r)
-	if err != nil {
-		return err
-	}
+// problemFilterFrom reads a problem view's filters: problem_list_id, unit,
+// status, and overdue, supervised and lookback_due (true or false).
+func (h *StaffHandler) problemFilterFrom(q url.Values) (feedback.ProblemFilter, error) {
 	f := feedback.ProblemFilter{
 		ProblemListID: q.Get("problem_list_id"),
 		Unit:          q.Get("unit"),
 		Status:        feedback.ProblemStatus(q.Get("status")),
-		Limit:         limit,
-		Cursor:        cursor,
 	}
-	switch q.Get("overdue") {
-	case "", "false", "0":
-	case "true", "1":
-		f.OverdueOn = feedback.DateOf(h.svc.Now())
-	default:
-		return feedback.FieldErrorf("overdue", "逾期筛选条件无效,只能选择是或否")
+	today := feedback.DateOf(h.svc.Now())
+	for _, flag := range []struct {
+		name, label string
+		set         func()
+	}{
+		{"overdue", "逾期", func() { f.OverdueOn = today }},
+		{"supervised", "督办", func() { f.Supervised = true }},
+		{"lookback_due", "待回头看", func() { f.LookbackDueOn = today }},
+	} {
+		switch q.Get(flag.name) {
+		case "", "false", "0":
+		case "true", "1":
+			flag.set()
+		default:
+			return f, feedback.FieldErrorf(flag.name, "%s筛选条件无效,只能选择是或否", flag.label)
+		}
 	}
-	switch q.Get("supervised") {
-	case "", "false", "0":
-	case "true", "1":
-		f.Supervised = true
-	default:
-		return feedback.FieldErrorf("supervised", "督办筛选条件无效,只能选择是或否")
+	return f, nil
+}
+
+// listProblems serves GET /api/v1/problems?problem_list_id=&unit=&status=&overdue=&supervised=&lookback_due=.
+func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	limit, cursor, err := listParams(r)
+	if err != nil {
+		return err
 	}
+	f, err := h.problemFilterFrom(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	f.Limit, f.Cursor = limit, cursor
 	p, err := h.svc.ListProblems(r.Context(), id, f)
 	if err != nil {
 		return err

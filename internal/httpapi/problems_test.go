@@ -1,15 +1,18 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -345,5 +348,120 @@ func TestSplitSuggestionAPI(t *testing.T) {
 		if strings.Contains(string(page.body), p.Title) {
 			t.Errorf("receipt page shows the problem's title %q", p.Title)
 		}
+	}
+}
+
+// TestProblemViewsAndExport: the views of 问题跟踪 — overdue, by unit, by
+// status, look-back due, supervised — each exported as the spreadsheet of
+// exactly what the view lists, in its order, titled with the view.
+func TestProblemViewsAndExport(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	today := feedback.DateOf(e.clock.Now())
+	list, err := e.svc.CreateProblemList(ctx, adminID, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(title, unit string, deadline feedback.Date, steps ...feedback.Transition) *feedback.Problem {
+		t.Helper()
+		p, err := e.svc.CreateProblem(ctx, adminID, feedback.ProblemInput{ProblemListID: list.ID, Title: title, ResponsibleUnit: unit,
+			ResponsiblePerson: "局长", Requirement: "按期整改", Deadline: deadline})
+		if err != nil {
+			t.Fatalf("create %s: %v", title, err)
+		}
+		for _, st := range steps {
+			if p, err = e.svc.TransitionProblem(ctx, adminID, p.ID, st); err != nil {
+				t.Fatalf("%s → %s: %v", title, st.To, err)
+			}
+		}
+		e.clock.Advance(time.Second)
+		return p
+	}
+	overdue := mk("罚没收入公开不及时", "区市场监督管理局", today.AddDays(-3))
+	if _, err := e.svc.EditProblem(ctx, adminID, overdue.ID, feedback.ProblemEdit{Supervised: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	mk("首违不罚清单未公布", "区市场监督管理局", today.AddDays(20))
+	mk("门前三包以罚代管", "区城管执法局", today.AddDays(-1))
+	due := mk("重复检查", "区市场监督管理局", today.AddDays(5), feedback.Transition{To: feedback.ProblemRectifying},
+		feedback.Transition{To: feedback.ProblemRectified, LookbackDue: today})
+	mk("夜间施工扰民", "区城管执法局", today.AddDays(5), feedback.Transition{To: feedback.ProblemRectifying},
+		feedback.Transition{To: feedback.ProblemRectified, LookbackDue: today.AddDays(10)})
+
+	titles := func(query string) []string {
+		t.Helper()
+		r := e.call(t, "GET", "/api/v1/problems?"+query, "")
+		var page listJSON[problemJSON]
+		r.json(t, &page)
+		if r.status != http.StatusOK || page.NextCursor != "" {
+			t.Fatalf("list %s = %d %s", query, r.status, r.body)
+		}
+		var out []string
+		for _, p := range page.Items {
+			out = append(out, p.Title)
+		}
+		return out
+	}
+	exported := func(r response) [][]string {
+		t.Helper()
+		if r.status != http.StatusOK || r.header.Get("Content-Type") != mimeXLSXDoc {
+			t.Fatalf("export = %d %s %s", r.status, r.header.Get("Content-Type"), r.body)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(r.body))
+		if err != nil {
+			t.Fatalf("open export: %v", err)
+		}
+		rows, err := f.GetRows("问题跟踪")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	for _, tt := range []struct {
+		query, view string
+		want        []string
+	}{
+		{"", "全部问题", []string{"罚没收入公开不及时", "首违不罚清单未公布", "门前三包以罚代管", "重复检查", "夜间施工扰民"}},
+		{"overdue=true", "逾期", []string{"罚没收入公开不及时", "门前三包以罚代管"}},
+		{"unit=区城管执法局", "单位「区城管执法局」", []string{"门前三包以罚代管", "夜间施工扰民"}},
+		{"status=rectified", "已整改", []string{"重复检查", "夜间施工扰民"}},
+		{"lookback_due=true", "待回头看", []string{"重复检查"}},
+		{"supervised=true", "督办", []string{"罚没收入公开不及时"}},
+		{"unit=区市场监督管理局&overdue=true", "单位「区市场监督管理局」、逾期", []string{"罚没收入公开不及时"}},
+	} {
+		t.Run(tt.view, func(t *testing.T) {
+			if got := titles(tt.query); !slices.Equal(got, tt.want) {
+				t.Fatalf("view %q lists %q, want %q", tt.query, got, tt.want)
+			}
+			rows := exported(e.call(t, "GET", "/api/v1/problems.xlsx?"+tt.query, ""))
+			if want := "问题跟踪:" + tt.view + "(" + string(today) + ")"; rows[0][0] != want {
+				t.Errorf("title = %q, want %q", rows[0][0], want)
+			}
+			var got []string
+			for _, row := range rows[2:] {
+				got = append(got, row[1])
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("export of %q has %q, want %q", tt.query, got, tt.want)
+			}
+		})
+	}
+
+	// The API Gateway payload: the unit's overdue problems; cells as the
+	// table shows them.
+	r := invoke(t, e.staff, loadEvent(t, "apigw-export-problems.json"))
+	rows := exported(r)
+	wantHeader := []string{"序号", "问题", "督办", "问题清单", "牵头单位", "协办单位", "第一责任人", "整改期限", "期限情况", "状态", "回头看日期", "整改进展"}
+	if !slices.Equal(rows[1], wantHeader) {
+		t.Errorf("header = %q", rows[1])
+	}
+	if len(rows) != 3 || !slices.Equal(rows[2][:10], []string{"1", overdue.Title, "督办", list.Title, "区市场监督管理局", "", "局长", string(overdue.Deadline), "逾期 3 天", "待整改"}) {
+		t.Errorf("rows = %q", rows)
+	}
+	if r := e.call(t, "GET", "/api/v1/problems.xlsx?lookback_due=maybe", ""); r.status != 400 {
+		t.Errorf("a bad flag = %d", r.status)
+	}
+	if got := titles("lookback_due=true"); len(got) != 1 || got[0] != due.Title {
+		t.Errorf("look-back due = %q", got)
 	}
 }

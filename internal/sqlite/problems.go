@@ -329,7 +329,7 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 	spec := listSpec{
 		list: "problems", cols: "version, data, created_at, id", from: "problems",
 		keys:   []string{"created_at", "id"},
-		filter: fmt.Sprintf("%q|%q|%q|%q|%v", f.ProblemListID, f.Unit, f.Status, f.OverdueOn, f.Supervised),
+		filter: fmt.Sprintf("%q|%q|%q|%q|%v|%q", f.ProblemListID, f.Unit, f.Status, f.OverdueOn, f.Supervised, f.LookbackDueOn),
 	}
 	eq := func(col, v string) {
 		if v != "" {
@@ -346,6 +346,12 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 	eq("status", string(f.Status))
 	if f.Supervised {
 		spec.where = append(spec.where, "supervised = 1")
+	}
+	if f.LookbackDueOn != "" {
+		// Rectified problems are few at any time: the status index narrows,
+		// the date is read from the row's data.
+		spec.where = append(spec.where, "status = ? AND json_extract(data, '$.LookbackDue') <> '' AND json_extract(data, '$.LookbackDue') <= ?")
+		spec.args = append(spec.args, string(feedback.ProblemRectified), string(f.LookbackDueOn))
 	}
 	if f.OverdueOn != "" {
 		var overdue []any

@@ -205,6 +205,25 @@ func testProblemFilters(t *testing.T, open Opener) {
 	for _, r := range rows {
 		all = append(all, mustProblem(t, st, c, r.list, r.title, r.unit, r.deadline, r.status))
 	}
+	// Look-backs: two rectified problems due by 03-10 (one on the day),
+	// one due later, a verified one whose date has passed (done already).
+	for _, lb := range []struct {
+		list   *feedback.ProblemList
+		title  string
+		unit   string
+		status feedback.ProblemStatus
+		due    feedback.Date
+	}{
+		{fines, "乱收费整改回头看", unitMarket, feedback.ProblemRectified, "2025-03-08"},
+		{town, "门前三包以罚代管", unitCity, feedback.ProblemRectified, "2025-03-10"},
+		{town, "夜间施工扰民", unitCity, feedback.ProblemRectified, "2025-03-20"},
+		{fines, "罚款票据不规范", unitJustice, feedback.ProblemVerified, "2025-02-20"},
+	} {
+		p := newProblem(c, lb.list, lb.title, lb.unit, "2025-02-28", lb.status)
+		p.LookbackDue = lb.due
+		must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p, Event: creationEvent(c, p)}), "create "+lb.title)
+		all = append(all, p)
+	}
 	const today = feedback.Date("2025-03-10")
 	tests := []struct {
 		name string
@@ -231,6 +250,14 @@ func testProblemFilters(t *testing.T, open Opener) {
 			}},
 		{"overdue and status", feedback.ProblemFilter{OverdueOn: today, Status: feedback.ProblemReopened},
 			func(p *feedback.Problem) bool { return p.OverdueOn(today) && p.Status == feedback.ProblemReopened }},
+		{"look-back due", feedback.ProblemFilter{LookbackDueOn: today}, func(p *feedback.Problem) bool { return p.LookbackDueOn(today) }},
+		{"look-back due earlier", feedback.ProblemFilter{LookbackDueOn: "2025-03-09"}, func(p *feedback.Problem) bool { return p.LookbackDueOn("2025-03-09") }},
+		{"look-back due by unit", feedback.ProblemFilter{LookbackDueOn: today, Unit: unitCity},
+			func(p *feedback.Problem) bool { return p.LookbackDueOn(today) && p.InvolvesUnit(unitCity) }},
+		{"look-back due in a list", feedback.ProblemFilter{LookbackDueOn: today, ProblemListID: fines.ID},
+			func(p *feedback.Problem) bool { return p.LookbackDueOn(today) && p.ProblemListID == fines.ID }},
+		{"look-back due and another status (none)", feedback.ProblemFilter{LookbackDueOn: today, Status: feedback.ProblemOpen},
+			func(p *feedback.Problem) bool { return false }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,1 +1,0 @@
-import"./index-CdLiaiTE.js";
