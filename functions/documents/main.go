@@ -7,10 +7,10 @@
 package main
 
 import (
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/jianyan/jianyan/internal/awsenv"
@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
 	table, baseURL := os.Getenv("TABLE_NAME"), os.Getenv("PUBLIC_BASE_URL")
 	// Missing variables and a bad region end the start here; a missing
 	// table or an unreachable endpoint just after (awsenv.WatchTable).

@@ -242,7 +242,7 @@ func (s *Files) CheckUpload(ctx context.Context, id string, arrivedAt time.Time)
 	}
 	if err := s.storage.Delete(ctx, key); err != nil {
 		// The bucket's lifecycle rule (or the sweep) removes it later.
-		s.log.Warn("remove checked upload", "file", id, "err", err)
+		s.log.WarnContext(ctx, "remove checked upload", "file", id, "err", err)
 	}
 	return f, nil
 }

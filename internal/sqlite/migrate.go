@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // migrations are the schema's history, oldest first. Step i (1-based) takes
@@ -281,7 +280,7 @@ func inspect(ctx context.Context, path string, cfg config) (int, error) {
 	defer db.Close()
 	var v, tables int
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		if strings.Contains(err.Error(), "not a database") {
+		if isNotADatabase(err) {
 			return 0, fmt.Errorf("%w:%s 不是 SQLite 数据库文件", ErrNotJianyan, path)
 		}
 		return 0, fmt.Errorf("read schema version: %w", err)

@@ -372,6 +372,13 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	return st.QueryRowContext(ctx, args...)
 }
 
+// isNotADatabase reports whether err is SQLite's SQLITE_NOTADB: the file
+// has no SQLite header (a text file, an encrypted one, anything else).
+func isNotADatabase(err error) bool {
+	var se *sqlitedrv.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB
+}
+
 // dbError turns a driver error into a domain error where one fits, by
 // SQLite's extended result code (the driver turns them on for every
 // connection): unique and primary-key violations are the same EConflict the

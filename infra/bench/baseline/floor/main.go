@@ -1,4 +1,4 @@
-// Command floor is the local-submission baseline (DESIGN.md: "the floor"):
+// Command floor is the local-submission baseline (docs/design.md, "Performance targets": "the floor"):
 // a bare net/http server that decodes the same submission JSON as
 // Jianyan's public API and inserts one row into SQLite, with the same
 // durability setting as the local stack's default (WAL, synchronous=FULL:
