@@ -167,37 +167,62 @@ func TestEndToEnd(t *testing.T) {
 	}, nil)
 	wantStatus(t, "submit", res, http.StatusCreated)
 	decodeBody(t, res, &sub)
-	if sub.Status != "received" || sub.Receipt == "" {
-		t.Fatalf("submission = %+v, want status received and a receipt", sub)
+	// collect routes a submission before its one write (the rules it
+	// just read): it is stored routed.
+	if sub.Status != "routed" || sub.Receipt == "" {
+		t.Fatalf("submission = %+v, want status routed and a receipt", sub)
+	}
+	submitted := getSuggestion(t, staff, admin, sub.ID)
+	if submitted["problem_list_id"] != list.ID {
+		t.Fatalf("submission stored with problem_list_id %v, want %s (the keyword rule)", submitted["problem_list_id"], list.ID)
+	}
+
+	// A paper form typed in by staff is stored unrouted: the stream's
+	// route function routes it.
+	var paper struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}
+	res = callAPI(t, staff, "POST", "/api/v1/suggestions", "POST /api/v1/{proxy+}", map[string]any{
+		"symposium_id": sym.ID, "participant_kind": "npc_deputy",
+		"content": "纸质意见：部分执法人员对小微企业轻微违法行为直接处罚，建议推行首违不罚清单。",
+	}, admin)
+	wantStatus(t, "staff entry", res, http.StatusCreated)
+	decodeBody(t, res, &paper)
+	if paper.Status != "received" {
+		t.Fatalf("staff entry = %+v, want status received", paper)
 	}
 
 	// 3. The stream, delivered to route as the event source mapping would,
 	// then once more (a redelivery after, say, a timeout).
 	streams := dynamotest.NewStreamsClient(t, endpoint)
 	streamARN, batch := readStream(ctx, t, db, streams, table)
-	var sawSuggestion bool
+	inserted := map[string]bool{}
 	for _, r := range batch {
-		if r.EventName == "INSERT" && r.Change.Keys["pk"].String() == "SUG#"+sub.ID {
-			sawSuggestion = true
+		if r.EventName == "INSERT" {
+			inserted[r.Change.Keys["pk"].String()] = true
 		}
 	}
-	if !sawSuggestion {
-		t.Fatalf("the stream of %s has no INSERT of suggestion %s (%d records)", table, sub.ID, len(batch))
+	if !inserted["SUG#"+sub.ID] || !inserted["SUG#"+paper.ID] {
+		t.Fatalf("the stream of %s lacks the INSERT of suggestion %s or %s (%d records)", table, sub.ID, paper.ID, len(batch))
 	}
 	event, err := json.Marshal(events.DynamoDBEvent{Records: batch})
 	if err != nil {
 		t.Fatal(err)
 	}
 	invokeRoute(t, route, event)
-	routed := getSuggestion(t, staff, admin, sub.ID)
+	routed := getSuggestion(t, staff, admin, paper.ID)
 	if routed["status"] != "routed" || routed["problem_list_id"] != list.ID {
-		t.Fatalf("after route: suggestion status %v, problem_list_id %v; want routed, %s", routed["status"], routed["problem_list_id"], list.ID)
+		t.Fatalf("after route: staff entry status %v, problem_list_id %v; want routed, %s", routed["status"], routed["problem_list_id"], list.ID)
 	}
-	t.Logf("route: %d stream records delivered; suggestion %s routed to list %s", len(batch), sub.ID, list.ID)
+	if again := getSuggestion(t, staff, admin, sub.ID); !reflect.DeepEqual(again, submitted) {
+		t.Errorf("route rewrote the submission routed at collect:\n got %v\nwant %v", again, submitted)
+	}
+	t.Logf("route: %d stream records delivered; staff entry %s routed to list %s", len(batch), paper.ID, list.ID)
 	_, after := readStream(ctx, t, db, streams, table)
 
 	invokeRoute(t, route, event)
-	if again := getSuggestion(t, staff, admin, sub.ID); !reflect.DeepEqual(again, routed) {
+	if again := getSuggestion(t, staff, admin, paper.ID); !reflect.DeepEqual(again, routed) {
 		t.Errorf("redelivery changed the suggestion:\n got %v\nwant %v", again, routed)
 	}
 	if _, final := readStream(ctx, t, db, streams, table); len(final) != len(after) {
@@ -219,7 +244,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// 4. A scheduled event to summarize: the daily run just after midnight
-	// summarises today, which has our one submission.
+	// summarises today, which has our submission and the paper form.
 	summarize := fns["summarize"]
 	ev := scheduledEvent(t, root, "scheduled-daily.json", nextShanghaiMidnight(now).Add(30*time.Minute))
 	var got struct {
@@ -230,8 +255,8 @@ func TestEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(summarize.invoke(t, ev), &got); err != nil {
 		t.Fatalf("summarize result: %v", err)
 	}
-	if got.Period != "daily" || got.Received != 1 || got.SummaryID == "" {
-		t.Errorf("summarize = %+v, want a daily summary with received 1", got)
+	if got.Period != "daily" || got.Received != 2 || got.SummaryID == "" {
+		t.Errorf("summarize = %+v, want a daily summary with received 2", got)
 	}
 	t.Logf("summarize: %+v", got)
 	res = callAPI(t, staff, "GET", "/api/v1/summaries/"+got.SummaryID, "GET /api/v1/{proxy+}", nil, admin)

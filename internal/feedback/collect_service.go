@@ -58,6 +58,7 @@ func (s *Service) Submit(ctx context.Context, code string, in SubmissionInput, c
 	if err != nil {
 		return nil, false, err
 	}
+	s.routeNew(ctx, sg) // route_service.go: on AWS, routed before its one write
 	stored, created, err := s.createSuggestion(ctx, sg)
 	if err != nil {
 		return nil, false, err

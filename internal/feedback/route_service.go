@@ -18,6 +18,43 @@ type routerCache struct {
 	// ttl is how long the rules read from the store are trusted before they
 	// are read again; 0 reads them for every routing decision.
 	ttl time.Duration
+	// onSubmit routes public submissions before they are stored
+	// (SetRouteOnSubmit).
+	onSubmit bool
+}
+
+// SetRouteOnSubmit makes Submit route each public submission before it is
+// stored, with the rules currentRouter holds (read at most every rule-cache
+// TTL, SetRuleCacheTTL): the suggestion is written once, already routed,
+// instead of written and then rewritten by routing. The collect function
+// on AWS turns it on, where every write is billed: routing's rewrite and
+// the index entry it changes were two of the five write units a suggestion
+// cost (BENCHMARKS.md, "Cost"). When the rules cannot be read the
+// submission is stored unrouted, as without it, and the table's stream
+// routes it; so do staff entries and imports, which it does not touch.
+func (s *Service) SetRouteOnSubmit(on bool) {
+	s.routing.mu.Lock()
+	defer s.routing.mu.Unlock()
+	s.routing.onSubmit = on
+}
+
+// routeNew routes a new, unstored submission in place when SetRouteOnSubmit
+// is on; it never fails the submission.
+func (s *Service) routeNew(ctx context.Context, sg *Suggestion) {
+	s.routing.mu.Lock()
+	on := s.routing.onSubmit
+	s.routing.mu.Unlock()
+	if !on {
+		return
+	}
+	r, err := s.currentRouter(ctx)
+	if err != nil {
+		s.log.WarnContext(ctx, "routing rules unreadable; the suggestion is stored unrouted and the stream routes it",
+			"suggestion_id", sg.ID, "code", ErrorCode(err), "error", err)
+		return
+	}
+	d := r.Route(sg)
+	sg.Status, sg.ProblemListID, sg.RuleName = SuggestionRouted, d.ProblemListID, d.RuleName()
 }
 
 // SetRuleCacheTTL lets the service reuse the routing rules it read for up

@@ -2,6 +2,7 @@ package feedback_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"testing"
 	"time"
@@ -285,5 +286,67 @@ func TestReplaceRules(t *testing.T) {
 	}
 	if err := f.svc.ReplaceRules(ctx, f.staff, &feedback.RuleSet{}); feedback.ErrorCode(err) != feedback.EForbidden {
 		t.Errorf("ReplaceRules as staff: %v, want EForbidden", err)
+	}
+}
+
+// failingRules is a store whose routing rules cannot be read.
+type failingRules struct{ feedback.Store }
+
+func (failingRules) GetRuleSet(context.Context) (*feedback.RuleSet, error) {
+	return nil, feedback.StoreUnavailable(errors.New("throttled"))
+}
+
+func TestRouteOnSubmit(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	fines := f.list(t, "涉企乱罚款问题清单")
+	f.rules(t, feedback.RoutingRule{Name: "罚款", Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: fines.ID})
+	cfg := feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn", Logger: slog.New(slog.DiscardHandler)}
+	svc := feedback.NewService(f.store, cfg)
+	svc.SetRuleCacheTTL(5 * time.Second)
+	svc.SetRouteOnSubmit(true)
+	submit := func(svc *feedback.Service, content string) *feedback.Suggestion {
+		t.Helper()
+		sg, created, err := svc.Submit(ctx, f.sym.Code, feedback.SubmissionInput{ParticipantKind: feedback.Enterprise, Content: content}, feedback.ChannelQR)
+		if err != nil || !created {
+			t.Fatalf("submit: created %v, %v", created, err)
+		}
+		return f.suggestion(t, sg.ID)
+	}
+	tests := []struct {
+		name       string
+		svc        *feedback.Service
+		content    string
+		wantStatus feedback.SuggestionStatus
+		wantList   string
+		wantRule   string
+	}{
+		{"a rule matches", svc, "门前临时堆放货物，未经提醒即被罚款两千元。", feedback.SuggestionRouted, fines.ID, "罚款"},
+		{"no rule matches: triage", svc, "建议在社区增设长者饭堂，方便老人就餐。", feedback.SuggestionRouted, feedback.TriageListID, ""},
+		{"rules unreadable: stored unrouted", func() *feedback.Service {
+			s := feedback.NewService(failingRules{f.store}, cfg)
+			s.SetRouteOnSubmit(true)
+			return s
+		}(), "门前临时堆放货物，未经提醒即被罚款两千元。", feedback.SuggestionReceived, "", ""},
+		{"off (the default)", f.svc, "门前临时堆放货物，未经提醒即被罚款五百元。", feedback.SuggestionReceived, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := submit(tt.svc, tt.content)
+			if got.Status != tt.wantStatus || got.ProblemListID != tt.wantList || got.RuleName != tt.wantRule {
+				t.Errorf("stored: status %q, list %q, rule %q; want %q, %q, %q", got.Status, got.ProblemListID, got.RuleName, tt.wantStatus, tt.wantList, tt.wantRule)
+			}
+			if got.Version != 1 {
+				t.Errorf("version %d, want 1: written once", got.Version)
+			}
+		})
+	}
+	// A staff entry is not a public submission: the stream routes it.
+	sg, _, err := svc.StaffEntry(ctx, f.staff, f.sym.ID, feedback.SubmissionInput{ParticipantKind: feedback.Enterprise, Content: "纸质意见：门前三包问题直接罚款。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.suggestion(t, sg.ID); got.Status != feedback.SuggestionReceived {
+		t.Errorf("staff entry stored %q, want received", got.Status)
 	}
 }
