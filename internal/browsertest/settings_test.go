@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestConsoleSettings: the administrator names the office, sets the
@@ -52,8 +53,24 @@ func TestConsoleSettings(t *testing.T) {
 	waitJS(t, ctx, "the saved emblem", `(document.querySelector("#emblem-preview")?.getAttribute("src") || "").startsWith("/emblem/") && document.querySelector("#emblem-preview").naturalWidth === 64`)
 	checkPage(t, ctx, dir, "console-settings")
 
+	// Two kinds with one prefix would both issue 区依法治办〔…〕1号: the
+	// save is refused with the reason under the prefixes, and nothing
+	// changes until each kind has its own.
+	do(t, ctx, "give 反馈意见书 the same prefix",
+		chromedp.SendKeys(chromedp.CSS("input[name=prefix-feedback_opinion]"), "区依法治办"),
+		chromedp.Click(chromedp.CSS("#settings-save")))
+	waitJS(t, ctx, "the shared prefix refused", `(document.querySelector("#prefix-error")?.innerText || "").includes("相同的文号")`)
+	if st, err := e.svc.OfficeSettings(t.Context()); err != nil || st.NumberPrefix("feedback_opinion") != "" {
+		t.Fatalf("a shared prefix was stored: %+v, %v", st, err)
+	}
+	do(t, ctx, "give 反馈意见书 its own prefix",
+		chromedp.SendKeys(chromedp.CSS("input[name=prefix-feedback_opinion]"), kb.Backspace+"督"), // 区依法治办 → 区依法治督
+		chromedp.Click(chromedp.CSS("#settings-save")))
+	waitJS(t, ctx, "the prefixes saved", `!document.querySelector("#prefix-error")`)
+
 	st, err := e.svc.OfficeSettings(t.Context())
-	if err != nil || st.OfficeName != "某某区委全面依法治区委员会办公室" || st.NumberPrefix("rectification_notice") != "区依法治办" || st.Emblem == nil {
+	if err != nil || st.OfficeName != "某某区委全面依法治区委员会办公室" || st.NumberPrefix("rectification_notice") != "区依法治办" ||
+		st.NumberPrefix("feedback_opinion") != "区依法治督" || st.Emblem == nil {
 		t.Fatalf("stored settings = %+v, %v", st, err)
 	}
 

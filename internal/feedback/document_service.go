@@ -198,6 +198,13 @@ func (d *Documents) officeWords(ctx context.Context, kind DocumentKind) (Documen
 	if strings.TrimSpace(o.Prefixes[kind]) == "" {
 		return o, Conflictf("尚未设置%s的发文字号前缀，请管理员先在“系统设置”中填写", kind.Label())
 	}
+	// Settings saved before shared prefixes were refused may still have
+	// them: issuing would repeat another kind's number.
+	for _, other := range sortedKinds(o.Prefixes) {
+		if other != kind && strings.TrimSpace(o.Prefixes[other]) == strings.TrimSpace(o.Prefixes[kind]) {
+			return o, Conflictf("%s和%s的发文字号前缀相同，文号会重复；请管理员先在“系统设置”中为每种文书设不同的前缀", kind.Label(), other.Label())
+		}
+	}
 	return o, nil
 }
 

@@ -181,6 +181,11 @@ func TestDocumentRefusals(t *testing.T) {
 		{"no prefix for the kind", f.staff, ok, func(f *documentsFixture) {
 			f.office.Prefixes = map[feedback.DocumentKind]string{feedback.ReplyLetter: "区依法治办函"}
 		}, feedback.EConflict, ""},
+		// Settings saved before shared prefixes were refused: two kinds
+		// would issue the same number.
+		{"prefix shared with another kind", f.staff, ok, func(f *documentsFixture) {
+			f.office.Prefixes = map[feedback.DocumentKind]string{feedback.RectificationNotice: "区依法治办", feedback.FeedbackOpinion: "区依法治办"}
+		}, feedback.EConflict, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f.office = feedback.DocumentOffice{Issuer: testIssuer, Prefixes: testPrefixes}

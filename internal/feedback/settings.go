@@ -110,6 +110,10 @@ func (s *Settings) Validate() error {
 			return err
 		}
 	}
+	if a, b, ok := sharedPrefix(s.NumberPrefixes); ok {
+		return FieldErrorf("number_prefixes", "%s和%s的发文字号前缀都是“%s”:文号按文书种类分别编号,两种文书会出现相同的文号,请为每种文书设不同的前缀",
+			a.Label(), b.Label(), s.NumberPrefixes[a])
+	}
 	if e := s.Emblem; e != nil {
 		switch {
 		case !emblemTypes[e.ContentType]:
@@ -121,6 +125,22 @@ func (s *Settings) Validate() error {
 		}
 	}
 	return nil
+}
+
+// sharedPrefix finds two kinds with the same number prefix. Each kind
+// counts its own numbers from 1 every year, so two kinds sharing a prefix
+// would both issue 区依法治办〔2026〕1号: a document number must name one
+// document.
+func sharedPrefix(m map[DocumentKind]string) (DocumentKind, DocumentKind, bool) {
+	kinds := sortedKinds(m)
+	for i, a := range kinds {
+		for _, b := range kinds[i+1:] {
+			if m[a] != "" && m[a] == m[b] {
+				return a, b, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 // sortedKinds lists a prefix map's kinds in a stable order, so that the

@@ -2,6 +2,7 @@ package feedback_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,6 +42,32 @@ func TestPutSettings(t *testing.T) {
 	in.Version, in.OfficeName = &current, "区委全面依法治区委员会办公室"
 	if got, err = f.svc.PutSettings(ctx, f.admin, in); err != nil || got.Version != 2 {
 		t.Fatalf("save at the version read: %+v, %v", got, err)
+	}
+	// Numbers count per kind: two kinds with one prefix would both issue
+	// 区依法治办〔2026〕1号. Refused, naming both kinds, and nothing saved.
+	for _, tt := range []struct {
+		prefixes map[feedback.DocumentKind]string
+		names    []string // the kinds the message names
+	}{
+		{map[feedback.DocumentKind]string{feedback.RectificationNotice: "区依法治办", feedback.FeedbackOpinion: "区依法治办"},
+			[]string{"整改通知书", "反馈意见书"}},
+		{map[feedback.DocumentKind]string{feedback.SupervisionBulletin: "区依法治办函", feedback.ReplyLetter: " 区依法治办函 ", feedback.RectificationNotice: "区依法治办"},
+			[]string{"督察通报", "答复函"}},
+	} {
+		current := int64(2)
+		_, err := f.svc.PutSettings(ctx, f.admin, feedback.SettingsInput{OfficeName: "区委依法治区办", Version: &current, NumberPrefixes: tt.prefixes})
+		if feedback.ErrorCode(err) != feedback.EInvalid || feedback.ErrorField(err) != "number_prefixes" {
+			t.Errorf("prefixes %v: %v, want invalid on number_prefixes", tt.prefixes, err)
+			continue
+		}
+		for _, want := range append(tt.names, "文号") {
+			if msg := feedback.ErrorMessage(err); !strings.Contains(msg, want) {
+				t.Errorf("prefixes %v: message %q does not say %q", tt.prefixes, msg, want)
+			}
+		}
+	}
+	if st, _ := f.svc.OfficeSettings(ctx); st.Version != 2 {
+		t.Errorf("after refused saves the settings are at version %d, want 2", st.Version)
 	}
 	if _, err := f.svc.PutSettings(ctx, f.admin, feedback.SettingsInput{OfficeName: "区委依法治区办", EmblemFileID: new("01jn8x0a1b2c3d4e5f6g7h8j9k")}); feedback.ErrorCode(err) != feedback.EUnsupported {
 		t.Errorf("an emblem without file storage: %v, want unsupported", err)

@@ -49,7 +49,7 @@ func TestSettingsAPI(t *testing.T) {
 		r.json(t, &got)
 		want := settingsJSON{
 			OfficeName: "某某区委全面依法治区委员会办公室", Issuer: "中共某某区委全面依法治区委员会办公室",
-			NumberPrefixes: map[string]string{"rectification_notice": "区依法治办", "feedback_opinion": "区依法治办",
+			NumberPrefixes: map[string]string{"rectification_notice": "区依法治办", "feedback_opinion": "区依法治督",
 				"supervision_bulletin": "区依法治办通报", "reply_letter": "区依法治办函"},
 			Version: 1, UpdatedAt: formatTime(e.clock.Now()), UpdatedBy: "张伟",
 		}
@@ -79,6 +79,7 @@ func TestSettingsAPI(t *testing.T) {
 			{`{"issuer":"只有发文机关"}`, "office_name"},
 			{`{"office_name":"区委依法治区办","number_prefixes":{"memo":"区依法治办"}}`, "number_prefixes"},
 			{`{"office_name":"区委依法治区办","number_prefixes":{"reply_letter":"区依法治办〔2025〕"}}`, "number_prefixes.reply_letter"},
+			{`{"office_name":"区委依法治区办","number_prefixes":{"rectification_notice":"区依法治办","feedback_opinion":"区依法治办"}}`, "number_prefixes"},
 			{`{"office_name":"区委依法治区办","emblem_file_id":"01jn8x0a1b2c3d4e5f6g7h8j9k"}`, "emblem_file_id"},
 			{`{"office_name":"区委依法治区办","colour":"红"}`, ""},
 		} {
