@@ -217,6 +217,19 @@ func TestConsole(t *testing.T) {
 	waitJS(t, ctx, "the new suggestion in the live list", `[...document.querySelectorAll("#intake tr.fresh-row a")].some((a) => a.textContent === "`+sub.Receipt+`")
 		&& document.querySelector("#fresh-count").textContent.includes("1 条")`)
 	checkPage(t, ctx, dir, "console-live-intake")
+	// Routed a moment later: the row shows its new place, once, on top.
+	routed, err := e.store.GetSuggestionByReceipt(bg, sub.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.RouteSuggestion(bg, routed.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the routed suggestion updated in place", `(() => {
+		const rows = [...document.querySelectorAll("#intake tbody tr")];
+		const mine = rows.filter((r) => r.innerText.includes("`+sub.Receipt+`"));
+		return rows.length === 3 && mine.length === 1 && rows[0] === mine[0] && mine[0].innerText.includes("待分拣");
+	})()`)
 
 	// Look-up by the receipt a submitter reads out on the phone.
 	do(t, ctx, "receipt look-up", chromedp.Navigate(e.url+"/console/suggestions"), chromedp.WaitVisible(chromedp.CSS("#receipt-lookup")),

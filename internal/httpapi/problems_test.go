@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -463,5 +464,45 @@ func TestProblemViewsAndExport(t *testing.T) {
 	}
 	if got := titles("lookback_due=true"); len(got) != 1 || got[0] != due.Title {
 		t.Errorf("look-back due = %q", got)
+	}
+}
+
+// TestLiveSuggestionsAPI: the live feed through the API Gateway payload
+// (a cursor from the test clock's start), then polled: new ones come with
+// the next cursor, newest first.
+func TestLiveSuggestionsAPI(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(feedback.SymposiumOpen)
+	r := e.call(t, "GET", "/api/v1/suggestions/live?symposium_id="+sym.ID, "")
+	var start liveJSON
+	r.json(t, &start)
+	if r.status != 200 || len(start.Items) != 0 || start.After == "" {
+		t.Fatalf("start = %d %s", r.status, r.body)
+	}
+	e.clock.Advance(2 * time.Minute)
+	a := e.routedSuggestion(t, sym, feedback.Enterprise, "现场提交的第一条意见。")
+	b := e.routedSuggestion(t, sym, feedback.Public, "现场提交的第二条意见。")
+	r = e.call(t, "GET", "/api/v1/suggestions/live?symposium_id="+sym.ID+"&after="+url.QueryEscape(start.After), "")
+	var p liveJSON
+	r.json(t, &p)
+	if r.status != 200 || len(p.Items) != 2 || p.Items[0].ID != b.ID || p.Items[1].ID != a.ID || p.Items[0].StatusLabel == "" {
+		t.Fatalf("poll = %d %s", r.status, r.body)
+	}
+	if at, err := time.Parse(time.RFC3339Nano, p.After); err != nil || !at.Equal(b.SubmittedAt) {
+		t.Errorf("after = %q, want %s", p.After, b.SubmittedAt)
+	}
+	ev := withPath(loadEvent(t, "apigw-live-suggestions.json"), sampleSymposiumID, sym.ID)
+	r = invoke(t, e.staff, ev)
+	r.json(t, &p)
+	if r.status != 200 || len(p.Items) != 2 {
+		t.Errorf("the sample event = %d %s", r.status, r.body)
+	}
+	if r := invoke(t, e.staff, withGroups(ev, "[unit:区市场监督管理局]")); r.status != http.StatusForbidden {
+		t.Errorf("unit = %d, want 403", r.status)
+	}
+	bad := ev
+	bad.RawQueryString = "symposium_id=" + sym.ID + "&after=yesterday"
+	if r := invoke(t, e.staff, bad); r.status != 400 {
+		t.Errorf("a bad cursor = %d", r.status)
 	}
 }

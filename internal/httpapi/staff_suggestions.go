@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -12,9 +13,45 @@ func (h *StaffHandler) suggestionRoutes() {
 	h.Handle("POST /api/v1/suggestions", h.staffEntry)
 	h.Handle("GET /api/v1/suggestions", h.listSuggestions)
 	h.Handle("GET /api/v1/suggestions/{id}", h.getSuggestion)
+	h.Handle("GET /api/v1/suggestions/live", h.liveSuggestions)
 	h.Handle("POST /api/v1/suggestions/import", h.importSuggestions)
 	h.Handle("POST /api/v1/suggestions/import/preview", h.previewImport)
 	h.Handle("POST /api/v1/suggestions/{id}/reply", h.replySuggestion)
+}
+
+// liveJSON is one poll of the live intake.
+type liveJSON struct {
+	Items []suggestionJSON `json:"items"`
+	// After is the cursor of the next poll (send it back as after).
+	After string `json:"after"`
+	More  bool   `json:"more"`
+}
+
+// liveSuggestions serves GET /api/v1/suggestions/live?symposium_id=&after=:
+// what arrived since the cursor after (an RFC 3339 time from the previous
+// answer; none starts the feed at the server's clock), newest first, with
+// the cursor for the next poll. Items may repeat within a minute of the
+// cursor: keep them by id.
+func (h *StaffHandler) liveSuggestions(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	q := r.URL.Query()
+	var after time.Time
+	if s := q.Get("after"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return feedback.FieldErrorf("after", "实时刷新的起点无效,请刷新页面")
+		}
+		after = t
+	}
+	p, err := h.svc.LiveSuggestions(r.Context(), id, q.Get("symposium_id"), after)
+	if err != nil {
+		return err
+	}
+	out := liveJSON{Items: make([]suggestionJSON, 0, len(p.Items)), After: p.After.In(feedback.Shanghai).Format(time.RFC3339Nano), More: p.More}
+	for _, sg := range p.Items {
+		out.Items = append(out.Items, toSuggestionJSON(sg))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // replySuggestion serves POST /api/v1/suggestions/{id}/reply

@@ -77,7 +77,7 @@ var staffEvents = []string{
 	"apigw-create-symposium.json", "apigw-list-symposia.json", "apigw-get-symposium.json",
 	"apigw-close-symposium.json", "apigw-get-symposium-qr-png.json", "apigw-get-symposium-qr-svg.json",
 	"apigw-get-symposium-poster.json", "apigw-staff-entry.json", "apigw-list-suggestions.json",
-	"apigw-get-suggestion.json", "apigw-import-suggestions.json", "apigw-preview-import.json", "apigw-reply-suggestion.json", "apigw-split-suggestion.json", "apigw-export-problems.json", "apigw-list-rehandle.json", "apigw-put-settings.json", "apigw-get-labels.json",
+	"apigw-get-suggestion.json", "apigw-import-suggestions.json", "apigw-preview-import.json", "apigw-reply-suggestion.json", "apigw-split-suggestion.json", "apigw-export-problems.json", "apigw-live-suggestions.json", "apigw-list-rehandle.json", "apigw-put-settings.json", "apigw-get-labels.json",
 }
 
 // TestLabels: any role reads the domain's labels, so the console shows what

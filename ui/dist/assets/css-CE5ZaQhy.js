@@ -1,1 +1,0 @@
-import"./index-DJ2GWSoG.js";
