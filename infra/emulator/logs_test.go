@@ -89,8 +89,12 @@ func TestLogsCarryTheRequestID(t *testing.T) {
 			bin := buildBootstrap(t, root, fn.name, runtime.GOOS, runtime.GOARCH, t.TempDir())
 			f := startFunction(t, rie, fn.name, bin, append(env, "AWS_LAMBDA_FUNCTION_NAME=jianyan-"+fn.name))
 			f.invoke(t, tc.event)
-			// The handler's line is written before the answer; read
-			// what the process wrote.
+			// The handler's line is written before the answer, but the
+			// emulator copies the process's output on its own: wait
+			// (boundedly) until the line has come through, then read.
+			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(f.out.String(), tc.message) && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+			}
 			var found bool
 			invocation := "" // the emulator's "START RequestId: …" names it
 			for _, line := range strings.Split(f.out.String(), "\n") {
