@@ -1,6 +1,7 @@
 // Command console is the staff console's Lambda: it serves the built Vue
 // application (ui/dist, embedded) and /console/config.json from the
-// COGNITO_* environment, routed at /console and /console/{proxy+} without
+// COGNITO_* (the stack's user pool) or OIDC_* (an external issuer)
+// environment, routed at /console and /console/{proxy+} without
 // the JWT authorizer (the files carry no data; the console sends its token
 // to the staff API itself). It links no AWS SDK and no store.
 package main
@@ -18,9 +19,9 @@ import (
 
 func main() {
 	log := lambdacontext.NewLogger() // JSON (LoggingConfig), the request ID on every line
-	cfg := httpapi.ConsoleConfigFromEnv(os.Getenv)
-	if cfg.ClientID == "" && os.Getenv("COGNITO_DOMAIN")+os.Getenv("COGNITO_CLIENT_ID") != "" {
-		log.Error("set both COGNITO_DOMAIN and COGNITO_CLIENT_ID, or neither (token sign-in)")
+	cfg, err := httpapi.ConsoleConfigFromEnv(os.Getenv)
+	if err != nil {
+		log.Error("console sign-in misconfigured", "err", err)
 		os.Exit(1)
 	}
 	cfg.Files = ui.Dist()

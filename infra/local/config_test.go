@@ -116,3 +116,19 @@ func closedPort(t *testing.T) string {
 	ln.Close()
 	return "http://" + addr
 }
+
+// TestStartupChecksOfConsoleSignIn: a half-set sign-in for the console
+// stops the start with a message naming what is missing, creating no data
+// file.
+func TestStartupChecksOfConsoleSignIn(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "jianyan.db")
+	env := map[string]string{"OIDC_AUTHORIZE_URL": "https://sso.example.gov.cn/auth", "OIDC_CLIENT_ID": "jianyan-console"}
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"--addr", "127.0.0.1:0", "--data", data}, func(k string) string { return env[k] }, &out)
+	if err == nil || !strings.Contains(err.Error(), "配置错误") || !strings.Contains(err.Error(), "OIDC_TOKEN_URL") {
+		t.Fatalf("started or said %v; want a configuration error naming OIDC_TOKEN_URL", err)
+	}
+	if _, err := os.Stat(data); err == nil {
+		t.Errorf("the data file was created")
+	}
+}

@@ -118,6 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	console, err := consoleConfig(getenv)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -192,7 +196,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			Auth:         &httpapi.TokenAuth{Store: backend.store, AdminToken: o.adminToken},
 			Logger:       logger,
 			Spreadsheets: xlsx.Codec{},
-			Console:      consoleConfig(getenv),
+			Console:      console,
 			Files:        files,
 			Uploads:      feedback.LocalUploads{Files: files, Receiver: fileStore},
 			// The documents Lambda's routes, in the one local process.
@@ -266,11 +270,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // consoleConfig is the staff console served beside the API: the embedded
 // build of ui/ and the sign-in from the environment (a pasted token unless
-// COGNITO_DOMAIN and COGNITO_CLIENT_ID are set).
-func consoleConfig(getenv func(string) string) httpapi.ConsoleConfig {
-	c := httpapi.ConsoleConfigFromEnv(getenv)
+// COGNITO_* or OIDC_* are set).
+func consoleConfig(getenv func(string) string) (httpapi.ConsoleConfig, error) {
+	c, err := httpapi.ConsoleConfigFromEnv(getenv)
+	if err != nil {
+		return c, fmt.Errorf("配置错误:%w", err)
+	}
 	c.Files = ui.Dist()
-	return c
+	return c, nil
 }
 
 // ensureAdmin makes sure someone can sign in. With JIANYAN_ADMIN_TOKEN set,

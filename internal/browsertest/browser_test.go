@@ -36,7 +36,9 @@ type env struct {
 	files *feedback.Files
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts the stack; console options adjust the console's
+// configuration (its sign-in).
+func newEnv(t *testing.T, console ...func(*httpapi.ConsoleConfig)) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "jianyan.db"))
@@ -56,10 +58,14 @@ func newEnv(t *testing.T) *env {
 	}
 	files := feedback.NewFiles(feedback.FileConfig{Records: store, Storage: disk, Problems: store, Logger: log})
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log, Files: files})
+	cc := httpapi.ConsoleConfig{Files: ui.Dist()}
+	for _, o := range console {
+		o(&cc)
+	}
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log, Photos: feedback.LocalPhotos{Service: svc, Files: files}},
 		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
-			Console: httpapi.ConsoleConfig{Files: ui.Dist()}, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk},
+			Console: cc, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk},
 			Documents: feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Logger: log}), DocumentWriter: docx.Writer{}},
 	)
 	srv := httptest.NewUnstartedServer(h)

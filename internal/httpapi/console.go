@@ -3,6 +3,8 @@ package httpapi
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -27,9 +29,10 @@ import (
 // ConsoleConfig configures the console: its files and how staff sign in.
 // Without AuthorizeURL, TokenURL and ClientID the console signs in with a
 // pasted token (the local stack's accounts); with them it signs in through
-// an OAuth 2.0 authorization server (the Cognito user pool's hosted UI)
-// with the authorization-code flow and PKCE, entirely in the browser: the
-// app client is public and has no secret.
+// an OAuth 2.0 / OpenID Connect authorization server — the stack's Cognito
+// user pool, or the office's own issuer (ExistingOidcIssuer) — with the
+// authorization-code flow and PKCE, entirely in the browser: the client is
+// public and has no secret.
 type ConsoleConfig struct {
 	// Files is the built console (ui.Dist()). nil serves no console: the
 	// staff Lambda does not carry it.
@@ -40,35 +43,97 @@ type ConsoleConfig struct {
 	LogoutURL    string // …/logout (optional)
 	ClientID     string
 	Scopes       string // space-separated; "openid email profile" when empty
+	// TokenUse is the token the console sends to the API: "access" (the
+	// user pool's access token, which carries the groups) or "id" (an
+	// external issuer's ID token, whose audience is the client ID).
+	TokenUse string
+	// LogoutRedirectParam names the logout URL's parameter that brings the
+	// browser back: "logout_uri" for Cognito, "post_logout_redirect_uri"
+	// for an OpenID Connect end-session endpoint.
+	LogoutRedirectParam string
 	// FilesOrigin is the files bucket's origin (https://bucket.s3.region.
 	// amazonaws.com), which the console fetches thumbnails from; "" when
 	// files come from the API's own origin (the local stack).
 	FilesOrigin string
 }
 
-// ConsoleConfigFromEnv reads the console's sign-in from the environment:
-// COGNITO_DOMAIN (the user pool domain's origin, https://….amazoncognito.com
-// or a custom domain) and COGNITO_CLIENT_ID, optionally COGNITO_SCOPES.
-// Without both it returns the zero value (token sign-in). Files is left
-// for the caller.
-func ConsoleConfigFromEnv(getenv func(string) string) ConsoleConfig {
+// ConsoleConfigFromEnv reads the console's sign-in from the environment,
+// one of:
+//
+//   - COGNITO_DOMAIN (the user pool domain's origin, https://….amazoncognito.com
+//     or a custom domain) and COGNITO_CLIENT_ID, optionally COGNITO_SCOPES:
+//     the stack's own user pool;
+//   - OIDC_AUTHORIZE_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID (https), and
+//     optionally OIDC_LOGOUT_URL, OIDC_SCOPES and OIDC_TOKEN_USE (id, the
+//     default, or access): an external OpenID Connect issuer;
+//   - none: a pasted token.
+//
+// A half-set or mixed configuration, or a URL that is not https, is an
+// error saying what to fix (in Chinese, for the operator). FILES_ORIGIN is
+// read in every case; Files is left for the caller.
+func ConsoleConfigFromEnv(getenv func(string) string) (ConsoleConfig, error) {
+	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	files := originOf(getenv("FILES_ORIGIN"))
-	domain := strings.TrimRight(strings.TrimSpace(getenv("COGNITO_DOMAIN")), "/")
-	client := strings.TrimSpace(getenv("COGNITO_CLIENT_ID"))
-	if domain == "" || client == "" {
-		return ConsoleConfig{FilesOrigin: files}
+	cognito := []string{"COGNITO_DOMAIN", "COGNITO_CLIENT_ID"}
+	oidc := []string{"OIDC_AUTHORIZE_URL", "OIDC_TOKEN_URL", "OIDC_CLIENT_ID"}
+	set := func(keys []string) (n int, missing []string) {
+		for _, k := range keys {
+			if env(k) != "" {
+				n++
+			} else {
+				missing = append(missing, k)
+			}
+		}
+		return n, missing
 	}
-	if !strings.Contains(domain, "://") {
-		domain = "https://" + domain
+	nc, missC := set(cognito)
+	no, missO := set(oidc)
+	oidcAny := no > 0
+	for _, k := range []string{"OIDC_LOGOUT_URL", "OIDC_SCOPES", "OIDC_TOKEN_USE"} {
+		oidcAny = oidcAny || env(k) != ""
 	}
-	return ConsoleConfig{
-		AuthorizeURL: domain + "/oauth2/authorize",
-		TokenURL:     domain + "/oauth2/token",
-		LogoutURL:    domain + "/logout",
-		ClientID:     client,
-		Scopes:       strings.TrimSpace(getenv("COGNITO_SCOPES")),
-		FilesOrigin:  files,
+	switch {
+	case nc > 0 && oidcAny:
+		return ConsoleConfig{}, errors.New("工作台登录配置冲突:COGNITO_* 与 OIDC_* 只能设置一组")
+	case nc > 0 && len(missC) > 0:
+		return ConsoleConfig{}, fmt.Errorf("工作台登录配置不完整:还需设置 %s", strings.Join(missC, "、"))
+	case oidcAny && len(missO) > 0:
+		return ConsoleConfig{}, fmt.Errorf("工作台登录配置不完整:还需设置 %s", strings.Join(missO, "、"))
+	case nc > 0:
+		domain := strings.TrimRight(env("COGNITO_DOMAIN"), "/")
+		if !strings.Contains(domain, "://") {
+			domain = "https://" + domain
+		}
+		return ConsoleConfig{
+			AuthorizeURL: domain + "/oauth2/authorize",
+			TokenURL:     domain + "/oauth2/token",
+			LogoutURL:    domain + "/logout",
+			ClientID:     env("COGNITO_CLIENT_ID"),
+			Scopes:       env("COGNITO_SCOPES"),
+			TokenUse:     "access", LogoutRedirectParam: "logout_uri",
+			FilesOrigin: files,
+		}, nil
+	case oidcAny:
+		c := ConsoleConfig{
+			AuthorizeURL: env("OIDC_AUTHORIZE_URL"), TokenURL: env("OIDC_TOKEN_URL"), LogoutURL: env("OIDC_LOGOUT_URL"),
+			ClientID: env("OIDC_CLIENT_ID"), Scopes: env("OIDC_SCOPES"), TokenUse: env("OIDC_TOKEN_USE"),
+			LogoutRedirectParam: "post_logout_redirect_uri", FilesOrigin: files,
+		}
+		for k, v := range map[string]string{"OIDC_AUTHORIZE_URL": c.AuthorizeURL, "OIDC_TOKEN_URL": c.TokenURL, "OIDC_LOGOUT_URL": c.LogoutURL} {
+			if u, err := url.Parse(v); v != "" && (err != nil || u.Scheme != "https" || u.Host == "") {
+				return ConsoleConfig{}, fmt.Errorf("工作台登录配置有误:%s 应为 https:// 开头的地址", k)
+			}
+		}
+		switch c.TokenUse {
+		case "":
+			c.TokenUse = "id"
+		case "id", "access":
+		default:
+			return ConsoleConfig{}, fmt.Errorf("工作台登录配置有误:OIDC_TOKEN_USE 只能是 id 或 access,不能是 %q", c.TokenUse)
+		}
+		return c, nil
 	}
+	return ConsoleConfig{FilesOrigin: files}, nil
 }
 
 // originOf is the scheme and host of an https URL, "" for anything else.
@@ -82,12 +147,14 @@ func originOf(raw string) string {
 
 // consoleConfigJSON is GET /console/config.json.
 type consoleConfigJSON struct {
-	Auth         string `json:"auth"` // "token" or "oidc"
-	AuthorizeURL string `json:"authorize_url,omitempty"`
-	TokenURL     string `json:"token_url,omitempty"`
-	LogoutURL    string `json:"logout_url,omitempty"`
-	ClientID     string `json:"client_id,omitempty"`
-	Scopes       string `json:"scopes,omitempty"`
+	Auth                string `json:"auth"` // "token" or "oidc"
+	AuthorizeURL        string `json:"authorize_url,omitempty"`
+	TokenURL            string `json:"token_url,omitempty"`
+	LogoutURL           string `json:"logout_url,omitempty"`
+	ClientID            string `json:"client_id,omitempty"`
+	Scopes              string `json:"scopes,omitempty"`
+	TokenUse            string `json:"token_use,omitempty"`             // "access" or "id"
+	LogoutRedirectParam string `json:"logout_redirect_param,omitempty"` // logout_uri or post_logout_redirect_uri
 }
 
 func (c ConsoleConfig) json() consoleConfigJSON {
@@ -98,8 +165,15 @@ func (c ConsoleConfig) json() consoleConfigJSON {
 	if scopes == "" {
 		scopes = "openid email profile"
 	}
+	use, param := c.TokenUse, c.LogoutRedirectParam
+	if use == "" {
+		use = "access"
+	}
+	if param == "" {
+		param = "logout_uri"
+	}
 	return consoleConfigJSON{Auth: "oidc", AuthorizeURL: c.AuthorizeURL, TokenURL: c.TokenURL,
-		LogoutURL: c.LogoutURL, ClientID: c.ClientID, Scopes: scopes}
+		LogoutURL: c.LogoutURL, ClientID: c.ClientID, Scopes: scopes, TokenUse: use, LogoutRedirectParam: param}
 }
 
 // csp is the console's Content-Security-Policy: scripts and styles only

@@ -106,7 +106,10 @@ func TestConsoleHandler(t *testing.T) {
 // the hosted page, and the CSP lets it reach the token endpoint only.
 func TestConsoleConfigOIDC(t *testing.T) {
 	env := map[string]string{"COGNITO_DOMAIN": "jianyan-1.auth.ap-east-1.amazoncognito.com", "COGNITO_CLIENT_ID": "abc123"}
-	cfg := httpapi.ConsoleConfigFromEnv(func(k string) string { return env[k] })
+	cfg, err := httpapi.ConsoleConfigFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg.Files = testConsoleFiles()
 	h := httpapi.NewConsoleHandler(cfg, nil)
 	resp := serve(h, "GET", "/console/config.json", nil)
@@ -116,7 +119,7 @@ func TestConsoleConfigOIDC(t *testing.T) {
 	}
 	want := map[string]string{"auth": "oidc", "authorize_url": "https://jianyan-1.auth.ap-east-1.amazoncognito.com/oauth2/authorize",
 		"token_url": "https://jianyan-1.auth.ap-east-1.amazoncognito.com/oauth2/token", "logout_url": "https://jianyan-1.auth.ap-east-1.amazoncognito.com/logout",
-		"client_id": "abc123", "scopes": "openid email profile"}
+		"client_id": "abc123", "scopes": "openid email profile", "token_use": "access", "logout_redirect_param": "logout_uri"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("config.json %s = %q, want %q", k, got[k], v)
@@ -125,6 +128,60 @@ func TestConsoleConfigOIDC(t *testing.T) {
 	csp := serve(h, "GET", "/console/", nil).Header.Get("Content-Security-Policy")
 	if !strings.Contains(csp, "connect-src 'self' https://jianyan-1.auth.ap-east-1.amazoncognito.com;") {
 		t.Errorf("CSP %q does not allow the token endpoint", csp)
+	}
+}
+
+// TestConsoleConfigExternalIssuer: with the office's own OpenID Connect
+// issuer (the template's ExistingOidc* parameters) the console signs in
+// through it, sends the ID token by default, logs out through its
+// end-session endpoint, and its CSP reaches that token endpoint only; a
+// half-set, mixed or non-https configuration stops the start with a
+// message saying what to fix.
+func TestConsoleConfigExternalIssuer(t *testing.T) {
+	env := map[string]string{
+		"OIDC_AUTHORIZE_URL": "https://sso.example.gov.cn/realms/office/protocol/openid-connect/auth",
+		"OIDC_TOKEN_URL":     "https://sso.example.gov.cn/realms/office/protocol/openid-connect/token",
+		"OIDC_LOGOUT_URL":    "https://sso.example.gov.cn/realms/office/protocol/openid-connect/logout",
+		"OIDC_CLIENT_ID":     "jianyan-console",
+	}
+	cfg, err := httpapi.ConsoleConfigFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Files = testConsoleFiles()
+	h := httpapi.NewConsoleHandler(cfg, nil)
+	var got map[string]string
+	if err := json.NewDecoder(serve(h, "GET", "/console/config.json", nil).Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"auth": "oidc", "authorize_url": env["OIDC_AUTHORIZE_URL"], "token_url": env["OIDC_TOKEN_URL"],
+		"logout_url": env["OIDC_LOGOUT_URL"], "client_id": "jianyan-console", "scopes": "openid email profile",
+		"token_use": "id", "logout_redirect_param": "post_logout_redirect_uri"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("config.json %s = %q, want %q", k, got[k], v)
+		}
+	}
+	if csp := serve(h, "GET", "/console/", nil).Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' https://sso.example.gov.cn;") {
+		t.Errorf("CSP %q does not allow the issuer's token endpoint", csp)
+	}
+
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"no token URL", map[string]string{"OIDC_AUTHORIZE_URL": "https://sso.example.gov.cn/auth", "OIDC_CLIENT_ID": "c"}, "OIDC_TOKEN_URL"},
+		{"scopes alone", map[string]string{"OIDC_SCOPES": "openid"}, "OIDC_AUTHORIZE_URL"},
+		{"both kinds", map[string]string{"COGNITO_DOMAIN": "x.auth.cn-north-1.amazoncognito.com", "COGNITO_CLIENT_ID": "c", "OIDC_CLIENT_ID": "c"}, "只能设置一组"},
+		{"half a user pool", map[string]string{"COGNITO_CLIENT_ID": "c"}, "COGNITO_DOMAIN"},
+		{"plain http", map[string]string{"OIDC_AUTHORIZE_URL": "http://sso.example.gov.cn/auth", "OIDC_TOKEN_URL": "https://sso.example.gov.cn/token", "OIDC_CLIENT_ID": "c"}, "OIDC_AUTHORIZE_URL 应为 https://"},
+		{"unknown token use", map[string]string{"OIDC_AUTHORIZE_URL": "https://a.example/auth", "OIDC_TOKEN_URL": "https://a.example/token", "OIDC_CLIENT_ID": "c", "OIDC_TOKEN_USE": "refresh"}, "OIDC_TOKEN_USE"},
+	} {
+		_, err := httpapi.ConsoleConfigFromEnv(func(k string) string { return tt.env[k] })
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want an error naming %q", tt.name, err, tt.want)
+		}
 	}
 }
 
@@ -138,7 +195,7 @@ func TestConsoleFilesOrigin(t *testing.T) {
 		{"http://evil.example", "connect-src 'self';"},
 		{"", "connect-src 'self';"},
 	} {
-		cfg := httpapi.ConsoleConfigFromEnv(func(k string) string {
+		cfg, _ := httpapi.ConsoleConfigFromEnv(func(k string) string {
 			if k == "FILES_ORIGIN" {
 				return tt.env
 			}

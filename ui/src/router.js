@@ -62,6 +62,10 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (!signedIn()) {
+    // The sign-in page sent the browser back with ?code=&state=: the login
+    // view finishes signing in with them (and then opens the page
+    // remembered before leaving).
+    if (to.query.code && to.query.state) return { name: "login", query: { code: to.query.code, state: to.query.state } };
     rememberReturn(to.fullPath);
     return { name: "login" };
   }

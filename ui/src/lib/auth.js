@@ -1,8 +1,11 @@
 // auth.js: signing in. Locally staff paste a token (kept in sessionStorage,
-// so it goes with the tab). With a user pool (config.json says "oidc") the
-// console runs the OAuth 2.0 authorization-code flow with PKCE against the
-// hosted sign-in page, in the browser: the app client is public and has no
-// secret. The page asked for before signing in is kept and returned to.
+// so it goes with the tab). With a user pool or the office's own OpenID
+// Connect issuer (config.json says "oidc") the console runs the OAuth 2.0
+// authorization-code flow with PKCE against its sign-in page, in the
+// browser: the client is public and has no secret. config.json says which
+// token the API takes (token_use: the user pool's access token, an
+// external issuer's ID token) and how its logout URL brings the browser
+// back. The page asked for before signing in is kept and returned to.
 const TOKEN = "jianyan.token";
 const PKCE = "jianyan.pkce";
 const RETURN = "jianyan.return";
@@ -85,17 +88,24 @@ export async function finishOIDC() {
   });
   if (!resp.ok) throw new Error("登录失败,请重新登录");
   const tok = await resp.json();
-  setToken(tok.access_token || tok.id_token || "");
+  const use = config.token_use === "id" ? [tok.id_token, tok.access_token] : [tok.access_token, tok.id_token];
+  setToken(use.find(Boolean) || "");
   return signedIn();
 }
 
 // signOut forgets the token; with a user pool it also ends the hosted
 // page's session.
 export function signOut() {
+  const held = token();
   forgetToken();
   if (config.auth === "oidc" && config.logout_url) {
     const u = new URL(config.logout_url);
-    u.search = new URLSearchParams({ client_id: config.client_id, logout_uri: redirectURI() }).toString();
+    const q = new URLSearchParams({ client_id: config.client_id });
+    q.set(config.logout_redirect_param || "logout_uri", redirectURI());
+    // An OpenID Connect end-session endpoint identifies the session by the
+    // ID token, when the console holds one.
+    if (config.token_use === "id" && held) q.set("id_token_hint", held);
+    u.search = q.toString();
     location.assign(u.toString());
     return true;
   }

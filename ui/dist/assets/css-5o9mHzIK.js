@@ -1,0 +1,1 @@
+import"./index-BP9mYPp4.js";

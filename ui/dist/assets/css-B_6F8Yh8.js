@@ -1,1 +1,0 @@
-import"./index-B11YvtpC.js";
