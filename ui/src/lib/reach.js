@@ -13,10 +13,14 @@ export function reach(link) {
     return { level: "local", message: "链接地址无效,手机无法打开。请检查对外访问地址(PUBLIC_BASE_URL)的设置。" };
   }
   if (host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "::1" || host === "0.0.0.0" || host === "::") {
-    return { level: "local", message: "二维码指向本机地址,参会人员的手机无法打开。请用 --public-base-url(或 PUBLIC_BASE_URL)设置手机能访问的地址后再打印海报。" };
+    return {
+      level: "local",
+      message: "二维码指向本机地址(" + host + "),参会人员的手机打不开。请先让启动本系统的同事换成手机能访问的地址再打印海报:"
+        + "会场手机与本机连同一 Wi-Fi 时,用 --addr 0.0.0.0:8080 --public-base-url http://本机局域网地址:8080 重新启动(详见使用说明“让手机扫码能打开”)。",
+    };
   }
   if (privateV4.some((r) => r.test(host)) || host.endsWith(".local") || host.endsWith(".lan") || /^f[cd]/.test(host) || host.startsWith("fe80")) {
-    return { level: "lan", message: "二维码指向内网地址,只有连接同一局域网(如会场 Wi-Fi)的手机能打开。" };
+    return { level: "lan", message: "二维码指向内网地址,只有连接同一局域网(如会场 Wi-Fi)的手机能打开;用移动数据的手机打不开,请在海报上注明先连会场 Wi-Fi。" };
   }
   if (!host.includes(".") && !host.includes(":")) {
     return { level: "lan", message: "二维码指向的主机名只在本单位网络内有效,手机用移动数据可能无法打开。" };

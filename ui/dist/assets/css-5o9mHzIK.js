@@ -1,1 +1,0 @@
-import"./index-BP9mYPp4.js";

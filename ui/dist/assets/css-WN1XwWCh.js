@@ -1,0 +1,1 @@
+import"./index-CF3TYcuF.js";

@@ -1,1 +1,0 @@
-import{Ir as e}from"./index-BP9mYPp4.js";var t=t=>[``,...e].includes(t);export{t};
