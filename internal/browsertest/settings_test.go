@@ -67,6 +67,18 @@ func TestConsoleSettings(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("input[name=prefix-feedback_opinion]"), kb.Backspace+"督"), // 区依法治办 → 区依法治督
 		chromedp.Click(chromedp.CSS("#settings-save")))
 	waitJS(t, ctx, "the prefixes saved", `!document.querySelector("#prefix-error")`)
+	// The error goes as the save starts, before the answer: wait for the
+	// save itself.
+	for {
+		if st, err := e.svc.OfficeSettings(t.Context()); err != nil || st.NumberPrefix("feedback_opinion") != "" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the second prefix was never saved")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 
 	st, err := e.svc.OfficeSettings(t.Context())
 	if err != nil || st.OfficeName != "某某区委全面依法治区委员会办公室" || st.NumberPrefix("rectification_notice") != "区依法治办" ||
