@@ -202,6 +202,11 @@ func (s *Files) CheckUpload(ctx context.Context, id string, arrivedAt time.Time)
 		reason = "上传链接过期后才收到文件,已拒绝,请重新上传"
 	case size > max:
 		reason = "文件超过 " + filecheck.Size(max) + " 的上限"
+	case size > f.Size:
+		// The form allows the declared size at most; S3 and the local
+		// route refuse more, a storage that does not check the form does
+		// not.
+		reason = "收到的文件比上传时申报的大小(" + filecheck.Size(f.Size) + ")大,已拒绝,请重新上传"
 	default:
 		res, err = filecheck.Check(data, filecheck.Limits{MaxBytes: max, ImagesOnly: f.Purpose == PurposePhoto})
 		var refusal *filecheck.Error

@@ -4,40 +4,52 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/jianyan/jianyan/internal/diskfiles"
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/feedback/filebackend"
 	"github.com/jianyan/jianyan/internal/feedback/filetest"
-	"github.com/jianyan/jianyan/internal/sqlite"
 )
 
-// fileFixture is the file use cases over the fixture's SQLite store and a
-// files folder, with an upload route that does what the local server's
-// does: receive the post, then check the bytes at once.
+func TestMain(m *testing.M) { filebackend.Main(m) }
+
+// forEachFileBackend runs test on a fresh file fixture on each backend.
+func forEachFileBackend(t *testing.T, test func(t *testing.T, f *fileFixture)) {
+	for _, b := range filebackend.All {
+		t.Run(b.Name, func(t *testing.T) { test(t, newFileFixture(t, b)) })
+	}
+}
+
+// fileFixture is the file use cases over a backend's store and storage.
+// Uploads go where a browser sends them: on disk to an upload route that
+// does what the local server's does (receive the post, check the bytes at
+// once); on S3 to the bucket, after which the fixture checks the bytes as
+// the check function does when S3 reports them.
 type fileFixture struct {
 	*fixture
+	backend filebackend.Backend
 	files   *feedback.Files
-	storage *diskfiles.Store
+	records feedback.FileRecords
+	storage feedback.FileStorage
 	// withFiles is the service with the file use cases wired in.
 	withFiles *feedback.Service
 }
 
-func newFileFixture(t *testing.T) *fileFixture {
-	f := &fileFixture{fixture: newFixture(t)}
+func newFileFixture(t *testing.T, b filebackend.Backend) *fileFixture {
+	f := &fileFixture{fixture: newFixtureOn(t, func(tb testing.TB, clock feedback.Clock) feedback.Store { return b.Open(tb, clock) }), backend: b}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, _, err := f.storage.ReceiveUpload(r.Context(), r.Body, r.Header.Get("Content-Type"))
-		if err == nil {
-			_, err = f.files.CheckUpload(r.Context(), key[len("uploads/"):], f.svc.Now())
-		}
+		_, err := feedback.LocalUploads{Files: f.files, Receiver: f.storage.(feedback.UploadReceiver)}.TakeUpload(r.Context(), r.Body, r.Header.Get("Content-Type"))
 		switch feedback.ErrorCode(err) {
 		case "":
 			w.WriteHeader(http.StatusCreated)
@@ -51,13 +63,10 @@ func newFileFixture(t *testing.T) *fileFixture {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	var err error
-	f.storage, err = diskfiles.New(t.TempDir(), diskfiles.Options{UploadURL: srv.URL, Now: f.svc.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.storage = b.Storage(t, f.svc.Now, srv.URL)
+	f.records = f.store.(feedback.FileRecords)
 	f.files = feedback.NewFiles(feedback.FileConfig{
-		Records: f.store.(*sqlite.Store), Storage: f.storage, Problems: f.store, Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler),
+		Records: f.records, Storage: f.storage, Problems: f.store, Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler),
 	})
 	f.withFiles = feedback.NewService(f.store, feedback.Config{Now: f.svc.Now, Logger: slog.New(slog.DiscardHandler), Files: f.files})
 	return f
@@ -74,7 +83,25 @@ func (f *fileFixture) attach(t *testing.T, who feedback.Identity, p *feedback.Pr
 	return got
 }
 
-// upload requests an upload as who and posts data; it returns the file as
+// send posts data with form as a browser does and returns the status of
+// the post. Where the bytes landed in the bucket, it then checks them as
+// the check function does on S3's report of the new object.
+func (f *fileFixture) send(t *testing.T, id string, form feedback.UploadForm, name string, data []byte) int {
+	t.Helper()
+	status, body := filetest.Post(t, form, form.Fields, name, data)
+	if status/100 != 2 {
+		t.Logf("upload post: %d %s", status, body)
+		return status
+	}
+	if !f.backend.ChecksOnPost {
+		if _, err := f.files.CheckUpload(context.Background(), id, f.svc.Now()); err != nil {
+			t.Fatalf("CheckUpload %s: %v", id, err)
+		}
+	}
+	return status
+}
+
+// upload requests an upload as who and sends data; it returns the file as
 // the store has it after the check.
 func (f *fileFixture) upload(t *testing.T, who feedback.Identity, name, declared string, data []byte) *feedback.File {
 	t.Helper()
@@ -82,14 +109,68 @@ func (f *fileFixture) upload(t *testing.T, who feedback.Identity, name, declared
 	if err != nil {
 		t.Fatalf("RequestUpload: %v", err)
 	}
-	if status, body := filetest.Post(t, form, form.Fields, name, data); status != http.StatusCreated {
-		t.Fatalf("upload: %d %s", status, body)
+	if status := f.send(t, file.ID, form, name, data); status/100 != 2 {
+		t.Fatalf("upload %s: %d", name, status)
 	}
-	got, err := f.store.(*sqlite.Store).GetFile(context.Background(), file.ID)
+	return f.record(t, file.ID)
+}
+
+// record returns a file's record as stored.
+func (f *fileFixture) record(t *testing.T, id string) *feedback.File {
+	t.Helper()
+	got, err := f.records.GetFile(context.Background(), id)
+	if err != nil {
+		t.Fatalf("file %s: %v", id, err)
+	}
+	return got
+}
+
+// gone reports whether file id has neither a record nor bytes.
+func (f *fileFixture) gone(t *testing.T, id string) bool {
+	t.Helper()
+	ctx := context.Background()
+	_, err := f.records.GetFile(ctx, id)
+	if err != nil && !feedback.IsCode(err, feedback.ENotFound) {
+		t.Fatal(err)
+	}
+	return err != nil && !f.stored(t, feedback.FileKey(id)) && !f.stored(t, feedback.UploadKey(id))
+}
+
+// stored reports whether the storage holds an object under key.
+func (f *fileFixture) stored(t *testing.T, key string) bool {
+	t.Helper()
+	rc, _, err := f.storage.Open(context.Background(), key)
+	if feedback.IsCode(err, feedback.ENotFound) {
+		return false
+	}
+	if err != nil {
+		t.Fatalf("open %s: %v", key, err)
+	}
+	_ = rc.Close()
+	return true
+}
+
+// fetch returns the bytes of a download: its body, or what its URL serves.
+func fetch(t *testing.T, d *feedback.FileDownload) []byte {
+	t.Helper()
+	if d.URL == "" {
+		defer d.Body.Close()
+		b, err := io.ReadAll(d.Body)
+		if err != nil || int64(len(b)) != d.Size {
+			t.Fatalf("read download: %d bytes of %d, %v", len(b), d.Size, err)
+		}
+		return b
+	}
+	resp, err := http.Get(d.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return got
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", d.URL, resp.StatusCode, err)
+	}
+	return b
 }
 
 const secretMarker = "GPS-31.2304N-121.4737E"
@@ -114,8 +195,11 @@ func photoWithEXIF(t *testing.T) []byte {
 }
 
 func TestEvidenceUploadAttachDownload(t *testing.T) {
+	forEachFileBackend(t, testEvidenceUploadAttachDownload)
+}
+
+func testEvidenceUploadAttachDownload(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	p := f.newProblem(t, "执法人员对首次轻微违法企业罚款")
 
 	photo := f.upload(t, f.unit, "现场整改照片.jpg", "image/jpeg", photoWithEXIF(t))
@@ -139,14 +223,14 @@ func TestEvidenceUploadAttachDownload(t *testing.T) {
 		t.Fatalf("AttachEvidence = %v, %v, %v", attached, changed, err)
 	}
 	// AttachEvidence only prepares: the record changes with the problem.
-	if rec, err := f.store.(*sqlite.Store).GetFile(ctx, photo.ID); err != nil || rec.Attached() {
-		t.Fatalf("after AttachEvidence alone the record is %+v, %v; want unattached", rec, err)
+	if rec := f.record(t, photo.ID); rec.Attached() {
+		t.Fatalf("after AttachEvidence alone the record is %+v; want unattached", rec)
 	}
 	if got := f.attach(t, f.unit, p, photo.ID, photo.ID); len(got.Evidence) != 1 {
 		t.Fatalf("evidence = %+v, want the photo once", got.Evidence)
 	}
-	if rec, err := f.store.(*sqlite.Store).GetFile(ctx, photo.ID); err != nil || rec.ProblemID != p.ID {
-		t.Fatalf("after the problem's write the record is %+v, %v; want attached to %s", rec, err, p.ID)
+	if rec := f.record(t, photo.ID); rec.ProblemID != p.ID {
+		t.Fatalf("after the problem's write the record is %+v; want attached to %s", rec, p.ID)
 	}
 	// Attached, it follows the problem: the other unit still cannot read it.
 	_, err = f.files.Download(ctx, f.otherUnit, photo.ID)
@@ -157,16 +241,16 @@ func TestEvidenceUploadAttachDownload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := io.ReadAll(d.Body)
-	_ = d.Body.Close()
+	// The GPS position in its EXIF block is not stored.
+	stored := fetch(t, d)
 	if bytes.Contains(stored, []byte(secretMarker)) || bytes.Contains(stored, []byte("Exif")) {
 		t.Error("the stored photo still carries its EXIF block")
 	}
-	if _, err := jpeg.Decode(bytes.NewReader(stored)); err != nil || int64(len(stored)) != d.Size || d.File.Size != d.Size {
-		t.Errorf("stored photo: %d bytes (record %d), decode %v", d.Size, d.File.Size, err)
+	if _, err := jpeg.Decode(bytes.NewReader(stored)); err != nil || int64(len(stored)) != d.File.Size {
+		t.Errorf("stored photo: %d bytes (record %d), decode %v", len(stored), d.File.Size, err)
 	}
-	if _, _, err := f.storage.Open(ctx, feedback.UploadKey(photo.ID)); !feedback.IsCode(err, feedback.ENotFound) {
-		t.Errorf("the raw upload is still there: %v", err)
+	if f.stored(t, feedback.UploadKey(photo.ID)) {
+		t.Error("the raw upload is still there")
 	}
 	// Attached elsewhere already.
 	q := f.newProblem(t, "另一个问题")
@@ -175,9 +259,15 @@ func TestEvidenceUploadAttachDownload(t *testing.T) {
 	}
 }
 
+// TestUploadRefusals: what a client declares is judged before anything is
+// stored, and what arrives is judged by its bytes; a refused file is never
+// stored, downloaded or attached.
 func TestUploadRefusals(t *testing.T) {
+	forEachFileBackend(t, testUploadRefusals)
+}
+
+func testUploadRefusals(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	tests := []struct {
 		name     string
 		declared string
@@ -199,19 +289,47 @@ func TestUploadRefusals(t *testing.T) {
 		t.Errorf("no role: %v, want forbidden", err)
 	}
 
-	// A renamed HTML page declared as JPEG: refused by its bytes.
-	html := f.upload(t, f.unit, "整改照片.jpg", "image/jpeg", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"))
-	if html.Status != feedback.FileRejected || html.RejectReason == "" {
-		t.Fatalf("renamed HTML: %+v, want rejected with a reason", html)
-	}
-	_, err := f.files.Download(ctx, f.unit, html.ID)
-	wantCode(t, err, feedback.EGone)
 	p := f.newProblem(t, "问题")
-	if _, _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{html.ID}); !feedback.IsCode(err, feedback.EInvalid) {
-		t.Errorf("attaching a rejected file = %v, want invalid", err)
+	// Bytes that are not what they were declared as, or that would not
+	// decode within the pixel budget: refused by the check, with a reason.
+	refused := []struct {
+		name, declared string
+		data           []byte
+		reason         string // in the reason people read
+	}{
+		{"整改照片.jpg", "image/jpeg", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), "按文件内容判断"},
+		{"现场全景.png", "image/png", pngBomb(t), "40000×40000 像素"},
 	}
-	if _, _, err := f.storage.Open(ctx, feedback.FileKey(html.ID)); !feedback.IsCode(err, feedback.ENotFound) {
-		t.Errorf("a rejected file's bytes were kept: %v", err)
+	for _, tt := range refused {
+		file := f.upload(t, f.unit, tt.name, tt.declared, tt.data)
+		if file.Status != feedback.FileRejected || !strings.Contains(file.RejectReason, tt.reason) {
+			t.Errorf("%s: %+v, want rejected with a reason saying %q", tt.name, file, tt.reason)
+			continue
+		}
+		_, err := f.files.Download(ctx, f.unit, file.ID)
+		wantCode(t, err, feedback.EGone)
+		if _, _, err := f.files.AttachEvidence(ctx, f.unit, p, []string{file.ID}); !feedback.IsCode(err, feedback.EInvalid) {
+			t.Errorf("%s: attaching a rejected file = %v, want invalid", tt.name, err)
+		}
+		if f.stored(t, feedback.FileKey(file.ID)) || f.stored(t, feedback.UploadKey(file.ID)) {
+			t.Errorf("%s: a rejected file's bytes were kept", tt.name)
+		}
+	}
+
+	// More bytes than the form allows: refused by the endpoint (413
+	// locally, as S3 refuses it), or, by a store that let it through, by
+	// the check. Never stored, never ready.
+	pdf := []byte("%PDF-1.7\n%%EOF\n")
+	big, form, err := f.files.RequestUpload(ctx, f.unit, feedback.UploadSpec{Filename: "c.pdf", ContentType: "application/pdf", Size: int64(len(pdf))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := f.send(t, big.ID, form, "c.pdf", append(pdf, make([]byte, 100)...))
+	if f.backend.ChecksOnPost && status != http.StatusRequestEntityTooLarge {
+		t.Errorf("posting more than the form allows: %d, want 413", status)
+	}
+	if rec := f.record(t, big.ID); rec.Status == feedback.FileReady || f.stored(t, feedback.FileKey(big.ID)) {
+		t.Errorf("a file larger than its form allows: %+v, want it never ready nor stored", rec)
 	}
 
 	// A pending file (bytes not yet arrived) cannot be attached yet.
@@ -227,63 +345,104 @@ func TestUploadRefusals(t *testing.T) {
 	}
 }
 
+// pngBomb is a PNG of a few hundred bytes whose header claims 40,000 ×
+// 40,000 pixels: decoding it would take 6.4 GB.
+func pngBomb(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	// IHDR's width and height follow the signature (8), the chunk's length
+	// (4) and type (4); its CRC covers type and data.
+	binary.BigEndian.PutUint32(data[16:], 40000)
+	binary.BigEndian.PutUint32(data[20:], 40000)
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+	return data
+}
+
 func TestExpiredUpload(t *testing.T) {
+	forEachFileBackend(t, testExpiredUpload)
+}
+
+func testExpiredUpload(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	pdf := []byte("%PDF-1.7\n%%EOF\n")
 	file, form, err := f.files.RequestUpload(ctx, f.unit, feedback.UploadSpec{Filename: "整改报告.pdf", ContentType: "application/pdf", Size: int64(len(pdf))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.advance(feedback.UploadTTL + time.Second)
-	if status, _ := filetest.Post(t, form, form.Fields, "整改报告.pdf", pdf); status != http.StatusForbidden {
+	// Past the form's expiry and the grace the check allows for a post
+	// that started in time.
+	f.advance(feedback.UploadTTL + time.Hour)
+	status := f.send(t, file.ID, form, "整改报告.pdf", pdf)
+	if f.backend.ChecksOnPost && status != http.StatusForbidden {
 		t.Errorf("posting after expiry: %d, want 403", status)
 	}
-	// Where the storage let a late post through (an S3-compatible store
-	// that does not check policies), the check refuses it by its arrival.
-	if err := f.storage.Put(ctx, feedback.UploadKey(file.ID), bytes.NewReader(pdf), int64(len(pdf)), "application/pdf"); err != nil {
-		t.Fatal(err)
+	if status/100 != 2 {
+		// Refused at the door. Where a storage let a late post through
+		// (moto, or an S3-compatible store that does not check policies),
+		// the check refuses it by its arrival.
+		if err := f.storage.Put(ctx, feedback.UploadKey(file.ID), bytes.NewReader(pdf), int64(len(pdf)), "application/pdf"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.files.CheckUpload(ctx, file.ID, f.svc.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	got, err := f.files.CheckUpload(ctx, file.ID, f.svc.Now().Add(time.Hour))
-	if err != nil || got.Status != feedback.FileRejected {
-		t.Errorf("CheckUpload of a late arrival = %+v, %v; want rejected", got, err)
+	if got := f.record(t, file.ID); got.Status != feedback.FileRejected || got.RejectReason == "" {
+		t.Errorf("a late arrival = %+v; want rejected with a reason", got)
+	}
+	if f.stored(t, feedback.FileKey(file.ID)) {
+		t.Error("a late arrival's bytes were kept")
 	}
 }
 
 func TestSweepRemovesUnattachedFiles(t *testing.T) {
+	forEachFileBackend(t, testSweepRemovesUnattachedFiles)
+}
+
+func testSweepRemovesUnattachedFiles(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	p := f.newProblem(t, "问题")
 	pdf := []byte("%PDF-1.7\n%%EOF\n")
 	kept := f.upload(t, f.unit, "已附.pdf", "application/pdf", pdf)
 	f.attach(t, f.unit, p, kept.ID)
 	orphan := f.upload(t, f.unit, "未附.pdf", "application/pdf", pdf)
-	young := func() *feedback.File {
-		f.advance(feedback.UnattachedFileTTL - time.Hour)
-		return f.upload(t, f.unit, "刚传.pdf", "application/pdf", pdf)
-	}()
+	// Requested, never sent: a record and no bytes.
+	unsent, _, err := f.files.RequestUpload(ctx, f.unit, feedback.UploadSpec{Filename: "未传.pdf", ContentType: "application/pdf", Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.advance(feedback.UnattachedFileTTL - time.Hour)
+	young := f.upload(t, f.unit, "刚传.pdf", "application/pdf", pdf)
 	f.advance(2 * time.Hour)
 	n, err := f.files.SweepUnattached(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("SweepUnattached = %d, %v; want 1", n, err)
+	if err != nil || n != 2 {
+		t.Fatalf("SweepUnattached = %d, %v; want 2", n, err)
 	}
-	records := f.store.(*sqlite.Store)
-	if _, err := records.GetFile(ctx, orphan.ID); !feedback.IsCode(err, feedback.ENotFound) {
-		t.Errorf("the unreferenced file's record survived: %v", err)
-	}
-	if _, _, err := f.storage.Open(ctx, feedback.FileKey(orphan.ID)); !feedback.IsCode(err, feedback.ENotFound) {
-		t.Errorf("the unreferenced file's bytes survived: %v", err)
+	for _, gone := range []*feedback.File{orphan, unsent} {
+		if !f.gone(t, gone.ID) {
+			t.Errorf("%s survived the sweep (record or bytes)", gone.Name)
+		}
 	}
 	for _, k := range []*feedback.File{kept, young} {
-		if _, err := records.GetFile(ctx, k.ID); err != nil {
+		if _, err := f.records.GetFile(ctx, k.ID); err != nil || !f.stored(t, feedback.FileKey(k.ID)) {
 			t.Errorf("%s was removed: %v", k.Name, err)
 		}
+	}
+	if n, err := f.files.SweepUnattached(ctx); err != nil || n != 0 {
+		t.Errorf("a second sweep = %d, %v; want nothing to do", n, err)
 	}
 }
 
 func TestEvidenceWithTransitionAndProgress(t *testing.T) {
+	forEachFileBackend(t, testEvidenceWithTransitionAndProgress)
+}
+
+func testEvidenceWithTransitionAndProgress(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	svc := f.withFiles
 	p := f.newProblem(t, "执法人员对首次轻微违法企业罚款")
 	photo := f.upload(t, f.unit, "整改前后对比.jpg", "image/jpeg", photoWithEXIF(t))

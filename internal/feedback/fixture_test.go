@@ -33,9 +33,26 @@ const (
 // fixtureUnits are registered in every fixture.
 var fixtureUnits = []string{unitMarket, unitJustice, "杜阮镇人民政府", "环市街道办事处", "各镇(街)综合行政执法办", "区委依法治区办"}
 
-// newFixture returns a fixture; opts adjust the service's configuration
-// (notice delivery, say).
+// newFixture returns a fixture on SQLite; opts adjust the service's
+// configuration (notice delivery, say).
 func newFixture(tb testing.TB, opts ...func(*feedback.Config)) *fixture {
+	tb.Helper()
+	return newFixtureOn(tb, openSQLite, opts...)
+}
+
+// openSQLite opens a fresh SQLite store on clock.
+func openSQLite(tb testing.TB, clock feedback.Clock) feedback.Store {
+	tb.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "jianyan.db"), sqlite.WithClock(clock))
+	if err != nil {
+		tb.Fatalf("open sqlite: %v", err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// newFixtureOn is newFixture on the store open returns.
+func newFixtureOn(tb testing.TB, open func(tb testing.TB, clock feedback.Clock) feedback.Store, opts ...func(*feedback.Config)) *fixture {
 	tb.Helper()
 	ctx := context.Background()
 	f := &fixture{
@@ -54,11 +71,7 @@ func newFixture(tb testing.TB, opts ...func(*feedback.Config)) *fixture {
 		f.now = f.now.Add(time.Millisecond)
 		return f.now
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "jianyan.db"), sqlite.WithClock(clock))
-	if err != nil {
-		tb.Fatalf("open sqlite: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
+	st := open(tb, clock)
 	f.store = st
 	cfg := feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn", Now: clock, Logger: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
@@ -72,6 +85,7 @@ func newFixture(tb testing.TB, opts ...func(*feedback.Config)) *fixture {
 			tb.Fatalf("register unit %s: %v", name, err)
 		}
 	}
+	var err error
 	f.sym, err = f.svc.CreateSymposium(ctx, f.admin, feedback.SymposiumInput{
 		Title: "涉企乱罚款问题专项整治征求意见座谈会", Campaign: "涉企乱罚款专项整治",
 		HostUnit: "区委依法治区办", Status: feedback.SymposiumOpen,

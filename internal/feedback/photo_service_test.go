@@ -5,13 +5,10 @@ import (
 	"context"
 	"image"
 	"image/png"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/jianyan/jianyan/internal/feedback"
-	"github.com/jianyan/jianyan/internal/feedback/filetest"
-	"github.com/jianyan/jianyan/internal/sqlite"
 )
 
 // photo uploads a photo for the fixture's symposium through the public
@@ -22,14 +19,10 @@ func (f *fileFixture) photo(t *testing.T, name string, data []byte) *feedback.Fi
 	if err != nil {
 		t.Fatalf("RequestPhotoUpload: %v", err)
 	}
-	if status, body := filetest.Post(t, form, form.Fields, name, data); status != http.StatusCreated {
-		t.Fatalf("upload: %d %s", status, body)
+	if status := f.send(t, file.ID, form, name, data); status/100 != 2 {
+		t.Fatalf("upload %s: %d", name, status)
 	}
-	got, err := f.store.(*sqlite.Store).GetFile(context.Background(), file.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
+	return f.record(t, file.ID)
 }
 
 func (f *fileFixture) lead(ids ...string) feedback.SubmissionInput {
@@ -37,18 +30,12 @@ func (f *fileFixture) lead(ids ...string) feedback.SubmissionInput {
 		Topic: "执法检查", Content: "执法人员检查时未出示执法证件,现场照片见附件。", PhotoFileIDs: ids}
 }
 
-func (f *fileFixture) record(t *testing.T, id string) *feedback.File {
-	t.Helper()
-	got, err := f.store.(*sqlite.Store).GetFile(context.Background(), id)
-	if err != nil {
-		t.Fatalf("file %s: %v", id, err)
-	}
-	return got
+func TestPhotosOnAProblemLead(t *testing.T) {
+	forEachFileBackend(t, testPhotosOnAProblemLead)
 }
 
-func TestPhotosOnAProblemLead(t *testing.T) {
+func testPhotosOnAProblemLead(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	a := f.photo(t, "现场一.jpg", photoWithEXIF(t))
 	b := f.photo(t, "现场二.jpg", photoWithEXIF(t))
 	if a.Status != feedback.FileReady || a.Purpose != feedback.PurposePhoto || a.SymposiumID != f.sym.ID || a.UploaderSubject != "" {
@@ -100,8 +87,11 @@ func TestPhotosOnAProblemLead(t *testing.T) {
 }
 
 func TestPhotoRefusals(t *testing.T) {
+	forEachFileBackend(t, testPhotoRefusals)
+}
+
+func testPhotoRefusals(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	ok := f.photo(t, "现场.jpg", photoWithEXIF(t))
 	used := f.photo(t, "已用.jpg", photoWithEXIF(t))
 	if _, _, err := f.withFiles.Submit(ctx, f.sym.Code, f.lead(used.ID), feedback.ChannelQR); err != nil {
@@ -120,8 +110,8 @@ func TestPhotoRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, body := filetest.Post(t, form, form.Fields, "别处.png", pngBuf.Bytes()); status != http.StatusCreated {
-		t.Fatalf("upload: %d %s", status, body)
+	if status := f.send(t, otherPhoto.ID, form, "别处.png", pngBuf.Bytes()); status/100 != 2 {
+		t.Fatalf("upload: %d", status)
 	}
 
 	suggestion := f.lead(ok.ID)
@@ -171,8 +161,11 @@ func TestPhotoRefusals(t *testing.T) {
 // and attaching its photos leaves them unattached; the sweep attaches them
 // instead of removing them, and removes a photo nothing names.
 func TestSweepAttachesPhotosASuggestionNames(t *testing.T) {
+	forEachFileBackend(t, testSweepAttachesPhotosASuggestionNames)
+}
+
+func testSweepAttachesPhotosASuggestionNames(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	named := f.photo(t, "现场.jpg", photoWithEXIF(t))
 	orphan := f.photo(t, "没用上.jpg", photoWithEXIF(t))
 	// The suggestion as stored before the crash: it lists the photo, the
@@ -192,7 +185,7 @@ func TestSweepAttachesPhotosASuggestionNames(t *testing.T) {
 	if rec := f.record(t, named.ID); rec.SuggestionID != sg.ID {
 		t.Errorf("the named photo is attached to %q, want %s", rec.SuggestionID, sg.ID)
 	}
-	if _, err := f.store.(*sqlite.Store).GetFile(ctx, orphan.ID); !feedback.IsCode(err, feedback.ENotFound) {
+	if _, err := f.records.GetFile(ctx, orphan.ID); !feedback.IsCode(err, feedback.ENotFound) {
 		t.Errorf("the orphan photo survived: %v", err)
 	}
 }
@@ -200,8 +193,11 @@ func TestSweepAttachesPhotosASuggestionNames(t *testing.T) {
 // TestAnonymizerRemovesPhotos: the retention anonymiser removes a lead's
 // photos, bytes and records, with the name and contact.
 func TestAnonymizerRemovesPhotos(t *testing.T) {
+	forEachFileBackend(t, testAnonymizerRemovesPhotos)
+}
+
+func testAnonymizerRemovesPhotos(t *testing.T, f *fileFixture) {
 	ctx := context.Background()
-	f := newFileFixture(t)
 	p := f.photo(t, "现场.jpg", photoWithEXIF(t))
 	in := f.lead(p.ID)
 	in.Name, in.Contact = "陈先生", "13800138000"
@@ -218,7 +214,7 @@ func TestAnonymizerRemovesPhotos(t *testing.T) {
 	if got.Name != "" || got.Contact != "" || len(got.PhotoFileIDs) != 0 {
 		t.Errorf("after anonymising: name %q, contact %q, photos %v", got.Name, got.Contact, got.PhotoFileIDs)
 	}
-	if _, err := f.store.(*sqlite.Store).GetFile(ctx, p.ID); !feedback.IsCode(err, feedback.ENotFound) {
+	if _, err := f.records.GetFile(ctx, p.ID); !feedback.IsCode(err, feedback.ENotFound) {
 		t.Errorf("the photo's record survived: %v", err)
 	}
 	if _, _, err := f.storage.Open(ctx, feedback.FileKey(p.ID)); !feedback.IsCode(err, feedback.ENotFound) {

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jianyan/jianyan/internal/diskfiles"
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/feedback/filebackend"
 	"github.com/jianyan/jianyan/internal/sqlite"
 	"github.com/jianyan/jianyan/internal/summarizefn"
 )
@@ -105,40 +105,46 @@ func TestSweepHealsCrashBetweenWriteAndRouting(t *testing.T) {
 	}
 }
 
-// TestDailyRunSweepsFiles: the daily run removes files nothing referenced
-// within a day (record and bytes); weekly and monthly runs do not sweep.
+// TestDailyRunSweepsFiles: on each backend, the daily run removes files
+// nothing referenced within a day, records and bytes (checked ones under
+// files/, and raw uploads never checked under uploads/); weekly and monthly
+// runs do not sweep.
 func TestDailyRunSweepsFiles(t *testing.T) {
+	for _, b := range filebackend.All {
+		t.Run(b.Name, func(t *testing.T) { testDailyRunSweepsFiles(t, b) })
+	}
+}
+
+func testDailyRunSweepsFiles(t *testing.T, b filebackend.Backend) {
 	var mu sync.Mutex
 	now := time.Date(2025, 4, 2, 9, 0, 0, 0, feedback.Shanghai)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "jianyan.db"), sqlite.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	storage, err := diskfiles.New(t.TempDir(), diskfiles.Options{UploadURL: "http://127.0.0.1/upload", Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := b.Open(t, clock)
+	storage := b.Storage(t, clock, "http://127.0.0.1/upload")
 	files := feedback.NewFiles(feedback.FileConfig{Records: st, Storage: storage, Problems: st, Now: clock, Logger: slog.New(slog.DiscardHandler)})
 	svc := feedback.NewService(st, feedback.Config{PublicBaseURL: "https://jianyan.example.gov.cn", Now: clock, Files: files})
 	h := summarizefn.New(svc, nil).WithFiles(files)
 
 	pdf := []byte("%PDF-1.7\n%%EOF\n")
-	put := func(name string, at time.Time) *feedback.File {
+	put := func(name string, at time.Time, status feedback.FileStatus) *feedback.File {
 		f := &feedback.File{ID: feedback.NewID(at), Name: name, ContentType: "application/pdf", Size: int64(len(pdf)),
-			Purpose: feedback.PurposeEvidence, Status: feedback.FileReady, UploadedBy: "王股长", UploaderSubject: "acc-1",
-			CreatedAt: at, ExpiresAt: at.Add(feedback.UploadTTL), CheckedAt: at}
+			Purpose: feedback.PurposeEvidence, Status: status, UploadedBy: "王股长", UploaderSubject: "acc-1",
+			CreatedAt: at, ExpiresAt: at.Add(feedback.UploadTTL)}
+		key := feedback.UploadKey(f.ID)
+		if status == feedback.FileReady {
+			f.CheckedAt, key = at, feedback.FileKey(f.ID)
+		}
 		if err := st.CreateFile(t.Context(), f); err != nil {
 			t.Fatal(err)
 		}
-		if err := storage.Put(t.Context(), feedback.FileKey(f.ID), bytes.NewReader(pdf), int64(len(pdf)), f.ContentType); err != nil {
+		if err := storage.Put(t.Context(), key, bytes.NewReader(pdf), int64(len(pdf)), f.ContentType); err != nil {
 			t.Fatal(err)
 		}
 		return f
 	}
-	old := put("前天上传未使用.pdf", now.Add(-30*time.Hour))
-	young := put("刚上传.pdf", now.Add(-time.Hour))
+	old := put("前天上传未使用.pdf", now.Add(-30*time.Hour), feedback.FileReady)
+	unchecked := put("前天上传未检查.pdf", now.Add(-26*time.Hour), feedback.FilePending)
+	young := put("刚上传.pdf", now.Add(-time.Hour), feedback.FileReady)
 
 	run := func(file string) summarizefn.Result {
 		t.Helper()
@@ -161,17 +167,27 @@ func TestDailyRunSweepsFiles(t *testing.T) {
 		return err == nil
 	}
 	for _, file := range []string{"scheduled-weekly.json", "scheduled-monthly.json"} {
-		if res := run(file); res.FilesRemoved != 0 || !exists(old) {
+		if res := run(file); res.FilesRemoved != 0 || !exists(old) || !exists(unchecked) {
 			t.Errorf("%s removed %d files (old one there: %v); want none", file, res.FilesRemoved, exists(old))
 		}
 	}
-	if res := run("scheduled-daily.json"); res.FilesRemoved != 1 {
-		t.Errorf("daily run removed %d files, want 1", res.FilesRemoved)
+	if res := run("scheduled-daily.json"); res.FilesRemoved != 2 {
+		t.Errorf("daily run removed %d files, want 2", res.FilesRemoved)
 	}
-	if exists(old) || !exists(young) {
-		t.Errorf("after the daily run: old file there %v, young file there %v; want false, true", exists(old), exists(young))
+	if exists(old) || exists(unchecked) || !exists(young) {
+		t.Errorf("after the daily run: old file there %v, unchecked upload there %v, young file there %v; want false, false, true",
+			exists(old), exists(unchecked), exists(young))
 	}
-	if _, _, err := storage.Open(t.Context(), feedback.FileKey(old.ID)); !feedback.IsCode(err, feedback.ENotFound) {
-		t.Errorf("the removed file's bytes: %v, want not found", err)
+	for _, key := range []string{feedback.FileKey(old.ID), feedback.UploadKey(unchecked.ID)} {
+		if _, _, err := storage.Open(t.Context(), key); !feedback.IsCode(err, feedback.ENotFound) {
+			t.Errorf("the removed file's bytes under %s: %v, want not found", key, err)
+		}
+	}
+	if rc, _, err := storage.Open(t.Context(), feedback.FileKey(young.ID)); err != nil {
+		t.Errorf("the young file's bytes: %v", err)
+	} else {
+		rc.Close()
 	}
 }
+
+func TestMain(m *testing.M) { filebackend.Main(m) }
