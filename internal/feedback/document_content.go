@@ -54,9 +54,13 @@ type problemDocInput struct {
 	Issuer   string
 	List     *ProblemList
 	Unit     string
-	Problems []*Problem
-	Day      Date // the date of the document
-	Working  WorkingDays
+	Problems []*Problem // the problems the unit leads (牵头)
+	// CoHandled are the problems on the list the unit only co-handles
+	// (协办): listed apart, each with its lead unit, for the unit to
+	// assist; none of them is the unit's to rectify.
+	CoHandled []*Problem
+	Day       Date // the date of the document
+	Working   WorkingDays
 }
 
 // deadlineText is a problem's deadline as a document states it: the date
@@ -119,10 +123,18 @@ func problemDocContent(in problemDocInput) *document.Document {
 			topic += "督察"
 		}
 		d.Title = "关于" + topic + "发现问题的反馈意见书"
-		intro = fmt.Sprintf("%s对你单位开展%s，发现问题%d项。现将问题及整改要求反馈如下，请认真研究，抓好整改落实。", sig, topic, n)
+		intro = fmt.Sprintf("%s对你单位开展%s，发现问题%d项。", sig, topic, n)
+		if len(in.CoHandled) > 0 {
+			intro += fmt.Sprintf("另有%d项问题由其他单位牵头整改、需你单位协助配合。", len(in.CoHandled))
+		}
+		intro += "现将问题及整改要求反馈如下，请认真研究，抓好整改落实。"
 	} else {
 		d.Title = "关于" + subject + "问题整改的通知书"
-		intro = fmt.Sprintf("根据%s工作安排，经梳理核实，《%s》中由你单位牵头整改的问题共%d项。现将问题及整改要求通知如下，请认真抓好整改落实。", subject, in.List.Title, n)
+		intro = fmt.Sprintf("根据%s工作安排，经梳理核实，《%s》中由你单位牵头整改的问题共%d项", subject, in.List.Title, n)
+		if len(in.CoHandled) > 0 {
+			intro += fmt.Sprintf("，另有%d项由你单位协助配合整改", len(in.CoHandled))
+		}
+		intro += "。现将问题及整改要求通知如下，请认真抓好整改落实。"
 	}
 	d.Body = append(d.Body, &document.Paragraph{Text: intro}, &document.Heading{Level: 1, Text: "问题及整改要求"})
 	if n <= problemsInBody {
@@ -150,6 +162,29 @@ func problemDocContent(in problemDocInput) *document.Document {
 		}
 		d.Attachments = []document.Attachment{{Title: in.List.Title, Body: []document.Block{t}}}
 	}
+	if m := len(in.CoHandled); m > 0 {
+		d.Body = append(d.Body, &document.Heading{Level: 1, Text: "需协助配合整改的问题"})
+		if m <= problemsInBody {
+			d.Body = append(d.Body, &document.Paragraph{Text: "以下问题由其他单位牵头整改，你单位为协办单位，请主动配合牵头单位落实整改。"})
+			for _, p := range in.CoHandled {
+				d.Body = append(d.Body, &document.Heading{Level: 2, Text: sentence(p.Title),
+					Body: "牵头单位：" + p.ResponsibleUnit + "。整改期限：" + deadlineText(p, in.Day, in.Working, "") + "。"})
+			}
+		} else {
+			title := in.List.Title + "（协办问题）"
+			d.Body = append(d.Body, &document.Paragraph{Text: fmt.Sprintf("由其他单位牵头整改、你单位为协办单位的问题%d项及其牵头单位见附件《%s》，请主动配合牵头单位落实整改。", m, title)})
+			t := &document.Table{Columns: []document.Column{
+				{Header: "序号", Width: 2.5, Center: true},
+				{Header: "问题"},
+				{Header: "牵头单位", Width: 8},
+				{Header: "整改期限", Width: 7},
+			}}
+			for i, p := range in.CoHandled {
+				t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), p.Title, p.ResponsibleUnit, deadlineText(p, in.Day, in.Working, "\n")})
+			}
+			d.Attachments = append(d.Attachments, document.Attachment{Title: title, Body: []document.Block{t}})
+		}
+	}
 	d.Body = append(d.Body,
 		&document.Heading{Level: 1, Text: "有关要求"},
 		&document.Heading{Level: 2, Text: "压实整改责任。", Body: "单位主要负责人为整改第一责任人，要对照问题逐项制定整改措施，明确责任人和完成时限，确保按期整改到位。"},
@@ -158,6 +193,9 @@ func problemDocContent(in problemDocInput) *document.Document {
 		&document.Heading{Level: 1, Text: "反馈方式"},
 		&document.Paragraph{Text: "请在建言系统中逐项报告整改进展并上传佐证材料；全部问题整改完成后，将整改情况书面报送" + sig + "。"},
 	)
+	if len(in.CoHandled) > 0 {
+		d.Body = append(d.Body, &document.Paragraph{Text: "协办问题的配合情况，请在建言系统中该问题页的“报送本单位协办情况”里报送。"})
+	}
 	if in.Kind != FeedbackOpinion {
 		d.Body = append(d.Body, &document.Paragraph{Text: "特此通知。"})
 	}

@@ -208,8 +208,11 @@ func (d *Documents) officeWords(ctx context.Context, kind DocumentKind) (Documen
 	return o, nil
 }
 
-// problemContent is a notice or a feedback opinion: the unit's problems on
-// the list, the ones it leads.
+// problemContent is a notice or a feedback opinion: the problems on the
+// list the unit leads, which it is to rectify, and apart from them those it
+// only co-handles (协办), with their lead unit. A unit that leads none of
+// the list's problems gets no notice: what it co-handles is the lead
+// unit's to rectify, and the lead unit's notice.
 func (d *Documents) problemContent(ctx context.Context, id Identity, req DocumentRequest, issuer string, day Date) (*document.Document, error) {
 	list, err := d.svc.store.GetProblemList(ctx, req.ProblemListID)
 	if err != nil {
@@ -218,22 +221,32 @@ func (d *Documents) problemContent(ctx context.Context, id Identity, req Documen
 	if list.Triage {
 		return nil, FieldErrorf("problem_list_id", "待分拣清单不能用来制发文书，请选择问题清单")
 	}
-	var problems []*Problem
+	var led, co []*Problem
 	f := ProblemFilter{ProblemListID: req.ProblemListID, Unit: req.Unit, Limit: MaxListLimit}
 	for {
 		page, err := d.svc.ListProblems(ctx, id, f)
 		if err != nil {
 			return nil, err
 		}
-		problems = append(problems, page.Items...)
-		if len(problems) > maxDocumentProblems {
+		for _, p := range page.Items {
+			// ProblemFilter.Unit matches lead and co-units alike.
+			if p.ResponsibleUnit == req.Unit {
+				led = append(led, p)
+			} else {
+				co = append(co, p)
+			}
+		}
+		if len(led)+len(co) > maxDocumentProblems {
 			return nil, Errorf(ETooLarge, "该单位在此清单中的问题超过 %d 项，请分清单制发", maxDocumentProblems)
 		}
 		if f.Cursor = page.NextCursor; f.Cursor == "" {
 			break
 		}
 	}
-	if len(problems) == 0 {
+	if len(led) == 0 {
+		if len(co) > 0 {
+			return nil, FieldErrorf("unit", "《%s》中没有由%s牵头整改的问题（它协办的%d项由牵头单位整改，请向牵头单位制发）", list.Title, req.Unit, len(co))
+		}
 		return nil, FieldErrorf("unit", "《%s》中没有由%s牵头整改的问题", list.Title, req.Unit)
 	}
 	var working WorkingDays
@@ -243,7 +256,7 @@ func (d *Documents) problemContent(ctx context.Context, id Identity, req Documen
 		}
 	}
 	return problemDocContent(problemDocInput{Kind: req.Kind, Issuer: issuer, List: list, Unit: req.Unit,
-		Problems: problems, Day: day, Working: working}), nil
+		Problems: led, CoHandled: co, Day: day, Working: working}), nil
 }
 
 // replyContent is a reply letter to a suggestion's submitter.

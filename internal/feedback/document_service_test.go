@@ -108,6 +108,86 @@ func TestIssueRectificationNotice(t *testing.T) {
 	}
 }
 
+// TestNoticeCoHandledProblems: ProblemFilter.Unit matches lead and co-units,
+// but a notice or a feedback opinion to a unit lists as its own only the
+// problems it leads; those it co-handles come apart, under 需协助配合整改的问题,
+// each with its lead unit, and a unit that leads nothing on the list gets
+// no document (400 on unit).
+func TestNoticeCoHandledProblems(t *testing.T) {
+	const town = "杜阮镇人民政府"
+	for _, n := range []int{1, 4} { // co-handled problems in the body, or in a second attachment
+		t.Run(fmt.Sprintf("%d co-handled", n), func(t *testing.T) {
+			f := newDocumentsFixture(t)
+			ctx := context.Background()
+			list := f.list(t, "涉企乱罚款问题清单")
+			led := f.problem(t, list, unitMarket, "罚款收缴未严格执行罚缴分离制度")
+			var co []*feedback.Problem
+			for i := range n {
+				p, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{
+					ProblemListID: list.ID, Title: fmt.Sprintf("行政执法公示信息更新不及时第%d项", i+1), ResponsibleUnit: unitJustice,
+					CoUnits: []string{unitMarket, town}, ResponsiblePerson: "李局长", Requirement: "按月更新公示信息", Deadline: f.today().AddDays(28),
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				co = append(co, p)
+			}
+			for _, kind := range []feedback.DocumentKind{feedback.RectificationNotice, feedback.FeedbackOpinion} {
+				doc, err := f.docs.Create(ctx, f.staff, feedback.DocumentRequest{Kind: kind, ProblemListID: list.ID, Unit: unitMarket})
+				if err != nil {
+					t.Fatalf("%s: %v", kind, err)
+				}
+				_, content, err := f.docs.Get(ctx, f.staff, doc.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text := blockText(content.Body)
+				for _, a := range content.Attachments {
+					text += "附件:" + a.Title + "\n" + blockText(a.Body)
+				}
+				own, coPart, ok := strings.Cut(text, "需协助配合整改的问题")
+				if !ok {
+					t.Fatalf("%s: no section for the co-handled problems:\n%s", kind, text)
+				}
+				if !strings.Contains(own, led.Title) || !strings.Contains(own, "发现问题1项") && !strings.Contains(own, "牵头整改的问题共1项") {
+					t.Errorf("%s: the unit's own part does not list its one led problem:\n%s", kind, own)
+				}
+				for _, p := range co {
+					if strings.Contains(own, p.Title) {
+						t.Errorf("%s: the co-handled problem %q is listed among the unit's own", kind, p.Title)
+					}
+					if !strings.Contains(coPart, p.Title) {
+						t.Errorf("%s: the co-handled problem %q is missing from its section:\n%s", kind, p.Title, coPart)
+					}
+				}
+				if !strings.Contains(coPart, unitJustice) {
+					t.Errorf("%s: the co-handled part does not name the lead unit %s:\n%s", kind, unitJustice, coPart)
+				}
+				if strings.Contains(coPart, "李局长") || strings.Contains(coPart, "按月更新公示信息") {
+					t.Errorf("%s: the co-handled part gives the lead unit's person or requirement as the unit's own:\n%s", kind, coPart)
+				}
+			}
+			// The lead unit's notice lists them as its own.
+			doc, err := f.docs.Create(ctx, f.staff, feedback.DocumentRequest{Kind: feedback.RectificationNotice, ProblemListID: list.ID, Unit: unitJustice})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, content, _ := f.docs.Get(ctx, f.staff, doc.ID)
+			if text := blockText(content.Body); strings.Contains(text, "需协助配合整改的问题") || strings.Contains(text, led.Title) {
+				t.Errorf("the lead unit's notice:\n%s", text)
+			}
+			// A unit that only co-handles gets nothing, and is told why.
+			_, err = f.docs.Create(ctx, f.staff, feedback.DocumentRequest{Kind: feedback.RectificationNotice, ProblemListID: list.ID, Unit: town})
+			if feedback.ErrorCode(err) != feedback.EInvalid || feedback.ErrorField(err) != "unit" || !strings.Contains(feedback.ErrorMessage(err), "牵头") {
+				t.Errorf("a notice to a unit that leads nothing: %v, want invalid on unit", err)
+			}
+			if page, _ := f.docs.List(ctx, f.admin, feedback.DocumentFilter{}); len(page.Items) != 3 {
+				t.Errorf("%d documents issued, want 3", len(page.Items))
+			}
+		})
+	}
+}
+
 func TestIssueBulletinAndReplyLetter(t *testing.T) {
 	f := newDocumentsFixture(t)
 	ctx := context.Background()
