@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Extensions (延期申请): the lead unit or the office asks for a later
@@ -163,6 +164,35 @@ func (s *Service) DecideExtension(ctx context.Context, id Identity, problemID, e
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "extension decided", "problem_id", problemID, "extension_id", extID, "status", ext.Status, "by", ext.DecidedBy)
+	return ext, nil
+}
+
+// officeExtension is the record of the office moving p's deadline itself
+// (old is p before the change): an extension requested and approved by
+// the office at once, so that the problem keeps its first deadline
+// (OriginalDeadline), counts the extension (scorecards' extended, the
+// assessment's extension event) and lists it with the requests. A request
+// waiting for a decision must be decided first (EConflict): approving it
+// later would move the deadline again from a date nobody saw.
+func officeExtension(id Identity, p, old *Problem, reason string, now time.Time) (*Extension, error) {
+	if p.PendingExtensionID != "" {
+		return nil, &Error{Code: EConflict, Field: "deadline", Message: "该问题有待审批的延期申请,请先审批,再调整整改期限"}
+	}
+	if reason == "" {
+		reason = "督察部门直接调整整改期限"
+	}
+	ext := &Extension{
+		ID: NewID(now), ProblemID: p.ID, Deadline: p.Deadline, WorkingDays: p.DeadlineWorkingDays,
+		PreviousDeadline: old.Deadline, Reason: reason, RequestedBy: actorName(id), RequestedAt: now,
+		Status: ExtensionApproved, DecidedBy: actorName(id), DecidedAt: now, DecisionNote: "督察部门直接调整整改期限",
+	}
+	if err := ext.Validate(); err != nil {
+		return nil, err
+	}
+	if p.OriginalDeadline == "" {
+		p.OriginalDeadline = old.Deadline
+	}
+	p.Extensions++
 	return ext, nil
 }
 

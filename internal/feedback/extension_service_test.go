@@ -258,3 +258,114 @@ func TestCoUnitCannotMoveStatus(t *testing.T) {
 		t.Errorf("the lead unit writing the progress: %v", err)
 	}
 }
+
+// TestOfficeMovesDeadline: the office changing a deadline the problem
+// already has is an extension it grants itself, never a silent move:
+// original_deadline keeps the first deadline, the problem counts the
+// extension, an approved extension is listed and recorded in the history
+// with the reason, and the unit hears of it. Timeliness stays judged
+// against the first deadline in the scorecard and the assessment.
+func TestOfficeMovesDeadline(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	p := e.problemFor(t, "门前三包罚款标准不一") // deadline 2025-03-31
+	e.takeDispatched()
+	str := func(s string) *string { return &s }
+	date := func(d feedback.Date) *feedback.Date { return &d }
+
+	// A reason without a deadline is refused; so is a unit moving it.
+	if _, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{Title: str("门前三包罚款标准不统一"), Note: "理由"}); feedback.ErrorField(err) != "note" {
+		t.Errorf("a note with no deadline: %v, want invalid on note", err)
+	}
+	if _, err := e.svc.EditProblem(ctx, e.unit, p.ID, feedback.ProblemEdit{Deadline: date("2025-04-30")}); feedback.ErrorCode(err) != feedback.EForbidden {
+		t.Errorf("a unit moving its deadline: %v, want forbidden", err)
+	}
+
+	got, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{Deadline: date("2025-04-30"), Note: "需与城管部门联合执法"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Deadline != "2025-04-30" || got.OriginalDeadline != "2025-03-31" || got.Extensions != 1 {
+		t.Errorf("after the office moved it: deadline %s original %s extensions %d, want 2025-04-30, 2025-03-31, 1",
+			got.Deadline, got.OriginalDeadline, got.Extensions)
+	}
+	h := e.history(t, p.ID)
+	if last := h[len(h)-1]; last.Action != feedback.ActionExtensionApproved || !strings.Contains(last.Note, "2025-03-31 → 2025-04-30") ||
+		!strings.Contains(last.Note, "需与城管部门联合执法") || last.Actor != e.staff.Name {
+		t.Errorf("history = %+v, want an approved extension with the move and the reason", last)
+	}
+	exts, err := e.svc.ListExtensions(ctx, e.unit, p.ID)
+	if err != nil || len(exts) != 1 {
+		t.Fatalf("extensions = %d, %v; want the one the office granted", len(exts), err)
+	}
+	if x := exts[0]; x.Status != feedback.ExtensionApproved || x.PreviousDeadline != "2025-03-31" || x.Deadline != "2025-04-30" ||
+		x.Reason != "需与城管部门联合执法" || x.RequestedUnit != "" || x.DecidedBy != e.staff.Name {
+		t.Errorf("extension = %+v", x)
+	}
+	if ns := e.takeDispatched(); len(ns) != 1 || ns[0].Kind != feedback.NoticeExtensionDecision || ns[0].Unit != unitMarket ||
+		!strings.Contains(ns[0].Text, "2025-04-30") {
+		t.Errorf("notices = %+v, want the unit told of its new deadline", ns)
+	}
+
+	// Moved again, in working days and with another field: the first
+	// deadline stays, a second extension counts.
+	days := 40
+	got, err = e.svc.EditProblem(ctx, e.admin, p.ID, feedback.ProblemEdit{DeadlineWorkingDays: &days, Requirement: str("统一裁量基准")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.OriginalDeadline != "2025-03-31" || got.Extensions != 2 || got.DeadlineWorkingDays != 40 || got.Requirement != "统一裁量基准" {
+		t.Errorf("second move: original %s extensions %d working days %d requirement %q", got.OriginalDeadline, got.Extensions, got.DeadlineWorkingDays, got.Requirement)
+	}
+	if last := e.history(t, p.ID); !strings.Contains(last[len(last)-1].Note, "整改要求") {
+		t.Errorf("the history does not say the requirement changed too: %q", last[len(last)-1].Note)
+	}
+	e.takeDispatched()
+
+	// While the unit's own request waits, the office decides it first.
+	ext, err := e.svc.RequestExtension(ctx, e.unit, p.ID, feedback.ExtensionInput{Deadline: "2025-07-31", Reason: "汛期"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{Deadline: date("2025-06-30")}); feedback.ErrorCode(err) != feedback.EConflict {
+		t.Errorf("moving it with a request pending: %v, want conflict", err)
+	}
+	if _, err := e.svc.DecideExtension(ctx, e.staff, p.ID, ext.ID, false, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	// A problem without a deadline gets one: no extension.
+	bare, err := e.svc.CreateProblem(ctx, e.staff, feedback.ProblemInput{ProblemListID: p.ProblemListID, Title: "罚没收入与绩效挂钩", ResponsibleUnit: unitMarket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.svc.EditProblem(ctx, e.staff, bare.ID, feedback.ProblemEdit{Deadline: date("2025-04-15")}); err != nil ||
+		got.Extensions != 0 || got.OriginalDeadline != "" {
+		t.Errorf("a first deadline: %+v, %v; want no extension", got, err)
+	}
+
+	// Rectified after the first deadline, before the moved one: late,
+	// and the scorecard and the assessment count the extensions.
+	e.setDay("2025-04-10")
+	for _, to := range []feedback.ProblemStatus{feedback.ProblemRectifying, feedback.ProblemRectified} {
+		if _, err := e.svc.TransitionProblem(ctx, e.unit, p.ID, transition(to, "已整改")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := e.svc.Assess(ctx, e.staff, "2025-03-01", "2025-04-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := unitAssessment(t, a, unitMarket); m.Counts[feedback.EventExtension] != 2 || m.Counts[feedback.EventRectifiedLate] != 1 || m.Counts[feedback.EventRectifiedOnTime] != 0 {
+		t.Errorf("assessment counts = %v, want 2 extensions and the rectification late", m.Counts)
+	}
+	sm, err := e.svc.GenerateSummary(ctx, e.staff, feedback.Monthly, "2025-04-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range sm.Units {
+		if u.Unit == unitMarket && (u.Rectified != 1 || u.RectifiedOnTime != 0 || u.Extended != 1) {
+			t.Errorf("scorecard = %+v, want 1 rectified, none on time, 1 extended", u)
+		}
+	}
+}

@@ -345,6 +345,9 @@ type ProblemEdit struct {
 	// Supervised starts (true) or ends (false) the office's supervision
 	// (督办) of the problem.
 	Supervised *bool
+	// Note is the reason for moving a deadline the problem already has
+	// (a change the office grants as an extension); only with a deadline.
+	Note string
 	// EvidenceFileIDs are uploaded files to attach (with a progress report
 	// or alone).
 	EvidenceFileIDs []string
@@ -402,6 +405,13 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 				changed = append(changed, "co_units")
 			}
 		}
+		e.Note = CleanText(e.Note)
+		if e.Note != "" && e.Deadline == nil && e.DeadlineWorkingDays == nil {
+			return nil, FieldErrorf("note", "备注只能随状态变更或整改期限调整提交")
+		}
+		if err := checkText("note", e.Note, false, NoteMaxRunes, true); err != nil {
+			return nil, err
+		}
 		note := ""
 		if e.DeadlineWorkingDays != nil {
 			if e.Deadline != nil {
@@ -412,7 +422,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 				return nil, err
 			}
 			if d != p.Deadline {
-				note = fmt.Sprintf("deadline %s → %s", orNone(p.Deadline), orNone(d))
+				note = fmt.Sprintf("整改期限 %s → %s", orNone(p.Deadline), orNone(d))
 				p.Deadline = d
 				changed = append(changed, "deadline")
 			}
@@ -425,6 +435,15 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			changed = append(changed, "deadline")
 		}
 		now := s.now()
+		// Moving a deadline the problem already has is an extension the
+		// office grants itself: the first deadline stays the one
+		// timeliness is judged against, and it counts as an extension.
+		var ext *Extension
+		if p.Deadline != old.Deadline && old.Deadline != "" {
+			if ext, err = officeExtension(id, p, &old, e.Note, now); err != nil {
+				return nil, err
+			}
+		}
 		files, fileWrites, err := s.attachEvidence(ctx, id, p, e.EvidenceFileIDs, now)
 		if err != nil {
 			return nil, err
@@ -467,8 +486,28 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			return nil, err
 		}
 		ns := notices(assign)
+		if ext != nil {
+			// In the history as what it is: an extension the office
+			// granted, with whatever else the same save changed.
+			ev.Action = ActionExtensionApproved
+			ev.Note = "督察部门调整整改期限(视同延期):" + note + ";原定期限 " + string(p.OriginalDeadline)
+			if others := slices.DeleteFunc(slices.Clone(changed), func(f string) bool { return f == "deadline" }); len(others) > 0 {
+				ev.Note += ";同时修改了" + fieldList(others)
+			}
+			if e.Note != "" {
+				ev.Note += ";理由:" + e.Note
+			}
+			if assign == nil { // a new lead unit hears of the problem from its assignment notice
+				text := fmt.Sprintf("【建言】整改期限调整:问题「%s」的整改期限已由督察部门调整为 %s(视同延期,按期与否仍按原定期限 %s 判断)。",
+					p.Title, p.Deadline, p.OriginalDeadline)
+				if e.Note != "" {
+					text += "理由:" + e.Note + "。"
+				}
+				ns = append(ns, s.newNotice(NoticeExtensionDecision, p, p.ResponsibleUnit, nil, text))
+			}
+		}
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Notices: ns, Files: fileWrites}); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Extension: ext, Notices: ns, Files: fileWrites}); err != nil {
 				return fmt.Errorf("edit problem %s: %w", problemID, err)
 			}
 			s.committed(ns)

@@ -91,4 +91,28 @@ func TestExtensionsAndSupervisionAPI(t *testing.T) {
 	if r := e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"supervised":false,"status":"rectifying"}`); r.status != 400 {
 		t.Errorf("supervised with a status change: %d", r.status)
 	}
+
+	// The office moving the deadline itself, with a reason: an extension
+	// it grants, never a silent move of the date judged against.
+	move := withBody(withPath(loadEvent(t, "apigw-transition-problem.json"), sampleProblemID, p.ID), `{"deadline":"2025-05-31","note":"汛期无法施工"}`)
+	if r := invoke(t, e.staff, withGroups(move, "[unit:区市场监督管理局]")); r.status != http.StatusForbidden {
+		t.Errorf("a unit moving its deadline: %d, want 403", r.status)
+	}
+	if r := e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"title":"门前三包罚款标准不统一","note":"x"}`); r.status != 400 {
+		t.Errorf("a note with a field change but no deadline: %d, want 400", r.status)
+	}
+	r = invoke(t, e.staff, withGroups(move, "[staff]"))
+	if r.status != 200 {
+		t.Fatalf("move: %d %s", r.status, r.body)
+	}
+	r.json(t, &pj)
+	if pj.Deadline != "2025-05-31" || pj.OriginalDeadline != "2025-03-31" || pj.Extensions != 2 {
+		t.Errorf("problem after the office moved it: deadline %s original %s extensions %d, want 2025-05-31 2025-03-31 2", pj.Deadline, pj.OriginalDeadline, pj.Extensions)
+	}
+	r = e.call(t, "GET", "/api/v1/problems/"+p.ID+"/extensions", "")
+	var exts listJSON[extensionJSON]
+	r.json(t, &exts)
+	if n := len(exts.Items); n != 2 || exts.Items[1].Status != "approved" || exts.Items[1].Reason != "汛期无法施工" || exts.Items[1].PreviousDeadline != "2025-04-30" {
+		t.Errorf("extensions after the move: %s", r.body)
+	}
 }

@@ -306,14 +306,15 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 			return err
 		}
 	} else {
-		if in.Note != "" || in.Evidence != "" || in.LookbackDue != "" {
-			return feedback.FieldErrorf("status", "备注、佐证说明和回头看日期须随状态变更提交")
+		// A note goes with a status change, or says why a deadline moves.
+		if in.Evidence != "" || in.LookbackDue != "" || (in.Note != "" && in.Deadline == nil && in.DeadlineWorkingDays == nil) {
+			return feedback.FieldErrorf("status", "备注、佐证说明和回头看日期须随状态变更提交(调整整改期限时可附理由)")
 		}
 		e := feedback.ProblemEdit{
 			Title: in.Title, Description: in.Description, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
 			ResponsiblePerson: in.ResponsiblePerson, Requirement: in.Requirement, Progress: in.Progress,
 			EvidenceFileIDs: in.EvidenceFileIDs, IfVersion: in.Version, DeadlineWorkingDays: in.DeadlineWorkingDays,
-			Supervised: in.Supervised,
+			Supervised: in.Supervised, Note: in.Note,
 		}
 		if in.Deadline != nil {
 			d, err := parseDateField("deadline", *in.Deadline)

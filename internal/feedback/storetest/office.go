@@ -431,6 +431,33 @@ func testExtensions(t *testing.T, open Opener) {
 			t.Errorf("extensions of no problem: %d", len(none))
 		}
 	})
+	t.Run("the office moving a deadline: an approved extension written with the move", func(t *testing.T) {
+		q := mustProblem(t, st, c, list, "罚没收入与绩效挂钩", unitMarket, "2025-03-31", feedback.ProblemRectifying)
+		e := newExtension(c, q, "2025-04-30")
+		e.RequestedUnit, e.Status, e.DecidedBy, e.DecidedAt = "", feedback.ExtensionApproved, "张科长", e.RequestedAt
+		u := clone(q)
+		u.OriginalDeadline, u.Deadline, u.Extensions, u.UpdatedAt = u.Deadline, e.Deadline, 1, e.RequestedAt
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Extension: e}), "move")
+		got, err := st.GetExtension(ctx(t), q.ID, e.ID)
+		must(t, err, "get")
+		stored := getProblem(t, st, q.ID)
+		if got.Status != feedback.ExtensionApproved || got.Version != 1 || stored.Deadline != "2025-04-30" ||
+			stored.OriginalDeadline != "2025-03-31" || stored.Extensions != 1 {
+			t.Errorf("after the move: extension %s v%d; problem deadline %s original %s extensions %d",
+				got.Status, got.Version, stored.Deadline, stored.OriginalDeadline, stored.Extensions)
+		}
+		entries, err := st.ListAssessmentEntries(ctx(t), feedback.DateOf(e.RequestedAt), feedback.DateOf(e.RequestedAt))
+		must(t, err, "assessment entries")
+		var n int
+		for _, a := range entries {
+			if a.ProblemID == q.ID && a.Event == feedback.EventExtension && a.Unit == unitMarket {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d extension entries for the move, want 1 (%+v)", n, entries)
+		}
+	})
 	t.Run("bad extension refused", func(t *testing.T) {
 		bad := newExtension(c, p, "")
 		wantCode(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: clone(p), Extension: bad}), feedback.EInvalid)
