@@ -1,0 +1,1 @@
+import"./index-DEYcC_5h.js";

@@ -1,1 +1,0 @@
-import"./index-CF3TYcuF.js";
