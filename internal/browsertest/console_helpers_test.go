@@ -81,11 +81,30 @@ func signIn(t *testing.T, ctx context.Context, base, token, sel string) {
 	)
 }
 
+// still waits until no running animation or transition moves the element
+// sel matches (an animation on it or on one of its ancestors). A dialog
+// slides 20 px into place as it opens; a click aimed at where a control
+// was in an early frame lands beside it once the dialog has moved on, and
+// nothing happens. Wait for this before clicking inside something that
+// has just appeared.
+func still(sel string) chromedp.Action[chromedp.Void] {
+	q, _ := json.Marshal(sel)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`(() => {
+			const el = document.querySelector(`+string(q)+`);
+			return !!el && document.getAnimations().every((a) =>
+				a.playState !== "running" || !(a.effect?.target instanceof Element) || !a.effect.target.contains(el));
+		})()`)(ctx, t)
+		return err
+	})
+}
+
 // pick chooses text in the Element Plus select inside sel: it opens the
-// select and clicks the visible option.
+// select, once it is still, and clicks the visible option.
 func pick(t *testing.T, ctx context.Context, sel, text string) {
 	t.Helper()
-	do(t, ctx, "open select "+sel, chromedp.Click(chromedp.CSS(sel+" .el-select__wrapper")))
+	wrapper := sel + " .el-select__wrapper"
+	do(t, ctx, "open select "+sel, still(wrapper), chromedp.Click(chromedp.CSS(wrapper)))
 	q, _ := json.Marshal(text)
 	waitJS(t, ctx, "option "+text, `[...document.querySelectorAll(".el-select-dropdown__item")].some((o) => o.offsetParent !== null && o.textContent.trim() === `+string(q)+`)`)
 	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {

@@ -79,7 +79,7 @@ func TestConsoleDocuments(t *testing.T) {
 	// From the summary: a bulletin.
 	do(t, ctx, "open the summary", chromedp.Navigate(e.url+"/console/summaries/"+sm.ID), chromedp.WaitVisible(chromedp.CSS("#issue-bulletin")))
 	do(t, ctx, "issue the bulletin", chromedp.Click(chromedp.CSS("#issue-bulletin")), chromedp.WaitVisible(chromedp.CSS("#issue-document-submit")),
-		chromedp.Click(chromedp.CSS("#issue-document-submit")), chromedp.WaitVisible(chromedp.CSS("#issued-number")))
+		still("#issue-document-submit"), chromedp.Click(chromedp.CSS("#issue-document-submit")), chromedp.WaitVisible(chromedp.CSS("#issued-number")))
 	waitJS(t, ctx, "the bulletin's number", `document.querySelector("#issued-number").innerText === `+quote(bulletin))
 
 	// 文书: both, newest first, by number.
