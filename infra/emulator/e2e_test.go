@@ -126,14 +126,17 @@ func TestEndToEnd(t *testing.T) {
 	var list struct {
 		ID string `json:"id"`
 	}
+	// The units first: a list's owner and a rule's unit are registered ones.
+	for _, u := range []map[string]any{{"name": "区司法局"}, {"name": "区市场监管局", "head": "王局长"}} {
+		res = callAPI(t, staff, "POST", "/api/v1/units", "POST /api/v1/{proxy+}", u, admin)
+		wantStatus(t, "register unit", res, http.StatusCreated)
+	}
+
 	res = callAPI(t, staff, "POST", "/api/v1/problem-lists", "POST /api/v1/{proxy+}", map[string]any{
 		"title": "涉企乱罚款问题清单", "campaign": "涉企乱罚款专项整治", "symposium_id": sym.ID, "owner_unit": "区司法局",
 	}, admin)
 	wantStatus(t, "create problem list", res, http.StatusCreated)
 	decodeBody(t, res, &list)
-
-	res = callAPI(t, staff, "POST", "/api/v1/units", "POST /api/v1/{proxy+}", map[string]any{"name": "区市场监管局", "head": "王局长"}, admin)
-	wantStatus(t, "register unit", res, http.StatusCreated)
 
 	res = callAPI(t, staff, "PUT", "/api/v1/routing-rules", "PUT /api/v1/{proxy+}", map[string]any{
 		"rules": []map[string]any{{

@@ -75,6 +75,8 @@ func TestDeadLetterRedrive(t *testing.T) {
 		ID   *string `json:"id"`
 		Code *string `json:"code"`
 	}{&sym.ID, &sym.Code})
+	res = callAPI(t, staff, "POST", "/api/v1/units", "POST /api/v1/{proxy+}", map[string]any{"name": "区司法局"}, admin)
+	wantStatus(t, "register unit", res, http.StatusCreated)
 	var list struct {
 		ID string `json:"id"`
 	}

@@ -169,15 +169,18 @@ func TestLocalStackOnDynamoDB(t *testing.T) {
 // suggestion in the rule's list.
 func submitAndWaitRouted(t *testing.T, st *stack, token string) {
 	t.Helper()
+	// The units first: a list's owner and a rule's unit are registered ones.
+	for _, u := range []string{`{"name":"区司法局"}`, `{"name":"区市场监督管理局","head":"王局长"}`} {
+		if code, got := st.do(t, "POST", "/api/v1/units", token, u); code != http.StatusCreated && code != http.StatusConflict {
+			t.Fatalf("register unit = %d %v, want 201", code, got)
+		}
+	}
 	code, list := st.do(t, "POST", "/api/v1/problem-lists", token,
 		`{"title":"涉企乱罚款问题清单","campaign":"涉企乱罚款","owner_unit":"区司法局"}`)
 	if code != http.StatusCreated {
 		t.Fatalf("create problem list = %d %v, want 201", code, list)
 	}
 	listID, _ := list["id"].(string)
-	if code, got := st.do(t, "POST", "/api/v1/units", token, `{"name":"区市场监督管理局","head":"王局长"}`); code != http.StatusCreated && code != http.StatusConflict {
-		t.Fatalf("register unit = %d %v, want 201", code, got)
-	}
 	rules := `{"rules":[{"name":"罚款线索","match":{"keywords_any":["罚款","处罚"]},"problem_list_id":"` + listID +
 		`","responsible_unit":"区市场监督管理局","deadline_days":30}]}`
 	if code, got := st.do(t, "PUT", "/api/v1/routing-rules", token, rules); code != http.StatusOK {

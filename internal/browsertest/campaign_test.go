@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,8 +108,15 @@ func TestCampaign(t *testing.T) {
 	do(t, ctx, "new list", chromedp.Navigate(e.url+"/console/problem-lists"), chromedp.WaitVisible(chromedp.CSS("#new-list")),
 		chromedp.Click(chromedp.CSS("#new-list")), chromedp.WaitVisible(chromedp.CSS("#create-list input[name=title]")),
 		chromedp.SendKeys(chromedp.CSS("#create-list input[name=title]"), "涉企乱罚款问题清单"),
-		chromedp.SendKeys(chromedp.CSS("#create-list input[name=campaign]"), "涉企乱罚款"),
-		chromedp.Click(chromedp.CSS("#create-list-submit")), chromedp.WaitVisible(chromedp.CSS("#list-counts")))
+		chromedp.SendKeys(chromedp.CSS("#create-list input[name=campaign]"), "涉企乱罚款"))
+	// The owner unit is picked from the registered units, not typed.
+	pick(t, ctx, "#create-list .sel-owner_unit", "区司法局")
+	do(t, ctx, "create the list", chromedp.Click(chromedp.CSS("#create-list-submit")), chromedp.WaitVisible(chromedp.CSS("#list-counts")))
+	if page, err := e.store.ListProblemLists(bg, feedback.ProblemListFilter{}); err != nil || !slices.ContainsFunc(page.Items, func(l *feedback.ProblemList) bool {
+		return l.Title == "涉企乱罚款问题清单" && l.OwnerUnit == "区司法局"
+	}) {
+		t.Errorf("the list is not stored with its owner unit 区司法局 (%v)", err)
+	}
 	shot("problem-list")
 
 	// 5. A routing rule, tried on what arrived, then saved; the triage

@@ -117,6 +117,20 @@ func pick(t *testing.T, ctx context.Context, sel, text string) {
 	}
 }
 
+// pickMore chooses one more option in the multiple select that pick left
+// open.
+func pickMore(t *testing.T, ctx context.Context, text string) {
+	t.Helper()
+	q, _ := json.Marshal(text)
+	waitJS(t, ctx, "option "+text, `[...document.querySelectorAll(".el-select-dropdown__item")].some((o) => o.offsetParent !== null && o.textContent.trim() === `+string(q)+`)`)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		[...document.querySelectorAll(".el-select-dropdown__item")].find((o) => o.offsetParent !== null && o.textContent.trim() === `+string(q)+`).click();
+		return true;
+	})()`)); err != nil {
+		t.Fatalf("pick %s: %v", text, err)
+	}
+}
+
 // Words a person may read that are not Chinese: file formats and the
 // programs that open them, the paper size, the national standard's code, and the option that makes QR codes reachable (named in the warning
 // that says how), and the words the group robots' own settings screens

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,9 +116,12 @@ func TestConsole(t *testing.T) {
 	do(t, ctx, "open suggestion", chromedp.Click(chromedp.CSS("a.open-suggestion")), chromedp.WaitVisible(chromedp.CSS("#make-problem")))
 	checkPage(t, ctx, dir, "console-suggestion")
 	pick(t, ctx, "#make-problem .sel-problem_list_id", list.Title)
+	// Co-units are picked from the registered units, several at once.
+	pick(t, ctx, "#make-problem .sel-co_units", "区司法局")
+	pickMore(t, ctx, "区城管执法局")
 	do(t, ctx, "make a problem",
+		chromedp.Click(chromedp.CSS("#make-problem input[name=responsible_person]")), // closes the unit list
 		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_unit]"), "区市场监管局"),
-		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=co_units]"), "区司法局"),
 		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_person]"), "王局长"),
 		chromedp.SendKeys(chromedp.CSS("#make-problem textarea[name=requirement]"), "落实首违不罚清单"),
 		chromedp.Click(chromedp.CSS("#make-problem-submit")),
@@ -134,7 +138,7 @@ func TestConsole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.ProblemListID != list.ID || p.ResponsibleUnit != "区市场监管局" || p.Title != "罚款过重" || len(p.CoUnits) != 1 {
+	if p.ProblemListID != list.ID || p.ResponsibleUnit != "区市场监管局" || p.Title != "罚款过重" || !slices.Equal(p.CoUnits, []string{"区司法局", "区城管执法局"}) {
 		t.Errorf("problem = %+v", p)
 	}
 	// The problem names its source by receipt number, never by ID.

@@ -14,7 +14,10 @@ type ProblemListInput struct {
 	OwnerUnit   string
 }
 
-// CreateProblemList creates a problem list. Office roles only.
+// CreateProblemList creates a problem list. Office roles only. Its owner
+// unit (牵头单位), when given, is a registered unit, as a problem's units
+// are: a free-text name would be counted, notified and renamed apart from
+// the unit it means.
 func (s *Service) CreateProblemList(ctx context.Context, id Identity, in ProblemListInput) (*ProblemList, error) {
 	if err := requireOffice(id); err != nil {
 		return nil, err
@@ -30,6 +33,9 @@ func (s *Service) CreateProblemList(ctx context.Context, id Identity, in Problem
 		UpdatedAt:   now,
 	}
 	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.requireUnits(ctx, "owner_unit", l.OwnerUnit); err != nil {
 		return nil, err
 	}
 	if l.SymposiumID != "" {

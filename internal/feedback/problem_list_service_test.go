@@ -2,6 +2,7 @@ package feedback_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -26,6 +27,42 @@ func TestProblemLists(t *testing.T) {
 	wantCode(t, err, feedback.EInvalid)
 	_, err = f.svc.GetProblemList(ctx, f.staff, "01nosuchlist")
 	wantCode(t, err, feedback.ENotFound)
+}
+
+// TestProblemListOwnerUnit: a list's owner unit is one of the registered
+// units (or none); a name typed freely, even a near one, is refused on
+// owner_unit and nothing is stored.
+func TestProblemListOwnerUnit(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	tests := []struct {
+		owner string
+		ok    bool
+	}{
+		{"区委依法治区办", true},
+		{"  区委依法治区办 ", true}, // cleaned like every text
+		{"", true},
+		{"区依法治区办", false}, // a near name, not the registered one
+		{"区委依法治区办、区司法局", false},
+	}
+	for _, tt := range tests {
+		l, err := f.svc.CreateProblemList(ctx, f.staff, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", OwnerUnit: tt.owner})
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("owner %q: %v", tt.owner, err)
+		case tt.ok && l.OwnerUnit != strings.TrimSpace(tt.owner):
+			t.Errorf("owner %q stored as %q", tt.owner, l.OwnerUnit)
+		case !tt.ok && (feedback.ErrorCode(err) != feedback.EInvalid || feedback.ErrorField(err) != "owner_unit" || !strings.Contains(feedback.ErrorMessage(err), "登记")):
+			t.Errorf("owner %q: %v, want invalid on owner_unit saying it is not registered", tt.owner, err)
+		}
+	}
+	page, err := f.svc.ListProblemLists(ctx, f.staff, feedback.ProblemListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(page.Items); n != 1+3 { // the triage list and the three accepted
+		t.Errorf("%d lists stored, want 4", n)
+	}
 }
 
 // TestTriageListCounts: the triage list holds no problems, so its counts

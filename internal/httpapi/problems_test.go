@@ -75,8 +75,12 @@ func TestProblemsAPI(t *testing.T) {
 	e := newEnv(t)
 	sym := e.symposium(feedback.SymposiumOpen)
 
-	// A problem list.
-	r := e.call(t, "POST", "/api/v1/problem-lists", `{"title":"涉企乱罚款问题清单","campaign":"涉企乱罚款专项整治","owner_unit":"区委依法治区办"}`)
+	// A problem list, owned by a registered unit or refused.
+	r := e.call(t, "POST", "/api/v1/problem-lists", `{"title":"涉企乱罚款问题清单","owner_unit":"依法治区办"}`)
+	if code, field := r.errorCode(); r.status != 400 || code != feedback.EInvalid || field != "owner_unit" || !strings.Contains(string(r.body), "登记") {
+		t.Errorf("a list owned by an unregistered unit: %d %s", r.status, r.body)
+	}
+	r = e.call(t, "POST", "/api/v1/problem-lists", `{"title":"涉企乱罚款问题清单","campaign":"涉企乱罚款专项整治","owner_unit":"区委依法治区办"}`)
 	if r.status != http.StatusCreated {
 		t.Fatalf("create list: %d %s", r.status, r.body)
 	}

@@ -1,1 +1,0 @@
-import"./index-DEYcC_5h.js";

@@ -1,1 +1,0 @@
-import{Ir as e}from"./index-DEYcC_5h.js";var t=t=>[``,...e].includes(t);export{t};
