@@ -98,6 +98,11 @@ var coldStartEvents = map[string][]byte{
 	"check":     []byte(`{"Records":[]}`),
 }
 
+// coldStartRefusals are the errors that count as an answer to a function's
+// cold-start event: summarize's refusal of the task, and nothing else (a
+// failed start is still a failure).
+var coldStartRefusals = map[string]string{"summarize": "unknown task"}
+
 // coldStarts measures each function's cold start against the baseline's.
 // Every sample is a pair: a fresh emulator with the function and one with
 // the baseline, started back to back (which one first alternates), so that
@@ -116,7 +121,7 @@ func coldStarts(ctx context.Context, l *lambdaEnv, fns []string, n int) (map[str
 		if err != nil {
 			return 0, err
 		}
-		e.errorAnswers = name == "summarize"
+		e.refusal = coldStartRefusals[name]
 		d, _, err := e.firstResponse(ctx, coldStartEvents[name])
 		e.stop()
 		if err != nil {

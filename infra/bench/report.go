@@ -263,7 +263,7 @@ func (r *report) print(w io.Writer) {
 		tw.Flush()
 	}
 	if st := r.Staff; st != nil {
-		fmt.Fprintf(w, "\nStaff reads with %d stored (%s; medians of %d runs, alternating with the bare query):\n", st.Stored, st.DataNote, st.Samples)
+		fmt.Fprintf(w, "\nStaff reads with %d stored (%s; medians of the runs shown, each alternating with the bare query):\n", st.Stored, st.DataNote)
 		st.printDetail(w)
 	}
 	for _, n := range r.Notes {

@@ -24,9 +24,10 @@ type emulator struct {
 	logs   *bytes.Buffer
 	client *http.Client
 	start  time.Time
-	// errorAnswers: firstResponse counts the function's error payload as
-	// its answer (a cold start measured with an event it refuses).
-	errorAnswers bool
+	// refusal: when set, firstResponse counts a function error whose
+	// payload holds it as the answer (a cold start measured with an event
+	// the function refuses); any other error is still an error.
+	refusal string
 }
 
 // freePort returns a loopback port nobody listens on right now.
@@ -83,7 +84,7 @@ func (e *emulator) firstResponse(ctx context.Context, event []byte) (time.Durati
 	for {
 		body, err := e.invoke(ctx, event)
 		var fe *functionError
-		if err == nil || (errors.As(err, &fe) && e.errorAnswers) {
+		if err == nil || (errors.As(err, &fe) && e.refusal != "" && bytes.Contains(fe.body, []byte(e.refusal))) {
 			return time.Since(e.start), body, nil
 		}
 		var op *net.OpError

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"text/tabwriter"
 	"time"
@@ -102,13 +101,13 @@ func (s *staffRun) jsonDetail() []map[string]any {
 
 func (s *staffRun) printDetail(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "read\tstore\trows\ttime\tbare\tread units\tbare\tround trips\tbare\tworst ratio")
+	fmt.Fprintln(tw, "read\tstore\trows\truns\ttime\tbare\tread units\tbare\tround trips\tbare\tworst ratio")
 	for _, r := range s.Reads {
 		trips, bare := "—", "—"
 		if r.BareTrip > 0 {
 			trips, bare = fmt.Sprint(r.Trips), fmt.Sprint(r.BareTrip)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f ms\t%.2f ms\t%.1f %s\t%.1f\t%s\t%s\t%.2f×\n", r.Name, r.Store, r.Rows,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f ms\t%.2f ms\t%.1f %s\t%.1f\t%s\t%s\t%.2f×\n", r.Name, r.Store, r.Rows, r.Runs,
 			float64(r.Time)/1e6, float64(r.BareTime)/1e6, r.Units, r.UnitName, r.BareUnit, trips, bare, r.ratio())
 	}
 	tw.Flush()
@@ -145,25 +144,19 @@ func staffQueries(d *staffData) []staffQuery {
 }
 
 // staffReads measures each read of staffQueries through the staff API
-// (the real handler, in process, admin token) on SQLite and on DynamoDB,
+// (the real handler, in process, admin token) on SQLite (the file at path,
+// loaded by loadSQLite) and on DynamoDB (table, loaded by loadDynamo),
 // each against a bare indexed query that returns the same rows from the
 // same store, and checks that a DynamoDB search never answers a short
 // page while matches remain.
-func staffReads(ctx context.Context, log *slog.Logger, dir string, client *dynamodb.Client, endpoint string, def *dynamodb.CreateTableInput,
+func staffReads(ctx context.Context, path string, client *dynamodb.Client, endpoint string, def *dynamodb.CreateTableInput,
 	table string, d *staffData, samples int) (*staffRun, error) {
 	out := &staffRun{Stored: len(d.suggestions), Samples: samples,
 		DataNote: fmt.Sprintf("%d months, %d symposia, page size %d, %q in ~30%%, %q in %d", staffMonths, staffSymposia, staffPage, commonTerm, rareTerm, d.rareMatches)}
 	queries := staffQueries(d)
 
-	// SQLite: the store on a file of its own, the bare queries on another
-	// connection to the same file.
-	path := filepath.Join(dir, "staff.db")
-	log.Info("loading the staff data set into SQLite", "suggestions", len(d.suggestions))
-	t0 := time.Now()
-	if err := loadSQLite(ctx, path, d); err != nil {
-		return nil, err
-	}
-	log.Info("loaded", "took", time.Since(t0).Round(time.Millisecond))
+	// SQLite: the store on the file loadSQLite wrote at path, the bare
+	// queries on another connection to the same file.
 	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
