@@ -99,6 +99,23 @@ func still(sel string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// onScreen is a JavaScript condition: the first element sel matches is
+// where a person sees it, inside the window and not clipped by a
+// scrolling table or covered (the element at its centre is it or inside
+// it).
+func onScreen(sel string) string {
+	q, _ := json.Marshal(sel)
+	return `(() => {
+		const el = document.querySelector(` + string(q) + `);
+		if (!el) return false;
+		const r = el.getBoundingClientRect();
+		const x = r.left + r.width / 2, y = r.top + r.height / 2;
+		if (r.width === 0 || x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false;
+		const hit = document.elementFromPoint(x, y);
+		return !!hit && (hit === el || el.contains(hit));
+	})()`
+}
+
 // pick chooses text in the Element Plus select inside sel: it opens the
 // select, once it is still, and clicks the visible option.
 func pick(t *testing.T, ctx context.Context, sel, text string) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -121,9 +122,25 @@ func TestFormPhotoOnPhone(t *testing.T) {
 				chromedp.Click(chromedp.CSS("#pk-enterprise"), chromedp.NodeReady),
 				chromedp.Click(chromedp.CSS("#kind-problem_lead"), chromedp.NodeReady),
 				chromedp.SendKeys(chromedp.CSS("#f-content"), content, chromedp.NodeReady),
-				chromedp.SetUploadFiles(chromedp.CSS("#f-photo_file_ids"), []string{photo}, chromedp.NodeReady),
 			)
 			do(t, ctx, "fill the form", steps...)
+			// The photo button is the page's own Chinese label (the browser's
+			// file button, hidden, would speak the browser's language), and
+			// it opens the file chooser with and without script.
+			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#photo-pick").scrollIntoView({block: "center"}), `+onScreen("#photo-pick")+` && document.querySelector("#photo-pick").innerText.trim() === "选择照片" && document.querySelector("#photo-pick").htmlFor === "f-photo_file_ids" && document.querySelector("#f-photo_file_ids").getBoundingClientRect().width <= 1`)); err != nil || !ok {
+				t.Errorf("the photo button: on screen and Chinese, the browser's own hidden = %v, %v", ok, err)
+			}
+			do(t, ctx, "catch the file chooser", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				_, err := chromedp.Call(ctx, page.SetInterceptFileChooserDialog, page.SetInterceptFileChooserDialogParams{Enabled: true})
+				return err
+			}))
+			if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.FileChooserOpened, nil, chromedp.Click(chromedp.CSS("#photo-pick"), chromedp.NodeReady))); err != nil {
+				t.Fatalf("the photo button does not open the file chooser: %v", err)
+			}
+			do(t, ctx, "choose the photo", chromedp.SetUploadFiles(chromedp.CSS("#f-photo_file_ids"), []string{photo}, chromedp.NodeReady))
+			if js {
+				waitJS(t, ctx, "the chosen photo named", `document.querySelector("#photo-status").innerText === "已选择 1 张照片:现场照片.png"`)
+			}
 			screenshot(t, ctx, dir, "form-photo-"+name+"-filled")
 			do(t, ctx, "send", chromedp.Click(chromedp.CSS("#send"), chromedp.NodeReady), chromedp.WaitReady(chromedp.CSS(".receipt")))
 			receipt := checkReceipt(t, ctx, e, content, feedback.ChannelQR)

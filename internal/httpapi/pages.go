@@ -31,7 +31,10 @@ label{display:block;font-weight:700;margin:.75rem 0 .25rem}
 .choice input{width:1.5rem;height:1.5rem;margin:0;flex:none}
 input[type=text],input[type=tel],textarea{display:block;width:100%;font:inherit;padding:.75rem;min-height:3rem;border:1px solid #767676;border-radius:.375rem;background:#fff}
 textarea{min-height:12rem;resize:vertical}
-input[type=file]{display:block;width:100%;font:inherit;padding:.5rem 0}
+.file-input{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);opacity:0}
+.file-button{display:inline-block;margin:.25rem 0;padding:.6rem 1.25rem;color:#8c1d18;border:2px solid;border-radius:.5rem}
+.file-input:focus+.file-button{outline:3px solid #1d5fbf;outline-offset:2px}
+.file-input[aria-invalid=true]+.file-button{color:#b00020}
 input:focus,textarea:focus,button:focus{outline:3px solid #1d5fbf;outline-offset:2px}
 [aria-invalid=true]{border-color:#b00020;border-width:2px}
 .hint,.note{color:#444;font-size:1rem;margin:.25rem 0}
@@ -51,7 +54,7 @@ dd{margin:0 0 .5rem}
 a{color:#1d5fbf}
 .office{display:flex;align-items:center;gap:.5rem;margin:0 0 .5rem;font-weight:700;color:#8c1d18}
 .office img{height:2.5rem;width:auto;flex:none}
-@media (prefers-color-scheme:dark){body{background:#121212;color:#eee}fieldset,dl,input[type=text],input[type=tel],textarea{background:#1e1e1e;color:#eee}.meta,.hint,.note,.count{color:#bbb}.alert{background:#3a1214}.ok{background:#10301a}a{color:#8ab4f8}.office{color:#f2b8b5}}`
+@media (prefers-color-scheme:dark){body{background:#121212;color:#eee}fieldset,dl,input[type=text],input[type=tel],textarea{background:#1e1e1e;color:#eee}.file-button{color:#f2b8b5}.meta,.hint,.note,.count{color:#bbb}.alert{background:#3a1214}.ok{background:#10301a}a{color:#8ab4f8}.office{color:#f2b8b5}}`
 
 // pageCSSHash is the CSP source that allows pageCSS and nothing else inline.
 var pageCSSHash = cspHash(pageCSS)
@@ -260,7 +263,12 @@ func formPage(d formData) string {
 	b.WriteString(`<label for="f-photo_file_ids">照片(选填,仅限问题线索)</label>`)
 	b.WriteString(`<p class="hint" id="h-photos">最多 ` + strconv.Itoa(feedback.MaxPhotosPerSuggestion) + ` 张照片(JPEG、PNG 或 WebP 格式),每张不超过 10 兆字节;照片中的拍摄位置等信息会被去除。</p>`)
 	b.WriteString(`<noscript><p class="hint">当前浏览器未启用脚本:照片随表单一起提交,合计请不超过 4 兆字节。</p></noscript>`)
-	b.WriteString(`<input type="file" id="f-photo_file_ids" name="photos" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="h-photos"` + invalid("photo_file_ids") + `>`)
+	// The browser's own file button speaks the browser's language ("Choose
+	// Files"): the input is visually hidden (still focusable, still in the
+	// form post) and a label styled as a button opens it, with or without
+	// script; form.js names the photos chosen (#photo-status).
+	b.WriteString(`<input type="file" id="f-photo_file_ids" class="file-input" name="photos" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="h-photos"` + invalid("photo_file_ids") + `>`)
+	b.WriteString(`<label for="f-photo_file_ids" class="file-button" id="photo-pick">选择照片</label>`)
 	b.WriteString(`<p class="status" id="photo-status" aria-live="polite"></p>`)
 
 	b.WriteString(`<fieldset><legend>您的信息(均为选填)</legend>`)

@@ -58,6 +58,14 @@
   var button = document.getElementById("send");
   var photoInput = form.elements.photos;
   var photoStatus = document.getElementById("photo-status");
+  // The file input is hidden (its words are the browser's): name the photos.
+  function showChosen() {
+    var n = [], f = (photoInput && photoInput.files) || [];
+    for (var i = 0; i < f.length; i++) { n.push(f[i].name); }
+    photoStatus.textContent = n.length ? "已选择 " + n.length + " 张照片:" + n.join("、") : "未选择照片";
+  }
+  if (photoInput) { photoInput.addEventListener("change", showChosen); }
+  showChosen();
   // Photos already uploaded, by file, so a retry does not send them twice.
   var uploaded = [];
   var storage = null;
