@@ -52,6 +52,8 @@ func TestReplyLoopOnPhone(t *testing.T) {
 	signIn(t, ctx, e.url, adminToken, "#suggestions")
 	do(t, ctx, "the unreplied list", chromedp.Click(chromedp.CSS(`label[data-work="unreplied"]`)))
 	waitJS(t, ctx, "the suggestion in 待答复", `location.search.includes("replied=false") && [...document.querySelectorAll("#suggestions a.open-suggestion")].some((a) => a.dataset.id === "`+sg.ID+`") && document.querySelector("#suggestions .waited") !== null`)
+	// How long it has waited is what the list is for: on screen at 1280 px.
+	waitJS(t, ctx, "已等待 N 天 on screen in 待答复", onScreen(`#suggestions .waited`)+` && /^已等待 \d+ 天$/.test(document.querySelector("#suggestions .waited").innerText.trim())`)
 	checkPage(t, ctx, dir, "loop-console-unreplied")
 	do(t, ctx, "open it", chromedp.Click(chromedp.CSS(`a.open-suggestion[data-id="`+sg.ID+`"]`)), chromedp.WaitVisible(chromedp.CSS("#reply-form")))
 	pick(t, ctx, "#reply-form .sel-grade", "B 正在解决或列入计划")
@@ -102,6 +104,7 @@ func TestReplyLoopOnPhone(t *testing.T) {
 	do(t, ctx, "desktop again", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/console/suggestions"), chromedp.WaitVisible(chromedp.CSS("#work-lists")))
 	do(t, ctx, "the re-handle list", chromedp.Click(chromedp.CSS(`label[data-work="rehandle"]`)))
 	waitJS(t, ctx, "the suggestion in 待重新办理", `location.search.includes("rehandle=true") && [...document.querySelectorAll("#suggestions a.open-suggestion")].map((a) => a.dataset.id).join() === "`+sg.ID+`"`)
+	waitJS(t, ctx, "已等待 N 天 on screen in 待重新办理", onScreen(`#suggestions .waited`)+` && /^已等待 \d+ 天$/.test(document.querySelector("#suggestions .waited").innerText.trim())`)
 	checkPage(t, ctx, dir, "loop-console-rehandle")
 	do(t, ctx, "open it", chromedp.Click(chromedp.CSS(`a.open-suggestion[data-id="`+sg.ID+`"]`)), chromedp.WaitVisible(chromedp.CSS("#rehandle-alert")))
 	waitJS(t, ctx, "the reason shown to the clerk", `document.querySelector("#replies").innerText.includes("清单公布时间太晚")`)

@@ -1,0 +1,1 @@
+import"./index-CqsP31do.js";

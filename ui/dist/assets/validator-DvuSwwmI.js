@@ -1,1 +1,0 @@
-import{Ir as e}from"./index-CjgmlIWP.js";var t=t=>[``,...e].includes(t);export{t};

@@ -1,0 +1,1 @@
+import{Ir as e}from"./index-CqsP31do.js";var t=t=>[``,...e].includes(t);export{t};
