@@ -6,18 +6,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jianyan/jianyan/internal/diskfiles"
 	"github.com/jianyan/jianyan/internal/document/docx"
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/feedback/filebackend"
 	"github.com/jianyan/jianyan/internal/httpapi"
 	"github.com/jianyan/jianyan/internal/sheet/xlsx"
-	"github.com/jianyan/jianyan/internal/sqlite"
 )
 
 // Test environment shared by the export and OpenAPI tests: the real local
@@ -39,58 +37,64 @@ func (c *exportClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); retur
 func (c *exportClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 type exportEnv struct {
-	store   *sqlite.Store
+	backend filebackend.Backend
+	store   filebackend.Store
 	svc     *feedback.Service
 	handler http.Handler
 	clock   *exportClock
 	admin   feedback.Identity
-	files   *diskfiles.Store
+	storage feedback.FileStorage
+	// files are the file use cases the handler has: on AWS the test plays
+	// the check function with them (checkUpload).
+	files *feedback.Files
 }
 
 func newExportEnv(tb testing.TB) *exportEnv {
 	tb.Helper()
-	return newExportEnvWith(tb, xlsx.Codec{})
+	return newExportEnvOn(tb, filebackend.Local, xlsx.Codec{})
 }
 
 // newExportEnvWith is newExportEnv with the given spreadsheet codec (nil:
 // none, as in a binary that does not wire one).
 func newExportEnvWith(tb testing.TB, sheets httpapi.Spreadsheets) *exportEnv {
 	tb.Helper()
+	return newExportEnvOn(tb, filebackend.Local, sheets)
+}
+
+// newExportEnvOn is newExportEnvWith on backend b. On AWS the handler is
+// the staff function's: uploads go to the bucket, not to a route of its
+// own.
+func newExportEnvOn(tb testing.TB, b filebackend.Backend, sheets httpapi.Spreadsheets) *exportEnv {
+	tb.Helper()
 	ctx := context.Background()
 	clock := &exportClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, feedback.Shanghai)}
-	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "jianyan.db"), sqlite.WithClock(clock.Now))
-	if err != nil {
-		tb.Fatalf("open sqlite: %v", err)
-	}
-	tb.Cleanup(func() { store.Close() })
+	store := b.Open(tb, clock.Now)
 	registerTestUnits(tb, store)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	fileStore, err := diskfiles.New(filepath.Join(tb.TempDir(), "jianyan-files"), diskfiles.Options{UploadURL: "http://jianyan.test" + httpapi.LocalUploadPath, Now: clock.Now})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	fileStore := b.Storage(tb, clock.Now, "http://jianyan.test"+httpapi.LocalUploadPath)
 	files := feedback.NewFiles(feedback.FileConfig{Records: store, Storage: fileStore, Problems: store, Now: clock.Now, Logger: log})
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: "http://jianyan.test", Now: clock.Now, Logger: log, Files: files})
-	err = store.CreateAccount(ctx, &feedback.Account{
+	err := store.CreateAccount(ctx, &feedback.Account{
 		ID: feedback.NewID(clock.Now()), Name: "市场监管局联络员", Role: feedback.RoleUnit, Unit: exportUnitName,
 		TokenHash: feedback.HashToken(exportUnitToken), CreatedAt: clock.Now(),
 	})
 	if err != nil {
 		tb.Fatalf("create unit account: %v", err)
 	}
-	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Now: clock.Now, Logger: log,
+	docs := feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store.(feedback.DocumentRecords), Now: clock.Now, Logger: log,
 		Office: func(context.Context) (feedback.DocumentOffice, error) {
 			return feedback.DocumentOffice{Issuer: "蓬江区全面依法治区委员会办公室", Prefixes: map[feedback.DocumentKind]string{
 				feedback.RectificationNotice: "区依法治办", feedback.FeedbackOpinion: "区依法治督",
 				feedback.SupervisionBulletin: "区依法治通", feedback.ReplyLetter: "区依法治办函",
 			}}, nil
 		}})
-	h := httpapi.NewHandler(
-		httpapi.PublicConfig{Service: svc, Logger: log},
-		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: exportAdminToken}, Logger: log, Spreadsheets: sheets,
-			Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: fileStore}, Console: testConsole(), Documents: docs, DocumentWriter: docx.Writer{}},
-	)
-	return &exportEnv{store: store, svc: svc, handler: h, clock: clock, files: fileStore,
+	staff := httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: exportAdminToken}, Logger: log, Spreadsheets: sheets,
+		Files: files, Console: testConsole(), Documents: docs, DocumentWriter: docx.Writer{}}
+	if b.ChecksOnPost {
+		staff.Uploads = feedback.LocalUploads{Files: files, Receiver: fileStore.(feedback.UploadReceiver)}
+	}
+	h := httpapi.NewHandler(httpapi.PublicConfig{Service: svc, Logger: log}, staff)
+	return &exportEnv{backend: b, store: store, svc: svc, handler: h, clock: clock, storage: fileStore, files: files,
 		admin: feedback.Identity{Subject: "admin", Name: "admin", Role: feedback.RoleAdmin}}
 }
 
