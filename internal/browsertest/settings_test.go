@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +90,24 @@ func TestConsoleSettings(t *testing.T) {
 	do(t, ctx, "open the form", chromedp.Navigate(e.url+"/s/"+sym.Code), chromedp.WaitVisible(chromedp.CSS("header.office")))
 	waitJS(t, ctx, "the office's name and emblem on the form", `document.querySelector("header.office").innerText.includes("某某区委全面依法治区委员会办公室") && document.querySelector("header.office img").naturalWidth === 64`)
 	checkPage(t, ctx, dir, "form-office")
+
+	// The console's poster (「打开海报(A4 打印)」) carries the office's
+	// name and emblem and says word for word what the API's poster says.
+	const posterText = `[...document.querySelectorAll(".poster > :not(.noprint):not(.screen)")].map((e) => e.innerText.trim()).filter(Boolean).join("|")`
+	do(t, ctx, "the console's poster", chromedp.Navigate(e.url+"/console/print/symposia/"+sym.ID+"/poster"), chromedp.WaitVisible(chromedp.CSS("#poster img.poster-qr")))
+	waitJS(t, ctx, "the office's name and emblem on the console's poster", `document.querySelector("#poster .office").innerText.includes("某某区委全面依法治区委员会办公室") && document.querySelector("#poster .office img").naturalWidth === 64`)
+	inConsole, err := chromedp.Run(ctx, chromedp.Evaluate[string](posterText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPage(t, ctx, dir, "console-poster-office")
+	do(t, ctx, "the API's poster", bearer(adminToken), chromedp.Navigate(e.url+"/api/v1/symposia/"+sym.ID+"/poster"), chromedp.WaitReady(chromedp.CSS(".poster .office img")))
+	waitJS(t, ctx, "the emblem on the API's poster", `document.querySelector(".poster .office img").naturalWidth === 64`)
+	inAPI, err := chromedp.Run(ctx, chromedp.Evaluate[string](posterText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(inConsole, "某某区委全面依法治区委员会办公室|涉企乱罚款专项治理座谈会|") || inConsole != inAPI {
+		t.Errorf("the console's poster says\n%s\nthe API's\n%s", inConsole, inAPI)
+	}
 }

@@ -96,36 +96,36 @@ h1{font-size:26pt;line-height:1.3;margin:0 0 6mm}
 
 var cspPoster = "default-src 'none'; style-src " + cspHash(posterCSS) + "; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// symposiumPoster serves a printable A4 page: title, host unit, time,
-// venue, the QR code and the short URL it encodes.
-func (h *StaffHandler) symposiumPoster(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
-	sym, err := h.symposium(r, id)
-	if err != nil {
-		return err
+// posterContent is the poster's one content. The API's printable page
+// and the console's poster (which asks for it as JSON) both show exactly
+// this, so the two cannot drift apart.
+type posterContent struct {
+	OfficeName string `json:"office_name"`
+	// EmblemURL is the office's emblem ("" when it has none).
+	EmblemURL string `json:"emblem_url"`
+	Title     string `json:"title"`
+	Campaign  string `json:"campaign"`
+	// Lines are 主办单位, 时间 and 地点, those the symposium has.
+	Lines []string `json:"lines"`
+	// QRURL is the QR code of FormURL as SVG (needs the staff token).
+	QRURL   string `json:"qr_url"`
+	Call    string `json:"call"`
+	FormURL string `json:"form_url"`
+	Note    string `json:"note"`
+}
+
+// newPosterContent is what the poster of sym says for office.
+func newPosterContent(sym *feedback.Symposium, office *feedback.Settings, formURL string) posterContent {
+	p := posterContent{
+		OfficeName: office.Name(), Title: sym.Title, Campaign: sym.Campaign, Lines: []string{},
+		QRURL: "/api/v1/symposia/" + sym.ID + "/qr.svg", Call: "微信或手机相机扫码,提交意见建议", FormURL: formURL,
+		Note: "姓名、联系方式均为选填;提交后会得到回执号,可凭回执号查询办理进度。",
 	}
-	formURL := h.svc.FormURL(sym)
-	svg, err := qrSVG(formURL)
-	if err != nil {
-		return err
-	}
-	office, err := h.svc.OfficeSettings(r.Context())
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>`)
-	b.WriteString(esc(sym.Title) + " · 扫码提意见</title><style>" + posterCSS + `</style></head><body><div class="poster">`)
-	b.WriteString(`<p class="office">`)
 	if name := office.EmblemName(); name != "" {
-		b.WriteString(`<img src="` + esc(emblemPath(name)) + `" alt="">`)
-	}
-	b.WriteString(esc(office.Name()) + "</p>")
-	b.WriteString("<h1>" + esc(sym.Title) + "</h1>")
-	if sym.Campaign != "" {
-		b.WriteString(`<p class="campaign">` + esc(sym.Campaign) + "</p>")
+		p.EmblemURL = emblemPath(name)
 	}
 	if sym.HostUnit != "" {
-		b.WriteString(`<p class="meta">主办单位:` + esc(sym.HostUnit) + "</p>")
+		p.Lines = append(p.Lines, "主办单位:"+sym.HostUnit)
 	}
 	if when := formatWhen(sym.StartsAt); when != "" {
 		if end := formatWhen(sym.EndsAt); end != "" {
@@ -134,16 +134,56 @@ func (h *StaffHandler) symposiumPoster(w http.ResponseWriter, r *http.Request, i
 			}
 			when += " – " + end
 		}
-		b.WriteString(`<p class="meta">时间:` + esc(when) + "</p>")
+		p.Lines = append(p.Lines, "时间:"+when)
 	}
 	if sym.Venue != "" {
-		b.WriteString(`<p class="meta">地点:` + esc(sym.Venue) + "</p>")
+		p.Lines = append(p.Lines, "地点:"+sym.Venue)
+	}
+	return p
+}
+
+// symposiumPoster serves a printable A4 page: the office, title, host
+// unit, time, venue, the QR code and the short URL it encodes; or, when
+// Accept names application/json, the same content as JSON for the
+// console's poster.
+func (h *StaffHandler) symposiumPoster(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	sym, err := h.symposium(r, id)
+	if err != nil {
+		return err
+	}
+	office, err := h.svc.OfficeSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	p := newPosterContent(sym, office, h.svc.FormURL(sym))
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		writeJSON(w, http.StatusOK, p)
+		return nil
+	}
+	svg, err := qrSVG(p.FormURL)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>`)
+	b.WriteString(esc(p.Title) + " · 扫码提意见</title><style>" + posterCSS + `</style></head><body><div class="poster">`)
+	b.WriteString(`<p class="office">`)
+	if p.EmblemURL != "" {
+		b.WriteString(`<img src="` + esc(p.EmblemURL) + `" alt="">`)
+	}
+	b.WriteString(esc(p.OfficeName) + "</p>")
+	b.WriteString("<h1>" + esc(p.Title) + "</h1>")
+	if p.Campaign != "" {
+		b.WriteString(`<p class="campaign">` + esc(p.Campaign) + "</p>")
+	}
+	for _, line := range p.Lines {
+		b.WriteString(`<p class="meta">` + esc(line) + "</p>")
 	}
 	b.WriteString(`<div class="qr">` + svg + "</div>")
-	b.WriteString(`<p class="call">微信或手机相机扫码,提交意见建议</p>`)
-	b.WriteString(`<p class="url">` + esc(formURL) + "</p>")
+	b.WriteString(`<p class="call">` + esc(p.Call) + `</p>`)
+	b.WriteString(`<p class="url">` + esc(p.FormURL) + "</p>")
 	b.WriteString(`<p class="screen">用浏览器的“打印”功能打印本页,纸张选 A4、纵向。</p>`)
-	b.WriteString(`<p class="note">姓名、联系方式均为选填;提交后会得到回执号,可凭回执号查询办理进度。</p>`)
+	b.WriteString(`<p class="note">` + esc(p.Note) + `</p>`)
 	b.WriteString("</div></body></html>")
 	body := b.String()
 	hd := w.Header()

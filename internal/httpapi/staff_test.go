@@ -256,6 +256,29 @@ func TestQRCodes(t *testing.T) {
 	if r.status != 200 || strings.Contains(body, "<script") {
 		t.Errorf("poster = %d", r.status)
 	}
+
+	// The console's poster asks for the same content as JSON: every word
+	// of it is on the printable page, and nothing the page prints is
+	// missing from it.
+	r = invoke(t, e.staff, withHeader(withPath(loadEvent(t, "apigw-get-symposium-poster.json"), sampleSymposiumID, sym.ID), "accept", "application/json"))
+	var p posterContent
+	r.json(t, &p)
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+		t.Fatalf("poster as JSON = %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	want := []string{"主办单位:" + sym.HostUnit, "时间:" + formatWhen(sym.StartsAt), "地点:" + sym.Venue}
+	if p.Title != sym.Title || p.FormURL != formURL || p.QRURL != "/api/v1/symposia/"+sym.ID+"/qr.svg" || p.OfficeName == "" || strings.Join(p.Lines, "|") != strings.Join(want, "|") {
+		t.Errorf("poster JSON = %+v, want title %q, form_url %q, lines %q", p, sym.Title, formURL, want)
+	}
+	texts := append([]string{p.OfficeName, p.Title, p.Campaign, p.Call, p.FormURL, p.Note}, p.Lines...)
+	for _, s := range texts {
+		if !strings.Contains(body, ">"+s+"<") {
+			t.Errorf("the printable poster lacks the JSON's %q", s)
+		}
+	}
+	if n := strings.Count(body, "</p>") + strings.Count(body, "</h1>") - 1; n != len(texts) { // less the screen-only print hint
+		t.Errorf("the printable poster has %d paragraphs, the JSON %d texts", n, len(texts))
+	}
 }
 
 func TestStaffEntryAndList(t *testing.T) {

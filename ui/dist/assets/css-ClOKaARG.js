@@ -1,0 +1,1 @@
+import"./index-UO_iz5bw.js";

@@ -1,1 +1,0 @@
-import"./index-CqsP31do.js";

@@ -1,0 +1,1 @@
+import{Lr as e}from"./index-UO_iz5bw.js";var t=t=>[``,...e].includes(t);export{t};

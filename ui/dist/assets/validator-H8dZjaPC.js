@@ -1,1 +1,0 @@
-import{Ir as e}from"./index-CqsP31do.js";var t=t=>[``,...e].includes(t);export{t};
