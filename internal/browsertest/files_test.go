@@ -70,6 +70,19 @@ func TestEvidenceUnitToOffice(t *testing.T) {
 	do(t, browser, "viewport", chromedp.EmulateViewport(1280, 900))
 	signIn(t, browser, e.url, evidenceUnitToken, "#workspace-figures")
 	do(t, browser, "open the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#progress")))
+	// The console's file button is its own Chinese one (the browser's
+	// would speak the browser's language); it opens the file chooser.
+	choose := "#progress .file-picker-choose"
+	if ok, err := chromedp.Run(browser, chromedp.Evaluate[bool](`document.querySelector("`+choose+`").scrollIntoView({block: "center"}), `+onScreen(choose)+` && document.querySelector("`+choose+`").innerText.trim() === "选择文件" && document.querySelector("#progress-files").getBoundingClientRect().width <= 1`)); err != nil || !ok {
+		t.Errorf("the console's file button: on screen and Chinese, the browser's own hidden = %v, %v", ok, err)
+	}
+	do(t, browser, "catch the file chooser", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.SetInterceptFileChooserDialog, page.SetInterceptFileChooserDialogParams{Enabled: true})
+		return err
+	}))
+	if _, err := chromedp.Run(browser, chromedp.WaitEvent(page.FileChooserOpened, nil, chromedp.Click(chromedp.CSS(choose)))); err != nil {
+		t.Fatalf("选择文件 does not open the file chooser: %v", err)
+	}
 	do(t, browser, "choose the photo",
 		chromedp.SendKeys(chromedp.CSS("#progress textarea[name=progress]"), "已建立首违不罚清单并公示"),
 		chromedp.SetUploadFiles(chromedp.CSS("#progress-files"), []string{photo}),
