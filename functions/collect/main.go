@@ -45,7 +45,10 @@ func main() {
 		}
 		files = feedback.NewFiles(feedback.FileConfig{Records: store, Storage: storage, Problems: store, Logger: log})
 	}
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log, Files: files})
+	// The route function sends reply notices to submitters through the
+	// topic (SNS); with it configured the form offers them.
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: baseURL, Logger: log, Files: files,
+		SubmitterNoticesElsewhere: os.Getenv("TOPIC_ARN") != ""})
 	// The office's name and emblem on the pages: one read per warm
 	// instance every 30 s, not one per page.
 	svc.SetSettingsCacheTTL(30 * time.Second)

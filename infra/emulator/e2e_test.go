@@ -153,6 +153,11 @@ func TestEndToEnd(t *testing.T) {
 	// (no authorizer on these routes).
 	res = callAPI(t, collect, "GET", "/s/"+sym.Code, "GET /s/{code}", nil, nil)
 	wantStatus(t, "form page", res, http.StatusOK)
+	// With the topic configured the route function sends reply notices to
+	// submitters, so the form offers them.
+	if !strings.Contains(res.Body, `id="f-notify"`) {
+		t.Error("with TOPIC_ARN set, collect's form does not offer 有办理结果时通知我")
+	}
 	var sub struct {
 		ID      string `json:"id"`
 		Receipt string `json:"receipt"`

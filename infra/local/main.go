@@ -168,7 +168,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	router := newRouter(backend.store, backend.stream == nil, logger)
 	office := notify.FromEnv(getenv, logger)
 	notices := newDispatcher(logger) // notices.go
-	cfg := feedback.Config{PublicBaseURL: o.publicBaseURL, Logger: logger, Files: files, Office: office, UnitNotifier: &notify.Channels{}}
+	cfg := feedback.Config{PublicBaseURL: o.publicBaseURL, Logger: logger, Files: files, Office: office, UnitNotifier: &notify.Channels{},
+		Submitters: notify.SubmittersFromEnv(getenv)}
 	if backend.stream == nil {
 		cfg.Dispatch = notices.enqueue // else the table's stream delivers, as on AWS
 	}

@@ -57,7 +57,10 @@ func newEnv(t *testing.T, console ...func(*httpapi.ConsoleConfig)) *env {
 		t.Fatalf("files folder: %v", err)
 	}
 	files := feedback.NewFiles(feedback.FileConfig{Records: store, Storage: disk, Problems: store, Logger: log})
-	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log, Files: files})
+	// Reply notices reach submitters in a deployment (SNS on AWS, the
+	// webhook locally), so the form offers them; delivering them is
+	// tested where it happens (infra/local, internal/notify).
+	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log, Files: files, SubmitterNoticesElsewhere: true})
 	cc := httpapi.ConsoleConfig{Files: ui.Dist()}
 	for _, o := range console {
 		o(&cc)

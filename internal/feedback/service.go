@@ -24,9 +24,16 @@ type Config struct {
 	Office       Notifier
 	UnitNotifier UnitNotifier
 	// Submitters delivers reply notices to the submitters who asked for
-	// them (SNS on AWS: an SMS, or the topic for an e-mail address); nil
-	// where notices reach only the office's channel (locally).
+	// them (SNS on AWS: an SMS, or the topic for an e-mail address; the
+	// webhook locally, with the address for the office's relay); nil
+	// where notices reach only the office's channel.
 	Submitters SubmitterNotifier
+	// SubmitterNoticesElsewhere says that another host of the same
+	// deployment delivers reply notices to submitters (on AWS the route
+	// function does, for the collect function's forms). With Submitters
+	// set, or this, the form offers "有办理结果时通知我"; otherwise it
+	// would promise a message nobody sends.
+	SubmitterNoticesElsewhere bool
 	// Dispatch, when set, receives every outbox notice once the write that
 	// stored it has committed: the local stack's in-process delivery. On
 	// AWS it is nil; the table's stream delivers (notice_service.go).
@@ -50,13 +57,17 @@ type Service struct {
 	office       Notifier
 	unitNotifier UnitNotifier
 	submitters   SubmitterNotifier
-	dispatch     func(*Notice)
+	// offersSubmitterNotices: reply notices reach submitters (Submitters here,
+	// or another host: Config.SubmitterNoticesElsewhere).
+	offersSubmitterNotices bool
+	dispatch               func(*Notice)
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, cfg Config) *Service {
 	s := &Service{store: store, now: cfg.Now, baseURL: cfg.PublicBaseURL, log: cfg.Logger, files: cfg.Files,
-		office: cfg.Office, unitNotifier: cfg.UnitNotifier, submitters: cfg.Submitters, dispatch: cfg.Dispatch}
+		office: cfg.Office, unitNotifier: cfg.UnitNotifier, submitters: cfg.Submitters, dispatch: cfg.Dispatch,
+		offersSubmitterNotices: cfg.Submitters != nil || cfg.SubmitterNoticesElsewhere}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -11,8 +11,8 @@ import (
 // the outbox with the reply, or with the transition that rectified the
 // problem, and delivered like every notice (notice_service.go): to the
 // office's channel, and, where the host has a SubmitterNotifier (SNS on
-// AWS), to the submitter's mobile number or e-mail address, read from the
-// suggestion at delivery. The notice itself carries neither the contact
+// AWS, the webhook locally), to the submitter's mobile number or e-mail
+// address, read from the suggestion at delivery. The notice itself carries neither the contact
 // nor anything the submitter wrote: a short Chinese text and the receipt
 // page's link.
 
@@ -26,6 +26,10 @@ const TargetSubmitter = "submitter"
 type SubmitterNotifier interface {
 	NotifySubmitter(ctx context.Context, channel, address string, n Notice) error
 }
+
+// OffersSubmitterNotices says whether reply notices reach submitters in
+// this deployment: only then does the form offer to send one.
+func (s *Service) OffersSubmitterNotices() bool { return s.offersSubmitterNotices }
 
 // submitterEvent is what a submitter is told of.
 type submitterEvent int

@@ -159,6 +159,9 @@ type formData struct {
 	Values         map[string]string
 	ErrField       string
 	ErrMessage     string
+	// OfferNotify: reply notices reach submitters here, so the form
+	// offers "有办理结果时通知我" (feedback.Service.OffersSubmitterNotices).
+	OfferNotify bool
 }
 
 // fieldLabels names form fields in error summaries.
@@ -276,12 +279,14 @@ func formPage(d formData) string {
 	text("name", "姓名", "text", feedback.NameMaxRunes, "")
 	text("organization", "单位", "text", feedback.OrganizationMaxRunes, "")
 	text("contact", "联系方式(手机或邮箱)", "tel", feedback.ContactMaxRunes, "")
-	b.WriteString(`<label class="choice" for="f-notify"><input type="checkbox" id="f-notify" name="notify" value="1" aria-describedby="h-notify"`)
-	if d.Values["notify"] != "" {
-		b.WriteString(" checked")
+	if d.OfferNotify {
+		b.WriteString(`<label class="choice" for="f-notify"><input type="checkbox" id="f-notify" name="notify" value="1" aria-describedby="h-notify"`)
+		if d.Values["notify"] != "" {
+			b.WriteString(" checked")
+		}
+		b.WriteString(`>有办理结果时通知我</label>`)
+		b.WriteString(`<p class="hint" id="h-notify">勾选后请在上面填写手机号码或电子邮箱。答复或整改完成时,我们会发一条短信或邮件,附回执查询链接,不含您填写的内容;联系方式不作他用。</p>`)
 	}
-	b.WriteString(`>有办理结果时通知我</label>`)
-	b.WriteString(`<p class="hint" id="h-notify">勾选后请在上面填写手机号码或电子邮箱。答复或整改完成时,我们会发一条短信或邮件,附回执查询链接,不含您填写的内容;联系方式不作他用。</p>`)
 	b.WriteString("</fieldset>")
 
 	// The honeypot: off-screen, out of the tab order and hidden from

@@ -197,7 +197,7 @@ func (h *publicHandler) form(w http.ResponseWriter, r *http.Request) {
 	}
 	writePage(w, http.StatusOK, formPage(formData{
 		Office: h.office(r), Sym: sym, Action: h.action(sym.Code, r.URL.Query().Get(viaParam) == "web"),
-		IdempotencyKey: "f-" + newRequestID(),
+		IdempotencyKey: "f-" + newRequestID(), OfferNotify: h.svc.OffersSubmitterNotices(),
 	}))
 }
 
@@ -342,7 +342,7 @@ func (h *publicHandler) formError(w http.ResponseWriter, r *http.Request, code s
 			"organization": body.Organization, "contact": body.Contact, "topic": body.Topic, "content": body.Content,
 			"notify": map[bool]string{true: "1"}[body.Notify],
 		},
-		ErrField: f.field, ErrMessage: f.message,
+		ErrField: f.field, ErrMessage: f.message, OfferNotify: h.svc.OffersSubmitterNotices(),
 	}))
 }
 

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -455,4 +458,62 @@ func TestPerSymposiumCap(t *testing.T) {
 	if r.status != http.StatusCreated {
 		t.Errorf("other symposium = %d", r.status)
 	}
+}
+
+// TestFormOffersNoticeOnlyWhenDelivered: the form promises a text message
+// or an e-mail with the outcome, so it offers "有办理结果时通知我" only where
+// reply notices reach submitters: a host that delivers them (Submitters)
+// or one whose deployment does (SubmitterNoticesElsewhere: the collect
+// function on AWS, with the topic configured).
+func TestFormOffersNoticeOnlyWhenDelivered(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(feedback.SymposiumOpen)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tests := []struct {
+		name  string
+		cfg   feedback.Config
+		offer bool
+	}{
+		{"nobody delivers", feedback.Config{}, false},
+		{"this host delivers", feedback.Config{Submitters: noSubmitters{}}, true},
+		{"the deployment delivers", feedback.Config{SubmitterNoticesElsewhere: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.PublicBaseURL, tt.cfg.Now, tt.cfg.Logger = testBaseURL, e.clock.Now, log
+			svc := feedback.NewService(e.store, tt.cfg)
+			if got := svc.OffersSubmitterNotices(); got != tt.offer {
+				t.Errorf("OffersSubmitterNotices() = %v, want %v", got, tt.offer)
+			}
+			h := common(log, newPublic(PublicConfig{Service: svc, Logger: log, Now: e.clock.Now}).mux)
+			pages := map[string]string{}
+			r := invoke(t, h, withPath(loadEvent(t, "apigw-get-form.json"), sampleCode, sym.Code))
+			pages["form"] = string(r.body)
+			// The page answering a form post with an error (no content).
+			post := withPath(loadEvent(t, "apigw-submit-suggestion-form.json"), sampleCode, sym.Code)
+			post = withBody(post, "participant_kind=public&kind=suggestion&content=&idempotency_key=f-1")
+			r = invoke(t, h, post)
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("form post without content: %d, want 400", r.status)
+			}
+			pages["form with an error"] = string(r.body)
+			for name, page := range pages {
+				for _, s := range []string{`id="f-notify"`, "有办理结果时通知我", "我们会发一条短信或邮件"} {
+					if strings.Contains(page, s) != tt.offer {
+						t.Errorf("%s: contains %q = %v, want %v", name, s, !tt.offer, tt.offer)
+					}
+				}
+				if !strings.Contains(page, `id="f-contact"`) {
+					t.Errorf("%s: no contact field", name)
+				}
+			}
+		})
+	}
+}
+
+// noSubmitters is a host's delivery to submitters that sends nothing.
+type noSubmitters struct{}
+
+func (noSubmitters) NotifySubmitter(context.Context, string, string, feedback.Notice) error {
+	return nil
 }

@@ -92,13 +92,36 @@ type webhookBody struct {
 	Title     string   `json:"title"`
 	Text      string   `json:"text"`
 	Link      string   `json:"link"`
+	// Delivery and To are set only on a reply notice sent to its
+	// submitter (NotifySubmitter): "sms" or "email", and the number or
+	// address to send the text to.
+	Delivery string `json:"delivery,omitempty"`
+	To       string `json:"to,omitempty"`
 }
 
 // Notify implements feedback.Notifier.
 func (h *Webhook) Notify(ctx context.Context, n feedback.Notice) error {
-	body, err := json.Marshal(webhookBody{ID: n.ID, Kind: n.Kind, SummaryID: n.SummaryID, ProblemID: n.ProblemID,
+	return h.post(ctx, webhookBody{ID: n.ID, Kind: n.Kind, SummaryID: n.SummaryID, ProblemID: n.ProblemID,
 		Unit: n.Unit, CoUnits: n.CoUnits, Subject: n.Subject,
 		Title: feedback.NoticeTitle(n.Kind), Text: n.Text, Link: n.Link})
+}
+
+// NotifySubmitter implements feedback.SubmitterNotifier: the office's
+// relay (an SMS gateway, a mail server) gets the reply notice for the
+// submitter who asked for it, with "delivery" ("sms" or "email") and "to"
+// (the number or address): the one use of the contact. The text and link
+// are those of the notice, never what the submitter wrote; the same
+// notice also reaches the webhook as the office's copy, without "to".
+func (h *Webhook) NotifySubmitter(ctx context.Context, channel, address string, n feedback.Notice) error {
+	if channel != feedback.ContactSMS && channel != feedback.ContactEmail {
+		return fmt.Errorf("webhook: no way to reach a %q contact", channel)
+	}
+	return h.post(ctx, webhookBody{ID: n.ID, Kind: n.Kind, Subject: n.Subject, Title: feedback.NoticeTitle(n.Kind),
+		Text: n.Text, Link: n.Link, Delivery: channel, To: address})
+}
+
+func (h *Webhook) post(ctx context.Context, b webhookBody) error {
+	body, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("webhook: encode: %w", err)
 	}
@@ -151,6 +174,17 @@ func FromEnv(getenv func(string) string, log *slog.Logger) feedback.Notifier {
 		return &Webhook{URL: u}
 	}
 	return &Log{Logger: log}
+}
+
+// SubmittersFromEnv returns the local delivery of reply notices to
+// submitters: the webhook of JIANYAN_WEBHOOK_URL (NotifySubmitter), or nil
+// when none is set — the log is no way to reach anyone, and the form then
+// does not offer the notice.
+func SubmittersFromEnv(getenv func(string) string) feedback.SubmitterNotifier {
+	if u := getenv("JIANYAN_WEBHOOK_URL"); u != "" {
+		return &Webhook{URL: u}
+	}
+	return nil
 }
 
 // Channels sends notices to units' own channels (feedback.UnitNotifier),

@@ -146,3 +146,60 @@ func TestSNSSubmitters(t *testing.T) {
 		t.Errorf("the office's e-mail subscription got %d messages, want the summary", len(office.got()))
 	}
 }
+
+// TestWebhookSubmitters: locally the webhook is how a reply notice reaches
+// its submitter: the office's relay gets the notice's text and link with
+// "delivery" and "to" (the contact's one use), signed like every post,
+// and a contact it cannot reach is refused before anything is sent.
+func TestWebhookSubmitters(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		posts []*http.Request
+		raw   []string
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		posts, raw = append(posts, r), append(raw, string(b))
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	now := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	h := &notify.Webhook{URL: srv.URL, Secret: "s3cret", Now: func() time.Time { return now }}
+	var _ feedback.SubmitterNotifier = h
+	n := feedback.Notice{ID: "01notice", Kind: feedback.NoticeReply, Subject: "办理结果", ProblemID: "01problem", SuggestionID: "01sg",
+		Text: "【区委依法治区办】您3月1日提交的意见建议(回执号 K7QM-3XPA-9RTD)已有答复,请查看:https://jy.example.gov.cn/r/K7QM-3XPA-9RTD",
+		Link: "https://jy.example.gov.cn/r/K7QM-3XPA-9RTD"}
+	tests := []struct{ channel, address string }{
+		{feedback.ContactSMS, "+8613812345678"},
+		{feedback.ContactEmail, "li.ming@example.com"},
+	}
+	for i, tt := range tests {
+		if err := h.NotifySubmitter(context.Background(), tt.channel, tt.address, n); err != nil {
+			t.Fatalf("%s: %v", tt.channel, err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal([]byte(raw[i]), &got); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{"id": n.ID, "kind": "reply", "delivery": tt.channel, "to": tt.address, "text": n.Text, "link": n.Link}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %v, want %v", tt.channel, k, got[k], v)
+			}
+		}
+		for _, k := range []string{"problem_id", "unit", "co_units"} {
+			if _, ok := got[k]; ok {
+				t.Errorf("%s: the delivery carries %s: %s", tt.channel, k, raw[i])
+			}
+		}
+		ts := posts[i].Header.Get("X-Jianyan-Timestamp")
+		if sig := posts[i].Header.Get("X-Jianyan-Signature"); sig == "" || sig != notify.WebhookSignature("s3cret", ts, []byte(raw[i])) {
+			t.Errorf("%s: signature %q does not sign the body", tt.channel, sig)
+		}
+	}
+	if err := h.NotifySubmitter(context.Background(), "wechat", "liming", n); err == nil || len(raw) != 2 {
+		t.Errorf("an unknown contact: %v, %d posts; want an error and nothing sent", err, len(raw))
+	}
+}
