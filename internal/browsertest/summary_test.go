@@ -278,4 +278,26 @@ func TestConsoleSummary(t *testing.T) {
 	if path, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/console/summaries/"+wantID {
 		t.Errorf("after signing in from the link, the page is %q", path)
 	}
+
+	// A reminder's links, followed while signed out: the office's copy
+	// opens the unit's overdue problems, the unit's own copy its workspace.
+	for _, r := range []struct {
+		who, link, token, path, sel, shows, hides string
+	}{
+		{"office", e.svc.UnitProblemsLink("区财政局", true), adminToken, "/console/problems", "#problems .el-table__row", overdue.Title, "首违不罚清单未落实"},
+		{"unit", e.svc.WorkspaceLink(), unitToken, "/console/workspace", "#workspace-figures", overdue.Title, "首违不罚清单未落实"},
+	} {
+		do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
+		do(t, ctx, "follow the "+r.who+"'s reminder link", chromedp.Navigate(r.link), chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
+			chromedp.SendKeys(chromedp.CSS("input[name=token]"), r.token), chromedp.Click(chromedp.CSS("#login")),
+			chromedp.WaitVisible(chromedp.CSS(r.sel)))
+		waitJS(t, ctx, "the "+r.who+"'s reminder page lists the overdue problem", `document.querySelector("main").innerText.includes(`+strconv.Quote(r.shows)+`)`)
+		page, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[location.pathname, document.querySelector("main").innerText]`))
+		if len(page) != 2 || page[0] != r.path {
+			t.Errorf("the %s's reminder link opens %q, want %s", r.who, page, r.path)
+		} else if strings.Contains(page[1], r.hides) {
+			t.Errorf("the %s's reminder page shows another unit's problem %q", r.who, r.hides)
+		}
+		checkPage(t, ctx, dir, "console-reminder-"+r.who)
+	}
 }

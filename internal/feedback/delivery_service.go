@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"time"
 )
@@ -29,9 +30,26 @@ func (s *Service) SummaryLink(id string) string {
 }
 
 // WorkspaceLink is the console's page of a responsible unit's own work,
-// where a reminder sends the unit: unit accounts do not see summaries.
+// where the copy of a reminder sent to the unit's own channel leads: unit
+// accounts do not see summaries or other units' problems.
 func (s *Service) WorkspaceLink() string {
 	return s.baseURL + "/console/workspace"
+}
+
+// UnitProblemsLink is the console's 问题跟踪 view of unit's problems (only
+// the overdue ones when overdue), where the office's copy of a reminder
+// leads: the workspace is a unit account's page, which office staff may
+// not open. Problems with no unit cannot be filtered by unit, so their
+// reminder shows every overdue problem.
+func (s *Service) UnitProblemsLink(unit string, overdue bool) string {
+	q := url.Values{}
+	if unit != "" {
+		q.Set("unit", unit)
+	}
+	if overdue || unit == "" {
+		q.Set("overdue", "true")
+	}
+	return s.baseURL + "/console/problems?" + q.Encode()
 }
 
 // DeliverSummary sends sm's notice and, for a daily summary, the unit
@@ -41,8 +59,13 @@ func (s *Service) WorkspaceLink() string {
 func (s *Service) DeliverSummary(ctx context.Context, sm *Summary, n Notifier) error {
 	link := s.SummaryLink(sm.ID)
 	notices := []Notice{SummaryNotice(sm, link)}
+	// own: the reminders as a unit's own channel gets them, by unit.
+	own := map[string]Notice{}
 	if sm.Period == Daily {
-		notices = append(notices, ReminderNotices(sm, s.WorkspaceLink())...)
+		notices = append(notices, ReminderNotices(sm, s.UnitProblemsLink)...)
+		for _, nt := range ReminderNotices(sm, func(string, bool) string { return s.WorkspaceLink() }) {
+			own[nt.Unit] = nt
+		}
 	}
 	var errs []error
 	sent := 0
@@ -56,24 +79,25 @@ func (s *Service) DeliverSummary(ctx context.Context, sm *Summary, n Notifier) e
 			sm.Delivered = append(sm.Delivered, key)
 			sent++
 		}
-		// A reminder also goes to the unit's own channel, when it has one.
-		own := key + ":" + TargetUnitChannel
-		if nt.Unit == "" || s.unitNotifier == nil || slices.Contains(sm.Delivered, own) {
+		// A reminder also goes to the unit's own channel, when it has one,
+		// leading to the unit's workspace.
+		ownKey := key + ":" + TargetUnitChannel
+		if nt.Unit == "" || s.unitNotifier == nil || slices.Contains(sm.Delivered, ownKey) {
 			continue
 		}
 		ch, err := s.unitChannel(ctx, nt.Unit)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", own, sm.ID, err))
+			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", ownKey, sm.ID, err))
 			continue
 		}
 		if ch.Kind == "" {
 			continue
 		}
-		if err := s.unitNotifier.NotifyUnit(ctx, ch, nt); err != nil {
-			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", own, sm.ID, err))
+		if err := s.unitNotifier.NotifyUnit(ctx, ch, own[nt.Unit]); err != nil {
+			errs = append(errs, fmt.Errorf("deliver %s of summary %s: %w", ownKey, sm.ID, err))
 			continue
 		}
-		sm.Delivered = append(sm.Delivered, own)
+		sm.Delivered = append(sm.Delivered, ownKey)
 		sent++
 	}
 	if sent > 0 {

@@ -251,8 +251,9 @@ func SummaryNotice(sm *Summary, link string) Notice {
 }
 
 // ReminderNotices are the reminders of sm: one per unit with problems
-// overdue or due soon, in unit order.
-func ReminderNotices(sm *Summary, link string) []Notice {
+// overdue or due soon, in unit order. link gives each reminder's link from
+// its unit ("" for problems with none) and whether it has overdue ones.
+func ReminderNotices(sm *Summary, link func(unit string, overdue bool) string) []Notice {
 	var out []Notice
 	for _, u := range sm.Units {
 		if u.Overdue == 0 && u.DueSoon == 0 {
@@ -279,10 +280,11 @@ func ReminderNotices(sm *Summary, link string) []Notice {
 		if u.DueSoon > 0 {
 			parts = append(parts, fmt.Sprintf("%d 个问题 %d 日内到期", u.DueSoon, DueSoonDays))
 		}
+		l := link(u.Unit, u.Overdue > 0)
 		text := fmt.Sprintf("【建言】整改提醒(截至 %s):%s %s,请及时整改并更新整改进展。详见 %s",
-			sm.AsOf, unit, strings.Join(parts, ","), link)
+			sm.AsOf, unit, strings.Join(parts, ","), l)
 		out = append(out, Notice{Kind: NoticeReminder, SummaryID: sm.ID, Unit: u.Unit,
-			Subject: NoticeTitle(NoticeReminder) + " " + firstRunes(unit, 60), Text: text, Link: link})
+			Subject: NoticeTitle(NoticeReminder) + " " + firstRunes(unit, 60), Text: text, Link: l})
 	}
 	return out
 }

@@ -233,3 +233,64 @@ func TestNoticeRetriedBySweeper(t *testing.T) {
 		t.Fatalf("after the robot stayed down: %+v, %v; want given up after %d attempts", stored, err, feedback.MaxNoticeAttempts)
 	}
 }
+
+// officeNotices records what a scheduled run sends to the office.
+type officeNotices struct {
+	mu sync.Mutex
+	ns []feedback.Notice
+}
+
+func (o *officeNotices) Notify(_ context.Context, n feedback.Notice) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ns = append(o.ns, n)
+	return nil
+}
+
+// TestReminderLinks: the office's copy of a reminder leads to the unit's
+// overdue problems in 问题跟踪 (office staff may not open a unit's
+// workspace); the copy on the unit's own channel leads to its workspace
+// (a unit account may not open the office's views).
+func TestReminderLinks(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	list := e.list(t, "涉企乱罚款问题清单")
+	for _, in := range []feedback.ProblemInput{
+		{ProblemListID: list.ID, Title: "门前三包罚款标准不一", ResponsibleUnit: unitMarket, ResponsiblePerson: "王局长", Requirement: "统一裁量基准", Deadline: "2025-03-10"},
+		{ProblemListID: list.ID, Title: "行政复议告知不全", ResponsibleUnit: unitJustice, ResponsiblePerson: "赵科长", Requirement: "完善告知书", Deadline: "2025-03-16"},
+	} {
+		if _, err := e.svc.CreateProblem(ctx, e.staff, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.takeDispatched()
+	e.advance(10 * 24 * time.Hour) // 2025-03-14: 市场监管 4 days late, 司法局 due in 2
+	office := &officeNotices{}
+	if _, err := e.svc.RunScheduledSummary(ctx, feedback.Daily, time.Time{}, office); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{}
+	for _, n := range office.ns {
+		if n.Kind == feedback.NoticeReminder {
+			links[n.Unit] = n.Link
+			if !strings.Contains(n.Text, n.Link) {
+				t.Errorf("reminder to %s: text %q lacks its link", n.Unit, n.Text)
+			}
+		}
+	}
+	for unit, want := range map[string]string{
+		unitMarket:  "https://jianyan.example.gov.cn/console/problems?overdue=true&unit=" + url.QueryEscape(unitMarket),
+		unitJustice: "https://jianyan.example.gov.cn/console/problems?unit=" + url.QueryEscape(unitJustice),
+	} {
+		if links[unit] != want {
+			t.Errorf("office's reminder about %s links %q, want %q", unit, links[unit], want)
+		}
+	}
+	_, robot, _ := e.counts()
+	if robot != 1 {
+		t.Fatalf("the units' own channels got %d reminders, want 1 (only 市场监管 has a robot)", robot)
+	}
+	if want := "[查看详情](https://jianyan.example.gov.cn/console/workspace)"; !strings.Contains(e.robot[0], want) || strings.Contains(e.robot[0], "/console/problems") {
+		t.Errorf("the unit's own reminder %q should lead to its workspace %s only", e.robot[0], want)
+	}
+}

@@ -2,8 +2,10 @@ package summarytest_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -225,10 +227,15 @@ func TestDelivery(t *testing.T) {
 		got = append(got, n.Kind+":"+n.Unit)
 	}
 	check(t, "first run", got, []string{"summary:", "reminder:" + unitCity})
-	// Links open console pages after signing in: the summary for the
-	// office, the unit's own workspace for a reminder.
+	// Links open console pages after signing in: the summary, and for the
+	// office's copy of a reminder the unit's overdue problems (the unit's
+	// own copy, which leads to its workspace, is in package feedback's
+	// TestReminderLinks).
 	check(t, "summary link", r.notices[0].Link, "https://jianyan.example.gov.cn/console/summaries/daily-2025-03-10")
-	check(t, "reminder link", r.notices[1].Link, "https://jianyan.example.gov.cn/console/workspace")
+	check(t, "reminder link", r.notices[1].Link, "https://jianyan.example.gov.cn/console/problems?overdue=true&unit="+url.QueryEscape(unitCity))
+	if !strings.Contains(r.notices[1].Text, r.notices[1].Link) {
+		t.Errorf("reminder text %q lacks its link", r.notices[1].Text)
+	}
 	r.fail, r.notices = "", nil
 	sm, err := w.svc.RunScheduledSummary(t.Context(), feedback.Daily, time.Time{}, r)
 	must(t, err, "retry")
