@@ -114,9 +114,10 @@ func officeHeader(b *strings.Builder, st *feedback.Settings) {
 
 // messagePage is a page with a heading and a message, for 404, 410, 429 and
 // other answers to people rather than programs.
-func messagePage(title, message string) string {
+func messagePage(office *feedback.Settings, title, message string) string {
 	var b strings.Builder
 	pageStart(&b, title, false)
+	officeHeader(&b, office)
 	b.WriteString("<h1>" + esc(title) + "</h1><p>" + esc(message) + "</p>")
 	b.WriteString(`<p><a href="/">查询意见建议办理进度</a></p>`)
 	pageEnd(&b)

@@ -165,8 +165,8 @@ func (h *publicHandler) staticJS(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(formJS)
 }
 
-// pageError answers a person's browser: a short page in Chinese with the
-// right status (and Retry-After for 429/503).
+// pageError answers a person's browser: a short page in Chinese under the
+// office's name, with the right status (and Retry-After for 429/503).
 func (h *publicHandler) pageError(w http.ResponseWriter, r *http.Request, err error, sym *feedback.Symposium) {
 	f := resolve(r.Context(), h.log, w, r, err)
 	title, msg := "出错了", "请稍后再试。"
@@ -185,7 +185,14 @@ func (h *publicHandler) pageError(w http.ResponseWriter, r *http.Request, err er
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusConflict:
 		title, msg = "提交未成功", f.message
 	}
-	writePage(w, f.status, messagePage(title, msg))
+	// The page reads as the office's own, like the form and the receipt;
+	// a refusal for load (429, 5xx) does not read the settings, which
+	// would only add to the load.
+	office := &feedback.Settings{}
+	if f.status < http.StatusInternalServerError && f.status != http.StatusTooManyRequests {
+		office = h.office(r)
+	}
+	writePage(w, f.status, messagePage(office, title, msg))
 }
 
 // form serves GET /s/{code}.

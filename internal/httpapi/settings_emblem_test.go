@@ -101,6 +101,33 @@ func TestSettingsEmblem(t *testing.T) {
 		}
 	})
 
+	t.Run("on the pages for a wrong or closed link", func(t *testing.T) {
+		draft, err := e.svc.CreateSymposium(t.Context(), e.admin, feedback.SymposiumInput{
+			Title: "尚未开始的座谈会", Campaign: "涉企乱罚款", HostUnit: "区司法局", Status: feedback.SymposiumDraft})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			path   string
+			status int
+			words  string
+		}{
+			{"/s/" + draft.Code, http.StatusGone, "尚未开始"},
+			{"/s/NOSUCHCODE", http.StatusNotFound, "没有找到该页面"},
+			{"/no/such/page", http.StatusNotFound, "没有找到该页面"},
+		} {
+			resp := e.do(t, "GET", c.path, "", "", "")
+			body, _ := io.ReadAll(resp.Body)
+			page := string(body)
+			if resp.StatusCode != c.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+				t.Errorf("GET %s = %d %s, want %d and a page", c.path, resp.StatusCode, resp.Header.Get("Content-Type"), c.status)
+			}
+			if !strings.Contains(page, `<img src="`+path+`" alt="">`) || !strings.Contains(page, "<span>区委依法治区办</span>") || !strings.Contains(page, c.words) {
+				t.Errorf("GET %s: the page lacks the office's emblem and name or %q:\n%s", c.path, c.words, page)
+			}
+		}
+	})
+
 	t.Run("kept when the body leaves it out, removed with an empty id", func(t *testing.T) {
 		s, resp := putSettings(t, e, `{"office_name":"区委依法治区办(新)"}`)
 		if resp.StatusCode != http.StatusOK || s.Emblem == nil || s.Emblem.URL != path {
