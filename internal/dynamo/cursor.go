@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -78,10 +77,7 @@ func (s *Store) tableSecret(ctx context.Context, sk, what string) ([]byte, error
 			return nil, err
 		}
 		c := notExists()
-		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName: s.table, Item: item,
-			ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values,
-		})
+		err = s.putIf(ctx, item, c)
 		var ccf *types.ConditionalCheckFailedException
 		switch {
 		case err == nil:

@@ -84,10 +84,7 @@ func (s *Store) CreateDocument(ctx context.Context, d *feedback.Document) error 
 	})
 	if err == nil {
 		c := notExists()
-		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName: s.table, Item: item,
-			ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values,
-		})
+		err = s.putIf(ctx, item, c)
 	}
 	if err != nil {
 		return fmt.Errorf("dynamo: create document %s: %w", d.ID, storeErr(err))

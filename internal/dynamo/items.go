@@ -772,13 +772,14 @@ func (it *accountItem) domain() (*feedback.Account, error) {
 
 // marshal encodes a storage struct and checks the result against
 // DynamoDB's item size limit, so an oversized item is the caller's EInvalid
-// rather than the service's ValidationException.
+// rather than the service's ValidationException. It leaves room for the
+// write ID putIf adds.
 func marshal(v any) (map[string]types.AttributeValue, error) {
 	item, err := attributevalue.MarshalMap(v)
 	if err != nil {
 		return nil, feedback.Internal(fmt.Errorf("encode item: %w", err))
 	}
-	if n := ItemSize(item); n > maxItemBytes {
+	if n := ItemSize(item); n > maxItemBytes-writeIDBytes {
 		return nil, &feedback.Error{Code: feedback.EInvalid, Message: "内容过大,超过存储上限", Err: fmt.Errorf("item of %d bytes is over the %d-byte limit", n, maxItemBytes)}
 	}
 	return item, nil

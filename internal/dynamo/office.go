@@ -114,9 +114,7 @@ func (s *Store) CreateNotice(ctx context.Context, n *feedback.Notice) error {
 		return err
 	}
 	p := items[0].Put
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: p.Item,
-		ConditionExpression: p.ConditionExpression, ExpressionAttributeNames: p.ExpressionAttributeNames,
-		ExpressionAttributeValues: p.ExpressionAttributeValues})
+	err = s.putIf(ctx, p.Item, &condition{expr: p.ConditionExpression, names: p.ExpressionAttributeNames, values: p.ExpressionAttributeValues})
 	if err != nil {
 		return fmt.Errorf("dynamo: create notice %s: %w", n.ID, storeErr(err))
 	}
@@ -156,8 +154,7 @@ func (s *Store) UpdateNotice(ctx context.Context, n *feedback.Notice) error {
 		return err
 	}
 	vc := versionIs(n.Version)
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
-		ConditionExpression: vc.expr, ExpressionAttributeNames: vc.names, ExpressionAttributeValues: vc.values})
+	err = s.putIf(ctx, item, vc)
 	if err != nil {
 		return fmt.Errorf("dynamo: update notice %s: %w", n.ID, storeErr(err))
 	}
@@ -275,8 +272,7 @@ func (s *Store) putUnit(ctx context.Context, u *feedback.Unit, v int64, c *condi
 	if err != nil {
 		return err
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
-		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values})
+	err = s.putIf(ctx, item, c)
 	return storeErr(err)
 }
 
@@ -355,8 +351,7 @@ func (s *Store) UpdateProblemList(ctx context.Context, l *feedback.ProblemList) 
 		return err
 	}
 	vc := versionIs(l.Version)
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
-		ConditionExpression: vc.expr, ExpressionAttributeNames: vc.names, ExpressionAttributeValues: vc.values})
+	err = s.putIf(ctx, item, vc)
 	if err != nil {
 		return fmt.Errorf("dynamo: update problem list %s: %w", l.ID, storeErr(err))
 	}
@@ -463,8 +458,7 @@ func (s *Store) PutCalendarYear(ctx context.Context, y *feedback.CalendarYear) e
 	if y.Version != 0 {
 		c = versionIs(y.Version)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
-		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values})
+	err = s.putIf(ctx, item, c)
 	if err != nil {
 		return fmt.Errorf("dynamo: put calendar year %d: %w", y.Year, storeErr(err))
 	}
@@ -769,8 +763,7 @@ func (s *Store) PutAssessmentScheme(ctx context.Context, sc *feedback.Assessment
 	if sc.Version != 0 {
 		c = versionIs(sc.Version)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: item,
-		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values})
+	err = s.putIf(ctx, item, c)
 	if err != nil {
 		return fmt.Errorf("dynamo: put assessment scheme: %w", storeErr(err))
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -27,10 +26,7 @@ func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) 
 		return err
 	}
 	n := notExists()
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: s.table, Item: item,
-		ConditionExpression: n.expr, ExpressionAttributeNames: n.names, ExpressionAttributeValues: n.values,
-	})
+	err = s.putIf(ctx, item, n)
 	if err != nil {
 		return fmt.Errorf("dynamo: create problem list %s: %w", l.ID, storeErr(err))
 	}

@@ -64,3 +64,69 @@ func TestCreateSuggestionSurvivesSDKRetries(t *testing.T) {
 		t.Errorf("taken ID: %v, want EConflict", err)
 	}
 }
+
+// TestSingleItemWritesSurviveSDKRetries: the office's single-item writes
+// (create-if-absent and optimistic updates) whose put was retried after it
+// went through report success, not a conflict with themselves — a unit
+// registered once must not answer 单位已登记. A real conflict stays one.
+func TestSingleItemWritesSurviveSDKRetries(t *testing.T) {
+	client := dynamotest.NewClient(t, dynamotest.Endpoint(t))
+	table := dynamotest.CreateTable(t, client)
+	plain := dynamo.New(client, table)
+	st := dynamo.New(lostAnswers{client}, table)
+	ctx := t.Context()
+	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+
+	u := &feedback.Unit{Name: "棠下镇", Head: "陈镇长", CreatedAt: at(1), UpdatedAt: at(1), UpdatedBy: "张科长"}
+	if err := st.CreateUnit(ctx, u); err != nil {
+		t.Fatalf("CreateUnit through a retried put: %v", err)
+	}
+	u.Contact, u.UpdatedAt = "0750-8888 0000", at(2)
+	if err := st.UpdateUnit(ctx, u); err != nil || u.Version != 2 {
+		t.Fatalf("UpdateUnit through a retried put: version %d, %v", u.Version, err)
+	}
+	if got, err := plain.GetUnit(ctx, u.Name); err != nil || got.Contact != u.Contact || got.Version != 2 {
+		t.Fatalf("stored unit = %+v, %v", got, err)
+	}
+	same := *u
+	same.Version = 1
+	if err := st.UpdateUnit(ctx, &same); feedback.ErrorCode(err) != feedback.EConflict {
+		t.Errorf("another request storing the same content from the old version: %v, want EConflict", err)
+	}
+	other := &feedback.Unit{Name: "棠下镇", Head: "李镇长", CreatedAt: at(3), UpdatedAt: at(3), UpdatedBy: "王科员"}
+	if err := st.CreateUnit(ctx, other); feedback.ErrorCode(err) != feedback.EConflict {
+		t.Errorf("another request registering the name: %v, want EConflict", err)
+	}
+	stale := *u
+	stale.Version, stale.Head = 1, "另一人的修改"
+	if err := st.UpdateUnit(ctx, &stale); feedback.ErrorCode(err) != feedback.EConflict {
+		t.Errorf("an update from an old version: %v, want EConflict", err)
+	}
+
+	l := &feedback.ProblemList{ID: feedback.NewID(at(4)), Title: "涉企乱罚款问题清单", CreatedAt: at(4), UpdatedAt: at(4)}
+	if err := st.CreateProblemList(ctx, l); err != nil {
+		t.Fatalf("CreateProblemList through a retried put: %v", err)
+	}
+	l.Title, l.UpdatedAt = "涉企乱罚款问题整改清单", at(5)
+	if err := st.UpdateProblemList(ctx, l); err != nil {
+		t.Fatalf("UpdateProblemList through a retried put: %v", err)
+	}
+
+	y := &feedback.CalendarYear{Year: 2031, Holidays: []feedback.Date{"2031-01-01"}, UpdatedAt: at(6), UpdatedBy: "张科长"}
+	if err := st.PutCalendarYear(ctx, y); err != nil {
+		t.Fatalf("PutCalendarYear (create) through a retried put: %v", err)
+	}
+	y.Workdays, y.UpdatedAt = []feedback.Date{"2031-01-05"}, at(7)
+	if err := st.PutCalendarYear(ctx, y); err != nil {
+		t.Fatalf("PutCalendarYear (update) through a retried put: %v", err)
+	}
+
+	sc := feedback.DefaultAssessmentScheme()
+	sc.UpdatedAt, sc.UpdatedBy = at(8), "张科长"
+	if err := st.PutAssessmentScheme(ctx, sc); err != nil {
+		t.Fatalf("PutAssessmentScheme through a retried put: %v", err)
+	}
+	if got, err := plain.GetAssessmentScheme(ctx); err != nil || got.Version != 1 {
+		t.Fatalf("stored scheme version %v, %v; want 1", got, err)
+	}
+}

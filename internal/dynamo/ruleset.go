@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
@@ -39,10 +38,7 @@ func (s *Store) PutRuleSet(ctx context.Context, rs *feedback.RuleSet) error {
 	if rs.Version == 0 {
 		c = notExists()
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: s.table, Item: item,
-		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values,
-	})
+	err = s.putIf(ctx, item, c)
 	if err != nil {
 		return fmt.Errorf("dynamo: put rules: %w", storeErr(err))
 	}

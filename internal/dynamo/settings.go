@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
@@ -95,10 +94,7 @@ func (s *Store) PutSettings(ctx context.Context, st *feedback.Settings) error {
 	if st.Version == 0 {
 		c = notExists()
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: s.table, Item: item,
-		ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values,
-	})
+	err = s.putIf(ctx, item, c)
 	if err != nil {
 		return fmt.Errorf("dynamo: put settings: %w", storeErr(err))
 	}

@@ -259,10 +259,7 @@ func (s *Store) UpdateSuggestion(ctx context.Context, sug *feedback.Suggestion) 
 		return err
 	}
 	v := versionIs(sug.Version)
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: s.table, Item: item,
-		ConditionExpression: v.expr, ExpressionAttributeNames: v.names, ExpressionAttributeValues: v.values,
-	})
+	err = s.putIf(ctx, item, v)
 	if err != nil {
 		return fmt.Errorf("dynamo: update suggestion %s: %w", sug.ID, storeErr(err))
 	}
