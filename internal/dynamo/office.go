@@ -338,11 +338,8 @@ func (s *Store) ListUnits(ctx context.Context, f feedback.UnitFilter) (feedback.
 
 // UpdateProblemList stores l (optimistic).
 func (s *Store) UpdateProblemList(ctx context.Context, l *feedback.ProblemList) error {
-	if err := l.Validate(); err != nil {
+	if err := l.ValidateUpdate(); err != nil {
 		return err
-	}
-	if l.Triage || l.ID == feedback.TriageListID {
-		return feedback.FieldErrorf("id", "待分拣清单不能修改")
 	}
 	c := *l
 	c.Version = l.Version + 1

@@ -35,6 +35,18 @@ func (l *ProblemList) Validate() error {
 	)
 }
 
+// ValidateUpdate checks l as a replacement of a stored list: a valid list,
+// and not the triage list, which is seeded by the store and never edited.
+func (l *ProblemList) ValidateUpdate() error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	if l.Triage || l.ID == TriageListID {
+		return FieldErrorf("id", "待分拣清单不能修改")
+	}
+	return nil
+}
+
 // NewTriageList returns the triage list as a store seeds it.
 func NewTriageList(now time.Time) *ProblemList {
 	return &ProblemList{ID: TriageListID, Title: TriageListTitle, Triage: true, CreatedAt: now, UpdatedAt: now}

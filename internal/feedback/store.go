@@ -222,7 +222,7 @@ type Store interface {
 	CreateProblemList(ctx context.Context, l *ProblemList) error
 	GetProblemList(ctx context.Context, id string) (*ProblemList, error)
 	// UpdateProblemList stores l (optimistic on Version). The triage list
-	// is not changed this way (EInvalid).
+	// is not changed this way (EInvalid: ProblemList.ValidateUpdate).
 	UpdateProblemList(ctx context.Context, l *ProblemList) error
 	ListProblemLists(ctx context.Context, f ProblemListFilter) (Page[*ProblemList], error)
 

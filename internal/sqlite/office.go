@@ -287,10 +287,7 @@ func (s *Store) ListUnits(ctx context.Context, f feedback.UnitFilter) (feedback.
 
 // UpdateProblemList implements feedback.Store.
 func (s *Store) UpdateProblemList(ctx context.Context, l *feedback.ProblemList) error {
-	err := l.Validate()
-	if err == nil && (l.Triage || l.ID == feedback.TriageListID) {
-		err = feedback.FieldErrorf("id", "待分拣清单不能修改")
-	}
+	err := l.ValidateUpdate()
 	var data string
 	if err == nil {
 		c := *l
