@@ -284,6 +284,21 @@ func ProblemCounterDeltas(old, next *Problem) []CounterDelta {
 	return out
 }
 
+// RecountedProblemCounters is what p adds to counters recounted from the
+// stored problems alone (a store filling its counters for problems written
+// before it kept them): its state and its creation day, as a create in its
+// present state counts them, plus the day of its rectification when it is
+// verified, since it was rectified before its look-back passed. Past
+// reopenings cannot be recounted: the problem does not hold them (its
+// audit history does).
+func RecountedProblemCounters(p *Problem) []CounterDelta {
+	out := ProblemCounterDeltas(nil, p)
+	if p.Status == ProblemVerified && !p.RectifiedAt.IsZero() {
+		out = append(out, CounterDelta{Scope: ScopeDay, Key: string(DateOf(p.RectifiedAt)), Name: CounterRectified, N: 1})
+	}
+	return out
+}
+
 func firstNonZero(ts ...time.Time) time.Time {
 	for _, t := range ts {
 		if !t.IsZero() {

@@ -88,10 +88,8 @@ func (s *Store) GetProblemAggregates(ctx context.Context, from, to feedback.Date
 }
 
 // rebuildCounters fills problem_counters from the stored problems when the
-// migration that added the table asked for it, in one transaction. Day
-// counters are rebuilt from the problems' creation, rectification and
-// verification times; past reopenings cannot be (the audit history has
-// them, the problem row does not).
+// migration that added the table asked for it, in one transaction, with
+// what feedback.RecountedProblemCounters says each problem adds.
 func (s *Store) rebuildCounters(ctx context.Context) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var marker []byte
@@ -116,10 +114,7 @@ func (s *Store) rebuildCounters(ctx context.Context) error {
 				rows.Close()
 				return fmt.Errorf("rebuild problem counters: %w", err)
 			}
-			deltas = append(deltas, feedback.ProblemCounterDeltas(nil, p)...)
-			if p.Status == feedback.ProblemVerified && !p.RectifiedAt.IsZero() {
-				deltas = append(deltas, feedback.CounterDelta{Scope: feedback.ScopeDay, Key: string(feedback.DateOf(p.RectifiedAt)), Name: feedback.CounterRectified, N: 1})
-			}
+			deltas = append(deltas, feedback.RecountedProblemCounters(p)...)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
