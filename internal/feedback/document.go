@@ -239,27 +239,24 @@ func IssueDocument(ctx context.Context, rec DocumentRecords, d *Document, prefix
 	if err := CheckNumberPrefix("number_prefixes."+string(d.Kind), prefix); err != nil {
 		return err
 	}
-	for attempt := 1; ; attempt++ {
+	return retryContended(ctx, issueAttempts, issuePause, func(int) (func() error, error) {
 		last, err := rec.LastDocumentSeq(ctx, d.Kind, d.Year)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.Seq = last + 1
 		d.ID = DocumentID(d.Kind, d.Year, d.Seq)
 		d.Number = DocumentNumber(prefix, d.Year, d.Seq)
 		content.Number = d.Number
 		if d.Content, err = EncodeDocumentContent(content); err != nil {
-			return Internal(err)
+			return nil, Internal(err)
 		}
-		err = rec.CreateDocument(ctx, d)
-		if err == nil || !IsCode(err, EConflict) || attempt == issueAttempts {
-			return err
-		}
-		pause := time.Duration(rand.Int64N(int64(min(attempt, 10)) * int64(2*time.Millisecond)))
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(pause):
-		}
-	}
+		return func() error { return rec.CreateDocument(ctx, d) }, nil
+	})
+}
+
+// issuePause is the random pause after a lost race for a number: up to
+// 2 ms per round lost so far, at most 20 ms.
+func issuePause(attempt int) time.Duration {
+	return time.Duration(rand.Int64N(int64(min(attempt, 10)) * int64(2*time.Millisecond)))
 }

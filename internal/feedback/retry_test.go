@@ -1,8 +1,10 @@
 package feedback
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestRetryWrite(t *testing.T) {
@@ -44,5 +46,35 @@ func TestRetryWrite(t *testing.T) {
 				t.Errorf("prepared %d times, want %d", prepares, tt.wantPrepares)
 			}
 		})
+	}
+}
+
+// TestRetryContended: the loop for writes many requests race for tries up
+// to its own bound, pauses between lost races, and stops when the request
+// ends.
+func TestRetryContended(t *testing.T) {
+	conflict := StoreConflict(nil)
+	losing := func(n *int) func(int) (func() error, error) {
+		return func(int) (func() error, error) {
+			return func() error { *n++; return conflict }, nil
+		}
+	}
+	var writes, pauses int
+	err := retryContended(context.Background(), 7, func(attempt int) time.Duration {
+		pauses++
+		if attempt != pauses {
+			t.Errorf("pause after attempt %d, want %d", attempt, pauses)
+		}
+		return time.Microsecond
+	}, losing(&writes))
+	if !errors.Is(err, conflict) || writes != 7 || pauses != 6 {
+		t.Errorf("always losing: %v after %d writes and %d pauses, want the conflict after 7 and 6", err, writes, pauses)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	writes = 0
+	err = retryContended(ctx, 100, func(int) time.Duration { cancel(); return time.Hour }, losing(&writes))
+	if !errors.Is(err, context.Canceled) || writes != 1 {
+		t.Errorf("request ended while pausing: %v after %d writes, want context.Canceled after 1", err, writes)
 	}
 }
