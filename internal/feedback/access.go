@@ -254,3 +254,13 @@ func canSeeSuggestion(id Identity, p *Problem) error {
 	}
 	return errNoRole()
 }
+
+// canListSuggestions: the office lists any suggestions; a unit account
+// only those of one problem (f.ProblemID), which the caller then checks it
+// may see (canSeeProblem) — never the district's at large.
+func canListSuggestions(id Identity, f SuggestionFilter) error {
+	if id.Role == RoleUnit && f.ProblemID == "" {
+		return Errorf(EForbidden, "只能查看本单位问题所涉及的意见建议,请从问题详情查看")
+	}
+	return nil
+}

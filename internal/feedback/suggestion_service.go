@@ -15,10 +15,10 @@ func (s *Service) ListSuggestions(ctx context.Context, id Identity, f Suggestion
 	if err := requireAnyRole(id); err != nil {
 		return Page[*Suggestion]{}, err
 	}
+	if err := canListSuggestions(id, f); err != nil {
+		return Page[*Suggestion]{}, err
+	}
 	if id.Role == RoleUnit {
-		if f.ProblemID == "" {
-			return Page[*Suggestion]{}, Errorf(EForbidden, "只能查看本单位问题所涉及的意见建议,请从问题详情查看")
-		}
 		if _, err := s.problemFor(ctx, id, f.ProblemID); err != nil {
 			return Page[*Suggestion]{}, err
 		}
