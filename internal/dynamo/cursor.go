@@ -120,7 +120,7 @@ func mac(key []byte, payload string) []byte {
 // belong to.
 func (s *Store) decodeCursor(ctx context.Context, c, list string) (*cursorState, error) {
 	payload, sig, ok := strings.Cut(c, ".")
-	if !ok || len(c) > 4096 {
+	if !ok || len(c) > feedback.CursorMaxBytes {
 		return nil, feedback.InvalidCursor(nil)
 	}
 	got, err := b64.DecodeString(sig)

@@ -158,7 +158,7 @@ func (s *Store) CreateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	if err := s.transact(ctx, append(items, s.counterUpdates(deltas)...)); err != nil { // aggregates.go
 		return fmt.Errorf("dynamo: create problem %s: %w", w.Problem.ID, storeErr(err))
 	}
-	written(w, true)
+	w.Committed(true)
 	return nil
 }
 
@@ -174,27 +174,6 @@ func (s *Store) createItems(ctx context.Context, w feedback.ProblemWrite) ([]typ
 		return nil, nil, err
 	}
 	return append(items, links...), feedback.ProblemCounterDeltas(nil, w.Problem), nil
-}
-
-// written moves the versions of what a committed problem write stored.
-func written(w feedback.ProblemWrite, created bool) {
-	if created {
-		w.Problem.Version = 1
-	} else {
-		w.Problem.Version++
-	}
-	for _, sug := range w.Suggestions {
-		sug.Version++
-	}
-	for _, n := range w.Notices {
-		n.Version = 1
-	}
-	for _, f := range w.Files {
-		f.Version++
-	}
-	if w.Extension != nil {
-		w.Extension.Version++
-	}
 }
 
 // WriteProblems implements feedback.Store: the items of every write in one
@@ -225,7 +204,7 @@ func (s *Store) WriteProblems(ctx context.Context, ws []feedback.ProblemWrite) e
 		return fmt.Errorf("dynamo: write problems: %w", storeErr(err))
 	}
 	for _, w := range ws {
-		written(w, w.Problem.Version == 0)
+		w.Committed(w.Problem.Version == 0)
 	}
 	return nil
 }
@@ -287,7 +266,7 @@ func (s *Store) UpdateProblem(ctx context.Context, w feedback.ProblemWrite) erro
 	if err := s.transact(ctx, append(items, s.counterUpdates(deltas)...)); err != nil {
 		return fmt.Errorf("dynamo: update problem %s: %w", w.Problem.ID, storeErr(err))
 	}
-	written(w, false)
+	w.Committed(false)
 	return nil
 }
 

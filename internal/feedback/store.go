@@ -175,6 +175,31 @@ type ProblemWrite struct {
 	Contribution *Contribution
 }
 
+// Committed sets the versions of what w stored, once the write has
+// committed, as the Store conventions say: the problem's is 1 when created
+// (else one more), each notice's 1, each suggestion's, file's and the
+// extension's one more. Stores call it after the commit, never before, so
+// a failed write leaves its arguments as they were.
+func (w ProblemWrite) Committed(created bool) {
+	if created {
+		w.Problem.Version = 1
+	} else {
+		w.Problem.Version++
+	}
+	for _, sg := range w.Suggestions {
+		sg.Version++
+	}
+	for _, n := range w.Notices {
+		n.Version = 1
+	}
+	for _, f := range w.Files {
+		f.Version++
+	}
+	if w.Extension != nil {
+		w.Extension.Version++
+	}
+}
+
 // Store is the storage the use cases need. Two adapters implement it (SQLite
 // and DynamoDB) and one contract suite (package storetest) holds them to the
 // same behaviour.

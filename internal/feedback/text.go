@@ -33,6 +33,9 @@ const (
 	// IdempotencyKeyMaxBytes bounds client-chosen idempotency keys; they are
 	// opaque ASCII tokens, so bytes are the right unit here.
 	IdempotencyKeyMaxBytes = 128
+	// CursorMaxBytes bounds a pagination cursor a store accepts: longer is
+	// EInvalid (InvalidCursor) before any decoding, on every store.
+	CursorMaxBytes = 4096
 
 	MaxCoUnits               = 20
 	MaxSuggestionsPerProblem = 50 // keeps a problem's creation within one storage transaction

@@ -46,7 +46,7 @@ func (s *Store) encodeCursor(list, filter string, pos []any) (string, error) {
 }
 
 func (s *Store) decodeCursor(list, filter, cursor string, n int) ([]any, error) {
-	if len(cursor) > 4096 {
+	if len(cursor) > feedback.CursorMaxBytes {
 		return nil, feedback.InvalidCursor(nil)
 	}
 	raw, err := cursorEncoding.DecodeString(cursor)

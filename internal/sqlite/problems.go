@@ -184,7 +184,7 @@ func (s *Store) CreateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	if err != nil {
 		return fmt.Errorf("sqlite: create problem %s: %w", writeID(pw), err)
 	}
-	written(pw, true)
+	pw.Committed(true)
 	return nil
 }
 
@@ -201,29 +201,6 @@ func (s *Store) createProblemTx(ctx context.Context, tx *sql.Tx, pw feedback.Pro
 		return err
 	}
 	return s.writeRest(ctx, tx, w, pw)
-}
-
-// written moves the versions of what a committed problem write stored:
-// the problem (1 when created), its suggestions, notices, files and
-// extension.
-func written(pw feedback.ProblemWrite, created bool) {
-	if created {
-		pw.Problem.Version = 1
-	} else {
-		pw.Problem.Version++
-	}
-	for _, n := range pw.Notices {
-		n.Version = 1
-	}
-	if pw.Extension != nil {
-		pw.Extension.Version++
-	}
-	for _, sg := range pw.Suggestions {
-		sg.Version++
-	}
-	for _, f := range pw.Files {
-		f.Version++
-	}
 }
 
 // WriteProblems implements feedback.Store: every write in one
@@ -259,7 +236,7 @@ func (s *Store) WriteProblems(ctx context.Context, ws []feedback.ProblemWrite) e
 		return fmt.Errorf("sqlite: write problems: %w", err)
 	}
 	for _, pw := range ws {
-		written(pw, pw.Problem.Version == 0)
+		pw.Committed(pw.Problem.Version == 0)
 	}
 	return nil
 }
@@ -289,7 +266,7 @@ func (s *Store) UpdateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 	if err != nil {
 		return fmt.Errorf("sqlite: update problem %s: %w", writeID(pw), err)
 	}
-	written(pw, false)
+	pw.Committed(false)
 	return nil
 }
 

@@ -489,6 +489,7 @@ func testCursors(t *testing.T, open Opener) {
 		{"from another list", symPage.NextCursor},
 		{"invalid UTF-8", "\xff\xfe"},
 		{"very long", strings.Repeat("A", 10000)},
+		{"one byte over the bound", good + strings.Repeat("A", feedback.CursorMaxBytes+1-len(good))},
 	}
 	// Every single-character change.
 	for i := 0; i < len(good); i++ {
