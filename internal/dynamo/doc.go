@@ -18,7 +18,8 @@
 // Files: one per kind of item the store keeps (symposium.go, suggestion.go,
 // problem.go, ruleset.go, summary.go, account.go), their stored layout in
 // items.go, keys and indexes in keys.go, lists in query.go and cursor.go,
-// problem counters in aggregates.go, stream records in stream.go.
+// problem counters in aggregates.go, stream records in stream.go, the
+// conditional single-item put that survives the SDK's retries in putif.go.
 //
 // The package never scans the table on a request path and never imports a
 // SQLite package: Lambda binaries link it.
