@@ -2,10 +2,12 @@ package dynamo_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/jianyan/jianyan/internal/dynamo"
 	"github.com/jianyan/jianyan/internal/dynamo/dynamotest"
@@ -69,11 +71,39 @@ func TestCreateSuggestionSurvivesSDKRetries(t *testing.T) {
 // (create-if-absent and optimistic updates) whose put was retried after it
 // went through report success, not a conflict with themselves — a unit
 // registered once must not answer 单位已登记. A real conflict stays one.
+//
+// Both ways a failed condition may come back are covered: with the stored
+// item (DynamoDB, ReturnValuesOnConditionCheckFailure) and without it (a
+// server that does not return it), when the store reads the item.
 func TestSingleItemWritesSurviveSDKRetries(t *testing.T) {
 	client := dynamotest.NewClient(t, dynamotest.Endpoint(t))
+	for _, tt := range []struct {
+		name string
+		api  dynamo.API
+	}{
+		{"stored item returned", lostAnswers{client}},
+		{"stored item not returned", lostAnswers{noItemOnFailure{client}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { singleItemWritesRetried(t, client, tt.api) })
+	}
+}
+
+// noItemOnFailure drops the stored item from a failed condition's error.
+type noItemOnFailure struct{ dynamo.API }
+
+func (n noItemOnFailure) PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	out, err := n.API.PutItem(ctx, in, optFns...)
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		ccf.Item = nil
+	}
+	return out, err
+}
+
+func singleItemWritesRetried(t *testing.T, client *dynamodb.Client, api dynamo.API) {
 	table := dynamotest.CreateTable(t, client)
 	plain := dynamo.New(client, table)
-	st := dynamo.New(lostAnswers{client}, table)
+	st := dynamo.New(api, table)
 	ctx := t.Context()
 	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
 
