@@ -13,14 +13,14 @@ import (
 // CreateProblemList stores l; the triage list's ID is always taken (by the
 // seeded item).
 func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) error {
-	if err := l.Validate(); err != nil {
+	if err := l.ValidateCreate(); err != nil {
 		return err
 	}
 	if err := s.EnsureSeed(ctx); err != nil { // the triage list's ID is then taken
 		return err
 	}
 	c := *l
-	c.Version, c.Triage = 1, false
+	c.Version = 1
 	item, err := problemListToItem(&c)
 	if err != nil {
 		return err
@@ -30,7 +30,7 @@ func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) 
 	if err != nil {
 		return fmt.Errorf("dynamo: create problem list %s: %w", l.ID, storeErr(err))
 	}
-	l.Version, l.Triage = 1, false
+	l.Version = 1
 	return nil
 }
 

@@ -35,6 +35,18 @@ func (l *ProblemList) Validate() error {
 	)
 }
 
+// ValidateCreate checks l as a new list: a valid list that does not claim
+// to be the triage list, which only a store seeds (NewTriageList).
+func (l *ProblemList) ValidateCreate() error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	if l.Triage {
+		return FieldErrorf("triage", "待分拣清单由系统建立,不能新建")
+	}
+	return nil
+}
+
 // ValidateUpdate checks l as a replacement of a stored list: a valid list,
 // and not the triage list, which is seeded by the store and never edited.
 func (l *ProblemList) ValidateUpdate() error {

@@ -16,11 +16,11 @@ func setProblemVersion(p *feedback.Problem, v int64) { p.Version = v }
 // CreateProblemList implements feedback.Store. The triage list's ID is
 // taken by the row seeded at open.
 func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) error {
-	err := l.Validate()
+	err := l.ValidateCreate()
 	var data string
 	if err == nil {
 		c := *l
-		c.Version, c.Triage = 1, false
+		c.Version = 1
 		data, err = encode(&c)
 	}
 	if err == nil {
@@ -33,7 +33,7 @@ func (s *Store) CreateProblemList(ctx context.Context, l *feedback.ProblemList) 
 	if err != nil {
 		return fmt.Errorf("sqlite: create problem list %s: %w", l.ID, err)
 	}
-	l.Version, l.Triage = 1, false
+	l.Version = 1
 	return nil
 }
 

@@ -141,13 +141,14 @@ func testBadInput(t *testing.T, open Opener) {
 
 	t.Run("problem lists", func(t *testing.T) {
 		for name, edit := range map[string]func(l *feedback.ProblemList){
-			"missing ID":              func(l *feedback.ProblemList) { l.ID = "" },
-			"bad ID":                  func(l *feedback.ProblemList) { l.ID = "清单" },
-			"missing title":           func(l *feedback.ProblemList) { l.Title = "" },
-			"invalid UTF-8":           func(l *feedback.ProblemList) { l.Campaign = "\xff" },
-			"oversized unit":          func(l *feedback.ProblemList) { l.OwnerUnit = strings.Repeat("局", feedback.UnitMaxRunes+1) },
-			"newline in title":        func(l *feedback.ProblemList) { l.Title = "问题\n清单" },
-			"bad symposium reference": func(l *feedback.ProblemList) { l.SymposiumID = "座谈会/1" },
+			"missing ID":                   func(l *feedback.ProblemList) { l.ID = "" },
+			"bad ID":                       func(l *feedback.ProblemList) { l.ID = "清单" },
+			"missing title":                func(l *feedback.ProblemList) { l.Title = "" },
+			"invalid UTF-8":                func(l *feedback.ProblemList) { l.Campaign = "\xff" },
+			"oversized unit":               func(l *feedback.ProblemList) { l.OwnerUnit = strings.Repeat("局", feedback.UnitMaxRunes+1) },
+			"newline in title":             func(l *feedback.ProblemList) { l.Title = "问题\n清单" },
+			"bad symposium reference":      func(l *feedback.ProblemList) { l.SymposiumID = "座谈会/1" },
+			"claims to be the triage list": func(l *feedback.ProblemList) { l.Triage = true },
 		} {
 			t.Run(name, func(t *testing.T) {
 				l := newProblemList(c, "无效清单", campaignFines, unitJustice)
