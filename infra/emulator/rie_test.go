@@ -9,9 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
-
 	"time"
 
 	"github.com/jianyan/jianyan/internal/testenv"
@@ -71,11 +71,56 @@ type function struct {
 // startFunction runs bootstrap under aws-lambda-rie on free loopback ports
 // (its invoke endpoint and the Runtime API it serves the bootstrap, so
 // several emulators can run side by side) with env as the whole
-// environment. The emulator is killed when the test ends; its output (and
-// the function's logs) are shown if the test failed.
+// environment, and returns once the emulator itself listens on both. The
+// emulator is killed when the test ends; its output (and the function's
+// logs) are shown if the test failed.
+//
+// A port found free can be taken by another process before the emulator
+// binds it (another test's listener, or the local end of any outgoing
+// connection: both come from the same ephemeral range). The emulator then
+// exits at once with "address already in use", and it listens on the two
+// ports from two goroutines, so its invoke endpoint may accept for a moment
+// before the Runtime API's failure ends it. Hence ready means that this
+// very process holds a listening socket on both ports (not merely that
+// something accepts a connection there), and an emulator that exits on a
+// taken port is started again on new ones.
 func startFunction(tb testing.TB, rie, name, bootstrap string, env []string) *function {
 	tb.Helper()
-	addr, apiAddr := freeAddr(tb), freeAddr(tb)
+	return startFunctionOn(tb, rie, name, bootstrap, env, func() (string, string) {
+		addr, apiAddr := freeAddr(tb), freeAddr(tb)
+		for addr == apiAddr {
+			apiAddr = freeAddr(tb)
+		}
+		return addr, apiAddr
+	})
+}
+
+// startFunctionOn is startFunction with the ports of each attempt chosen by
+// ports (the invoke endpoint's and the Runtime API's).
+func startFunctionOn(tb testing.TB, rie, name, bootstrap string, env []string, ports func() (addr, apiAddr string)) *function {
+	tb.Helper()
+	const attempts = 5
+	var last string
+	for range attempts {
+		addr, apiAddr := ports()
+		f, out, retry := tryStartFunction(tb, rie, name, bootstrap, env, addr, apiAddr)
+		if f != nil {
+			return f
+		}
+		last = out
+		if !retry {
+			break
+		}
+	}
+	tb.Fatalf("aws-lambda-rie for %s did not start:\n%s", name, last)
+	return nil
+}
+
+// tryStartFunction starts the emulator once, on addr and apiAddr. It returns the function when
+// the emulator listens on both its ports; otherwise its output and whether
+// the failure was a taken port (worth another try on new ports).
+func tryStartFunction(tb testing.TB, rie, name, bootstrap string, env []string, addr, apiAddr string) (*function, string, bool) {
+	tb.Helper()
 	out := &lockedBuffer{}
 	cmd := exec.Command(rie,
 		"--runtime-interface-emulator-address", addr,
@@ -89,26 +134,44 @@ func startFunction(tb testing.TB, rie, name, bootstrap string, env []string) *fu
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start aws-lambda-rie for %s: %v", name, err)
 	}
-	tb.Cleanup(func() {
-		killGroup(cmd)
+	exited := make(chan struct{})
+	go func() {
 		_ = cmd.Wait()
+		close(exited)
+	}()
+	stop := func() {
+		killGroup(cmd)
+		<-exited
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case <-exited:
+			o := out.String()
+			return nil, o, strings.Contains(o, "address already in use")
+		default:
+		}
+		ready, err := listensOn(cmd.Process.Pid, addr, apiAddr)
+		if err != nil {
+			stop()
+			tb.Fatalf("aws-lambda-rie for %s: %v", name, err)
+		}
+		if ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			tb.Fatalf("aws-lambda-rie for %s did not listen on %s and %s within 30 s:\n%s", name, addr, apiAddr, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tb.Cleanup(func() {
+		stop()
 		if tb.Failed() {
 			tb.Logf("---- %s (aws-lambda-rie and function output) ----\n%s", name, out.String())
 		}
 	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			_ = c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("aws-lambda-rie for %s did not listen on %s: %v\n%s", name, addr, err, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return &function{name: name, url: "http://" + addr + "/2015-03-31/functions/function/invocations", out: out}
+	return &function{name: name, url: "http://" + addr + "/2015-03-31/functions/function/invocations", out: out}, "", false
 }
 
 // invoke sends payload as the function's event, the way Lambda's Invoke
