@@ -123,7 +123,10 @@ func runBackups(ctx context.Context, o options, now func() time.Time, log *slog.
 		backup()
 	}
 	for {
-		timer := time.NewTimer(time.Until(nextBackup(now())))
+		// The wait is measured on now's clock, the one the schedule is
+		// read on.
+		t := now()
+		timer := time.NewTimer(nextBackup(t).Sub(t))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
