@@ -52,6 +52,10 @@ type listSpec struct {
 	// keep, when set, is applied to the (fetched) items after the filter;
 	// false drops the item.
 	keep func(map[string]types.AttributeValue) bool
+	// recheck says that keep only checks again, on the items, what filter
+	// selected on the index entries: it drops only an entry the index had
+	// not caught up on yet, so nearly every item fetched is kept.
+	recheck bool
 }
 
 // Page sizes of one list call. A Query asks for one more entry than the
@@ -142,32 +146,47 @@ func (s *Store) readList(ctx context.Context, spec listSpec, cursor string) ([]m
 			if err != nil {
 				return nil, "", fmt.Errorf("query %s %s: %w", p.index, p.pk, storeErr(err))
 			}
-			full := res.Items
-			if spec.fetch {
-				if full, err = s.fetchItems(ctx, res.Items); err != nil {
-					return nil, "", err
+			// The entries are taken in chunks. When (nearly) every item
+			// fetched is kept — no keep, or keep only rechecking the
+			// index's filter — a chunk of what the page still needs is
+			// all there is to fetch, however many entries a filtered Query
+			// returned (the rest would be read and thrown away); a stale
+			// entry just makes the next chunk. When keep filters, misses
+			// are expected: the whole Query page is fetched at once, in as
+			// few round trips as may be.
+			for pos := 0; pos < len(res.Items); {
+				chunk := res.Items[pos:]
+				if spec.fetch && (spec.keep == nil || spec.recheck) {
+					chunk = chunk[:min(len(chunk), spec.limit+1-len(hits))]
 				}
-			}
-			for i, item := range full {
-				if item == nil || (spec.keep != nil && !spec.keep(item)) {
-					continue
+				full := chunk
+				if spec.fetch {
+					if full, err = s.fetchItems(ctx, chunk); err != nil {
+						return nil, "", err
+					}
 				}
-				hits = append(hits, hit{pi, item, res.Items[i]})
-				if len(hits) == spec.limit+1 {
-					// One more than a page: there is a next page, which
-					// starts after the last item returned.
-					out := make([]map[string]types.AttributeValue, spec.limit)
-					for i := range out {
-						out[i] = hits[i].item
+				pos += len(chunk)
+				for i, item := range full {
+					if item == nil || (spec.keep != nil && !spec.keep(item)) {
+						continue
 					}
-					st := cursorState{List: spec.id, Part: spec.parts[startPart].pk, Key: resume}
-					if spec.limit > 0 {
-						last := hits[spec.limit-1]
-						lp := spec.parts[last.part]
-						st = cursorState{List: spec.id, Part: lp.pk, Key: keyOf(last.entry, lp)}
+					hits = append(hits, hit{pi, item, chunk[i]})
+					if len(hits) == spec.limit+1 {
+						// One more than a page: there is a next page, which
+						// starts after the last item returned.
+						out := make([]map[string]types.AttributeValue, spec.limit)
+						for i := range out {
+							out[i] = hits[i].item
+						}
+						st := cursorState{List: spec.id, Part: spec.parts[startPart].pk, Key: resume}
+						if spec.limit > 0 {
+							last := hits[spec.limit-1]
+							lp := spec.parts[last.part]
+							st = cursorState{List: spec.id, Part: lp.pk, Key: keyOf(last.entry, lp)}
+						}
+						next, err := s.encodeCursor(ctx, st)
+						return out, next, err
 					}
-					next, err := s.encodeCursor(ctx, st)
-					return out, next, err
 				}
 			}
 			esk = stringKey(res.LastEvaluatedKey)

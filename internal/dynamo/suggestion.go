@@ -338,12 +338,18 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	// indexes.
 	var conds []expression.ConditionBuilder
 	var checks []func(map[string]types.AttributeValue) bool
+	// offIndex counts the checks that no condition on the index matched
+	// first: those drop items as a filter does, the others only the rare
+	// entry the index had not yet caught up on (listSpec.recheck).
+	offIndex := 0
 	eq := func(attr, v string, onIndex bool) {
 		if v == "" {
 			return
 		}
 		if onIndex {
 			conds = append(conds, expression.Name(attr).Equal(expression.Value(v)))
+		} else {
+			offIndex++
 		}
 		checks = append(checks, func(it map[string]types.AttributeValue) bool { return attrS(it, attr) == v })
 	}
@@ -355,6 +361,7 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		// first (problemSuggestions below).
 		eq("symposium_id", f.SymposiumID, false)
 		if f.Rehandle {
+			offIndex++
 			checks = append(checks, func(it map[string]types.AttributeValue) bool {
 				return attrS(it, "reply_state") == string(feedback.ReplyDissatisfied)
 			})
@@ -365,6 +372,7 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		spec.parts = []part{gsi(1, g1Rehandle)}
 		eq("problem_id", f.ProblemID, false)
 		eq("symposium_id", f.SymposiumID, false)
+		offIndex++
 		checks = append(checks, func(it map[string]types.AttributeValue) bool {
 			return attrS(it, "reply_state") == string(feedback.ReplyDissatisfied)
 		})
@@ -387,6 +395,7 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 	eq("channel", string(f.Channel), months)
 	if f.Unreplied {
 		// Not projected by sgm: checked on the fetched items.
+		offIndex++
 		checks = append(checks, func(it map[string]types.AttributeValue) bool {
 			return attrS(it, "reply_state") == "" && attrS(it, "reply") == ""
 		})
@@ -399,6 +408,8 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 				conds = append(conds, expression.Or(
 					expression.Name("topic").Contains(t), expression.Name("content").Contains(t)))
 			}
+		} else {
+			offIndex++
 		}
 		checks = append(checks, func(it map[string]types.AttributeValue) bool {
 			topic, content := attrS(it, "topic"), attrS(it, "content")
@@ -418,6 +429,7 @@ func (s *Store) ListSuggestions(ctx context.Context, f feedback.SuggestionFilter
 		spec.filter = &c
 	}
 	spec.fetch = true
+	spec.recheck = offIndex == 0
 	if len(checks) > 0 {
 		spec.keep = func(it map[string]types.AttributeValue) bool {
 			for _, ok := range checks {
