@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/jianyan/jianyan/internal/sqlite"
 )
 
 // unwritableDir returns an existing folder this process cannot create
@@ -130,5 +134,55 @@ func TestStartupChecksOfConsoleSignIn(t *testing.T) {
 	}
 	if _, err := os.Stat(data); err == nil {
 		t.Errorf("the data file was created")
+	}
+}
+
+// TestStartupRefusesANewerDataFile starts the local stack on a data file
+// written by a newer release (a higher schema version): it must stop at
+// once saying so, serve nothing, and leave the file byte for byte as it
+// was, with no upgrade copy beside it.
+func TestStartupRefusesANewerDataFile(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "jianyan.db")
+	seedData(t, data, "新版本写入的座谈会")
+	db, err := sql.Open("sqlite", "file:"+data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := sqlite.SchemaVersion + 1
+	for _, q := range []string{"PRAGMA user_version = " + strconv.Itoa(newer), "PRAGMA journal_mode = DELETE"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = run(t.Context(), []string{"--addr", "127.0.0.1:0", "--data", data}, func(string) string { return "" }, &out)
+	if err == nil {
+		t.Fatalf("started on a version-%d file; want a refusal", newer)
+	}
+	for _, w := range []string{"更新版本", strconv.Itoa(newer)} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not say %q", err, w)
+		}
+	}
+	if strings.Contains(out.String(), "serving on") {
+		t.Errorf("it served: %s", out.String())
+	}
+	after, err := os.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("the newer file changed when it was refused")
+	}
+	matches, _ := filepath.Glob(data + ".upgrade-from-*")
+	if len(matches) > 0 {
+		t.Errorf("an upgrade copy was made of a newer file: %q", matches)
 	}
 }
