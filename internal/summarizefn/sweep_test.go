@@ -23,6 +23,8 @@ func TestParseInputTask(t *testing.T) {
 		{"summary by default", `{"detail":{"period":"weekly"}}`, summarizefn.TaskSummarize, false},
 		{"sweep in detail", `{"time":"2025-03-04T02:10:00Z","detail":{"task":"sweep"}}`, summarizefn.TaskSweep, false},
 		{"bare sweep", `{"task":"sweep"}`, summarizefn.TaskSweep, false},
+		{"redrive in detail", `{"detail":{"task":"redrive"}}`, summarizefn.TaskRedrive, false},
+		{"bare redrive (README, by hand)", `{"task":"redrive"}`, summarizefn.TaskRedrive, false},
 		{"unknown task", `{"detail":{"task":"drop-table"}}`, "", true},
 	}
 	for _, tt := range tests {
