@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // readableAlphabet has 32 symbols and leaves out 0, O, 1 and I, so a receipt
@@ -39,12 +40,23 @@ func NewReceipt() string {
 }
 
 // NormalizeReceipt turns what a person typed ("k7qm 3xpa 9rtd") into the
-// stored form, or returns false if it cannot be a receipt.
+// stored form, or returns false if it cannot be a receipt. A phone's Chinese
+// input method types full-width letters, digits and dashes
+// ("Ｋ７ＱＭ－３ＸＰＡ－９ＲＴＤ"), and a receipt copied from its page or a
+// message may keep its label ("回执号:K7QM-3XPA-9RTD"): both are forgiven.
 func NormalizeReceipt(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "回执号"); ok {
+		s = strings.TrimLeft(rest, ":\uFF1A \u3000")
+	}
 	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
+	for _, r := range s {
+		if r >= '\uFF01' && r <= '\uFF5E' {
+			r -= 0xFEE0 // full-width form → ASCII
+		}
+		r = unicode.ToUpper(r)
 		switch {
-		case r == '-' || r == ' ' || r == '\u3000' || r == '—':
+		case unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212':
 			continue
 		case r < 128 && strings.ContainsRune(readableAlphabet, r):
 			b.WriteRune(r)

@@ -24,7 +24,20 @@ func TestReceipts(t *testing.T) {
 			t.Fatalf("NormalizeReceipt(lowercase, spaced %q) = %q, %v; want %q, true", r, got, ok, r)
 		}
 	}
-	for _, bad := range []string{"", "ABCD", "K7QM-3XPA-9RT0", "K7QM-3XPA-9RTDX", "K7QM-3XPA-9RT<"} {
+	// What people type or paste on a phone.
+	for _, typed := range []string{
+		"k7qm3xpa9rtd",
+		"Ｋ７ＱＭ－３ＸＰＡ－９ＲＴＤ",             // a Chinese input method's full-width forms
+		"ｋ７ｑｍ　３ｘｐａ　９ｒｔｄ",             // full-width, lower case, ideographic spaces
+		"K7QM—3XPA–9RTD",             // dashes a keyboard substitutes
+		"回执号:K7QM-3XPA-9RTD",         // copied with its label
+		"回执号\uFF1A k7qm 3xpa 9rtd\n", // with a full-width colon and a line break
+	} {
+		if got, ok := NormalizeReceipt(typed); !ok || got != "K7QM-3XPA-9RTD" {
+			t.Errorf("NormalizeReceipt(%q) = %q, %v; want K7QM-3XPA-9RTD, true", typed, got, ok)
+		}
+	}
+	for _, bad := range []string{"", "ABCD", "K7QM-3XPA-9RT0", "K7QM-3XPA-9RTDX", "K7QM-3XPA-9RT<", "回执号", "回执号:", "号:K7QM-3XPA-9RTD", "K7QM-3XPA-9RTＤＤ"} {
 		if got, ok := NormalizeReceipt(bad); ok {
 			t.Errorf("NormalizeReceipt(%q) = %q, true; want false", bad, got)
 		}

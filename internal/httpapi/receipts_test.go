@@ -65,7 +65,11 @@ func TestReceiptLoop(t *testing.T) {
 
 	t.Run("look-up forgives case, spaces and missing dashes", func(t *testing.T) {
 		plain := strings.ReplaceAll(sg.Receipt, "-", "")
-		for _, typed := range []string{sg.Receipt, strings.ToLower(sg.Receipt), strings.ToLower(plain), " " + plain[:4] + " " + plain[4:8] + " " + plain[8:] + " ", plain[:6] + "-" + plain[6:]} {
+		// What a phone's Chinese input method types: full-width letters,
+		// digits and dashes.
+		wide := strings.Map(func(r rune) rune { return r + 0xFEE0 }, sg.Receipt)
+		for _, typed := range []string{sg.Receipt, strings.ToLower(sg.Receipt), strings.ToLower(plain), " " + plain[:4] + " " + plain[4:8] + " " + plain[8:] + " ", plain[:6] + "-" + plain[6:],
+			wide, strings.ToLower(wide), "回执号:" + sg.Receipt, "回执号\uFF1A " + strings.ToLower(plain)} {
 			ev := withPath(loadEvent(t, "apigw-lookup-receipt.json"), "k7qm+3xpa+9rtd", url.QueryEscape(typed), "k7qm 3xpa 9rtd", typed)
 			r := invoke(t, e.public, ev)
 			if r.status != http.StatusSeeOther || r.header.Get("Location") != "/r/"+sg.Receipt {
