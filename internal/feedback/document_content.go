@@ -364,7 +364,7 @@ type replyLetterInput struct {
 }
 
 // salutation addresses a submitter by name and standing (梁某代表, 陈某委员,
-// 李某同志), else by organisation or standing; never by contact.
+// 李某同志), else by organisation or standing (群众); never by contact.
 func salutation(sg *Suggestion) string {
 	if name := strings.TrimSpace(sg.Name); name != "" {
 		switch sg.ParticipantKind {
@@ -378,7 +378,22 @@ func salutation(sg *Suggestion) string {
 	if org := strings.TrimSpace(sg.Organization); org != "" {
 		return org
 	}
-	return sg.ParticipantKind.Label()
+	// The form's category (群众/其他, 村(社区)代表) is no way to address a
+	// letter; an anonymous submitter is addressed by standing alone.
+	if s, ok := anonymousSalutations[sg.ParticipantKind]; ok {
+		return s
+	}
+	return "同志"
+}
+
+// anonymousSalutations addresses a submitter who left neither name nor
+// organisation.
+var anonymousSalutations = map[ParticipantKind]string{
+	NPCDeputy:   "人大代表",
+	CPPCCMember: "政协委员",
+	Enterprise:  "企业代表",
+	Community:   "村（社区）代表",
+	Public:      "群众",
 }
 
 // replyLetterContent is a reply letter to one submitter: what they wrote

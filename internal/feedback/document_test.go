@@ -349,7 +349,8 @@ func TestReplyLetterContent(t *testing.T) {
 		kind      ParticipantKind
 		want      string
 	}{
-		{"陈某", "", CPPCCMember, "陈某委员"}, {"李某", "", Enterprise, "李某同志"}, {"", "某某村委会", Community, "某某村委会"}, {"", "", Public, "群众/其他"},
+		{"陈某", "", CPPCCMember, "陈某委员"}, {"李某", "", Enterprise, "李某同志"}, {"", "某某村委会", Community, "某某村委会"},
+		{"", "", Public, "群众"}, {"", "", Community, "村（社区）代表"}, {"", "", NPCDeputy, "人大代表"}, {" ", " ", ParticipantKind("unknown"), "同志"},
 	} {
 		if got := salutation(&Suggestion{Name: c.name, Organization: c.org, ParticipantKind: c.kind}); got != c.want {
 			t.Errorf("salutation(%q, %q, %s) = %q, want %q", c.name, c.org, c.kind, got, c.want)
