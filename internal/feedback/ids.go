@@ -50,10 +50,7 @@ func NormalizeReceipt(s string) (string, bool) {
 		s = strings.TrimLeft(rest, ":\uFF1A \u3000")
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if r >= '\uFF01' && r <= '\uFF5E' {
-			r -= 0xFEE0 // full-width form → ASCII
-		}
+	for _, r := range halfWidth(s) {
 		r = unicode.ToUpper(r)
 		switch {
 		case unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212':

@@ -82,3 +82,26 @@ func TestNoticeTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestNoticeAddress: what a submitter types as their contact on a phone,
+// and how a notice can reach it.
+func TestNoticeAddress(t *testing.T) {
+	for _, tt := range []struct{ contact, channel, address string }{
+		{"13812345678", ContactSMS, "+8613812345678"},
+		{" 138 1234 5678 ", ContactSMS, "+8613812345678"},
+		{"+86 138-1234-5678", ContactSMS, "+8613812345678"},
+		{"008613812345678", ContactSMS, "+8613812345678"},
+		{"１３８１２３４５６７８", ContactSMS, "+8613812345678"}, // full-width digits
+		{"li.ming@example.com", ContactEmail, "li.ming@example.com"},
+		{"ｌｉ．ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", ContactEmail, "li.ming@example.com"},
+		{"010-12345678", "", ""}, // a landline
+		{"wxid_lm2024", "", ""},  // a WeChat ID
+		{"1381234567", "", ""},   // a digit short
+		{"", "", ""},
+	} {
+		ch, addr := NoticeAddress(tt.contact)
+		if ch != tt.channel || addr != tt.address {
+			t.Errorf("NoticeAddress(%q) = %q, %q; want %q, %q", tt.contact, ch, addr, tt.channel, tt.address)
+		}
+	}
+}

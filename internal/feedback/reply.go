@@ -236,16 +236,18 @@ const (
 )
 
 var (
-	mobileRE = regexp.MustCompile(`^(?:\+?86)?(1[3-9][0-9]{9})$`)
+	mobileRE = regexp.MustCompile(`^(?:(?:\+|00)?86)?(1[3-9][0-9]{9})$`)
 	emailRE  = regexp.MustCompile(`^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
 )
 
 // NoticeAddress tells how a contact detail can receive a notice: ContactSMS
 // with the number in E.164 form (+8613812345678) for a mainland mobile
 // number (spaces and dashes allowed), ContactEmail with the address for an
-// e-mail address, or "" when it is neither (a landline, a WeChat ID).
+// e-mail address, or "" when it is neither (a landline, a WeChat ID). A
+// phone's Chinese input method may type either in full-width characters
+// (１３８…, ｌｉ＠…): they count as what they look like.
 func NoticeAddress(contact string) (channel, address string) {
-	c := strings.TrimSpace(contact)
+	c := strings.TrimSpace(halfWidth(contact))
 	digits := strings.NewReplacer(" ", "", "-", "", "\u3000", "").Replace(c)
 	if m := mobileRE.FindStringSubmatch(digits); m != nil {
 		return ContactSMS, "+86" + m[1]
@@ -254,4 +256,15 @@ func NoticeAddress(contact string) (channel, address string) {
 		return ContactEmail, c
 	}
 	return "", ""
+}
+
+// halfWidth turns full-width ASCII forms (U+FF01–U+FF5E, what a Chinese
+// input method types in its full-width mode) into ASCII.
+func halfWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '\uFF01' && r <= '\uFF5E' {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
 }

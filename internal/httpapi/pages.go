@@ -244,18 +244,18 @@ func formPage(d formData) string {
 	}
 	b.WriteString("</fieldset>")
 
-	text := func(name, label, typ string, max int, hint string) {
+	text := func(name, label, attrs string, max int, hint string) {
 		b.WriteString(`<label for="f-` + name + `">` + label + `</label>`)
 		if hint != "" {
 			b.WriteString(`<p class="hint" id="h-` + name + `">` + hint + `</p>`)
 		}
-		b.WriteString(`<input type="` + typ + `" id="f-` + name + `" name="` + name + `" maxlength="` + strconv.Itoa(max) + `" value="` + esc(d.Values[name]) + `"` + invalid(name))
+		b.WriteString(`<input type="text"` + attrs + ` id="f-` + name + `" name="` + name + `" maxlength="` + strconv.Itoa(max) + `" value="` + esc(d.Values[name]) + `"` + invalid(name))
 		if hint != "" {
 			b.WriteString(` aria-describedby="h-` + name + `"`)
 		}
 		b.WriteString(">")
 	}
-	text("topic", "主题(选填)", "text", feedback.TopicMaxRunes, "例如:涉企执法、行政审批、基层治理")
+	text("topic", "主题(选填)", "", feedback.TopicMaxRunes, "例如:涉企执法、行政审批、基层治理")
 
 	b.WriteString(`<label for="f-content">内容 <span class="req" aria-hidden="true">*</span><span class="hp">(必填)</span></label>`)
 	b.WriteString(`<p class="hint" id="h-content">请写明具体事项、地点和您的建议,至少 ` + strconv.Itoa(feedback.ContentMinRunes) + ` 个字,最多 ` + strconv.Itoa(feedback.ContentMaxRunes) + ` 个字。</p>`)
@@ -277,9 +277,12 @@ func formPage(d formData) string {
 
 	b.WriteString(`<fieldset><legend>您的信息(均为选填)</legend>`)
 	b.WriteString(`<p class="note" id="privacy-note">姓名、单位和联系方式可以不填。填写后仅用于工作人员就您的意见与您联系、反馈办理情况,不会公开;责任单位看到的姓名和联系方式经过遮挡;超过保存期限后将被删除。</p>`)
-	text("name", "姓名", "text", feedback.NameMaxRunes, "")
-	text("organization", "单位", "text", feedback.OrganizationMaxRunes, "")
-	text("contact", "联系方式(手机或邮箱)", "tel", feedback.ContactMaxRunes, "")
+	text("name", "姓名", "", feedback.NameMaxRunes, "")
+	text("organization", "单位", "", feedback.OrganizationMaxRunes, "")
+	// A mobile number or an e-mail address: a plain text field, since a
+	// phone's tel keypad has neither letters nor @; nothing a phone would
+	// "correct" in an address.
+	text("contact", "联系方式(手机或邮箱)", ` autocapitalize="off" autocorrect="off" spellcheck="false"`, feedback.ContactMaxRunes, "")
 	if d.OfferNotify {
 		b.WriteString(`<label class="choice" for="f-notify"><input type="checkbox" id="f-notify" name="notify" value="1" aria-describedby="h-notify"`)
 		if d.Values["notify"] != "" {

@@ -38,8 +38,11 @@ func TestFormPage(t *testing.T) {
 	}{
 		{"open", "apigw-get-form.json", open.Code, 200,
 			[]string{`lang="zh-CN"`, `name="participant_kind" value="npc_deputy"`, `value="enterprise"`, `<label for="f-content">`,
-				`action="/api/v1/symposia/` + open.Code + `/suggestions"`, `name="website"`, `/static/form.js?v=`, `maxlength="5000"`, `个人`[:0] + `不会公开`},
-			[]string{`value="cppcc_member"`, `via=web`, `<script>`, `https://cdn`, `style="`}},
+				`action="/api/v1/symposia/` + open.Code + `/suggestions"`, `name="website"`, `/static/form.js?v=`, `maxlength="5000"`, `个人`[:0] + `不会公开`,
+				// A mobile number or an e-mail address: a phone's tel keypad
+				// has no letters and no @.
+				`<input type="text" autocapitalize="off" autocorrect="off" spellcheck="false" id="f-contact"`},
+			[]string{`value="cppcc_member"`, `via=web`, `<script>`, `https://cdn`, `style="`, `type="tel"`}},
 		{"web link", "apigw-get-form-web.json", open.Code, 200,
 			[]string{`action="/api/v1/symposia/` + open.Code + `/suggestions?via=web"`}, nil},
 		{"unknown code", "apigw-get-form.json", "ZZZZZZZZ", 404, []string{"未找到"}, nil},
