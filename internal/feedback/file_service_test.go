@@ -468,6 +468,10 @@ func testEvidenceWithTransitionAndProgress(t *testing.T, f *fileFixture) {
 	if len(last.Files) != 1 || last.Files[0].FileID != report.ID {
 		t.Errorf("the progress event lists %+v, want the report only", last.Files)
 	}
+	// The files are 佐证材料; 佐证说明 is a transition's text, not given here.
+	if last.Note != "修改了整改进展、佐证材料" {
+		t.Errorf("the progress event says %q, want 修改了整改进展、佐证材料", last.Note)
+	}
 	if tr := events[len(events)-2]; tr.Action != feedback.ActionTransition || len(tr.Files) != 1 || tr.Files[0].FileID != photo.ID {
 		t.Errorf("the transition event = %+v, want the photo", tr)
 	}

@@ -262,6 +262,8 @@ var fieldLabels = map[string]string{
 	"lookback_due":                         "回头看日期",
 	"note":                                 "备注",
 	"evidence":                             "佐证说明",
+	"evidence_file_ids":                    "佐证材料",
+	"photo_file_ids":                       "照片",
 	"action":                               "操作",
 	"actor":                                "操作人",
 	"role":                                 "角色",

@@ -449,7 +449,7 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			return nil, err
 		}
 		if len(files) > 0 {
-			changed = append(changed, "evidence")
+			changed = append(changed, "evidence_file_ids") // 佐证材料, not the 佐证说明 text of a transition
 		}
 		if e.Supervised != nil && *e.Supervised != p.Supervised {
 			p.Supervised = *e.Supervised
