@@ -163,7 +163,14 @@ type formData struct {
 	// OfferNotify: reply notices reach submitters here, so the form
 	// offers "有办理结果时通知我" (feedback.Service.OffersSubmitterNotices).
 	OfferNotify bool
+	// PhotosLost: a refused form post carried photos. A browser cannot
+	// put them back into the file input, so the page asks for them again
+	// rather than let the lead go without them.
+	PhotosLost bool
 }
+
+// photosLost asks for the photos of a refused form post again.
+const photosLost = "您选的照片未能保留,请重新选择照片后再提交。"
 
 // fieldLabels names form fields in error summaries.
 var fieldLabels = map[string]string{
@@ -198,6 +205,9 @@ func formPage(d formData) string {
 			b.WriteString(`<a href="#` + esc(fieldAnchor(d.ErrField)) + `">` + esc(label) + "</a>:")
 		}
 		b.WriteString(esc(d.ErrMessage))
+		if d.PhotosLost {
+			b.WriteString(" " + photosLost)
+		}
 	}
 	b.WriteString("</div>")
 	// multipart/form-data, so that photos go with the post when there is
@@ -273,7 +283,11 @@ func formPage(d formData) string {
 	// script; form.js names the photos chosen (#photo-status).
 	b.WriteString(`<input type="file" id="f-photo_file_ids" class="file-input" name="photos" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="h-photos"` + invalid("photo_file_ids") + `>`)
 	b.WriteString(`<label for="f-photo_file_ids" class="file-button" id="photo-pick">选择照片</label>`)
-	b.WriteString(`<p class="status" id="photo-status" aria-live="polite"></p>`)
+	b.WriteString(`<p class="status" id="photo-status" aria-live="polite">`)
+	if d.PhotosLost {
+		b.WriteString(photosLost)
+	}
+	b.WriteString(`</p>`)
 
 	b.WriteString(`<fieldset><legend>您的信息(均为选填)</legend>`)
 	b.WriteString(`<p class="note" id="privacy-note">姓名、单位和联系方式可以不填。填写后仅用于工作人员就您的意见与您联系、反馈办理情况,不会公开;责任单位看到的姓名和联系方式经过遮挡;超过保存期限后将被删除。</p>`)

@@ -221,11 +221,14 @@ func (h *publicHandler) action(code string, web bool) string {
 // submit serves POST /api/v1/symposia/{code}/suggestions.
 func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	var body submissionJSON
+	var (
+		body   submissionJSON
+		photos []formPhoto
+	)
 	kind := bodyJSON
 	fail := func(err error) {
 		if kind == bodyForm {
-			h.formError(w, r, code, body, err)
+			h.formError(w, r, code, body, len(photos), err)
 			return
 		}
 		writeError(h.log, w, r, err)
@@ -239,10 +242,9 @@ func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var (
-		k      bodyKind
-		form   url.Values
-		photos []formPhoto
-		err    error
+		k    bodyKind
+		form url.Values
+		err  error
 	)
 	if multipartForm {
 		k = bodyForm
@@ -250,11 +252,7 @@ func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 	} else {
 		k, form, err = decodeJSONOrForm(w, r, &body)
 	}
-	if err != nil {
-		fail(err)
-		return
-	}
-	if k == bodyForm {
+	if k == bodyForm && form != nil {
 		body = submissionJSON{
 			ParticipantKind: form.Get("participant_kind"), Kind: form.Get("kind"),
 			Name: form.Get("name"), Organization: form.Get("organization"), Contact: form.Get("contact"),
@@ -262,6 +260,10 @@ func (h *publicHandler) submit(w http.ResponseWriter, r *http.Request) {
 			IdempotencyKey: form.Get("idempotency_key"), Website: form.Get("website"),
 			Notify: form.Get("notify") != "",
 		}
+	}
+	if err != nil {
+		fail(err) // a form comes back with what was typed
+		return
 	}
 	if body.SymposiumID != "" {
 		fail(feedback.FieldErrorf("symposium_id", "请求中不能指定座谈会:意见提交到链接所指的座谈会"))
@@ -328,10 +330,11 @@ func (h *publicHandler) submitted(w http.ResponseWriter, r *http.Request, k body
 }
 
 // formError answers a failed form post (JavaScript off): a field error
-// shows the form again with what was typed and the error named; anything
-// else a short page with the status.
-func (h *publicHandler) formError(w http.ResponseWriter, r *http.Request, code string, body submissionJSON, err error) {
-	if feedback.ErrorCode(err) != feedback.EInvalid || feedback.ErrorField(err) == "" {
+// shows the form again with what was typed and the error named, and asks
+// for the photos it carried (photos) again; anything else a short page
+// with the status.
+func (h *publicHandler) formError(w http.ResponseWriter, r *http.Request, code string, body submissionJSON, photos int, err error) {
+	if c := feedback.ErrorCode(err); c != feedback.EInvalid && c != feedback.ETooLarge || feedback.ErrorField(err) == "" {
 		h.pageError(w, r, err, nil)
 		return
 	}
@@ -350,6 +353,7 @@ func (h *publicHandler) formError(w http.ResponseWriter, r *http.Request, code s
 			"notify": map[bool]string{true: "1"}[body.Notify],
 		},
 		ErrField: f.field, ErrMessage: f.message, OfferNotify: h.svc.OffersSubmitterNotices(),
+		PhotosLost: photos > 0 || feedback.ErrorField(err) == "photo_file_ids",
 	}))
 }
 

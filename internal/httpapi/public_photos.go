@@ -69,7 +69,10 @@ type formPhoto struct {
 // readPhotoForm reads a multipart/form-data submission: its text fields,
 // and its photos (field "photos"; an empty file input sends an empty part,
 // which is skipped). Too many photos or one too large is refused before
-// anything is stored.
+// anything is stored. Refused, it still returns the text fields it could
+// read (all of them, unless the post as a whole was too large) and the
+// photos it kept, so that the form comes back with what the person typed
+// and asks for the photos again.
 func readPhotoForm(w http.ResponseWriter, r *http.Request) (url.Values, []formPhoto, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhotoFormBytes)
 	mr, err := r.MultipartReader()
@@ -84,21 +87,24 @@ func readPhotoForm(w http.ResponseWriter, r *http.Request) (url.Values, []formPh
 		return feedback.Errorf(feedback.EInvalid, "表单编码无效")
 	}
 	values := url.Values{}
-	var photos []formPhoto
+	var (
+		photos  []formPhoto
+		refused error // the first photo refused; the text fields are read on
+	)
 	text := 0
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return values, photos, nil
+			return values, photos, refused
 		}
 		if err != nil {
-			return nil, nil, tooLarge(err)
+			return values, photos, tooLarge(err)
 		}
 		name := part.FormName()
 		if name != "photos" {
 			b, err := io.ReadAll(io.LimitReader(part, MaxBodyBytes+1))
 			if err != nil {
-				return nil, nil, tooLarge(err)
+				return values, photos, tooLarge(err)
 			}
 			if text += len(b); text > MaxBodyBytes {
 				return nil, nil, &feedback.Error{Code: feedback.ETooLarge, Message: "提交的内容过长"}
@@ -106,22 +112,32 @@ func readPhotoForm(w http.ResponseWriter, r *http.Request) (url.Values, []formPh
 			values.Add(name, string(b))
 			continue
 		}
+		if refused != nil {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return values, photos, tooLarge(err)
+			}
+			continue
+		}
 		data, err := io.ReadAll(io.LimitReader(part, feedback.PhotoMaxBytes+1))
 		if err != nil {
-			return nil, nil, tooLarge(err)
+			return values, photos, tooLarge(err)
 		}
 		if len(data) == 0 {
 			continue
 		}
-		if len(data) > feedback.PhotoMaxBytes {
-			return nil, nil, &feedback.Error{Code: feedback.ETooLarge, Field: "photo_file_ids",
+		switch {
+		case len(data) > feedback.PhotoMaxBytes:
+			refused = &feedback.Error{Code: feedback.ETooLarge, Field: "photo_file_ids",
 				Message: "照片「" + feedback.CleanFileName(part.FileName()) + "」超过 " + filecheck.Size(feedback.PhotoMaxBytes) + ",请缩小后再提交"}
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return values, photos, tooLarge(err)
+			}
+		case len(photos) == feedback.MaxPhotosPerSuggestion:
+			refused = feedback.FieldErrorf("photo_file_ids", "最多附 %d 张照片", feedback.MaxPhotosPerSuggestion)
+		default:
+			ctype, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+			photos = append(photos, formPhoto{name: part.FileName(), contentType: ctype, data: data})
 		}
-		if len(photos) == feedback.MaxPhotosPerSuggestion {
-			return nil, nil, feedback.FieldErrorf("photo_file_ids", "最多附 %d 张照片", feedback.MaxPhotosPerSuggestion)
-		}
-		ctype, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		photos = append(photos, formPhoto{name: part.FileName(), contentType: ctype, data: data})
 	}
 }
 

@@ -189,6 +189,79 @@ func TestPhotoFormPost(t *testing.T) {
 	}
 }
 
+// TestPhotoFormPostRefusedKeepsTheForm: a form post without JavaScript
+// that is refused comes back with everything typed, before the photos in
+// the form and after them, and asks for the photos again: a browser
+// cannot put them back, and a lead sent again without them would lose
+// them without a word.
+func TestPhotoFormPostRefusedKeepsTheForm(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(feedback.SymposiumOpen)
+	ev := withPath(loadEvent(t, "apigw-submit-suggestion-form.json"), sampleCode, sym.Code)
+	const content, name, contact = "执法人员检查时未出示执法证件,现场照片三张。", "陈建国", "13912345678"
+	// post builds the form as a browser sends it: the fields in the order
+	// of the page, the photos between content and the submitter's details.
+	post := func(content string, photos ...[]byte) (string, string) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for _, kv := range [][2]string{{"idempotency_key", "f-nojs-refused"}, {"participant_kind", "enterprise"}, {"kind", "problem_lead"}, {"content", content}} {
+			_ = mw.WriteField(kv[0], kv[1])
+		}
+		for i, data := range photos {
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="photos"; filename="现场%d.jpg"`, i+1))
+			h.Set("Content-Type", "image/jpeg")
+			w, _ := mw.CreatePart(h)
+			_, _ = w.Write(data)
+		}
+		_ = mw.WriteField("name", name)
+		_ = mw.WriteField("contact", contact)
+		_ = mw.Close()
+		return b.String(), mw.FormDataContentType()
+	}
+	p := testPhoto(t)
+	huge := append(append([]byte{}, p...), make([]byte, feedback.PhotoMaxBytes)...)
+	for _, tt := range []struct {
+		name    string
+		content string
+		photos  [][]byte
+		status  int
+		field   string
+	}{
+		{"four photos", content, [][]byte{p, p, p, p}, http.StatusBadRequest, "photo_file_ids"},
+		{"a photo over 10 MiB", content, [][]byte{p, huge}, http.StatusRequestEntityTooLarge, "photo_file_ids"},
+		{"content too short, with a photo", "短", [][]byte{p}, http.StatusBadRequest, "content"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body, ctype := post(tt.content, tt.photos...)
+			r := invoke(t, e.public, withHeader(withBody(ev, body), "content-type", ctype))
+			page := string(r.body)
+			if r.status != tt.status || !strings.Contains(page, `<form id="suggestion-form"`) {
+				t.Fatalf("= %d, want %d with the form again:\n%.400s", r.status, tt.status, page)
+			}
+			for _, want := range []string{
+				`<a href="#` + fieldAnchor(tt.field) + `">`,
+				`value="` + name + `"`, `value="` + contact + `"`, `value="problem_lead" checked`, `value="enterprise" checked`,
+				">" + tt.content + "</textarea>",
+				`<p class="status" id="photo-status" aria-live="polite">` + photosLost + `</p>`,
+			} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the form again lacks %q", want)
+				}
+			}
+			if n := len(e.suggestions(sym.ID)); n != 0 {
+				t.Errorf("%d suggestions stored, want none", n)
+			}
+		})
+	}
+	// Without photos, nothing asks for them.
+	body, ctype := post("短")
+	r := invoke(t, e.public, withHeader(withBody(ev, body), "content-type", ctype))
+	if r.status != http.StatusBadRequest || strings.Contains(string(r.body), photosLost) {
+		t.Errorf("a refused post without photos = %d, asks for photos %v", r.status, strings.Contains(string(r.body), photosLost))
+	}
+}
+
 // TestFormPageWeight: the public form with its script stays within 20 KB
 // (docs/design.md's page weight), photos field and all.
 func TestFormPageWeight(t *testing.T) {
