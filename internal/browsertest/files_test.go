@@ -121,7 +121,7 @@ func TestFormPhotoOnPhone(t *testing.T) {
 			ctx := startBrowser(t, 60*time.Second)
 			dir := artifacts(t)
 			photo := writePhoto(t, t.TempDir(), "现场照片.png")
-			content := "执法人员检查时未出示执法证件,现场照片见附件(" + name + ")。"
+			content := "执法人员检查时未出示执法证件,现场照片见附件(" + map[bool]string{true: "开启脚本", false: "未开启脚本"}[js] + ")。"
 			steps := []chromedp.Action[chromedp.Void]{phone()}
 			if !js {
 				steps = append(steps, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -166,6 +166,22 @@ func TestFormPhotoOnPhone(t *testing.T) {
 			if err != nil || f.Status != feedback.FileReady || f.Name != "现场照片.png" || f.SuggestionID != sg.ID {
 				t.Errorf("the photo = %+v, %v", f, err)
 			}
+			// The office sees it on the lead, as a thumbnail fetched with
+			// the token; the receipt never shows it.
+			if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.images].some((i) => !i.closest(".office")) || document.body.innerText.includes("现场照片.png")`)); err != nil || shown {
+				t.Errorf("the receipt page shows the photo: %v, %v", shown, err)
+			}
+			if !js {
+				do(t, ctx, "scripts on again for the console", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+					_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+					return err
+				}))
+			}
+			do(t, ctx, "desktop", chromedp.EmulateViewport(1280, 900))
+			signIn(t, ctx, e.url, adminToken, "#suggestions")
+			do(t, ctx, "open the lead", chromedp.Navigate(e.url+"/console/suggestions/"+sg.ID), chromedp.WaitVisible(chromedp.CSS("#photos")))
+			waitJS(t, ctx, "the lead's photo as a thumbnail", `(() => { const i = document.querySelector('#photos .file-item[data-file="现场照片.png"] img'); return !!i && i.src.startsWith("blob:") && i.naturalWidth === 120; })()`)
+			checkPage(t, ctx, dir, "form-photo-"+name+"-office")
 		})
 	}
 }
