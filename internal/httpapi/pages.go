@@ -390,7 +390,7 @@ func receiptPage(d receiptData) string {
 	if len(v.Problems) == 1 {
 		p := v.Problems[0]
 		dd("整改状态", p.StatusLabel)
-		dd("整改期限", string(p.Deadline))
+		dd("整改期限", formatDay(p.Deadline))
 		dd("整改进展", p.Progress)
 	}
 	b.WriteString("</dl>")
@@ -400,7 +400,7 @@ func receiptPage(d receiptData) string {
 		for i, p := range v.Problems {
 			b.WriteString(`<h3>问题` + chineseOrdinal(i+1) + `</h3><dl class="problem">`)
 			dd("整改状态", p.StatusLabel)
-			dd("整改期限", string(p.Deadline))
+			dd("整改期限", formatDay(p.Deadline))
 			dd("整改进展", p.Progress)
 			b.WriteString("</dl>")
 		}

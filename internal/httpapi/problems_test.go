@@ -346,7 +346,7 @@ func TestSplitSuggestionAPI(t *testing.T) {
 		t.Errorf("receipt = %s", r.body)
 	}
 	page := invoke(t, e.public, withPath(loadEvent(t, "apigw-get-receipt-page.json"), sampleReceipt, sg.Receipt))
-	for _, want := range []string{"涉及 2 个问题", "<h3>问题一</h3>", "<h3>问题二</h3>", made.Items[1].Deadline} {
+	for _, want := range []string{"涉及 2 个问题", "<h3>问题一</h3>", "<h3>问题二</h3>", formatDay(feedback.Date(made.Items[1].Deadline))} {
 		if !strings.Contains(string(page.body), want) {
 			t.Errorf("receipt page lacks %q", want)
 		}

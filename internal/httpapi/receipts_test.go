@@ -188,4 +188,27 @@ func TestReceiptLoop(t *testing.T) {
 			t.Errorf("receipt after the second rating = %+v", v)
 		}
 	})
+
+	t.Run("the page shows the problem's status, deadline and progress", func(t *testing.T) {
+		l, err := e.svc.CreateProblemList(ctx, adminID, feedback.ProblemListInput{Title: "涉企乱罚款问题清单"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.svc.CreateProblem(ctx, adminID, feedback.ProblemInput{ProblemListID: l.ID, Title: "送达不规范", SuggestionIDs: []string{sg.ID}, Deadline: "2025-04-30"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		progress := "已修订行政处罚文书样式,写明申诉渠道。"
+		if _, err := e.svc.EditProblem(ctx, adminID, p.ID, feedback.ProblemEdit{Progress: &progress}); err != nil {
+			t.Fatal(err)
+		}
+		page := invoke(t, e.public, withPath(loadEvent(t, "apigw-get-receipt-page.json"), sampleReceipt, sg.Receipt))
+		// Dates as people write them, like the page's other dates.
+		for _, want := range []string{"<dt>整改状态</dt><dd>待整改</dd>", "<dt>整改期限</dt><dd>2025年4月30日</dd>", "<dt>整改进展</dt><dd>" + progress + "</dd>"} {
+			if !strings.Contains(string(page.body), want) {
+				t.Errorf("receipt page lacks %q", want)
+			}
+		}
+		checkNoPersonalData(t, "receipt page", page.body)
+	})
 }
