@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -211,4 +212,65 @@ func TestReceiptLoop(t *testing.T) {
 		}
 		checkNoPersonalData(t, "receipt page", page.body)
 	})
+}
+
+// TestRehandleThroughTheAPI: a submitter's 不满意 on a rectified problem,
+// as the office meets it through the API and the summary's pages: the
+// problem back to 重新整改 with a re-handle in its history, the suggestion
+// in 待重新办理 with the reason, and the unit's scorecard (JSON, HTML,
+// workbook) counting the re-handle, the reply rate and the satisfaction
+// rate.
+func TestRehandleThroughTheAPI(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(feedback.SymposiumOpen)
+	sg := e.routedSuggestion(t, sym, feedback.Enterprise, "罚款决定书送达不规范,企业不知道申诉渠道。")
+	const unit = "区市场监管局"
+	ok := func(r response, want int, what string) map[string]any {
+		t.Helper()
+		if r.status != want {
+			t.Fatalf("%s = %d %s, want %d", what, r.status, r.body, want)
+		}
+		var m map[string]any
+		if strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+			r.json(t, &m)
+		}
+		return m
+	}
+	list := ok(e.call(t, "POST", "/api/v1/problem-lists", `{"title":"涉企乱罚款问题清单"}`), http.StatusCreated, "create list")
+	p := ok(e.call(t, "POST", "/api/v1/problems", `{"problem_list_id":"`+list["id"].(string)+`","title":"送达不规范","suggestion_ids":["`+sg.ID+`"],"responsible_unit":"`+unit+`","deadline":"2025-03-20"}`),
+		http.StatusCreated, "create problem")
+	pid := p["id"].(string)
+	for _, to := range []string{"rectifying", "rectified"} {
+		ok(e.call(t, "PATCH", "/api/v1/problems/"+pid, `{"status":"`+to+`","note":"按要求整改"}`), http.StatusOK, "move to "+to)
+	}
+	ok(e.call(t, "POST", "/api/v1/suggestions/"+sg.ID+"/reply", `{"text":"已规范送达程序。","grade":"A"}`), http.StatusOK, "reply")
+	ok(e.call(t, "POST", "/api/v1/receipts/"+sg.Receipt+"/rating", `{"rating":"dissatisfied","comment":"文书里仍没有申诉渠道"}`), http.StatusCreated, "rate")
+
+	if got := ok(e.call(t, "GET", "/api/v1/problems/"+pid, ""), http.StatusOK, "problem"); got["status"] != "reopened" || got["rehandles"] != float64(1) {
+		t.Errorf("problem after 不满意: status %v, rehandles %v; want reopened, 1", got["status"], got["rehandles"])
+	}
+	history := e.call(t, "GET", "/api/v1/problems/"+pid+"/history", "")
+	if !strings.Contains(string(history.body), `"action":"rehandle"`) {
+		t.Errorf("history lacks the re-handle: %s", history.body)
+	}
+	rehandle := e.call(t, "GET", "/api/v1/suggestions?rehandle=true", "")
+	if !strings.Contains(string(rehandle.body), sg.ID) || !strings.Contains(string(rehandle.body), "文书里仍没有申诉渠道") {
+		t.Errorf("待重新办理 lacks the suggestion or its reason: %s", rehandle.body)
+	}
+
+	sm := ok(e.call(t, "POST", "/api/v1/summaries", `{"period":"daily"}`), http.StatusCreated, "summary")
+	var score map[string]any
+	for _, u := range sm["units"].([]any) {
+		if u := u.(map[string]any); u["unit"] == unit {
+			score = u
+		}
+	}
+	if score == nil || score["rehandles"] != float64(1) || score["reply_rate"] != float64(1) || score["rated"] != float64(1) || score["satisfaction_rate"] != float64(0) {
+		t.Errorf("the unit's scorecard = %v; want 1 re-handle, reply rate 1, satisfaction rate 0 of 1 rated", score)
+	}
+	html := e.call(t, "GET", "/api/v1/summaries/"+sm["id"].(string)+".html", "")
+	if page := string(html.body); html.status != http.StatusOK || !strings.Contains(page, "<th class=\"n\">重新办理</th>") ||
+		!regexp.MustCompile(unit+`</td>(<td[^>]*>[^<]*</td>)*<td class="n">100(\.0)?%</td><td class="n">0(\.0)?%</td><td class="n">1</td></tr>`).MatchString(page) {
+		t.Errorf("the summary page's scorecard row for %s lacks 答复率 100%%, 满意率 0%%, 重新办理 1:\n%s", unit, page)
+	}
 }
