@@ -53,6 +53,10 @@ func (c Channel) Label() string {
 // calling it 已分拣 while staff see it in 待分拣 would contradict them.
 const TriageLabel = TriageListTitle
 
+// RepliedLabel is what a routed suggestion with a reply reads as on its
+// receipt: 已答复, whatever list it waits in.
+const RepliedLabel = "已答复"
+
 // Label is the Chinese label of the status alone. A suggestion's own label
 // also depends on where it was routed: use Suggestion.StatusLabel.
 func (s SuggestionStatus) Label() string {

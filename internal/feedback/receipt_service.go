@@ -94,6 +94,12 @@ func (s *Service) receiptView(ctx context.Context, sg *Suggestion) (*ReceiptView
 	}
 	if r := sg.LatestReply(); r != nil {
 		v.Reply = &ReceiptReply{Text: r.Text, Grade: r.Grade, GradeLabel: r.Grade.Label(), At: r.At}
+		if sg.Status == SuggestionRouted {
+			// Answered without becoming part of a problem (most
+			// suggestions are): the submitter, reading the reply below,
+			// is told it was answered, not that it waits to be sorted.
+			v.StatusLabel = RepliedLabel
+		}
 		if rt := r.Rating; rt != nil {
 			v.Rating = &ReceiptRating{Rating: rt.Rating, Label: rt.Rating.Label(), At: rt.At}
 		}

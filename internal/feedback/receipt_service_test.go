@@ -41,3 +41,28 @@ func TestReceiptViewFollowsProblem(t *testing.T) {
 		wantCode(t, err, feedback.ENotFound)
 	}
 }
+
+// TestReceiptViewAnswered: a suggestion answered from the triage list,
+// without becoming a problem, reads 已答复 on its receipt, beside the
+// reply, not 待分拣; adopted and declined keep their own words.
+func TestReceiptViewAnswered(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sg := f.submitRouted(t, feedback.CPPCCMember, "涉企执法", "建议设立涉企执法监督热线,方便企业反映问题。")
+	if _, err := f.svc.ReplyToSuggestion(ctx, f.staff, sg.ID, "已转有关部门研究,条件成熟时设立。", feedback.GradeC); err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.svc.ReceiptView(ctx, sg.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != feedback.SuggestionRouted || v.StatusLabel != "已答复" || v.Reply == nil {
+		t.Errorf("answered receipt view: status %s %q, reply %+v; want routed 已答复 with the reply", v.Status, v.StatusLabel, v.Reply)
+	}
+	if _, err := f.svc.DeclineSuggestion(ctx, f.staff, sg.ID, "已有同类制度,留作参考。"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.svc.ReceiptView(ctx, sg.Receipt); err != nil || v.StatusLabel != "未采纳" {
+		t.Errorf("declined receipt view = %+v, %v; want 未采纳", v, err)
+	}
+}
