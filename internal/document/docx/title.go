@@ -43,6 +43,8 @@ func balance(title string, capacity float64) []string {
 				cost += 100
 			}
 			switch {
+			case splitsWord(rs, start+i):
+				cost += 3
 			case goodBreakAfter(rest[:i]):
 				cost -= 2.5
 			case strings.HasSuffix(string(rest[:i]), "关于"), rest[i-1] == '对', insideQuote(rs[:start+i]):
@@ -107,7 +109,28 @@ func breakForbidden(before, after rune) bool {
 
 // goodBreakAfter reports whether a title line may well end with head: after
 // 的, a conjunction, punctuation, or a character that often ends a unit's
-// name or a noun (局, 办, 镇, 问题, 事项, …).
+// name or a noun (局, 办, 镇, 问题, 事项, 建议, …).
 func goodBreakAfter(head []rune) bool {
-	return strings.ContainsRune("的和与及、，”》）〕局办会府镇街厅委院所处室部题项款况作见", head[len(head)-1])
+	return strings.ContainsRune("的和与及、，”》）〕局办会府镇街厅委院所处室部题项款况作见议", head[len(head)-1])
+}
+
+// titleWords are words of the office's titles that begin with a character
+// goodBreakAfter favours ending a line with (办 of 依法治办, 处 of 执法处):
+// a line ending inside one (意见建议办｜理) splits the word, which GB/T
+// 9704 asks titles never to do.
+var titleWords = []string{"意见建议", "办理", "办法", "办案", "办件", "处理", "处罚", "处置", "会议", "会同", "部门", "部署",
+	"项目", "作出", "作风", "街道", "所属", "见效", "委托", "局面"}
+
+// splitsWord reports whether a break before rs[at] falls inside one of
+// titleWords.
+func splitsWord(rs []rune, at int) bool {
+	for _, w := range titleWords {
+		wr := []rune(w)
+		for k := 1; k < len(wr); k++ {
+			if at-k >= 0 && at-k+len(wr) <= len(rs) && string(rs[at-k:at-k+len(wr)]) == w {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -21,6 +21,9 @@ func TestBalance(t *testing.T) {
 		// Three lines.
 		{"关于环市街道办事处职权下放重放轻管问题专项整治发现问题整改情况和下一步工作安排的反馈意见书",
 			[]string{"关于环市街道办事处职权下放重放", "轻管问题专项整治发现问题整改情况", "和下一步工作安排的反馈意见书"}},
+		// Not inside a word, though 办 often ends a name: the bulletin
+		// of a day, as the domain titles it.
+		{"关于2025年3月4日意见建议办理和问题整改情况的通报", []string{"关于2025年3月4日意见建议", "办理和问题整改情况的通报"}},
 		// Latin words stay whole; with no allowed break the word processor wraps.
 		{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ"}},
 	} {
