@@ -82,19 +82,7 @@ var (
 // seconds to start) and returns the PDFs by sample name.
 func printAll(t *testing.T) map[string]string {
 	t.Helper()
-	soffice := testenv.LookPath(t, "install libreoffice-writer-nogui (Debian) with fonts-noto-cjk and fonts-arphic-ukai", "soffice", "libreoffice")
-	for _, tool := range []string{"pdftotext", "pdfinfo", "pdftoppm"} {
-		testenv.LookPath(t, "install poppler-utils", tool)
-	}
-	if out, err := exec.Command("fc-list", ":", "family").Output(); err != nil {
-		testenv.Missing(t, "fc-list: %v; install fontconfig", err)
-	} else {
-		for _, a := range fontAliases {
-			if !bytes.Contains(out, []byte(a.family)) {
-				testenv.Missing(t, "font %q is not installed; install fonts-noto-cjk and fonts-arphic-ukai", a.family)
-			}
-		}
-	}
+	checkPrintTools(t)
 	printOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "jianyan-docx-")
 		if err != nil {
@@ -102,28 +90,11 @@ func printAll(t *testing.T) map[string]string {
 			return
 		}
 		printDir = dir
-		home := filepath.Join(dir, "home")
-		writeFontsConf(t, filepath.Join(home, ".config"))
-		var files []string
+		docs := map[string][]byte{}
 		for _, s := range samples {
-			p := filepath.Join(dir, s.name+".docx")
-			if err := os.WriteFile(p, write(t, s.doc()), 0o644); err != nil {
-				printErr = err
-				return
-			}
-			files = append(files, p)
+			docs[s.name] = write(t, s.doc())
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		args := append([]string{"--headless", "--norestore", "--nolockcheck",
-			"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
-			"--convert-to", "pdf", "--outdir", dir}, files...)
-		cmd := exec.CommandContext(ctx, soffice, args...)
-		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-			"XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			printErr = fmt.Errorf("soffice: %v\n%s", err, out)
-		}
+		printErr = convert(t, dir, docs)
 	})
 	if printErr != nil {
 		t.Fatal(printErr)
@@ -137,6 +108,74 @@ func printAll(t *testing.T) map[string]string {
 		out[s.name] = p
 	}
 	return out
+}
+
+// printDocs converts Word files, by name, to PDF with one LibreOffice run
+// in a directory of their own and returns the PDFs by name.
+func printDocs(t *testing.T, docs map[string][]byte) map[string]string {
+	t.Helper()
+	checkPrintTools(t)
+	dir := t.TempDir()
+	if err := convert(t, dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for name := range docs {
+		p := filepath.Join(dir, name+".pdf")
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("LibreOffice made no PDF of %s: %v", name, err)
+		}
+		out[name] = p
+	}
+	return out
+}
+
+// checkPrintTools fails (or skips, where tools may be missing) without
+// LibreOffice, poppler-utils and the fonts the official ones map to.
+func checkPrintTools(t *testing.T) {
+	t.Helper()
+	testenv.LookPath(t, "install libreoffice-writer-nogui (Debian) with fonts-noto-cjk and fonts-arphic-ukai", "soffice", "libreoffice")
+	for _, tool := range []string{"pdftotext", "pdfinfo", "pdftoppm"} {
+		testenv.LookPath(t, "install poppler-utils", tool)
+	}
+	if out, err := exec.Command("fc-list", ":", "family").Output(); err != nil {
+		testenv.Missing(t, "fc-list: %v; install fontconfig", err)
+	} else {
+		for _, a := range fontAliases {
+			if !bytes.Contains(out, []byte(a.family)) {
+				testenv.Missing(t, "font %q is not installed; install fonts-noto-cjk and fonts-arphic-ukai", a.family)
+			}
+		}
+	}
+}
+
+// convert writes docs as name.docx into dir and has LibreOffice print them
+// to name.pdf beside them, with the official fonts mapped to free ones.
+func convert(t *testing.T, dir string, docs map[string][]byte) error {
+	t.Helper()
+	soffice := testenv.LookPath(t, "install libreoffice-writer-nogui (Debian)", "soffice", "libreoffice")
+	home := filepath.Join(dir, "home")
+	writeFontsConf(t, filepath.Join(home, ".config"))
+	var files []string
+	for name, data := range docs {
+		p := filepath.Join(dir, name+".docx")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return err
+		}
+		files = append(files, p)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	args := append([]string{"--headless", "--norestore", "--nolockcheck",
+		"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--convert-to", "pdf", "--outdir", dir}, files...)
+	cmd := exec.CommandContext(ctx, soffice, args...)
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("soffice: %v\n%s", err, out)
+	}
+	return nil
 }
 
 func TestMain(m *testing.M) {
