@@ -67,7 +67,7 @@ func TestCampaign(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#symposium-form input[name=host_unit]"), "区委依法治区办"),
 		chromedp.SendKeys(chromedp.CSS("#symposium-form input[name=venue]"), "区行政服务中心三楼会议室"))
 	shot("new-symposium")
-	do(t, ctx, "create symposium", chromedp.Click(chromedp.CSS("#symposium-submit")), chromedp.WaitVisible(chromedp.CSS("#qr-card img.qr")))
+	do(t, ctx, "create symposium", still("#symposium-submit"), chromedp.Click(chromedp.CSS("#symposium-submit")), chromedp.WaitVisible(chromedp.CSS("#qr-card img.qr")))
 	waitJS(t, ctx, "the QR code", `document.querySelector("#qr-card img.qr").naturalWidth > 0`)
 	symPath, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
 	formURL := text("#form-url")
@@ -174,7 +174,7 @@ func TestCampaign(t *testing.T) {
 	do(t, ctx, "unit opens its problem", chromedp.Click(chromedp.CSS("#todo a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#transitions")),
 		chromedp.Click(chromedp.CSS(`#transitions button[data-status="rectifying"]`)), chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=note]")),
 		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=note]"), "已召开专题会部署整改"),
-		chromedp.Click(chromedp.CSS("#transition-submit")))
+		still("#transition-submit"), chromedp.Click(chromedp.CSS("#transition-submit")))
 	waitJS(t, ctx, "rectifying", `document.querySelectorAll("#timeline .el-timeline-item").length === 2`)
 	noDialog(t, ctx)
 	do(t, ctx, "progress", chromedp.SendKeys(chromedp.CSS("#progress textarea[name=progress]"), "首违不罚清单已起草,正在征求意见"),
@@ -185,7 +185,7 @@ func TestCampaign(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=evidence]")),
 		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=note]"), "清单已印发并在政府网站公开"),
 		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=evidence]"), "区市监发〔2025〕12号"),
-		chromedp.Click(chromedp.CSS("#transition-submit")))
+		still("#transition-submit"), chromedp.Click(chromedp.CSS("#transition-submit")))
 	waitJS(t, ctx, "rectified", `document.querySelectorAll("#timeline .el-timeline-item").length === 4`)
 	noDialog(t, ctx)
 	shot("unit-rectified")
@@ -196,7 +196,7 @@ func TestCampaign(t *testing.T) {
 	do(t, ctx, "look-back", chromedp.Navigate(e.url+problemPath), chromedp.WaitVisible(chromedp.CSS(`#transitions button[data-status="verified"]`)),
 		chromedp.Click(chromedp.CSS(`#transitions button[data-status="verified"]`)), chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=note]")),
 		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=note]"), "回头看:清单已执行,抽查 5 家企业无首违罚款"),
-		chromedp.Click(chromedp.CSS("#transition-submit")))
+		still("#transition-submit"), chromedp.Click(chromedp.CSS("#transition-submit")))
 	waitJS(t, ctx, "verified", `document.querySelectorAll("#timeline .el-timeline-item").length === 5`)
 	noDialog(t, ctx)
 	shot("verified")

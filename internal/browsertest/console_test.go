@@ -149,7 +149,7 @@ func TestConsole(t *testing.T) {
 	do(t, ctx, "open the transition", chromedp.Click(chromedp.CSS(`#transitions button[data-status="rectifying"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=note]")))
 	do(t, ctx, "transition", chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=note]"), "已部署整改"),
-		chromedp.Click(chromedp.CSS("#transition-submit")))
+		still("#transition-submit"), chromedp.Click(chromedp.CSS("#transition-submit")))
 	waitJS(t, ctx, "two timeline entries", `document.querySelectorAll("#timeline .el-timeline-item").length === 2`)
 	if got, _ := e.store.GetProblem(bg, p.ID); got.Status != feedback.ProblemRectifying {
 		t.Errorf("status after the transition = %s", got.Status)

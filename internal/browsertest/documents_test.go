@@ -55,7 +55,7 @@ func TestConsoleDocuments(t *testing.T) {
 	do(t, ctx, "open the dialog", chromedp.Click(chromedp.CSS("#issue-notice")), chromedp.WaitVisible(chromedp.CSS("#issue-document-form")))
 	pick(t, ctx, "#issue-document-form", "区市场监管局")
 	checkPage(t, ctx, dir, "console-issue-notice")
-	do(t, ctx, "issue", chromedp.Click(chromedp.CSS("#issue-document-submit")), chromedp.WaitVisible(chromedp.CSS("#issued-number")))
+	do(t, ctx, "issue", still("#issue-document-submit"), chromedp.Click(chromedp.CSS("#issue-document-submit")), chromedp.WaitVisible(chromedp.CSS("#issued-number")))
 	waitJS(t, ctx, "the notice's number", `document.querySelector("#issued-number").innerText === `+quote(notice))
 	checkPage(t, ctx, dir, "console-issued-notice")
 

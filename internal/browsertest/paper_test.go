@@ -66,7 +66,7 @@ func TestPaperForms(t *testing.T) {
 	)
 	waitJS(t, ctx, "the written day in the picker", `document.querySelector('#staff-entry input[name="written_on"]').value === "`+string(written)+`"`)
 	checkPage(t, ctx, shots, "console-paper-entry")
-	do(t, ctx, "enter it", chromedp.Click(chromedp.CSS("#staff-entry-submit")))
+	do(t, ctx, "enter it", still("#staff-entry-submit"), chromedp.Click(chromedp.CSS("#staff-entry-submit")))
 	waitJS(t, ctx, "the dialog closed", `!document.querySelector("#staff-entry") || document.querySelector("#staff-entry").offsetParent === null`)
 	got := stored()
 	if len(got) != 1 || got[0].WrittenOn != written || got[0].Channel != feedback.ChannelStaffEntry {
@@ -80,7 +80,7 @@ func TestPaperForms(t *testing.T) {
 	do(t, ctx, "back to the list", chromedp.Navigate(e.url+"/console/suggestions"), chromedp.WaitVisible(chromedp.CSS("#open-import")))
 	do(t, ctx, "open import", chromedp.Click(chromedp.CSS("#open-import")), chromedp.WaitVisible(chromedp.CSS("#import-form")))
 	pick(t, ctx, "#import-form", sym.Title)
-	do(t, ctx, "choose the file with errors", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{badFile}), chromedp.Click(chromedp.CSS("#import-preview")))
+	do(t, ctx, "choose the file with errors", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{badFile}), still("#import-preview"), chromedp.Click(chromedp.CSS("#import-preview")))
 	waitJS(t, ctx, "the errors", `document.querySelectorAll("#import-errors tbody tr").length === 2 && document.querySelectorAll("#import-rows tbody tr").length === 1`)
 	waitJS(t, ctx, "no way to confirm", `document.querySelector("#import-submit").disabled === true`)
 	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-errors").innerText`))
@@ -95,7 +95,7 @@ func TestPaperForms(t *testing.T) {
 	}
 
 	// 3. The corrected file: previewed, confirmed, stored as shown.
-	do(t, ctx, "choose the corrected file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{goodFile}), chromedp.Click(chromedp.CSS("#import-preview")))
+	do(t, ctx, "choose the corrected file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{goodFile}), still("#import-preview"), chromedp.Click(chromedp.CSS("#import-preview")))
 	waitJS(t, ctx, "the rows", `!document.querySelector("#import-errors") && document.querySelectorAll("#import-rows tbody tr").length === 2`)
 	text, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-rows").innerText`))
 	for _, want := range []string{"企业代表", "村(社区)代表", "问题线索", string(today.AddDays(-2)), "新增"} {
@@ -122,7 +122,7 @@ func TestPaperForms(t *testing.T) {
 	// 4. Previewed again, the file shows as imported already.
 	do(t, ctx, "open import again", chromedp.Click(chromedp.CSS("#open-import")), chromedp.WaitVisible(chromedp.CSS("#import-form")))
 	pick(t, ctx, "#import-form", sym.Title)
-	do(t, ctx, "the same file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{goodFile}), chromedp.Click(chromedp.CSS("#import-preview")))
+	do(t, ctx, "the same file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{goodFile}), still("#import-preview"), chromedp.Click(chromedp.CSS("#import-preview")))
 	waitJS(t, ctx, "both rows imported already", `[...document.querySelectorAll("#import-rows tbody tr")].filter((r) => r.innerText.includes("此前已导入")).length === 2 && document.querySelector("#import-submit").disabled`)
 	checkPage(t, ctx, shots, "console-import-preview-again")
 }

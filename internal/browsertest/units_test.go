@@ -83,7 +83,7 @@ func TestConsoleUnits(t *testing.T) {
 	do(t, ctx, "the robot", chromedp.WaitVisible(chromedp.CSS("#unit-form input[name=notify_url]")),
 		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=notify_url]"), "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef"),
 		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=notify_secret]"), "SEC0123456789abcdef0123456789abcdef"),
-		chromedp.Click(chromedp.CSS("#unit-submit")))
+		still("#unit-submit"), chromedp.Click(chromedp.CSS("#unit-submit")))
 	waitJS(t, ctx, "the new unit in the table", `[...document.querySelectorAll("#units .unit-name")].some((s) => s.textContent === "区农业农村局") && document.querySelector("#units [data-channel=dingtalk]") !== null`)
 	noDialog(t, ctx)
 	u, err := e.svc.GetUnit(bg, e.admin, "区农业农村局")
@@ -119,7 +119,7 @@ func TestConsoleUnits(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#extension-form input[name=extension_deadline]"), string(asked)+"\t"),
 		chromedp.SendKeys(chromedp.CSS("#extension-form textarea[name=reason]"), "需与城管部门联合制定裁量基准,报区政府审定"))
 	checkPage(t, ctx, dir, "console-unit-extension-form")
-	do(t, ctx, "ask", chromedp.Click(chromedp.CSS("#extension-submit")))
+	do(t, ctx, "ask", still("#extension-submit"), chromedp.Click(chromedp.CSS("#extension-submit")))
 	waitJS(t, ctx, "the pending request", `document.querySelector("#extensions [data-status=pending]") !== null && !document.querySelector("#ask-extension")`)
 	noDialog(t, ctx)
 	checkPage(t, ctx, dir, "console-unit-extension")
@@ -154,7 +154,7 @@ func TestConsoleUnits(t *testing.T) {
 	do(t, ctx, "the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#extensions .approve-extension")),
 		chromedp.Click(chromedp.CSS("#extensions .approve-extension")), chromedp.WaitVisible(chromedp.CSS("#decision-form textarea[name=decision_note]")),
 		chromedp.SendKeys(chromedp.CSS("#decision-form textarea[name=decision_note]"), "同意,请按新期限完成"),
-		chromedp.Click(chromedp.CSS("#decision-submit")))
+		still("#decision-submit"), chromedp.Click(chromedp.CSS("#decision-submit")))
 	waitJS(t, ctx, "the approval", `document.querySelector("#extensions [data-status=approved]") !== null`)
 	noDialog(t, ctx)
 	do(t, ctx, "supervise", chromedp.Click(chromedp.CSS("#supervise")))
