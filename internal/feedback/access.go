@@ -122,7 +122,7 @@ func canEditProblem(id Identity, e ProblemEdit) error {
 		{"responsible_unit", e.ResponsibleUnit != nil}, {"co_units", e.CoUnits != nil},
 		{"responsible_person", e.ResponsiblePerson != nil}, {"requirement", e.Requirement != nil},
 		{"deadline", e.Deadline != nil}, {"deadline_working_days", e.DeadlineWorkingDays != nil},
-		{"supervised", e.Supervised != nil},
+		{"supervised", e.Supervised != nil}, {"lookback_due", e.LookbackDue != nil},
 	} {
 		if f.set {
 			return &Error{Code: EForbidden, Field: f.name, Message: "责任单位只能填写整改进展"}

@@ -342,6 +342,9 @@ type ProblemEdit struct {
 	// today instead of Deadline.
 	DeadlineWorkingDays *int
 	Progress            *string
+	// LookbackDue moves the look-back (回头看) date of a rectified problem,
+	// set when it was reported rectified.
+	LookbackDue *Date
 	// Supervised starts (true) or ends (false) the office's supervision
 	// (督办) of the problem.
 	Supervised *bool
@@ -455,6 +458,18 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			p.Supervised = *e.Supervised
 			changed = append(changed, "supervised")
 		}
+		lookback := ""
+		if e.LookbackDue != nil && *e.LookbackDue != p.LookbackDue {
+			if p.Status != ProblemRectified {
+				return nil, FieldErrorf("lookback_due", "只有已完成整改、等待回头看的问题才有回头看日期")
+			}
+			if *e.LookbackDue == "" || !e.LookbackDue.Valid() {
+				return nil, FieldErrorf("lookback_due", "回头看日期应为 YYYY-MM-DD 格式的日期")
+			}
+			lookback = fmt.Sprintf("回头看日期 %s → %s", orNone(p.LookbackDue), *e.LookbackDue)
+			p.LookbackDue = *e.LookbackDue
+			changed = append(changed, "lookback_due")
+		}
 		if len(changed) == 0 {
 			return nil, nil
 		}
@@ -478,8 +493,10 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		p.UpdatedAt = now
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionEdited,
 			Note: "修改了" + fieldList(changed), Files: files}
-		if note != "" {
-			ev.Note += ";" + note
+		for _, n := range []string{note, lookback} {
+			if n != "" {
+				ev.Note += ";" + n
+			}
 		}
 		assign, err := s.assignmentNotice(ctx, p, &old)
 		if err != nil {

@@ -323,6 +323,48 @@ func TestEditProblem(t *testing.T) {
 	wantCode(t, err, feedback.EForbidden)
 }
 
+// TestEditLookbackDue: the office moves a rectified problem's look-back
+// date on its own, recorded in the history; a problem not waiting for its
+// look-back has no such date to move, and a unit may not move its own.
+func TestEditLookbackDue(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	p := f.newProblem(t, "门前三包执法简单以罚代管")
+	_, err := f.svc.EditProblem(ctx, f.staff, p.ID, feedback.ProblemEdit{LookbackDue: ptr(feedback.Date("2025-06-30"))})
+	wantCode(t, err, feedback.EInvalid)
+	if got := feedback.ErrorField(err); got != "lookback_due" {
+		t.Errorf("field = %q, want lookback_due", got)
+	}
+	for _, st := range pathTo[feedback.ProblemRectified] {
+		if _, err := f.svc.TransitionProblem(ctx, f.staff, p.ID, transition(st, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := f.svc.GetProblem(ctx, f.staff, p.ID)
+	if err != nil || before.LookbackDue == "" {
+		t.Fatalf("rectified problem: %+v, %v", before, err)
+	}
+	_, err = f.svc.EditProblem(ctx, f.unit, p.ID, feedback.ProblemEdit{LookbackDue: ptr(feedback.Date("2099-12-31"))})
+	wantCode(t, err, feedback.EForbidden)
+	_, err = f.svc.EditProblem(ctx, f.staff, p.ID, feedback.ProblemEdit{LookbackDue: ptr(feedback.Date(""))})
+	wantCode(t, err, feedback.EInvalid)
+
+	got, err := f.svc.EditProblem(ctx, f.staff, p.ID, feedback.ProblemEdit{LookbackDue: ptr(feedback.Date("2025-06-30")), IfVersion: before.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LookbackDue != "2025-06-30" || got.Status != feedback.ProblemRectified || got.Deadline != before.Deadline {
+		t.Errorf("edited problem = look-back %s status %s deadline %s", got.LookbackDue, got.Status, got.Deadline)
+	}
+	h := f.history(t, p.ID)
+	if last := h[len(h)-1]; last.Action != feedback.ActionEdited || last.Note != "修改了回头看日期;回头看日期 "+string(before.LookbackDue)+" → 2025-06-30" {
+		t.Errorf("edit event = %s %q", last.Action, last.Note)
+	}
+	if stored, err := f.svc.GetProblem(ctx, f.staff, p.ID); err != nil || stored.LookbackDue != "2025-06-30" {
+		t.Errorf("stored look-back = %+v, %v", stored, err)
+	}
+}
+
 func TestListProblemsOverdue(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)

@@ -264,9 +264,10 @@ func (h *StaffHandler) getProblem(w http.ResponseWriter, r *http.Request, id fee
 	return nil
 }
 
-// patchProblem serves PATCH /api/v1/problems/{id}: field changes, or a
-// status change {"status","note","evidence"} (plus "deadline" when a failed
-// look-back reopens it, optional "lookback_due" when rectified). The two
+// patchProblem serves PATCH /api/v1/problems/{id}: field changes (a
+// rectified problem's "lookback_due" among them), or a status change
+// {"status","note","evidence"} (plus "deadline" when a failed look-back
+// reopens it, optional "lookback_due" when rectified). The two
 // kinds do not mix in one request: each is its own audit event.
 func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	var in problemPatchJSON
@@ -307,8 +308,8 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 		}
 	} else {
 		// A note goes with a status change, or says why a deadline moves.
-		if in.Evidence != "" || in.LookbackDue != "" || (in.Note != "" && in.Deadline == nil && in.DeadlineWorkingDays == nil) {
-			return feedback.FieldErrorf("status", "备注、佐证说明和回头看日期须随状态变更提交(调整整改期限时可附理由)")
+		if in.Evidence != "" || (in.Note != "" && in.Deadline == nil && in.DeadlineWorkingDays == nil) {
+			return feedback.FieldErrorf("status", "备注和佐证说明须随状态变更提交(调整整改期限时可附理由)")
 		}
 		e := feedback.ProblemEdit{
 			Title: in.Title, Description: in.Description, ResponsibleUnit: in.ResponsibleUnit, CoUnits: in.CoUnits,
@@ -322,6 +323,14 @@ func (h *StaffHandler) patchProblem(w http.ResponseWriter, r *http.Request, id f
 				return err
 			}
 			e.Deadline = &d
+		}
+		// A rectified problem's look-back date may be moved on its own.
+		if in.LookbackDue != "" {
+			d, err := parseDateField("lookback_due", in.LookbackDue)
+			if err != nil {
+				return err
+			}
+			e.LookbackDue = &d
 		}
 		var err error
 		if p, err = h.svc.EditProblem(r.Context(), id, problemID, e); err != nil {

@@ -213,6 +213,13 @@ func TestProblemsAPI(t *testing.T) {
 	if r = e.call(t, "PATCH", "/api/v1/problems/"+p.ID, `{"deadline":"31/05/2025"}`); r.status != 400 {
 		t.Errorf("bad deadline: %d, want 400", r.status)
 	}
+	// The look-back date is a field of a rectified problem only.
+	for _, body := range []string{`{"lookback_due":"2025-06-30"}`, `{"lookback_due":"30/06/2025"}`} {
+		r = e.call(t, "PATCH", "/api/v1/problems/"+p.ID, body)
+		if _, field := r.errorCode(); r.status != 400 || field != "lookback_due" {
+			t.Errorf("%s on a problem being rectified: %d %s, want 400 on lookback_due", body, r.status, r.body)
+		}
+	}
 
 	// Link a later suggestion, decline another.
 	r = e.call(t, "POST", "/api/v1/problems/"+p.ID+"/suggestions", `{"suggestion_id":"`+b.ID+`"}`)
