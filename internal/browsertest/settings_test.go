@@ -13,6 +13,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/jianyan/jianyan/internal/feedback"
 )
 
 // TestConsoleSettings: the administrator names the office, sets the
@@ -109,5 +111,54 @@ func TestConsoleSettings(t *testing.T) {
 	}
 	if !strings.HasPrefix(inConsole, "某某区委全面依法治区委员会办公室|涉企乱罚款专项治理座谈会|") || inConsole != inAPI {
 		t.Errorf("the console's poster says\n%s\nthe API's\n%s", inConsole, inAPI)
+	}
+}
+
+// TestConsoleRetention: the administrator removes the personal data of
+// suggestions past the retention period from 系统设置, after confirming;
+// a newer suggestion keeps its contact, every suggestion its content.
+func TestConsoleRetention(t *testing.T) {
+	requireChromium(t)
+	e := newEnv(t)
+	bg := t.Context()
+	sym := e.symposium(t, "涉企乱罚款专项治理座谈会", "涉企乱罚款")
+	submit := func(content string, age time.Duration) *feedback.Suggestion {
+		sg, _, err := e.svc.Submit(bg, sym.Code, feedback.SubmissionInput{ParticipantKind: feedback.Enterprise, Name: "张三丰",
+			Contact: "13812345678", Content: content}, feedback.ChannelQR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sg.SubmittedAt = sg.SubmittedAt.Add(-age)
+		if err := e.store.UpdateSuggestion(bg, sg); err != nil {
+			t.Fatal(err)
+		}
+		return sg
+	}
+	old := submit("三天前提交的意见:执法检查过多。", 72*time.Hour)
+	fresh := submit("今天提交的意见:罚款过重。", 0)
+
+	ctx := startBrowser(t, 90*time.Second)
+	dir := artifacts(t)
+	watchCSP(t, ctx)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "open settings", chromedp.Click(chromedp.CSS(`[data-nav="settings"]`)), chromedp.WaitVisible(chromedp.CSS("#anonymize-form")))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector("#anonymize-form input[name=older_than_days]"); i.focus(); i.select(); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "two days", chromedp.SendKeys(chromedp.CSS("#anonymize-form input[name=older_than_days]"), "2\t"),
+		chromedp.Click(chromedp.CSS("#anonymize-submit")), chromedp.WaitVisible(chromedp.CSS(".el-message-box")))
+	checkPage(t, ctx, dir, "console-retention-confirm")
+	do(t, ctx, "confirm", still(".el-message-box__btns .el-button--primary"), chromedp.Click(chromedp.CSS(".el-message-box__btns .el-button--primary")),
+		chromedp.WaitVisible(chromedp.CSS("#anonymize-result")))
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#anonymize-result").innerText`)); !strings.Contains(got, "删除了其中 1 条的个人信息") {
+		t.Errorf("result = %q, want one suggestion's personal data removed", got)
+	}
+	checkPage(t, ctx, dir, "console-retention-done")
+	if sg, err := e.store.GetSuggestion(bg, old.ID); err != nil || sg.HasPersonalData() || sg.Content != old.Content {
+		t.Errorf("old suggestion = %+v, %v; want its content without personal data", sg, err)
+	}
+	if sg, err := e.store.GetSuggestion(bg, fresh.ID); err != nil || sg.Contact != "13812345678" {
+		t.Errorf("fresh suggestion = %+v, %v; want its contact kept", sg, err)
 	}
 }
