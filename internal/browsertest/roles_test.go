@@ -1,0 +1,164 @@
+package browsertest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/jianyan/jianyan/internal/feedback"
+)
+
+// TestConsoleSymposiumLife runs a symposium's life in the console: created
+// as a draft, edited, opened, ended, opened again; the poster button opens
+// the printable poster in a new tab; the link to share elsewhere opens the
+// form.
+func TestConsoleSymposiumLife(t *testing.T) {
+	requireChromium(t)
+	e := newEnv(t)
+	bg := context.Background()
+	ctx := startBrowser(t, 120*time.Second)
+	dir := artifacts(t)
+	watchCSP(t, ctx)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+
+	do(t, ctx, "new symposium", chromedp.Navigate(e.url+"/console/symposia"), chromedp.WaitVisible(chromedp.CSS("#new-symposium")),
+		chromedp.Click(chromedp.CSS("#new-symposium")), chromedp.WaitVisible(chromedp.CSS("#symposium-form input[name=title]")), still("#symposium-form"),
+		chromedp.SendKeys(chromedp.CSS("#symposium-form input[name=title]"), "综合行政执法进驻式监督座谈会"),
+		chromedp.SendKeys(chromedp.CSS("#symposium-form input[name=venue]"), "镇政府会议室"))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { [...document.querySelectorAll("#symposium-form .el-radio")].find((r) => r.innerText.includes("存为草稿")).click(); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "create the draft", still("#symposium-submit"), chromedp.Click(chromedp.CSS("#symposium-submit")), chromedp.WaitVisible(chromedp.CSS("#edit-symposium")))
+	noDialog(t, ctx)
+	path, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	id := strings.TrimPrefix(path, "/console/symposia/")
+	status := func() feedback.SymposiumStatus {
+		t.Helper()
+		s, err := e.store.GetSymposium(bg, id)
+		if err != nil {
+			t.Fatalf("symposium at %s: %v", path, err)
+		}
+		return s.Status
+	}
+	if st := status(); st != feedback.SymposiumDraft {
+		t.Fatalf("created as %s, want a draft", st)
+	}
+
+	// Edited: the venue moves.
+	do(t, ctx, "edit", chromedp.Click(chromedp.CSS("#edit-symposium")), chromedp.WaitVisible(chromedp.CSS("#symposium-form input[name=venue]")), still("#symposium-form"))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector("#symposium-form input[name=venue]"); i.focus(); i.select(); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "the new venue", chromedp.SendKeys(chromedp.CSS("#symposium-form input[name=venue]"), "区行政服务中心二楼"),
+		still("#symposium-submit"), chromedp.Click(chromedp.CSS("#symposium-submit")))
+	waitJS(t, ctx, "the new venue shown", `document.querySelector(".card").innerText.includes("区行政服务中心二楼")`)
+	noDialog(t, ctx)
+	if s, _ := e.store.GetSymposium(bg, id); s.Venue != "区行政服务中心二楼" {
+		t.Errorf("venue = %q", s.Venue)
+	}
+
+	// Opened, ended, opened again, each after its confirmation.
+	for _, m := range []feedback.SymposiumStatus{feedback.SymposiumOpen, feedback.SymposiumClosed, feedback.SymposiumOpen} {
+		btn := `.symposium-move[data-status="` + string(m) + `"]`
+		do(t, ctx, "move to "+string(m), chromedp.WaitVisible(chromedp.CSS(btn)), chromedp.Click(chromedp.CSS(btn)),
+			chromedp.WaitVisible(chromedp.CSS(".el-message-box")), still(".el-message-box__btns .el-button--primary"),
+			chromedp.Click(chromedp.CSS(".el-message-box__btns .el-button--primary")))
+		waitJS(t, ctx, "the move saved", `!document.querySelector(`+jsString(btn)+`)`)
+		noDialog(t, ctx)
+		if st := status(); st != m {
+			t.Fatalf("status = %s, want %s", st, m)
+		}
+	}
+	checkPage(t, ctx, dir, "console-symposium-reopened")
+
+	// 打开海报 opens the console's poster in a tab of its own.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const o = window.open; window.open = (...a) => { window.__opened = a; return o.apply(window, a); }; return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "open the poster", chromedp.Click(chromedp.CSS("#open-poster")))
+	waitJS(t, ctx, "a new tab", `!!window.__opened`)
+	opened, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__opened`))
+	if len(opened) < 2 || opened[0] != "/console/print/symposia/"+id+"/poster" || opened[1] != "_blank" {
+		t.Errorf("the poster button opened %q, want the console's poster in a new tab", opened)
+	}
+	webURL, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#web-url").href`))
+	formURL, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#form-url").href`))
+	if !strings.HasPrefix(webURL, e.url+"/") || webURL == formURL {
+		t.Errorf("web link %q, form link %q: want a link of its own to share", webURL, formURL)
+	}
+	do(t, ctx, "the poster", chromedp.Navigate(e.url+opened[0]), chromedp.WaitVisible(chromedp.CSS("#print-poster")))
+	waitJS(t, ctx, "the poster's QR code", `document.querySelector("#poster img.poster-qr")?.naturalWidth > 0`)
+	do(t, ctx, "the shared link", chromedp.Navigate(webURL), chromedp.WaitVisible(chromedp.CSS("#f-content")))
+}
+
+// TestConsoleStaffRole: a staff account sees the office's work and none
+// of the administrator's actions — no accounts or settings in the menu,
+// no way to end a symposium, the routing rules, assessment scheme and
+// calendar to read only, no unit migration — and the administrator's
+// pages say it may not open them.
+func TestConsoleStaffRole(t *testing.T) {
+	requireChromium(t)
+	e := newEnv(t)
+	bg := context.Background()
+	sym := e.symposium(t, "涉企乱罚款专项治理座谈会", "涉企乱罚款")
+	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.PutRules(bg, e.admin, &feedback.RuleSet{Rules: []feedback.RoutingRule{{Name: "涉企罚款",
+		Match: feedback.RuleMatch{KeywordsAny: []string{"罚款"}}, ProblemListID: list.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	tok := feedback.NewToken()
+	if err := e.store.CreateAccount(bg, &feedback.Account{ID: feedback.NewID(time.Now()), Name: "李干事", Role: feedback.RoleStaff,
+		TokenHash: feedback.HashToken(tok), CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := startBrowser(t, 120*time.Second)
+	dir := artifacts(t)
+	watchCSP(t, ctx)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, e.url, tok, "#suggestions")
+	menu, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".aside [data-nav]")].map((m) => m.dataset.nav)`))
+	if slices.Contains(menu, "accounts") || slices.Contains(menu, "settings") || slices.Contains(menu, "workspace") || !slices.Contains(menu, "routing-rules") {
+		t.Errorf("staff menu = %q, want the office's pages without accounts and settings", menu)
+	}
+	none := func(page string, sels ...string) {
+		t.Helper()
+		for _, sel := range sels {
+			if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`)); n != 0 {
+				t.Errorf("%s offers staff %s", page, sel)
+			}
+		}
+	}
+
+	do(t, ctx, "the open symposium", chromedp.Navigate(e.url+"/console/symposia/"+sym.ID), chromedp.WaitVisible(chromedp.CSS("#close-by-admin")))
+	none("the symposium", `[data-status="closed"]`)
+	checkPage(t, ctx, dir, "console-staff-symposium")
+
+	do(t, ctx, "the rules", chromedp.Navigate(e.url+"/console/routing-rules"), chromedp.WaitVisible(chromedp.CSS(".rule")))
+	none("the rules", "#add-rule", "#save-rules", "#try-rules", ".rule-up", ".rule-down", ".rule-delete")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".rule input:not([disabled])").length`)); n != 0 {
+		t.Errorf("the rules offer staff %d inputs to edit", n)
+	}
+	checkPage(t, ctx, dir, "console-staff-rules")
+
+	for _, pg := range []struct{ path, ready, admin string }{
+		{"/assessment", "#assessment-table", "#edit-scheme"},
+		{"/calendar", "#calendar-source", "#edit-calendar"},
+		{"/units", "#units .unit-name", "#open-migration"},
+	} {
+		do(t, ctx, pg.path, chromedp.Navigate(e.url+"/console"+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
+		none(pg.path, pg.admin)
+	}
+	for _, path := range []string{"/accounts", "/settings", "/unit-migration"} {
+		do(t, ctx, path, chromedp.Navigate(e.url+"/console"+path), chromedp.WaitVisible(chromedp.CSS("#forbidden")))
+	}
+	checkPage(t, ctx, dir, "console-staff-forbidden")
+}
