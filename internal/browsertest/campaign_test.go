@@ -16,8 +16,9 @@ import (
 // TestCampaign runs a whole campaign through the browser only, the admin
 // token aside: a symposium and its poster, phones sending the form while
 // the office watches them arrive, a problem list and a routing rule tried
-// before saving, triage, a problem with unit, person and deadline, the
-// unit's account signing in to its own work and reporting, the look-back,
+// before saving, triage, a problem with unit, person and deadline (and one
+// for another unit), the unit's account signing in to its own work only
+// and reporting, the look-back,
 // the summary and the Excel files. Every screen is checked (checkPage) and
 // saved as a screenshot, numbered in the order of the campaign.
 func TestCampaign(t *testing.T) {
@@ -155,6 +156,17 @@ func TestCampaign(t *testing.T) {
 		t.Errorf("problem = %q, want unit, person and deadline %s", got, deadline)
 	}
 	shot("problem")
+	// A second problem, led by another unit: the first unit's account must
+	// not see it.
+	do(t, ctx, "search the second", chromedp.Navigate(e.url+"/console/suggestions?q="+"检查证件"))
+	waitJS(t, ctx, "the second search result", `document.querySelectorAll("#suggestions a.open-suggestion").length === 1 && !document.querySelector("#suggestions .el-loading-mask:not([style*='display: none'])")`)
+	do(t, ctx, "open the second suggestion", chromedp.Click(chromedp.CSS("#suggestions a.open-suggestion")), chromedp.WaitVisible(chromedp.CSS("#make-problem")))
+	pick(t, ctx, "#make-problem .sel-problem_list_id", "涉企乱罚款问题清单")
+	do(t, ctx, "make the second problem",
+		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_unit]"), "区城管执法局"),
+		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_person]"), "赵队长"),
+		chromedp.Click(chromedp.CSS("#make-problem-submit")))
+	waitJS(t, ctx, "the second problem's page", `location.pathname.startsWith("/console/problems/") && location.pathname !== "`+problemPath+`" && document.querySelectorAll("#timeline .el-timeline-item").length === 1`)
 
 	// 7. An account for the unit; its token is shown once.
 	do(t, ctx, "accounts", chromedp.Navigate(e.url+"/console/accounts"), chromedp.WaitVisible(chromedp.CSS("#create-account")),
@@ -170,6 +182,12 @@ func TestCampaign(t *testing.T) {
 	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
 	signIn(t, ctx, e.url, unitToken, "#workspace-figures")
 	waitJS(t, ctx, "the unit's problem", `document.querySelectorAll("#todo a.open-problem").length === 1`)
+	if got := text("#todo") + text("#assisted") + text("#waiting"); strings.Contains(got, "检查证件") || strings.Contains(got, "区城管执法局") {
+		t.Errorf("the unit's workspace shows another unit's problem: %q", got)
+	}
+	if menu, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".aside [data-nav]")].map((m) => m.dataset.nav)`)); strings.Join(menu, ",") != "workspace" {
+		t.Errorf("the unit's menu = %q, want only its workspace", menu)
+	}
 	shot("unit-workspace")
 	do(t, ctx, "unit opens its problem", chromedp.Click(chromedp.CSS("#todo a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#transitions")),
 		chromedp.Click(chromedp.CSS(`#transitions button[data-status="rectifying"]`)), chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=note]")),
