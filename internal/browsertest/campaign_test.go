@@ -202,8 +202,9 @@ func TestCampaign(t *testing.T) {
 	do(t, ctx, "report rectified", chromedp.Click(chromedp.CSS(`#transitions button[data-status="rectified"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=evidence]")),
 		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=note]"), "清单已印发并在政府网站公开"),
-		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=evidence]"), "区市监发〔2025〕12号"),
-		still("#transition-submit"), chromedp.Click(chromedp.CSS("#transition-submit")))
+		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=evidence]"), "区市监发〔2025〕12号"))
+	shot("unit-report-rectified")
+	do(t, ctx, "send the report", still("#transition-submit"), chromedp.Click(chromedp.CSS("#transition-submit")))
 	waitJS(t, ctx, "rectified", `document.querySelectorAll("#timeline .el-timeline-item").length === 4`)
 	noDialog(t, ctx)
 	shot("unit-rectified")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -113,6 +114,11 @@ func TestConsoleUnits(t *testing.T) {
 		t.Errorf("workspace = %q, want the deadline %s", got, want)
 	}
 	checkPage(t, ctx, dir, "console-unit-workspace-lead")
+	// Its own notice settings, in a dialog.
+	do(t, ctx, "the unit's notice settings", chromedp.Click(chromedp.CSS("#unit-channel")), chromedp.WaitVisible(chromedp.CSS("#unit-form")), still("#unit-form"))
+	checkPage(t, ctx, dir, "console-unit-channel")
+	do(t, ctx, "close it", chromedp.KeyEvent(kb.Escape))
+	noDialog(t, ctx)
 	asked := feedback.DateOf(time.Now()).AddDays(60)
 	do(t, ctx, "open the problem", chromedp.Click(chromedp.CSS("#todo a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#transitions")),
 		chromedp.Click(chromedp.CSS("#ask-extension")), chromedp.WaitVisible(chromedp.CSS("#extension-form textarea[name=reason]")),
@@ -153,8 +159,9 @@ func TestConsoleUnits(t *testing.T) {
 	signIn(t, ctx, e.url, adminToken, "#suggestions")
 	do(t, ctx, "the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#extensions .approve-extension")),
 		chromedp.Click(chromedp.CSS("#extensions .approve-extension")), chromedp.WaitVisible(chromedp.CSS("#decision-form textarea[name=decision_note]")),
-		chromedp.SendKeys(chromedp.CSS("#decision-form textarea[name=decision_note]"), "同意,请按新期限完成"),
-		still("#decision-submit"), chromedp.Click(chromedp.CSS("#decision-submit")))
+		chromedp.SendKeys(chromedp.CSS("#decision-form textarea[name=decision_note]"), "同意,请按新期限完成"))
+	checkPage(t, ctx, dir, "console-extension-decision")
+	do(t, ctx, "approve", still("#decision-submit"), chromedp.Click(chromedp.CSS("#decision-submit")))
 	waitJS(t, ctx, "the approval", `document.querySelector("#extensions [data-status=approved]") !== null`)
 	noDialog(t, ctx)
 	do(t, ctx, "supervise", chromedp.Click(chromedp.CSS("#supervise")))
