@@ -36,9 +36,9 @@ type env struct {
 	files *feedback.Files
 }
 
-// newEnv starts the stack; console options adjust the console's
-// configuration (its sign-in).
-func newEnv(t *testing.T, console ...func(*httpapi.ConsoleConfig)) *env {
+// newEnv starts the stack; options adjust the staff side's configuration
+// (the console's sign-in, how staff authenticate).
+func newEnv(t *testing.T, options ...func(*httpapi.StaffConfig)) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "jianyan.db"))
@@ -61,15 +61,15 @@ func newEnv(t *testing.T, console ...func(*httpapi.ConsoleConfig)) *env {
 	// webhook locally), so the form offers them; delivering them is
 	// tested where it happens (infra/local, internal/notify).
 	svc := feedback.NewService(store, feedback.Config{PublicBaseURL: base, Logger: log, Files: files, SubmitterNoticesElsewhere: true})
-	cc := httpapi.ConsoleConfig{Files: ui.Dist()}
-	for _, o := range console {
-		o(&cc)
+	sc := httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
+		Console: httpapi.ConsoleConfig{Files: ui.Dist()}, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk},
+		Documents: feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Logger: log}), DocumentWriter: docx.Writer{}}
+	for _, o := range options {
+		o(&sc)
 	}
 	h := httpapi.NewHandler(
 		httpapi.PublicConfig{Service: svc, Logger: log, Photos: feedback.LocalPhotos{Service: svc, Files: files}},
-		httpapi.StaffConfig{Service: svc, Auth: &httpapi.TokenAuth{Store: store, AdminToken: adminToken}, Logger: log, Spreadsheets: xlsx.Codec{},
-			Console: cc, Files: files, Uploads: feedback.LocalUploads{Files: files, Receiver: disk},
-			Documents: feedback.NewDocuments(feedback.DocumentsConfig{Service: svc, Records: store, Logger: log}), DocumentWriter: docx.Writer{}},
+		sc,
 	)
 	srv := httptest.NewUnstartedServer(h)
 	srv.Listener.Close()

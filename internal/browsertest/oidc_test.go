@@ -74,9 +74,12 @@ func newIssuer(t *testing.T) *issuer {
 func TestConsoleSignInThroughIssuer(t *testing.T) {
 	requireChromium(t)
 	is := newIssuer(t)
-	e := newEnv(t, func(c *httpapi.ConsoleConfig) {
+	e := newEnv(t, func(sc *httpapi.StaffConfig) {
+		c := &sc.Console
 		c.AuthorizeURL, c.TokenURL, c.LogoutURL = is.URL+"/auth", is.URL+"/token", is.URL+"/logout"
 		c.ClientID, c.TokenUse, c.LogoutRedirectParam = "jianyan-console", "id", "post_logout_redirect_uri"
+		// Staff are the provider's users, not local accounts, as on AWS.
+		sc.Auth = &httpapi.TokenAuth{AdminToken: adminToken}
 	})
 	ctx := startBrowser(t, 90*time.Second)
 	dir := artifacts(t)
@@ -97,6 +100,12 @@ func TestConsoleSignInThroughIssuer(t *testing.T) {
 		t.Errorf("redirect_uri = %q, want %s/console/", is.redirect, e.url)
 	}
 	is.mu.Unlock()
+	// 账号管理 explains the provider's groups instead of making accounts.
+	do(t, ctx, "accounts", chromedp.Click(chromedp.CSS(`[data-nav="accounts"]`)), chromedp.WaitVisible(chromedp.CSS("#user-pool")))
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#create-account").length`)); n != 0 {
+		t.Errorf("the accounts page offers to make local accounts")
+	}
+	checkPage(t, ctx, dir, "console-accounts-user-pool")
 
 	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")))
 	waitJS(t, ctx, "the provider's logout", `location.href.startsWith("`+is.URL+`/logout")`)
