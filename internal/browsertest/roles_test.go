@@ -62,6 +62,19 @@ func TestConsoleSymposiumLife(t *testing.T) {
 		t.Errorf("venue = %q", s.Venue)
 	}
 
+	// A confirmation declined changes nothing and is no error.
+	do(t, ctx, "open, then cancel", chromedp.Click(chromedp.CSS(`.symposium-move[data-status="open"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".el-message-box")), still(".el-message-box__btns .el-button:not(.el-button--primary)"),
+		chromedp.Click(chromedp.CSS(".el-message-box__btns .el-button:not(.el-button--primary)")))
+	noDialog(t, ctx)
+	time.Sleep(300 * time.Millisecond)
+	if msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".el-message--error")].map((m) => m.innerText).join("|")`)); msg != "" {
+		t.Errorf("declining the confirmation says %q", msg)
+	}
+	if st := status(); st != feedback.SymposiumDraft {
+		t.Fatalf("status after declining = %s, want a draft", st)
+	}
+
 	// Opened, ended, opened again, each after its confirmation.
 	for _, m := range []feedback.SymposiumStatus{feedback.SymposiumOpen, feedback.SymposiumClosed, feedback.SymposiumOpen} {
 		btn := `.symposium-move[data-status="` + string(m) + `"]`

@@ -31,11 +31,13 @@ export function notifyOK(message) {
   ElMessage({ type: "success", message, duration: 3000 });
 }
 
-// guard runs fn and reports its error.
+// guard runs fn and reports its error. A confirmation the person
+// declined (ElMessageBox rejects with "cancel" or "close") is no error.
 export async function guard(fn) {
   try {
     return await fn();
   } catch (err) {
+    if (err === "cancel" || err === "close") return undefined;
     notifyError(err);
     return undefined;
   }
