@@ -137,6 +137,11 @@ func TestConsoleStaffRole(t *testing.T) {
 	dir := artifacts(t)
 	watchCSP(t, ctx)
 	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	// A token mistyped is refused where it was pasted, in Chinese.
+	do(t, ctx, "a wrong token", chromedp.Navigate(e.url+"/console/"), chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
+		chromedp.SendKeys(chromedp.CSS("input[name=token]"), tok[:len(tok)-2]), chromedp.Click(chromedp.CSS("#login")))
+	waitJS(t, ctx, "the refusal", `document.querySelector("[role=alert]")?.innerText.includes("令牌无效")`)
+	checkPage(t, ctx, dir, "console-login-wrong-token")
 	signIn(t, ctx, e.url, tok, "#suggestions")
 	menu, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".aside [data-nav]")].map((m) => m.dataset.nav)`))
 	if slices.Contains(menu, "accounts") || slices.Contains(menu, "settings") || slices.Contains(menu, "workspace") || !slices.Contains(menu, "routing-rules") {
