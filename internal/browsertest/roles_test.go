@@ -180,3 +180,44 @@ func TestConsoleStaffRole(t *testing.T) {
 	}
 	checkPage(t, ctx, dir, "console-staff-forbidden")
 }
+
+// TestConsoleAccountStop: the administrator stops the account of a liaison
+// who moved on (账号管理 → 停用, confirmed); its token no longer signs in,
+// with the reason on the sign-in page; restored (恢复), it signs in again.
+func TestConsoleAccountStop(t *testing.T) {
+	requireChromium(t)
+	e := newEnv(t)
+	bg := context.Background()
+	tok := feedback.NewToken()
+	acc := &feedback.Account{ID: feedback.NewID(time.Now()), Name: "市场监管局联络员", Role: feedback.RoleUnit, Unit: "区市场监管局",
+		TokenHash: feedback.HashToken(tok), CreatedAt: time.Now()}
+	if err := e.store.CreateAccount(bg, acc); err != nil {
+		t.Fatal(err)
+	}
+	ctx := startBrowser(t, 120*time.Second)
+	dir := artifacts(t)
+	watchCSP(t, ctx)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	stop := `.disable-account[data-id="` + acc.ID + `"]`
+	do(t, ctx, "stop the account", chromedp.Navigate(e.url+"/console/accounts"), chromedp.WaitVisible(chromedp.CSS(stop)),
+		chromedp.Click(chromedp.CSS(stop)), chromedp.WaitVisible(chromedp.CSS(".el-message-box")),
+		still(".el-message-box__btns .el-button--primary"), chromedp.Click(chromedp.CSS(".el-message-box__btns .el-button--primary")),
+		chromedp.WaitVisible(chromedp.CSS(`.enable-account[data-id="`+acc.ID+`"]`)))
+	noDialog(t, ctx)
+	checkPage(t, ctx, dir, "console-accounts-stopped")
+	stopped, err := e.store.GetAccountByTokenHash(bg, acc.TokenHash)
+	if err != nil || !stopped.Disabled {
+		t.Fatalf("stored account = %+v, %v; want it stopped", stopped, err)
+	}
+
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
+		chromedp.SendKeys(chromedp.CSS("input[name=token]"), tok), chromedp.Click(chromedp.CSS("#login")))
+	waitJS(t, ctx, "the refusal", `document.querySelector("[role=alert]")?.innerText.includes("令牌无效")`)
+
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "restore it", chromedp.Navigate(e.url+"/console/accounts"), chromedp.WaitVisible(chromedp.CSS(`.enable-account[data-id="`+acc.ID+`"]`)),
+		chromedp.Click(chromedp.CSS(`.enable-account[data-id="`+acc.ID+`"]`)), chromedp.WaitVisible(chromedp.CSS(stop)))
+	do(t, ctx, "sign out again", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("input[name=token]")))
+	signIn(t, ctx, e.url, tok, "#workspace-figures")
+}

@@ -740,6 +740,7 @@ type accountItem struct {
 	Unit      string `dynamodbav:"unit,omitempty"`
 	TokenHash string `dynamodbav:"token_hash"`
 	CreatedAt string `dynamodbav:"created_at,omitempty"`
+	Disabled  bool   `dynamodbav:"disabled,omitempty"`
 }
 
 // accountItems returns the account's item and its token item, a full copy
@@ -748,6 +749,7 @@ func accountItems(a *feedback.Account) (main, byToken map[string]types.Attribute
 	it := accountItem{
 		PK: pkAccount + a.ID, SK: skAccount, Type: typeAccount,
 		ID: a.ID, Name: a.Name, Role: string(a.Role), Unit: a.Unit, TokenHash: a.TokenHash, CreatedAt: ts(a.CreatedAt),
+		Disabled: a.Disabled,
 	}
 	tok := it
 	tok.PK, tok.SK, tok.Type = pkToken+a.TokenHash, skToken, typeToken
@@ -766,7 +768,7 @@ func (it *accountItem) domain() (*feedback.Account, error) {
 	}
 	return &feedback.Account{
 		ID: it.ID, Name: it.Name, Role: feedback.Role(it.Role), Unit: it.Unit,
-		TokenHash: it.TokenHash, CreatedAt: created,
+		TokenHash: it.TokenHash, CreatedAt: created, Disabled: it.Disabled,
 	}, nil
 }
 

@@ -17,6 +17,9 @@ type Account struct {
 	Unit      string // for RoleUnit: the responsible unit it speaks for
 	TokenHash string
 	CreatedAt time.Time
+	// Disabled accounts cannot sign in: an administrator stops a token
+	// that left with a person (a liaison who moved on, a lost note).
+	Disabled bool
 }
 
 // Validate checks an account before it is stored.

@@ -138,7 +138,7 @@ func (a *TokenAuth) Authenticate(r *http.Request) (feedback.Identity, error) {
 		}
 		return feedback.Identity{}, err
 	}
-	if subtle.ConstantTimeCompare([]byte(acc.TokenHash), []byte(hash)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(acc.TokenHash), []byte(hash)) != 1 || acc.Disabled {
 		return feedback.Identity{}, unauthorized()
 	}
 	return feedback.Identity{Subject: acc.ID, Name: acc.Name, Role: acc.Role, Unit: acc.Unit}, nil

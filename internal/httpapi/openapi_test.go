@@ -126,7 +126,15 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 		t.Fatalf("upload: %d", status)
 	}
 	emblem := setEmblem(t, e)
+	resp = e.do(t, "POST", "/api/v1/accounts", exportAdminToken, "application/json", `{"name":"测试账号","role":"staff"}`)
+	var acc struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&acc); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create an account: status %d, %v", resp.StatusCode, err)
+	}
 	ids := []struct{ prefix, id string }{
+		{"/api/v1/accounts/{id}", acc.ID},
 		{"/api/v1/files/{id}", fileID},
 		{"/api/v1/symposia/{id}", fx.sym1.ID},
 		{"/api/v1/suggestions/{id}", fx.sg["b"].ID},

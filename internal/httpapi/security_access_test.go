@@ -283,6 +283,36 @@ func TestAccountsAPI(t *testing.T) {
 			t.Errorf("create %s: %d, want 400", body, resp.StatusCode)
 		}
 	}
+	// Stopped, the token is refused from the next request on; restored,
+	// it signs in again. Staff may not stop an account.
+	patch := func(token, id, body string) int {
+		t.Helper()
+		resp := e.do(t, req{method: "PATCH", target: "/api/v1/accounts/" + id, token: token, ctype: "application/json", body: body})
+		readAll(t, resp)
+		return resp.StatusCode
+	}
+	if got := patch(secStaffToken, created.ID, `{"disabled":true}`); got != http.StatusForbidden {
+		t.Errorf("staff stops an account: %d, want 403", got)
+	}
+	for _, x := range []struct {
+		body   string
+		status int
+		signIn int
+	}{
+		{`{"disabled":true}`, http.StatusOK, http.StatusUnauthorized},
+		{`{"disabled":false}`, http.StatusOK, http.StatusOK},
+		{`{}`, http.StatusBadRequest, http.StatusOK},
+	} {
+		if got := patch(secAdminToken, created.ID, x.body); got != x.status {
+			t.Errorf("PATCH %s: %d, want %d", x.body, got, x.status)
+		}
+		if resp := e.do(t, req{method: "GET", target: "/api/v1/problems", token: created.Token}); resp.StatusCode != x.signIn {
+			t.Errorf("after %s the token gets %d, want %d", x.body, resp.StatusCode, x.signIn)
+		}
+	}
+	if got := patch(secAdminToken, "01nosuchaccount", `{"disabled":true}`); got != http.StatusNotFound {
+		t.Errorf("stop an unknown account: %d, want 404", got)
+	}
 	status, _, b := lambda(t, e.staff, req{method: "POST", target: "/api/v1/accounts", ctype: "application/json", body: `{"name":"x","role":"staff"}`},
 		claims{"sub": "u-admin", "cognito:groups": "[admin]"})
 	if status != http.StatusNotFound || !bytes.Contains(b, []byte("用户池")) {

@@ -13,6 +13,7 @@ import (
 func (h *StaffHandler) adminRoutes() {
 	h.Handle("POST /api/v1/accounts", h.createAccount)
 	h.Handle("GET /api/v1/accounts", h.listAccounts)
+	h.Handle("PATCH /api/v1/accounts/{id}", h.patchAccount)
 	h.Handle("POST /api/v1/admin/anonymize", h.anonymize)
 }
 
@@ -51,6 +52,7 @@ type accountJSON struct {
 	Role      string `json:"role"`
 	Unit      string `json:"unit,omitempty"`
 	CreatedAt string `json:"created_at"`
+	Disabled  bool   `json:"disabled"`
 }
 
 type accountCreatedJSON struct {
@@ -60,7 +62,30 @@ type accountCreatedJSON struct {
 }
 
 func toAccountJSON(a *feedback.Account) accountJSON {
-	return accountJSON{ID: a.ID, Name: a.Name, Role: string(a.Role), Unit: a.Unit, CreatedAt: formatTime(a.CreatedAt)}
+	return accountJSON{ID: a.ID, Name: a.Name, Role: string(a.Role), Unit: a.Unit, CreatedAt: formatTime(a.CreatedAt), Disabled: a.Disabled}
+}
+
+// patchAccount serves PATCH /api/v1/accounts/{id} {"disabled": true|false}:
+// an administrator stops or restores an account's sign-in.
+func (h *StaffHandler) patchAccount(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
+	if err := h.accountsHere(id); err != nil {
+		return err
+	}
+	var in struct {
+		Disabled *bool `json:"disabled"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Disabled == nil {
+		return feedback.FieldErrorf("disabled", "请说明停用还是恢复该账号")
+	}
+	a, err := h.svc.SetAccountDisabled(r.Context(), id, r.PathValue("id"), *in.Disabled)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAccountJSON(a))
+	return nil
 }
 
 func (h *StaffHandler) createAccount(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {

@@ -278,6 +278,7 @@ func testUnitRewrites(t *testing.T, open Opener) {
 		must(t, st.CreateAccount(ctx(t), a), "create")
 		u := clone(a)
 		u.Unit = unitMarket
+		u.Disabled = true // kept with the account and its token copy
 		must(t, st.UpdateAccount(ctx(t), u), "update")
 		got, err := st.GetAccountByTokenHash(ctx(t), a.TokenHash)
 		must(t, err, "get by token")
