@@ -1,0 +1,1 @@
+import"./index-Cp2J1YNp.js";

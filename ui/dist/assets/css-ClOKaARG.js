@@ -1,1 +1,0 @@
-import"./index-UO_iz5bw.js";

@@ -1,1 +1,0 @@
-import{Lr as e}from"./index-UO_iz5bw.js";var t=t=>[``,...e].includes(t);export{t};
