@@ -72,7 +72,7 @@ func TestFunctionsRefuseBadConfiguration(t *testing.T) {
 			}
 			deadline := time.Now().Add(30 * time.Second)
 			for {
-				out := f.out.String()
+				out := f.emu.Output()
 				ok := true
 				for _, w := range tt.want {
 					ok = ok && strings.Contains(out, w)

@@ -92,12 +92,12 @@ func TestLogsCarryTheRequestID(t *testing.T) {
 			// The handler's line is written before the answer, but the
 			// emulator copies the process's output on its own: wait
 			// (boundedly) until the line has come through, then read.
-			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(f.out.String(), tc.message) && time.Now().Before(deadline); {
+			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(f.emu.Output(), tc.message) && time.Now().Before(deadline); {
 				time.Sleep(10 * time.Millisecond)
 			}
 			var found bool
 			invocation := "" // the emulator's "START RequestId: …" names it
-			for _, line := range strings.Split(f.out.String(), "\n") {
+			for _, line := range strings.Split(f.emu.Output(), "\n") {
 				line = strings.TrimSpace(line)
 				if id, ok := strings.CutPrefix(line, "START RequestId: "); ok {
 					invocation, _, _ = strings.Cut(id, " ")
@@ -124,7 +124,7 @@ func TestLogsCarryTheRequestID(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("no log line %q after the invocation; the function wrote:\n%s", tc.message, f.out.String())
+				t.Errorf("no log line %q after the invocation; the function wrote:\n%s", tc.message, f.emu.Output())
 			}
 		})
 	}

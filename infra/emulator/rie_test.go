@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/jianyan/jianyan/infra/lambdarun"
 	"github.com/jianyan/jianyan/internal/testenv"
 )
 
@@ -32,146 +30,40 @@ func findRIE(tb testing.TB, root string) string {
 	return ""
 }
 
-// freeAddr returns a loopback address with a port nobody listens on now.
-func freeAddr(tb testing.TB) string {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// lockedBuffer collects a process's output for the failure log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // function is one bootstrap running under its own emulator.
 type function struct {
 	name string
 	url  string // the emulator's Invoke endpoint
-	out  *lockedBuffer
+	emu  *lambdarun.Emulator
 }
 
 // startFunction runs bootstrap under aws-lambda-rie on free loopback ports
 // (its invoke endpoint and the Runtime API it serves the bootstrap, so
 // several emulators can run side by side) with env as the whole
-// environment, and returns once the emulator itself listens on both. The
+// environment, and returns once the emulator itself listens on both
+// (lambdarun.Start says why that, and not a connection, means ready). The
 // emulator is killed when the test ends; its output (and the function's
 // logs) are shown if the test failed.
-//
-// A port found free can be taken by another process before the emulator
-// binds it (another test's listener, or the local end of any outgoing
-// connection: both come from the same ephemeral range). The emulator then
-// exits at once with "address already in use", and it listens on the two
-// ports from two goroutines, so its invoke endpoint may accept for a moment
-// before the Runtime API's failure ends it. Hence ready means that this
-// very process holds a listening socket on both ports (not merely that
-// something accepts a connection there), and an emulator that exits on a
-// taken port is started again on new ones.
-func startFunction(tb testing.TB, rie, name, bootstrap string, env []string) *function {
+func startFunction(tb testing.TB, riePath, name, bootstrap string, env []string) *function {
 	tb.Helper()
-	return startFunctionOn(tb, rie, name, bootstrap, env, func() (string, string) {
-		addr, apiAddr := freeAddr(tb), freeAddr(tb)
-		for addr == apiAddr {
-			apiAddr = freeAddr(tb)
-		}
-		return addr, apiAddr
-	})
+	return startFunctionOn(tb, riePath, name, bootstrap, env, nil)
 }
 
 // startFunctionOn is startFunction with the ports of each attempt chosen by
-// ports (the invoke endpoint's and the Runtime API's).
-func startFunctionOn(tb testing.TB, rie, name, bootstrap string, env []string, ports func() (addr, apiAddr string)) *function {
+// ports (the invoke endpoint's and the Runtime API's); nil picks free ones.
+func startFunctionOn(tb testing.TB, riePath, name, bootstrap string, env []string, ports func() (addr, apiAddr string, err error)) *function {
 	tb.Helper()
-	const attempts = 5
-	var last string
-	for range attempts {
-		addr, apiAddr := ports()
-		f, out, retry := tryStartFunction(tb, rie, name, bootstrap, env, addr, apiAddr)
-		if f != nil {
-			return f
-		}
-		last = out
-		if !retry {
-			break
-		}
-	}
-	tb.Fatalf("aws-lambda-rie for %s did not start:\n%s", name, last)
-	return nil
-}
-
-// tryStartFunction starts the emulator once, on addr and apiAddr. It returns the function when
-// the emulator listens on both its ports; otherwise its output and whether
-// the failure was a taken port (worth another try on new ports).
-func tryStartFunction(tb testing.TB, rie, name, bootstrap string, env []string, addr, apiAddr string) (*function, string, bool) {
-	tb.Helper()
-	out := &lockedBuffer{}
-	cmd := exec.Command(rie,
-		"--runtime-interface-emulator-address", addr,
-		"--runtime-api-address", apiAddr,
-		"--log-level", "error",
-		bootstrap)
-	cmd.Dir = filepath.Dir(bootstrap)
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = out, out
-	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start aws-lambda-rie for %s: %v", name, err)
-	}
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	stop := func() {
-		killGroup(cmd)
-		<-exited
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		select {
-		case <-exited:
-			o := out.String()
-			return nil, o, strings.Contains(o, "address already in use")
-		default:
-		}
-		ready, err := listensOn(cmd.Process.Pid, addr, apiAddr)
-		if err != nil {
-			stop()
-			tb.Fatalf("aws-lambda-rie for %s: %v", name, err)
-		}
-		if ready {
-			break
-		}
-		if time.Now().After(deadline) {
-			stop()
-			tb.Fatalf("aws-lambda-rie for %s did not listen on %s and %s within 30 s:\n%s", name, addr, apiAddr, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	emu, err := lambdarun.Start(tb.Context(), riePath, bootstrap, lambdarun.Options{Env: env, Dir: filepath.Dir(bootstrap), Ports: ports})
+	if err != nil {
+		tb.Fatalf("aws-lambda-rie for %s: %v", name, err)
 	}
 	tb.Cleanup(func() {
-		stop()
+		emu.Stop()
 		if tb.Failed() {
-			tb.Logf("---- %s (aws-lambda-rie and function output) ----\n%s", name, out.String())
+			tb.Logf("---- %s (aws-lambda-rie and function output) ----\n%s", name, emu.Output())
 		}
 	})
-	return &function{name: name, url: "http://" + addr + "/2015-03-31/functions/function/invocations", out: out}, "", false
+	return &function{name: name, url: emu.URL, emu: emu}
 }
 
 // invoke sends payload as the function's event, the way Lambda's Invoke
