@@ -39,7 +39,7 @@ func exportPeak(ctx context.Context, l *lambdaEnv, d *staffData) (*exportRun, er
 			want++
 		}
 	}
-	staff, err := startEmulator(l.rie, l.bins["staff"], l.memoryOf("staff"), l.env(false))
+	staff, err := startEmulator(ctx, l.rie, l.bins["staff"], l.memoryOf("staff"), l.env(false))
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func exportPeak(ctx context.Context, l *lambdaEnv, d *staffData) (*exportRun, er
 	} else if err := checkStatus(body, 200); err != nil {
 		return nil, fmt.Errorf("GET /api/v1/labels: %w", err)
 	}
-	_, idle, err := childRSS(staff.cmd.Process.Pid, "bootstrap")
+	_, idle, err := childRSS(staff.Pid(), "bootstrap")
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func exportPeak(ctx context.Context, l *lambdaEnv, d *staffData) (*exportRun, er
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	peak, _, err := childRSS(staff.cmd.Process.Pid, "bootstrap")
+	peak, _, err := childRSS(staff.Pid(), "bootstrap")
 	if err != nil {
 		return nil, err
 	}

@@ -117,7 +117,7 @@ func coldStarts(ctx context.Context, l *lambdaEnv, fns []string, n int) (map[str
 		if name == "baseline" {
 			bin = l.bins["hello"]
 		}
-		e, err := startEmulator(l.rie, bin, l.memoryOf(name), l.env(false))
+		e, err := startEmulator(ctx, l.rie, bin, l.memoryOf(name), l.env(false))
 		if err != nil {
 			return 0, err
 		}
@@ -187,7 +187,7 @@ func runCost(ctx context.Context, l *lambdaEnv, n, batchSize int) (*costRun, err
 	out := &costRun{}
 	// Collect. Every 400 submissions go to a new symposium, under the
 	// per-symposium limit's burst.
-	collect, err := startEmulator(l.rie, l.bins["collect"], l.memoryOf("collect"), l.env(true))
+	collect, err := startEmulator(ctx, l.rie, l.bins["collect"], l.memoryOf("collect"), l.env(true))
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func runCost(ctx context.Context, l *lambdaEnv, n, batchSize int) (*costRun, err
 	if len(recs) < n {
 		return nil, fmt.Errorf("the stream holds %d suggestion inserts, want %d", len(recs), n)
 	}
-	route, err := startEmulator(l.rie, l.bins["route"], l.memoryOf("route"), l.env(true))
+	route, err := startEmulator(ctx, l.rie, l.bins["route"], l.memoryOf("route"), l.env(true))
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func runCost(ctx context.Context, l *lambdaEnv, n, batchSize int) (*costRun, err
 	// Summarize the day the suggestions came in, as the 00:05 schedule
 	// does the next morning.
 	if bin, ok := l.bins["summarize"]; ok {
-		sum, err := startEmulator(l.rie, bin, l.memoryOf("summarize"), l.env(true))
+		sum, err := startEmulator(ctx, l.rie, bin, l.memoryOf("summarize"), l.env(true))
 		if err != nil {
 			return nil, err
 		}
@@ -367,12 +367,12 @@ type warmRun struct {
 // used before: moto's time grows with the number of attributes, so that
 // item flattered the baseline (BENCHMARKS.md); it is reported, not judged.
 func warmSubmits(ctx context.Context, l *lambdaEnv, n int) (*warmRun, error) {
-	collect, err := startEmulator(l.rie, l.bins["collect"], l.memoryOf("collect"), l.env(false))
+	collect, err := startEmulator(ctx, l.rie, l.bins["collect"], l.memoryOf("collect"), l.env(false))
 	if err != nil {
 		return nil, err
 	}
 	defer collect.stop()
-	put, err := startEmulator(l.rie, l.bins["put"], l.memoryOf("collect"), l.env(false))
+	put, err := startEmulator(ctx, l.rie, l.bins["put"], l.memoryOf("collect"), l.env(false))
 	if err != nil {
 		return nil, err
 	}
