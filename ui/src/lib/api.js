@@ -174,7 +174,11 @@ export async function blobURL(path) {
 // form (POST /api/v1/uploads), then post every field and the file last to
 // its url (S3 on AWS: no token there; the server's own route locally,
 // which takes the token). onProgress, when given, hears the share sent
-// (0 to 1). It returns the file's ID, to name in a later request.
+// (0 to 1). It returns { id, checking }: the file's ID, to name in a later
+// request, and whether its bytes are still to be judged. The server's own
+// route judges them as they arrive (a refused file fails the post); S3
+// takes anything the form allows and the check function judges it a
+// moment later, so until fileChecked(id) settles the file cannot be named.
 export async function uploadFile(file, onProgress) {
   const form = await post("/api/v1/uploads", { filename: file.name, content_type: file.type, size: file.size });
   const body = new FormData();
@@ -196,5 +200,39 @@ export async function uploadFile(file, onProgress) {
     xhr.send(body);
   });
   if (onProgress) onProgress(1);
-  return form.id;
+  return { id: form.id, checking: !sameOrigin };
+}
+
+// CHECK_WAIT is the pause before each look at a file being checked: short
+// at first (the check takes a second or two), then longer; CHECK_LIMIT is
+// how long to keep looking (the check function gives up within a minute
+// and retries once).
+const CHECK_WAIT = [500, 750, 1000, 1500, 2000, 3000, 5000];
+const CHECK_LIMIT = 120000;
+
+// fileChecked waits until the check of an uploaded file has settled: it
+// asks GET /api/v1/files/{id} for the link (200: passed; 409: still being
+// checked; 410: refused, with the reason, which it throws). A network
+// failure is tried again within the limit; past it, it throws a Chinese
+// message saying what to do. signal (an AbortSignal, optional) stops it:
+// it then throws the signal's reason.
+export async function fileChecked(id, signal) {
+  const path = "/api/v1/files/" + encodeURIComponent(id);
+  const until = Date.now() + CHECK_LIMIT;
+  for (let i = 0; ; i++) {
+    await new Promise((resolve) => setTimeout(resolve, CHECK_WAIT[Math.min(i, CHECK_WAIT.length - 1)]));
+    signal?.throwIfAborted();
+    let resp = null;
+    try {
+      resp = await send("GET", path, undefined, { Accept: "application/json" });
+    } catch (err) {
+      if (err.status === 401) throw err;
+    }
+    signal?.throwIfAborted();
+    if (resp && resp.ok) return;
+    if (resp && resp.status !== 409) throw await readError(resp);
+    if (Date.now() > until) {
+      throw new APIError(409, { error: { code: "conflict", message: "检查用时过长,未能确认该文件能否使用:请移除后重新上传" } });
+    }
+  }
 }
