@@ -21,8 +21,9 @@ import (
 // TestConsoleUnits goes through the unit workspace as the units and the
 // office use it: the office registers a unit with its DingTalk robot; the
 // lead unit sees its problem with a deadline in working days and asks for
-// an extension; the co-unit finds the problem under 协办, cannot move it,
-// and reports its part with a photo; the office approves the extension,
+// an extension (and is not offered the co-units' 协办 report); the co-unit
+// finds the problem under 协办, cannot move it, and reports its part with a
+// photo, which the lead unit reads; the office approves the extension,
 // supervises the problem, and reads the assessment, changing the scheme.
 // The registry, calendar and migration screens pass checkPage.
 func TestConsoleUnits(t *testing.T) {
@@ -124,6 +125,11 @@ func TestConsoleUnits(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#ask-extension")), chromedp.WaitVisible(chromedp.CSS("#extension-form textarea[name=reason]")),
 		chromedp.SendKeys(chromedp.CSS("#extension-form input[name=extension_deadline]"), string(asked)+"\t"),
 		chromedp.SendKeys(chromedp.CSS("#extension-form textarea[name=reason]"), "需与城管部门联合制定裁量基准,报区政府审定"))
+	// The 协办 report is the co-units' part: the lead unit reports through
+	// 整改进展 and is not offered it.
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#progress") && !document.querySelector("#contribution-form") && document.querySelector("#contributions").innerText.includes("还没有协办单位报送情况")`)); err != nil || !ok {
+		t.Errorf("the lead unit: progress report, no 协办 form, the co-units' reports still to come = %v, %v", ok, err)
+	}
 	checkPage(t, ctx, dir, "console-unit-extension-form")
 	do(t, ctx, "ask", still("#extension-submit"), chromedp.Click(chromedp.CSS("#extension-submit")))
 	waitJS(t, ctx, "the pending request", `document.querySelector("#extensions [data-status=pending]") !== null && !document.querySelector("#ask-extension")`)
@@ -153,6 +159,13 @@ func TestConsoleUnits(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Unit != "区司法局" || len(cs[0].Files) != 1 {
 		t.Fatalf("contributions = %+v, %v", cs, err)
 	}
+	signOut()
+
+	// The lead unit reads the co-unit's report, with its photo, and is
+	// still offered no 协办 form.
+	signIn(t, ctx, e.url, leadToken, "#workspace-figures")
+	do(t, ctx, "the lead unit opens the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#contributions")))
+	waitJS(t, ctx, "the co-unit's report, read-only", `[...document.querySelectorAll("#contributions .contribution-text")].some((d) => d.innerText.includes("三条修改意见")) && document.querySelector("#contributions").innerText.includes("区司法局") && !document.querySelector("#contribution-form")`)
 	signOut()
 
 	// 4. The office approves the extension and supervises the problem.
