@@ -1,1 +1,0 @@
-import"./index-Cp2J1YNp.js";

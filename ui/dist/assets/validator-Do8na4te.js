@@ -1,1 +1,0 @@
-import{Lr as e}from"./index-Cp2J1YNp.js";var t=t=>[``,...e].includes(t);export{t};
