@@ -230,10 +230,11 @@ func canReportProgress(id Identity, p *Problem) error {
 	return nil
 }
 
-// canContribute: contributions are the units' reports of their part; the
-// office follows the problem itself.
+// canContribute: contributions are the co-units' reports of their part;
+// the lead unit reports through the problem's own progress and status, and
+// the office follows the problem itself.
 func canContribute(id Identity, p *Problem) error {
-	if id.Role != RoleUnit || !p.InvolvesUnit(id.Unit) {
+	if id.Role != RoleUnit || id.Unit == "" || !slices.Contains(p.CoUnits, id.Unit) {
 		return Errorf(EForbidden, "协办情况由该问题的协办单位报送")
 	}
 	return nil

@@ -65,6 +65,10 @@ func TestCoUnitsAPI(t *testing.T) {
 	if r := invoke(t, e.staff, withGroups(add, "[staff]")); r.status != http.StatusForbidden {
 		t.Errorf("the office contributing: %d, want 403", r.status)
 	}
+	// The lead reports through the problem's progress, not as a co-unit.
+	if r := invoke(t, e.staff, withGroups(add, "[unit:区市场监管局]")); r.status != http.StatusForbidden || !bytes.Contains(r.body, []byte("协办单位")) {
+		t.Errorf("the lead contributing: %d %s, want 403 saying only co-units report", r.status, r.body)
+	}
 	r = invoke(t, e.staff, withGroups(withPath(loadEvent(t, "apigw-list-units.json"), "/api/v1/units", "/api/v1/problems/"+assisted.ID+"/contributions"), "[unit:区市场监管局]"))
 	if r.status != 200 || !bytes.Contains(r.body, []byte(c.ID)) {
 		t.Errorf("the lead reads the contribution: %d %s", r.status, r.body)
