@@ -1,10 +1,12 @@
 package browsertest
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,16 +21,18 @@ import (
 // with a code; its token endpoint (answering CORS, as the README asks of a
 // real one) trades the code for tokens after checking the PKCE verifier is
 // there. Its ID token is the local admin token, which the local stack
-// accepts as a bearer; its access token is not.
+// accepts as a bearer; its access token is not, unless access says
+// otherwise (standing in for a user pool, whose access token the API takes).
 type issuer struct {
 	*httptest.Server
+	access   string
 	mu       sync.Mutex
 	redirect string
 	logouts  []url.Values
 }
 
 func newIssuer(t *testing.T) *issuer {
-	is := &issuer{}
+	is := &issuer{access: "not-for-the-api"}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /auth", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -53,7 +57,7 @@ func newIssuer(t *testing.T) *issuer {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]string{"id_token": adminToken, "access_token": "not-for-the-api", "token_type": "Bearer"})
+		_ = json.NewEncoder(w).Encode(map[string]string{"id_token": adminToken, "access_token": is.access, "token_type": "Bearer"})
 	})
 	mux.HandleFunc("GET /logout", func(w http.ResponseWriter, r *http.Request) {
 		is.mu.Lock()
@@ -100,12 +104,17 @@ func TestConsoleSignInThroughIssuer(t *testing.T) {
 		t.Errorf("redirect_uri = %q, want %s/console/", is.redirect, e.url)
 	}
 	is.mu.Unlock()
-	// 账号管理 explains the provider's groups instead of making accounts.
-	do(t, ctx, "accounts", chromedp.Click(chromedp.CSS(`[data-nav="accounts"]`)), chromedp.WaitVisible(chromedp.CSS("#user-pool")))
+	// 账号管理 explains the provider's groups instead of making accounts,
+	// and names no user pool: there is none.
+	do(t, ctx, "accounts", chromedp.Click(chromedp.CSS(`[data-nav="accounts"]`)), chromedp.WaitVisible(chromedp.CSS("#sign-in-groups")))
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#create-account").length`)); n != 0 {
 		t.Errorf("the accounts page offers to make local accounts")
 	}
-	checkPage(t, ctx, dir, "console-accounts-user-pool")
+	groupsExplained(t, ctx, "issuer", []string{"本单位的身份认证系统", "cognito:groups", "unit:单位名称"}, []string{"用户池", "临时密码"})
+	checkPage(t, ctx, dir, "console-accounts-issuer")
+	do(t, ctx, "单位名称迁移", chromedp.Click(chromedp.CSS(`[data-nav="units"]`)), chromedp.WaitVisible(chromedp.CSS("#open-migration")),
+		chromedp.Click(chromedp.CSS("#open-migration")), chromedp.WaitVisible(chromedp.CSS("#unit-groups-note")))
+	waitJS(t, ctx, "unit groups kept at the provider", `document.querySelector("#unit-groups-note").innerText.includes("本单位身份认证系统中的组")`)
 
 	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")))
 	waitJS(t, ctx, "the provider's logout", `location.href.startsWith("`+is.URL+`/logout")`)
@@ -114,5 +123,61 @@ func TestConsoleSignInThroughIssuer(t *testing.T) {
 	if len(is.logouts) != 1 || is.logouts[0].Get("post_logout_redirect_uri") != e.url+"/console/" ||
 		is.logouts[0].Get("id_token_hint") != adminToken || is.logouts[0].Get("client_id") != "jianyan-console" {
 		t.Errorf("logout = %v", is.logouts)
+	}
+}
+
+// TestConsoleAccountsUserPool: with the stack's own Cognito user pool
+// (COGNITO_*), 账号管理 says staff are user-pool users put in groups there;
+// a page opened afresh after signing in knows it too, and 退出登录 from it
+// ends the hosted page's session.
+func TestConsoleAccountsUserPool(t *testing.T) {
+	requireChromium(t)
+	is := newIssuer(t)
+	is.access = adminToken // the user pool's access token is what the API takes
+	e := newEnv(t, func(sc *httpapi.StaffConfig) {
+		c := &sc.Console
+		c.AuthorizeURL, c.TokenURL, c.LogoutURL = is.URL+"/auth", is.URL+"/token", is.URL+"/logout"
+		c.ClientID, c.TokenUse, c.LogoutRedirectParam, c.UserPool = "jianyan-console", "access", "logout_uri", true
+		sc.Auth = &httpapi.TokenAuth{AdminToken: adminToken}
+	})
+	ctx := startBrowser(t, 90*time.Second)
+	dir := artifacts(t)
+	watchCSP(t, ctx)
+	do(t, ctx, "sign in", chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(e.url+"/console/problems"), chromedp.WaitVisible(chromedp.CSS("#oidc-login")), chromedp.Click(chromedp.CSS("#oidc-login")))
+	waitJS(t, ctx, "signed in", `location.pathname === "/console/problems" && document.querySelector("#view-lookback") !== null`)
+	do(t, ctx, "accounts, opened afresh", chromedp.Navigate(e.url+"/console/accounts"), chromedp.WaitVisible(chromedp.CSS("#sign-in-groups")))
+	groupsExplained(t, ctx, "user_pool", []string{"Cognito 用户池", "加入以下用户组之一", "临时密码"}, []string{"身份认证系统", "cognito:groups"})
+	checkPage(t, ctx, dir, "console-accounts-user-pool")
+	do(t, ctx, "单位名称迁移", chromedp.Navigate(e.url+"/console/unit-migration"), chromedp.WaitVisible(chromedp.CSS("#unit-groups-note")))
+	waitJS(t, ctx, "unit groups kept in the user pool", `document.querySelector("#unit-groups-note").innerText.includes("用户池中的用户组")`)
+
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#signout")))
+	waitJS(t, ctx, "the hosted page's logout", `location.href.startsWith("`+is.URL+`/logout")`)
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	if len(is.logouts) != 1 || is.logouts[0].Get("logout_uri") != e.url+"/console/" {
+		t.Errorf("logout = %v", is.logouts)
+	}
+}
+
+// groupsExplained checks 账号管理's explanation is the one for provider
+// ("user_pool" or "issuer"): it says each of want and none of not.
+func groupsExplained(t *testing.T, ctx context.Context, provider string, want, not []string) {
+	t.Helper()
+	waitJS(t, ctx, "the "+provider+" explanation", `document.querySelector("#sign-in-groups").dataset.provider === `+jsString(provider))
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#sign-in-groups").innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("账号管理 (%s) does not say %q: %s", provider, w, text)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(text, n) {
+			t.Errorf("账号管理 (%s) says %q: %s", provider, n, text)
+		}
 	}
 }

@@ -51,6 +51,12 @@ type ConsoleConfig struct {
 	// browser back: "logout_uri" for Cognito, "post_logout_redirect_uri"
 	// for an OpenID Connect end-session endpoint.
 	LogoutRedirectParam string
+	// UserPool says the sign-in is the stack's own Cognito user pool
+	// (COGNITO_*), whose groups the administrator sets in Cognito; false
+	// with an AuthorizeURL is the office's own OpenID Connect provider
+	// (OIDC_*), which puts the groups in the token itself. The accounts
+	// page explains the one in use.
+	UserPool bool
 	// FilesOrigin is the files bucket's origin (https://bucket.s3.region.
 	// amazonaws.com), which the console fetches thumbnails from; "" when
 	// files come from the API's own origin (the local stack).
@@ -110,7 +116,7 @@ func ConsoleConfigFromEnv(getenv func(string) string) (ConsoleConfig, error) {
 			LogoutURL:    domain + "/logout",
 			ClientID:     env("COGNITO_CLIENT_ID"),
 			Scopes:       env("COGNITO_SCOPES"),
-			TokenUse:     "access", LogoutRedirectParam: "logout_uri",
+			TokenUse:     "access", LogoutRedirectParam: "logout_uri", UserPool: true,
 			FilesOrigin: files,
 		}, nil
 	case oidcAny:
@@ -155,6 +161,7 @@ type consoleConfigJSON struct {
 	Scopes              string `json:"scopes,omitempty"`
 	TokenUse            string `json:"token_use,omitempty"`             // "access" or "id"
 	LogoutRedirectParam string `json:"logout_redirect_param,omitempty"` // logout_uri or post_logout_redirect_uri
+	Provider            string `json:"provider,omitempty"`              // "user_pool" (Cognito) or "issuer" (the office's own)
 }
 
 func (c ConsoleConfig) json() consoleConfigJSON {
@@ -172,8 +179,12 @@ func (c ConsoleConfig) json() consoleConfigJSON {
 	if param == "" {
 		param = "logout_uri"
 	}
+	provider := "issuer"
+	if c.UserPool {
+		provider = "user_pool"
+	}
 	return consoleConfigJSON{Auth: "oidc", AuthorizeURL: c.AuthorizeURL, TokenURL: c.TokenURL,
-		LogoutURL: c.LogoutURL, ClientID: c.ClientID, Scopes: scopes, TokenUse: use, LogoutRedirectParam: param}
+		LogoutURL: c.LogoutURL, ClientID: c.ClientID, Scopes: scopes, TokenUse: use, LogoutRedirectParam: param, Provider: provider}
 }
 
 // csp is the console's Content-Security-Policy: scripts and styles only

@@ -119,7 +119,7 @@ func TestConsoleConfigOIDC(t *testing.T) {
 	}
 	want := map[string]string{"auth": "oidc", "authorize_url": "https://jianyan-1.auth.ap-east-1.amazoncognito.com/oauth2/authorize",
 		"token_url": "https://jianyan-1.auth.ap-east-1.amazoncognito.com/oauth2/token", "logout_url": "https://jianyan-1.auth.ap-east-1.amazoncognito.com/logout",
-		"client_id": "abc123", "scopes": "openid email profile", "token_use": "access", "logout_redirect_param": "logout_uri"}
+		"client_id": "abc123", "scopes": "openid email profile", "token_use": "access", "logout_redirect_param": "logout_uri", "provider": "user_pool"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("config.json %s = %q, want %q", k, got[k], v)
@@ -156,7 +156,7 @@ func TestConsoleConfigExternalIssuer(t *testing.T) {
 	}
 	want := map[string]string{"auth": "oidc", "authorize_url": env["OIDC_AUTHORIZE_URL"], "token_url": env["OIDC_TOKEN_URL"],
 		"logout_url": env["OIDC_LOGOUT_URL"], "client_id": "jianyan-console", "scopes": "openid email profile",
-		"token_use": "id", "logout_redirect_param": "post_logout_redirect_uri"}
+		"token_use": "id", "logout_redirect_param": "post_logout_redirect_uri", "provider": "issuer"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("config.json %s = %q, want %q", k, got[k], v)

@@ -4,7 +4,7 @@
 // signing in. A view is loaded when first opened (its own chunk).
 import { createRouter, createWebHistory } from "vue-router";
 import Shell from "./components/Shell.vue";
-import { signedIn, rememberReturn } from "./lib/auth.js";
+import { signedIn, rememberReturn, loadConfig } from "./lib/auth.js";
 import { session, loadMe, can } from "./lib/session.js";
 import { get, onUnauthorized } from "./lib/api.js";
 import { loadLabels } from "./lib/labels.js";
@@ -71,7 +71,9 @@ router.beforeEach(async (to) => {
   }
   if (!session.me) {
     try {
-      await loadMe();
+      // The sign-in configuration too: a reloaded page signs out through
+      // the provider and the accounts page names it.
+      await Promise.all([loadMe(), loadConfig()]);
     } catch (err) {
       if (err.status === 401) {
         rememberReturn(to.fullPath);

@@ -11,21 +11,30 @@ const PKCE = "jianyan.pkce";
 const RETURN = "jianyan.return";
 
 let config = { auth: "token" };
+let loading = null;
 
 export const token = () => sessionStorage.getItem(TOKEN) || "";
 export const signedIn = () => token() !== "";
 export const authMode = () => config.auth;
+// signInProvider is whose sign-in page it is with "oidc": "user_pool" (the
+// stack's Cognito user pool) or "issuer" (the office's own provider).
+export const signInProvider = () => config.provider || "";
 export const setToken = (t) => sessionStorage.setItem(TOKEN, t.trim());
 export const forgetToken = () => sessionStorage.removeItem(TOKEN);
 
-export async function loadConfig() {
-  try {
-    const resp = await fetch("/console/config.json");
-    if (resp.ok) config = await resp.json();
-  } catch {
-    // keep token sign-in
-  }
-  return config;
+// loadConfig reads config.json once a page load: it does not change while
+// the console is open.
+export function loadConfig() {
+  loading ||= (async () => {
+    try {
+      const resp = await fetch("/console/config.json");
+      if (resp.ok) config = await resp.json();
+    } catch {
+      // keep token sign-in
+    }
+    return config;
+  })();
+  return loading;
 }
 
 // rememberReturn keeps the console path to open after signing in.
