@@ -5,18 +5,23 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
 
 // TestConsoleDocuments: a clerk issues a rectification notice from a
 // problem list and a bulletin from a summary, downloads the Word file, and
-// finds both in 文书 by their numbers.
+// finds both in 文书 by their numbers; then issues a notice from 单位管理,
+// where 文书 opens with the unit and the one list it leads problems on
+// chosen, and for a unit that leads none says so.
 func TestConsoleDocuments(t *testing.T) {
 	e := newEnv(t)
 	bg := context.Background()
@@ -36,12 +41,23 @@ func TestConsoleDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// 区财政局 only co-handles this list's problem: a notice to it is not
+	// issued from this list.
+	other, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "窗口服务问题清单", Campaign: "窗口服务"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: other.ID, Title: "收费窗口未公示收费依据", ResponsibleUnit: "区市场监管局",
+		CoUnits: []string{"区财政局"}, ResponsiblePerson: "李科长", Requirement: "公示到位", Deadline: feedback.DateOf(time.Now().AddDate(0, 1, 0))}); err != nil {
+		t.Fatal(err)
+	}
 	sm, err := e.svc.GenerateSummary(bg, e.admin, feedback.Monthly, feedback.DateOf(time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	year := time.Now().In(feedback.Shanghai).Year()
 	notice, bulletin := fmt.Sprintf("区依法治办〔%d〕1号", year), fmt.Sprintf("区依法治通〔%d〕1号", year)
+	notice2 := fmt.Sprintf("区依法治办〔%d〕2号", year)
 
 	ctx := startBrowser(t, 120*time.Second)
 	dir := artifacts(t)
@@ -75,6 +91,9 @@ func TestConsoleDocuments(t *testing.T) {
 	if strings.Contains(text, "罚没收入公开不及时") {
 		t.Error("the notice names another unit's problem")
 	}
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
 
 	// From the summary: a bulletin.
 	do(t, ctx, "open the summary", chromedp.Navigate(e.url+"/console/summaries/"+sm.ID), chromedp.WaitVisible(chromedp.CSS("#issue-bulletin")))
@@ -86,6 +105,45 @@ func TestConsoleDocuments(t *testing.T) {
 	do(t, ctx, "open 文书", chromedp.Navigate(e.url+"/console/documents"), chromedp.WaitVisible(chromedp.CSS("#documents")))
 	waitJS(t, ctx, "both documents listed", `[...document.querySelectorAll("#documents .document-number")].map((e) => e.innerText).join("|") === `+quote(bulletin+"|"+notice))
 	checkPage(t, ctx, dir, "console-documents")
+
+	// From 单位管理: 发整改通知书 on 区财政局's row opens 文书 with the unit
+	// and the only list it leads problems on chosen; the list it only
+	// co-handles is not offered.
+	do(t, ctx, "units", chromedp.Click(chromedp.CSS(`[data-nav="units"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.issue-unit-notice[data-unit="区财政局"]`)))
+	checkPage(t, ctx, dir, "console-units-notice")
+	do(t, ctx, "发整改通知书", still(`.issue-unit-notice[data-unit="区财政局"]`), chromedp.Click(chromedp.CSS(`.issue-unit-notice[data-unit="区财政局"]`)))
+	waitJS(t, ctx, "文书 for 区财政局", `location.pathname === "/console/documents" && (document.querySelector("#source-unit") || {}).innerText === "区财政局"`)
+	waitJS(t, ctx, "its list chosen", `document.querySelector("#document-source").innerText.includes("涉企乱罚款问题清单") && !document.querySelector("#open-issue").disabled`)
+	do(t, ctx, "open the lists", still("#document-source .el-select__wrapper"), chromedp.Click(chromedp.CSS("#document-source .el-select__wrapper")))
+	waitJS(t, ctx, "only the list it leads problems on", `[...document.querySelectorAll(".el-select-dropdown__item")].filter((o) => o.offsetParent !== null).map((o) => o.textContent.trim()).join("|") === "涉企乱罚款问题清单"`)
+	do(t, ctx, "close the lists", chromedp.KeyEvent(kb.Escape))
+	checkPage(t, ctx, dir, "console-documents-for-unit")
+	do(t, ctx, "制发…", chromedp.Click(chromedp.CSS("#open-issue")), chromedp.WaitVisible(chromedp.CSS("#issue-document-form")))
+	waitJS(t, ctx, "the unit chosen in the dialog", `document.querySelector("#issue-document-form").innerText.includes("区财政局")`)
+	do(t, ctx, "issue to 区财政局", still("#issue-document-submit"), chromedp.Click(chromedp.CSS("#issue-document-submit")), chromedp.WaitVisible(chromedp.CSS("#issued-number")))
+	waitJS(t, ctx, "the second notice's number", `document.querySelector("#issued-number").innerText === `+quote(notice2))
+	do(t, ctx, "download it", chromedp.Click(chromedp.CSS("#download-issued")))
+	dctx, cancel = context.WithTimeout(ctx, 15*time.Second)
+	file, err = waitFile(dctx, downloads, ".docx")
+	cancel()
+	if err != nil {
+		t.Fatalf("no DOCX download: %v", err)
+	}
+	text = docxText(t, file)
+	for _, want := range []string{notice2, "区财政局：", "罚没收入公开不及时"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the notice from 单位管理 does not say %q", want)
+		}
+	}
+	if strings.Contains(text, "罚款收缴未严格执行罚缴分离制度") || strings.Contains(text, "收费窗口未公示收费依据") {
+		t.Error("the notice from 单位管理 names another unit's problem")
+	}
+
+	// A unit that leads no problem: 文书 says why nothing can be issued.
+	do(t, ctx, "文书 for 区城管执法局", chromedp.Navigate(e.url+"/console/documents?unit="+url.QueryEscape("区城管执法局")),
+		chromedp.WaitVisible(chromedp.CSS("#source-unit-note")))
+	waitJS(t, ctx, "nothing to issue", `document.querySelector("#source-unit-note").innerText.includes("区城管执法局在各问题清单中都没有牵头整改的问题") && document.querySelector("#open-issue").disabled`)
 }
 
 func quote(s string) string { return "`" + s + "`" }
