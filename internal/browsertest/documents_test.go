@@ -140,6 +140,12 @@ func TestConsoleDocuments(t *testing.T) {
 		t.Error("the notice from 单位管理 names another unit's problem")
 	}
 
+	// Opened with a list or a summary chosen, 文书 is ready to issue from it.
+	do(t, ctx, "文书 for a list", chromedp.Navigate(e.url+"/console/documents?list="+url.QueryEscape(other.ID)), chromedp.WaitVisible(chromedp.CSS("#document-source")))
+	waitJS(t, ctx, "the list chosen", `document.querySelector("#document-source").innerText.includes("窗口服务问题清单") && !document.querySelector("#open-issue").disabled`)
+	do(t, ctx, "文书 for a summary", chromedp.Navigate(e.url+"/console/documents?summary="+url.QueryEscape(sm.ID)), chromedp.WaitVisible(chromedp.CSS("#source-summary")))
+	waitJS(t, ctx, "the summary chosen", `!document.querySelector("#open-issue").disabled`)
+
 	// A unit that leads no problem: 文书 says why nothing can be issued.
 	do(t, ctx, "文书 for 区城管执法局", chromedp.Navigate(e.url+"/console/documents?unit="+url.QueryEscape("区城管执法局")),
 		chromedp.WaitVisible(chromedp.CSS("#source-unit-note")))
