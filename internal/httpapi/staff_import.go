@@ -9,10 +9,13 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/sheet"
 )
 
 // MaxImportBytes bounds an import upload: 2,000 rows of long suggestions
@@ -282,4 +285,79 @@ func parseImportFile(name string, data []byte, readXLSX func([]byte) ([][]string
 		}, WrittenOn: vals["written_on"]})
 	}
 	return rows, nil
+}
+
+// importTemplateColumns are the columns of the import template, headed by
+// the Chinese labels parseImportFile reads (importColumns), in the order
+// the import dialog names them. written_on is a date column so that a
+// date typed in Excel shows as 2025-03-12.
+var importTemplateColumns = []sheet.Column{
+	{Header: "参会身份", Width: 14}, {Header: "类别", Width: 12}, {Header: "姓名", Width: 10},
+	{Header: "单位", Width: 24, Wrap: true}, {Header: "联系方式", Width: 16}, {Header: "主题", Width: 16, Wrap: true},
+	{Header: "内容", Width: 60, Wrap: true}, {Header: "书写日期", Width: 14, Kind: sheet.Date},
+}
+
+// importTemplateExample is the template's example row, in the order of
+// importTemplateColumns but for the written date (today's, so that it is
+// never later than the day it is imported).
+var importTemplateExample = []string{
+	feedback.Community.Label(), feedback.KindSuggestion.Label(), "张三", "某某街道某某社区居委会", "13812345678",
+	"交通出行", "建议在社区出入口增设非机动车停放点,缓解电动车乱停乱放。",
+}
+
+// importTemplateNotes explain each column on the template's second sheet;
+// an import reads only the first.
+func importTemplateNotes() [][]any {
+	kinds := make([]string, len(feedback.ParticipantKinds))
+	for i, k := range feedback.ParticipantKinds {
+		kinds[i] = k.Label()
+	}
+	return [][]any{
+		{"参会身份", "必填", "填写其一:" + strings.Join(kinds, "、")},
+		{"类别", "选填", "意见建议或问题线索;不填按意见建议导入"},
+		{"姓名", "选填", "提出人姓名"},
+		{"单位", "选填", "提出人工作单位"},
+		{"联系方式", "选填", "手机或固定电话"},
+		{"主题", "选填", "意见建议的主题"},
+		{"内容", "必填", "意见建议或问题线索的具体内容"},
+		{"书写日期", "选填", "纸质意见的书写日期,如 2025-03-12 或 2025年3月12日,不能晚于导入当天"},
+		{"说明", "", "第一行表头请勿修改;示例行请删除或改为实际内容;一行一条,每次最多 " + strconv.Itoa(feedback.MaxImportRows) + " 行"},
+	}
+}
+
+// importTemplate serves GET /api/v1/suggestions/import/template.xlsx and
+// .csv: a file with the header row the importer reads and one example
+// row, which imports as it is. The XLSX file explains every column on a
+// second sheet.
+func (h *StaffHandler) importTemplate(w http.ResponseWriter, r *http.Request, _ feedback.Identity) error {
+	today := feedback.DateOf(h.svc.Now())
+	if strings.HasSuffix(r.URL.Path, ".csv") {
+		var b bytes.Buffer
+		b.WriteString(utf8BOM)
+		cw := csv.NewWriter(&b)
+		cw.UseCRLF = true
+		header := make([]string, len(importTemplateColumns))
+		for i, c := range importTemplateColumns {
+			header[i] = c.Header
+		}
+		_ = cw.Write(header)
+		_ = cw.Write(append(slices.Clone(importTemplateExample), string(today)))
+		cw.Flush()
+		writeDownload(w, mimeCSVUTF8, "import-template.csv", "意见建议导入模板.csv", b.Bytes())
+		return nil
+	}
+	example := make([]any, 0, len(importTemplateColumns))
+	for _, v := range importTemplateExample {
+		example = append(example, v)
+	}
+	body, err := h.xlsxFile(&sheet.Workbook{Title: "意见建议导入模板", Sheets: []sheet.Sheet{
+		{Name: "意见建议", Columns: importTemplateColumns, Rows: [][]any{append(example, today)}, FreezeHeader: true},
+		{Name: "填写说明", Columns: []sheet.Column{{Header: "列名", Width: 12}, {Header: "是否必填", Width: 10}, {Header: "填写说明", Width: 70, Wrap: true}},
+			Rows: importTemplateNotes()},
+	}})
+	if err != nil {
+		return err
+	}
+	writeDownload(w, mimeXLSXDoc, "import-template.xlsx", "意见建议导入模板.xlsx", body)
+	return nil
 }

@@ -16,6 +16,8 @@ func (h *StaffHandler) suggestionRoutes() {
 	h.Handle("GET /api/v1/suggestions/live", h.liveSuggestions)
 	h.Handle("POST /api/v1/suggestions/import", h.importSuggestions)
 	h.Handle("POST /api/v1/suggestions/import/preview", h.previewImport)
+	h.Handle("GET /api/v1/suggestions/import/template.xlsx", h.importTemplate)
+	h.Handle("GET /api/v1/suggestions/import/template.csv", h.importTemplate)
 	h.Handle("POST /api/v1/suggestions/{id}/reply", h.replySuggestion)
 }
 
