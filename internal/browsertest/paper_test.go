@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/jianyan/jianyan/internal/feedback"
 )
@@ -125,4 +126,69 @@ func TestPaperForms(t *testing.T) {
 	do(t, ctx, "the same file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{goodFile}), still("#import-preview"), chromedp.Click(chromedp.CSS("#import-preview")))
 	waitJS(t, ctx, "both rows imported already", `[...document.querySelectorAll("#import-rows tbody tr")].filter((r) => r.innerText.includes("此前已导入")).length === 2 && document.querySelector("#import-submit").disabled`)
 	checkPage(t, ctx, shots, "console-import-preview-again")
+
+	// 5. The template, downloaded from the dialog and filled in as Excel,
+	// previews without errors and imports.
+	downloads := allowDownloads(t, ctx)
+	do(t, ctx, "download the template", chromedp.Click(chromedp.CSS("#import-template")))
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	tmpl, err := waitFile(dctx, downloads, ".xlsx")
+	cancel()
+	if err != nil {
+		t.Fatalf("no template download: %v", err)
+	}
+	if !strings.Contains(filepath.Base(tmpl), "导入模板") {
+		t.Errorf("template saved as %q", filepath.Base(tmpl))
+	}
+	var x *excelize.File
+	for range 20 { // the file may still be being written
+		if x, err = excelize.OpenFile(tmpl); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("open the template: %v", err)
+	}
+	defer x.Close()
+	first := x.GetSheetName(0)
+	if hdr, _ := x.GetRows(first); len(hdr) != 2 || strings.Join(hdr[0], ",") != strings.TrimSuffix(header, "\n") {
+		t.Fatalf("template rows = %q, want the import header and an example row", hdr)
+	}
+	// The example row overwritten, one more row; the first written day
+	// is a real date cell, the second as clerks type it.
+	day1, day2 := today.AddDays(-4), today.AddDays(-1)
+	d2, _ := time.Parse(feedback.DateLayout, string(day2))
+	for cell, row := range map[string][]any{
+		"A2": {"政协委员", "意见建议", "陈静", "区政协", "13700001234", "营商环境", "建议公布涉企检查事项清单,减少多头检查。", day1.Start().In(feedback.Shanghai)},
+		"A3": {"企业代表", "问题线索", "", "", "", "", "同一批货物被两个部门重复检查。", d2.Format("2006年1月2日")},
+	} {
+		if err := x.SetSheetRow(first, cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	filled := filepath.Join(dir, "纸质意见-模板.xlsx")
+	if err := x.SaveAs(filled); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "choose the filled template", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{filled}), still("#import-preview"), chromedp.Click(chromedp.CSS("#import-preview")))
+	waitJS(t, ctx, "the template's rows", `!document.querySelector("#import-errors") && document.querySelectorAll("#import-rows tbody tr").length === 2 && document.querySelector("#import-summary").innerText.includes("将新增 2 条")`)
+	text, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-rows").innerText`))
+	for _, want := range []string{"政协委员", "陈静", "企业代表", "问题线索", string(day1), string(day2)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the preview of the filled template lacks %q: %q", want, text)
+		}
+	}
+	checkPage(t, ctx, shots, "console-import-template-preview")
+	do(t, ctx, "confirm the template", still("#import-submit"), chromedp.Click(chromedp.CSS("#import-submit")))
+	waitJS(t, ctx, "the dialog closed", `!document.querySelector("#import-form") || document.querySelector("#import-form").offsetParent === null`)
+	days = map[string]feedback.Date{}
+	for _, sg := range stored() {
+		if sg.Channel == feedback.ChannelImport {
+			days[sg.Content] = sg.WrittenOn
+		}
+	}
+	if len(days) != 4 || days["建议公布涉企检查事项清单,减少多头检查。"] != day1 || days["同一批货物被两个部门重复检查。"] != day2 {
+		t.Errorf("imported from the template: %v", days)
+	}
 }
