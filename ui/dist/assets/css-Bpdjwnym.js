@@ -1,0 +1,1 @@
+import"./index-CZiSj8p8.js";

@@ -1,1 +1,0 @@
-import"./index-agP86fRW.js";

@@ -1,1 +1,0 @@
-import{Rr as e}from"./index-agP86fRW.js";var t=t=>[``,...e].includes(t);export{t};

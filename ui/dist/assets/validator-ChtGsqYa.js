@@ -1,0 +1,1 @@
+import{zr as e}from"./index-CZiSj8p8.js";var t=t=>[``,...e].includes(t);export{t};
