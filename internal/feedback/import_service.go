@@ -28,6 +28,14 @@ type ImportRow struct {
 	WrittenOn string
 }
 
+// ImportExample is the example row of the import template. An import
+// refuses a row with its content, so a template sent back with the example
+// left in does not store a made-up suggestion.
+var ImportExample = SubmissionInput{
+	ParticipantKind: Community, Kind: KindSuggestion, Name: "张三", Organization: "某某街道某某社区居委会",
+	Contact: "13812345678", Topic: "交通出行", Content: "建议在社区出入口增设非机动车停放点,缓解电动车乱停乱放。",
+}
+
 // RowError is what is wrong with one row of an import.
 type RowError struct {
 	Row     int
@@ -194,6 +202,10 @@ func (s *Service) planImport(ctx context.Context, id Identity, symposiumID strin
 	sum := sha256.Sum256([]byte(symposiumID + "\x00" + digest))
 	plan := &importPlan{token: hex.EncodeToString(sum[:12])}
 	for _, r := range rows {
+		if strings.TrimSpace(r.Input.Content) == ImportExample.Content {
+			plan.bad = append(plan.bad, RowError{Row: r.Row, Field: "content", Message: "这是导入模板的示例行,请删除或改为实际内容"})
+			continue
+		}
 		if r.WrittenOn != "" && r.Input.WrittenOn == "" {
 			_, err := ParseLooseDate(r.WrittenOn)
 			plan.bad = append(plan.bad, RowError{Row: r.Row, Field: "written_on", Message: "书写日期" + strings.TrimPrefix(ErrorMessage(err), "日期")})

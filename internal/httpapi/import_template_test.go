@@ -51,8 +51,33 @@ func importFilled(t *testing.T, e *exportEnv, sym *feedback.Symposium, ctype str
 	return p
 }
 
+// exampleContent replaces the template example's content in a filled-in
+// template.
+const exampleContent = "建议在小区门口设置快递集中收发点。"
+
+// exampleRefused previews body, a template sent back with its example row
+// left in, and expects that row refused with a message saying what to do.
+func exampleRefused(t *testing.T, e *exportEnv, ctype string, body []byte) {
+	t.Helper()
+	sym := e.symposium(t, "示例行 "+ctype, "")
+	resp := e.do(t, "POST", "/api/v1/suggestions/import/preview?symposium_id="+sym.ID, exportAdminToken, ctype, string(body))
+	raw, _ := io.ReadAll(resp.Body)
+	var p struct {
+		New    int `json:"new"`
+		Errors []struct {
+			Row     int    `json:"row"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &p); err != nil || resp.StatusCode != http.StatusOK || p.New != 0 ||
+		len(p.Errors) != 1 || p.Errors[0].Row != 2 || !strings.Contains(p.Errors[0].Message, "示例行") {
+		t.Errorf("preview of the template with its example left in = %d %s, want row 2 refused as the example", resp.StatusCode, raw)
+	}
+}
+
 // TestImportTemplate: both templates carry the importer's Chinese header
-// and an example row, and a template filled in with one more row previews
+// and an example row, refused when left in; a template whose example is
+// replaced and with one more row previews
 // without errors and imports, every column landing in its field.
 func TestImportTemplate(t *testing.T) {
 	e := newExportEnv(t)
@@ -79,6 +104,16 @@ func TestImportTemplate(t *testing.T) {
 		if err != nil || len(rows) != 2 || !slices.Equal(rows[0], importTemplateHeader) || len(rows[1]) != len(importTemplateHeader) {
 			t.Fatalf("template rows = %q, %v; want the header %q and one example row", rows, err, importTemplateHeader)
 		}
+		// Sent back unchanged, the example row is refused, not stored.
+		var unchanged bytes.Buffer
+		if err := f.Write(&unchanged); err != nil {
+			t.Fatal(err)
+		}
+		exampleRefused(t, e, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", unchanged.Bytes())
+		// The example's content replaced; every other column kept.
+		if err := f.SetCellValue(sheets[0], "G2", exampleContent); err != nil {
+			t.Fatal(err)
+		}
 		if err := f.SetSheetRow(sheets[0], "A3", &[]any{"人大代表", "问题线索", "李四", "区人大", "0750-1234567", "环境卫生",
 			"农贸市场周边垃圾清运不及时,夏季异味明显。", "2025-03-01"}); err != nil {
 			t.Fatal(err)
@@ -103,6 +138,8 @@ func TestImportTemplate(t *testing.T) {
 		if len(lines) != 2 || lines[0] != strings.Join(importTemplateHeader, ",") {
 			t.Fatalf("template.csv = %q", body)
 		}
+		exampleRefused(t, e, "text/csv", body)
+		body = []byte(strings.Replace(string(body), feedback.ImportExample.Content, exampleContent, 1))
 		body = append(body, "人大代表,问题线索,李四,区人大,0750-1234567,环境卫生,\"农贸市场周边垃圾清运不及时,夏季异味明显。\",2025/3/1\r\n"...)
 		check(t, importFilled(t, e, e.symposium(t, "CSV 模板导入", ""), "text/csv", body, 2))
 	})

@@ -297,12 +297,13 @@ var importTemplateColumns = []sheet.Column{
 	{Header: "内容", Width: 60, Wrap: true}, {Header: "书写日期", Width: 14, Kind: sheet.Date},
 }
 
-// importTemplateExample is the template's example row, in the order of
+// importTemplateExample is the template's example row
+// (feedback.ImportExample, which an import refuses), in the order of
 // importTemplateColumns but for the written date (today's, so that it is
 // never later than the day it is imported).
 var importTemplateExample = []string{
-	feedback.Community.Label(), feedback.KindSuggestion.Label(), "张三", "某某街道某某社区居委会", "13812345678",
-	"交通出行", "建议在社区出入口增设非机动车停放点,缓解电动车乱停乱放。",
+	feedback.ImportExample.ParticipantKind.Label(), feedback.ImportExample.Kind.Label(), feedback.ImportExample.Name,
+	feedback.ImportExample.Organization, feedback.ImportExample.Contact, feedback.ImportExample.Topic, feedback.ImportExample.Content,
 }
 
 // importTemplateNotes explain each column on the template's second sheet;
@@ -321,13 +322,13 @@ func importTemplateNotes() [][]any {
 		{"主题", "选填", "意见建议的主题"},
 		{"内容", "必填", "意见建议或问题线索的具体内容"},
 		{"书写日期", "选填", "纸质意见的书写日期,如 2025-03-12 或 2025年3月12日,不能晚于导入当天"},
-		{"说明", "", "第一行表头请勿修改;示例行请删除或改为实际内容;一行一条,每次最多 " + strconv.Itoa(feedback.MaxImportRows) + " 行"},
+		{"说明", "", "第一行表头请勿修改;示例行请删除或改为实际内容(原样留下的示例行不会导入);一行一条,每次最多 " + strconv.Itoa(feedback.MaxImportRows) + " 行"},
 	}
 }
 
 // importTemplate serves GET /api/v1/suggestions/import/template.xlsx and
 // .csv: a file with the header row the importer reads and one example
-// row, which imports as it is. The XLSX file explains every column on a
+// row, which the importer refuses until it is replaced or deleted. The XLSX file explains every column on a
 // second sheet.
 func (h *StaffHandler) importTemplate(w http.ResponseWriter, r *http.Request, _ feedback.Identity) error {
 	today := feedback.DateOf(h.svc.Now())
