@@ -310,7 +310,9 @@ func ensureAdmin(ctx context.Context, store feedback.Store, o options) (string, 
 	}
 	token := feedback.NewToken()
 	now := time.Now()
-	acct := &feedback.Account{ID: feedback.NewID(now), Name: "admin", Role: feedback.RoleAdmin, TokenHash: feedback.HashToken(token), CreatedAt: now}
+	// Its name is what people read beside what it did (办理记录, 修改人):
+	// Chinese, like every name in the console.
+	acct := &feedback.Account{ID: feedback.NewID(now), Name: "管理员", Role: feedback.RoleAdmin, TokenHash: feedback.HashToken(token), CreatedAt: now}
 	if err := store.CreateAccount(ctx, acct); err != nil {
 		return "", fmt.Errorf("创建管理员账号:%w", err)
 	}

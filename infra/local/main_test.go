@@ -120,6 +120,11 @@ func TestLocalStackOnSQLite(t *testing.T) {
 	if code, _ := st.do(t, "GET", "/api/v1/symposia", "", ""); code != http.StatusUnauthorized {
 		t.Fatalf("GET /api/v1/symposia without a token = %d, want 401", code)
 	}
+	// The first administrator's account is named in Chinese: the console
+	// shows the name in 账号管理 and beside everything it does.
+	if code, me := st.do(t, "GET", "/api/v1/me", st.token, ""); code != http.StatusOK || me["name"] != "管理员" {
+		t.Fatalf("GET /api/v1/me with the printed token = %d %v, want the name 管理员", code, me)
+	}
 	submitAndWaitRouted(t, st, st.token)
 	st.stop(t)
 
