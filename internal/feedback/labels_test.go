@@ -97,6 +97,10 @@ func TestFieldLabel(t *testing.T) {
 		{"rules.name", "规则名称"},
 		{"rules[1].name", "规则名称"},
 		{"problems.overdue_items.title", "标题"},
+		// As the console names them: a list's and a problem's units.
+		{"owner_unit", "牵头单位"},
+		{"co_units", "协办单位"},
+		{"co_units[1]", "协办单位"},
 		{"no_such_field", "该项"},
 		{"", "该项"},
 	}

@@ -218,7 +218,7 @@ func (p *Problem) Validate() error {
 		}
 	}
 	if len(p.CoUnits) > MaxCoUnits {
-		return FieldErrorf("co_units", "配合单位最多 %d 个", MaxCoUnits)
+		return FieldErrorf("co_units", "协办单位最多 %d 个", MaxCoUnits)
 	}
 	for _, u := range p.CoUnits {
 		if err := checkText("co_units", u, true, UnitMaxRunes, false); err != nil {

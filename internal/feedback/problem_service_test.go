@@ -290,7 +290,7 @@ func TestEditProblem(t *testing.T) {
 	// Moving the deadline the problem had makes the save an extension the
 	// office grants (TestOfficeMovesDeadline); the note still names every
 	// field the save changed, and only those.
-	if last.Action != feedback.ActionExtensionApproved || !strings.Contains(last.Note, "同时修改了标题、配合单位") ||
+	if last.Action != feedback.ActionExtensionApproved || !strings.Contains(last.Note, "同时修改了标题、协办单位") ||
 		!strings.Contains(last.Note, "2025-03-31 → 2025-04-30") || strings.Contains(last.Note, "整改要求") {
 		t.Errorf("edit event = %s %q", last.Action, last.Note)
 	}

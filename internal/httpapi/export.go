@@ -119,7 +119,7 @@ var problemListColumns = []sheet.Column{
 	{Header: "问题", Width: 30, Wrap: true},
 	{Header: "问题描述", Width: 40, Wrap: true},
 	{Header: "牵头单位", Width: 18, Wrap: true},
-	{Header: "配合单位", Width: 18, Wrap: true},
+	{Header: "协办单位", Width: 18, Wrap: true},
 	{Header: "第一责任人", Width: 12, Wrap: true},
 	{Header: "整改要求", Width: 36, Wrap: true},
 	{Header: "整改期限", Width: 12, Kind: sheet.Date},

@@ -473,7 +473,7 @@ func TestExportProblemList(t *testing.T) {
 	if got := rows[0][0]; got != "涉企乱罚款问题 整改清单" {
 		t.Errorf("title = %q", got)
 	}
-	wantHeader := []string{"序号", "问题", "问题描述", "牵头单位", "配合单位", "第一责任人", "整改要求", "整改期限", "状态", "是否逾期", "整改进展", "佐证材料数", "佐证材料"}
+	wantHeader := []string{"序号", "问题", "问题描述", "牵头单位", "协办单位", "第一责任人", "整改要求", "整改期限", "状态", "是否逾期", "整改进展", "佐证材料数", "佐证材料"}
 	if !slices.Equal(rows[1], wantHeader) {
 		t.Errorf("header = %q, want %q", rows[1], wantHeader)
 	}
