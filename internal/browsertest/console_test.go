@@ -204,6 +204,11 @@ func TestConsole(t *testing.T) {
 	// The symposium's QR card warns that a loopback address cannot be
 	// opened from phones.
 	do(t, ctx, "symposium", chromedp.Navigate(e.url+"/console/symposia/"+sym.ID), chromedp.WaitVisible(chromedp.CSS("#reach-warning")))
+	// Its advice keeps the port the server listens on.
+	port := e.url[strings.LastIndex(e.url, ":")+1:]
+	if warn, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#reach-warning").innerText`)); !strings.Contains(warn, "--addr 0.0.0.0:"+port+" ") || !strings.Contains(warn, "本机局域网地址:"+port+" ") {
+		t.Errorf("the QR card's warning = %q, want the restart on port %s", warn, port)
+	}
 
 	// Live intake: a phone's submission appears on the open symposium's page
 	// without a reload, marked as new.

@@ -6,9 +6,12 @@ const privateV4 = [/^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.
 
 // reach returns { level: "ok" | "lan" | "local", message }.
 export function reach(link) {
-  let host;
+  let host, port;
   try {
-    host = new URL(link).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const u = new URL(link);
+    host = u.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    // The port the server listens on: the restart it advises keeps it.
+    port = u.port || (u.protocol === "https:" ? "443" : "80");
   } catch {
     return { level: "local", message: "链接地址无效,手机无法打开。请检查对外访问地址(PUBLIC_BASE_URL)的设置。" };
   }
@@ -16,7 +19,7 @@ export function reach(link) {
     return {
       level: "local",
       message: "二维码指向本机地址(" + host + "),参会人员的手机打不开。请先让启动本系统的同事换成手机能访问的地址再打印海报:"
-        + "会场手机与本机连同一 Wi-Fi 时,用 --addr 0.0.0.0:8080 --public-base-url http://本机局域网地址:8080 重新启动(详见使用说明“让手机扫码能打开”)。",
+        + "会场手机与本机连同一 Wi-Fi 时,用 --addr 0.0.0.0:" + port + " --public-base-url http://本机局域网地址:" + port + " 重新启动(详见使用说明“让手机扫码能打开”)。",
     };
   }
   if (privateV4.some((r) => r.test(host)) || host.endsWith(".local") || host.endsWith(".lan") || /^f[cd]/.test(host) || host.startsWith("fe80")) {
