@@ -104,6 +104,8 @@ func TestConsoleDocuments(t *testing.T) {
 	// 文书: both, newest first, by number.
 	do(t, ctx, "open 文书", chromedp.Navigate(e.url+"/console/documents"), chromedp.WaitVisible(chromedp.CSS("#documents")))
 	waitJS(t, ctx, "both documents listed", `[...document.querySelectorAll("#documents .document-number")].map((e) => e.innerText).join("|") === `+quote(bulletin+"|"+notice))
+	// Who issued them is named in Chinese, as everywhere else.
+	waitJS(t, ctx, "issued by 管理员", `[...document.querySelectorAll("#documents .issued-by")].map((e) => e.innerText).join("|") === "管理员|管理员"`)
 	checkPage(t, ctx, dir, "console-documents")
 
 	// From 单位管理: 发整改通知书 on 区财政局's row opens 文书 with the unit

@@ -54,6 +54,8 @@ func TestConsoleSettings(t *testing.T) {
 	waitJS(t, ctx, "the chosen emblem's preview", `(document.querySelector("#emblem-preview")?.src || "").startsWith("blob:")`)
 	do(t, ctx, "save", chromedp.Click(chromedp.CSS("#settings-save")))
 	waitJS(t, ctx, "the saved emblem", `(document.querySelector("#emblem-preview")?.getAttribute("src") || "").startsWith("/emblem/") && document.querySelector("#emblem-preview").naturalWidth === 64`)
+	// Who saved them is named in Chinese, as everywhere else.
+	waitJS(t, ctx, "who saved", `document.querySelector("#settings-saved-by").innerText.startsWith("上次由 管理员 于 ")`)
 	checkPage(t, ctx, dir, "console-settings")
 
 	// Two kinds with one prefix would both issue 区依法治办〔…〕1号: the
