@@ -146,8 +146,14 @@ func TestCampaign(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#make-problem")),
 		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_unit]"), "区市场监管局"),
 		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=responsible_person]"), "王局长"),
-		chromedp.SendKeys(chromedp.CSS("#make-problem textarea[name=requirement]"), "30 日内制定首违不罚清单并公开"),
-		chromedp.SendKeys(chromedp.CSS("#make-problem input[name=deadline]"), string(deadline)+"\t"))
+		chromedp.SendKeys(chromedp.CSS("#make-problem textarea[name=requirement]"), "30 日内制定首违不罚清单并公开"))
+	// A deadline already past (a mistyped year) is not taken: the problem
+	// would be overdue the moment it is made.
+	do(t, ctx, "a past deadline", chromedp.SendKeys(chromedp.CSS("#make-problem input[name=deadline]"), "2020-01-01\t"))
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#make-problem input[name=deadline]").value`)); v != "" {
+		t.Fatalf("the deadline field took the past date %q", v)
+	}
+	do(t, ctx, "the deadline", chromedp.SendKeys(chromedp.CSS("#make-problem input[name=deadline]"), string(deadline)+"\t"))
 	shot("make-problem")
 	do(t, ctx, "make the problem", chromedp.Click(chromedp.CSS("#make-problem-submit")))
 	waitJS(t, ctx, "the problem's page", `location.pathname.startsWith("/console/problems/") && document.querySelectorAll("#timeline .el-timeline-item").length === 1`)
