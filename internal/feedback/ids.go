@@ -43,11 +43,14 @@ func NewReceipt() string {
 // stored form, or returns false if it cannot be a receipt. A phone's Chinese
 // input method types full-width letters, digits and dashes
 // ("Ｋ７ＱＭ－３ＸＰＡ－９ＲＴＤ"), and a receipt copied from its page or a
-// message may keep its label ("回执号:K7QM-3XPA-9RTD"): both are forgiven.
+// message may keep its label ("回执号:K7QM-3XPA-9RTD") or the sentence's
+// punctuation around it ("K7QM-3XPA-9RTD。", "「K7QM-3XPA-9RTD」"): all are
+// forgiven.
 func NormalizeReceipt(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	edge := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }
+	s = strings.TrimFunc(s, edge)
 	if rest, ok := strings.CutPrefix(s, "回执号"); ok {
-		s = strings.TrimLeft(rest, ":\uFF1A \u3000")
+		s = strings.TrimFunc(rest, edge)
 	}
 	var b strings.Builder
 	for _, r := range halfWidth(s) {

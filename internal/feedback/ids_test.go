@@ -32,6 +32,9 @@ func TestReceipts(t *testing.T) {
 		"K7QM—3XPA–9RTD",             // dashes a keyboard substitutes
 		"回执号:K7QM-3XPA-9RTD",         // copied with its label
 		"回执号\uFF1A k7qm 3xpa 9rtd\n", // with a full-width colon and a line break
+		" k7qm 3xpa 9rtd。",           // copied with the sentence's full stop
+		"「K7QM-3XPA-9RTD」,",          // copied with quotes and a comma
+		"回执号:“K7QM-3XPA-9RTD”.",      // label, quotes and a full stop
 	} {
 		if got, ok := NormalizeReceipt(typed); !ok || got != "K7QM-3XPA-9RTD" {
 			t.Errorf("NormalizeReceipt(%q) = %q, %v; want K7QM-3XPA-9RTD, true", typed, got, ok)
