@@ -174,9 +174,12 @@ func (h *publicHandler) pageError(w http.ResponseWriter, r *http.Request, err er
 	case http.StatusNotFound:
 		title, msg = "未找到", "没有找到该页面,请核对二维码或链接。"
 	case http.StatusGone:
-		title, msg = "意见征集已结束", "该座谈会的意见征集已结束或尚未开始,感谢您的关注。"
+		title, msg = "意见征集已结束", "该座谈会的意见征集已结束,感谢您的关注。"
 		if sym != nil {
 			title = sym.Title
+			if sym.Status == feedback.SymposiumDraft {
+				msg = "该座谈会尚未开始收集意见,请在座谈会开始后再扫码或打开链接。"
+			}
 		}
 	case http.StatusTooManyRequests:
 		title, msg = "请求过于频繁", "请稍等片刻后再试。"
@@ -197,7 +200,18 @@ func (h *publicHandler) pageError(w http.ResponseWriter, r *http.Request, err er
 
 // form serves GET /s/{code}.
 func (h *publicHandler) form(w http.ResponseWriter, r *http.Request) {
-	sym, err := h.svc.FormSymposium(r.Context(), r.PathValue("code"))
+	code := r.PathValue("code")
+	// A link typed by hand from a poster may be in lower case: the code
+	// is upper case, so such a link goes to the form's own address.
+	if up := strings.ToUpper(code); up != code && feedback.ValidSymposiumCode(up) {
+		u := "/s/" + url.PathEscape(up)
+		if r.URL.RawQuery != "" {
+			u += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, u, http.StatusMovedPermanently)
+		return
+	}
+	sym, err := h.svc.FormSymposium(r.Context(), code)
 	if err != nil {
 		h.pageError(w, r, err, sym)
 		return

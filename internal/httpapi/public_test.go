@@ -47,8 +47,14 @@ func TestFormPage(t *testing.T) {
 			[]string{`action="/api/v1/symposia/` + open.Code + `/suggestions?via=web"`}, nil},
 		{"unknown code", "apigw-get-form.json", "ZZZZZZZZ", 404, []string{"未找到"}, nil},
 		{"malformed code", "apigw-get-form.json", "..%2F..%2Fx", 404, nil, nil},
-		{"closed", "apigw-get-form.json", closed.Code, 410, []string{closed.Title}, []string{"<form"}},
-		{"draft", "apigw-get-form.json", draft.Code, 410, nil, []string{"<form"}},
+		{"closed", "apigw-get-form.json", closed.Code, 410, []string{closed.Title, "已结束"}, []string{"<form", "尚未开始"}},
+		// Not "已结束或尚未开始": the person is told which, and when to come back.
+		{"draft", "apigw-get-form.json", draft.Code, 410, []string{"尚未开始", "座谈会开始后"}, []string{"<form", "已结束"}},
+	}
+	// A link typed by hand from the poster, in lower case, goes to the form.
+	lower := invoke(t, e.public, withPath(loadEvent(t, "apigw-get-form.json"), sampleCode, strings.ToLower(open.Code)))
+	if lower.status != http.StatusMovedPermanently || lower.header.Get("Location") != "/s/"+open.Code {
+		t.Errorf("lower-case code = %d to %q, want 301 to /s/%s", lower.status, lower.header.Get("Location"), open.Code)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,6 +359,10 @@ func TestReceipt(t *testing.T) {
 			r := invoke(t, e.public, withPath(loadEvent(t, ev), sampleReceipt, rc))
 			if r.status != http.StatusNotFound {
 				t.Errorf("%s %s = %d, want 404", ev, rc, r.status)
+			}
+			// A mistyped receipt link offers the lookup form, not a dead end.
+			if ev == "apigw-get-receipt-page.json" && (!strings.Contains(string(r.body), `<form id="lookup"`) || !strings.Contains(string(r.body), "没有找到回执号")) {
+				t.Errorf("page for unknown receipt %s lacks the lookup form and its message: %s", rc, r.body)
 			}
 		}
 	}

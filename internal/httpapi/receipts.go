@@ -57,6 +57,13 @@ func (h *publicHandler) receiptOut(v *feedback.ReceiptView) receiptJSON {
 func (h *publicHandler) receiptPage(w http.ResponseWriter, r *http.Request) {
 	v, err := h.svc.ReceiptView(r.Context(), r.PathValue("receipt"))
 	if err != nil {
+		if feedback.IsCode(err, feedback.ENotFound) {
+			// A receipt link mistyped or cut short in a message: the
+			// lookup form, to type the receipt again.
+			typed := r.PathValue("receipt")
+			writePage(w, http.StatusNotFound, homePage(h.office(r), typed, "没有找到回执号为「"+typed+"」的意见建议,请核对后重新输入。"))
+			return
+		}
 		h.pageError(w, r, err, nil)
 		return
 	}
