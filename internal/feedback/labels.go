@@ -57,6 +57,10 @@ const TriageLabel = TriageListTitle
 // receipt: 已答复, whatever list it waits in.
 const RepliedLabel = "已答复"
 
+// RehandleLabel is what a routed suggestion reads as on its receipt once its
+// submitter rated the reply 不满意: the office is handling it again.
+const RehandleLabel = "重新办理中"
+
 // Label is the Chinese label of the status alone. A suggestion's own label
 // also depends on where it was routed: use Suggestion.StatusLabel.
 func (s SuggestionStatus) Label() string {

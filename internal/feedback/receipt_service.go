@@ -99,6 +99,9 @@ func (s *Service) receiptView(ctx context.Context, sg *Suggestion) (*ReceiptView
 			// suggestions are): the submitter, reading the reply below,
 			// is told it was answered, not that it waits to be sorted.
 			v.StatusLabel = RepliedLabel
+			if v.Rehandle {
+				v.StatusLabel = RehandleLabel
+			}
 		}
 		if rt := r.Rating; rt != nil {
 			v.Rating = &ReceiptRating{Rating: rt.Rating, Label: rt.Rating.Label(), At: rt.At}

@@ -59,6 +59,14 @@ func TestReceiptViewAnswered(t *testing.T) {
 	if v.Status != feedback.SuggestionRouted || v.StatusLabel != "已答复" || v.Reply == nil {
 		t.Errorf("answered receipt view: status %s %q, reply %+v; want routed 已答复 with the reply", v.Status, v.StatusLabel, v.Reply)
 	}
+	// Rated 不满意: the office handles it again, and the status says so
+	// rather than 已答复 beside "您的意见已转为重新办理".
+	if _, err := f.svc.RateReply(ctx, sg.Receipt, feedback.RatingInput{Rating: feedback.RatingDissatisfied, Comment: "热线至今没有设立"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.svc.ReceiptView(ctx, sg.Receipt); err != nil || !v.Rehandle || v.StatusLabel != feedback.RehandleLabel {
+		t.Errorf("receipt view after a dissatisfied rating = %+v, %v; want 重新办理中", v, err)
+	}
 	if _, err := f.svc.DeclineSuggestion(ctx, f.staff, sg.ID, "已有同类制度,留作参考。"); err != nil {
 		t.Fatal(err)
 	}
