@@ -147,6 +147,12 @@ func TestPublicPages(t *testing.T) {
 				do(t, ctx, "scripts back on for the checks", scripts(true))
 			}
 			checkPage(t, ctx, dir, name)
+			// A thumb on a phone: every link and button is at least 40
+			// pixels tall (the links under a receipt or an error were 21).
+			small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main a, main button")].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 40).map((e) => e.textContent + " " + Math.round(e.getBoundingClientRect().height))`))
+			if err != nil || len(small) > 0 {
+				t.Errorf("%s: links or buttons too small to tap on a phone: %q, %v", name, small, err)
+			}
 		}
 	}
 	do(t, ctx, "light", darkMode(false))

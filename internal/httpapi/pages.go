@@ -52,6 +52,7 @@ dt{font-weight:700;margin-top:.5rem}
 dd{margin:0 0 .5rem}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 a{color:#1d5fbf}
+.links a,.alert a{display:inline-block;padding:.625rem 0}
 .office{display:flex;align-items:center;gap:.5rem;margin:0 0 .5rem;font-weight:700;color:#8c1d18}
 .office img{height:2.5rem;width:auto;flex:none}
 @media (prefers-color-scheme:dark){body{background:#121212;color:#eee}fieldset,dl,input[type=text],input[type=tel],textarea{background:#1e1e1e;color:#eee}.file-button{color:#f2b8b5}.meta,.hint,.note,.count{color:#bbb}.alert{background:#3a1214}.ok{background:#10301a}a{color:#8ab4f8}.office{color:#f2b8b5}}`
@@ -119,7 +120,7 @@ func messagePage(office *feedback.Settings, title, message string) string {
 	pageStart(&b, title, false)
 	officeHeader(&b, office)
 	b.WriteString("<h1>" + esc(title) + "</h1><p>" + esc(message) + "</p>")
-	b.WriteString(`<p><a href="/">查询意见建议办理进度</a></p>`)
+	b.WriteString(`<p class="links"><a href="/">查询意见建议办理进度</a></p>`)
 	pageEnd(&b)
 	return b.String()
 }
@@ -424,7 +425,7 @@ func receiptPage(d receiptData) string {
 	case v.CanRate:
 		ratingForm(&b, d)
 	}
-	b.WriteString(`<p>`)
+	b.WriteString(`<p class="links">`)
 	if v.SymposiumCode != "" {
 		b.WriteString(`<a href="/s/` + esc(url.PathEscape(v.SymposiumCode)) + `">再提一条意见建议</a> · `)
 	}
