@@ -3,6 +3,7 @@ package browsertest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -115,6 +116,12 @@ func TestConsoleUnits(t *testing.T) {
 		t.Errorf("workspace = %q, want the deadline %s", got, want)
 	}
 	checkPage(t, ctx, dir, "console-unit-workspace-lead")
+	// On a phone the deadline and status are under the problem's title,
+	// not in columns scrolled off the right of the screen.
+	do(t, ctx, "the workspace on a phone", phone())
+	seen(t, ctx, "the deadline and status on a phone", "#todo .stacked-deadline", "#todo .stacked-status")
+	checkPage(t, ctx, dir, "console-unit-workspace-lead-phone")
+	do(t, ctx, "back on the desktop", chromedp.EmulateViewport(1280, 900))
 	// Its own notice settings, in a dialog.
 	do(t, ctx, "the unit's notice settings", chromedp.Click(chromedp.CSS("#unit-channel")), chromedp.WaitVisible(chromedp.CSS("#unit-form")), still("#unit-form"))
 	checkPage(t, ctx, dir, "console-unit-channel")
@@ -135,6 +142,11 @@ func TestConsoleUnits(t *testing.T) {
 	waitJS(t, ctx, "the pending request", `document.querySelector("#extensions [data-status=pending]") !== null && !document.querySelector("#ask-extension")`)
 	noDialog(t, ctx)
 	checkPage(t, ctx, dir, "console-unit-extension")
+	// On a phone, the request's state (and later the office's decision)
+	// is on the screen, not in the table's fifth column.
+	do(t, ctx, "the problem on a phone", phone())
+	seen(t, ctx, "the pending request on a phone", "#extensions [data-status=pending]")
+	do(t, ctx, "back on the desktop", chromedp.EmulateViewport(1280, 900))
 	signOut()
 
 	// 3. The co-unit finds it under 协办, cannot move it, and reports its
@@ -212,4 +224,15 @@ func TestConsoleUnits(t *testing.T) {
 		t.Fatalf("saved scheme = %+v, %v", sc, err)
 	}
 	checkPage(t, ctx, dir, "console-assessment-scheme")
+}
+
+// seen scrolls each element sels match into view and waits until a person
+// sees it there: inside the window, not clipped by a table scrolled
+// sideways.
+func seen(t *testing.T, ctx context.Context, what string, sels ...string) {
+	t.Helper()
+	for _, sel := range sels {
+		q, _ := json.Marshal(sel)
+		waitJS(t, ctx, what+" ("+sel+")", `(() => { const el = document.querySelector(`+string(q)+`); if (!el) return false; el.scrollIntoView({ block: "center" }); return `+onScreen(sel)+`; })()`)
+	}
 }

@@ -1,0 +1,12 @@
+// narrow.js: whether the console is on a phone's width (where the menu
+// folds into a drawer, style.css), for the tables that then put their
+// columns one under another: a unit's liaison on a phone reads a problem's
+// deadline, status and the office's decisions without scrolling a table
+// sideways.
+import { ref } from "vue";
+
+const query = typeof window !== "undefined" && window.matchMedia ? window.matchMedia("(max-width: 767px)") : null;
+
+export const narrow = ref(query ? query.matches : false);
+
+if (query) query.addEventListener("change", (e) => { narrow.value = e.matches; });
