@@ -116,11 +116,14 @@ func TestConsoleUnits(t *testing.T) {
 		t.Errorf("workspace = %q, want the deadline %s", got, want)
 	}
 	checkPage(t, ctx, dir, "console-unit-workspace-lead")
-	// On a phone the deadline and status are under the problem's title,
-	// not in columns scrolled off the right of the screen.
+	// On a phone or a tablet the deadline and status are under the
+	// problem's title, not in columns scrolled off the right of the
+	// screen.
 	do(t, ctx, "the workspace on a phone", phone())
 	seen(t, ctx, "the deadline and status on a phone", "#todo .stacked-deadline", "#todo .stacked-status")
 	checkPage(t, ctx, dir, "console-unit-workspace-lead-phone")
+	do(t, ctx, "the workspace on a tablet", chromedp.EmulateViewport(820, 1180, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	seen(t, ctx, "the deadline and status on a tablet", "#todo .stacked-deadline", "#todo .stacked-status")
 	do(t, ctx, "back on the desktop", chromedp.EmulateViewport(1280, 900))
 	// Its own notice settings, in a dialog.
 	do(t, ctx, "the unit's notice settings", chromedp.Click(chromedp.CSS("#unit-channel")), chromedp.WaitVisible(chromedp.CSS("#unit-form")), still("#unit-form"))
