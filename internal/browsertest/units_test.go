@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -131,7 +132,13 @@ func TestConsoleUnits(t *testing.T) {
 	do(t, ctx, "close it", chromedp.KeyEvent(kb.Escape))
 	noDialog(t, ctx)
 	asked := feedback.DateOf(time.Now()).AddDays(60)
-	do(t, ctx, "open the problem", chromedp.Click(chromedp.CSS("#todo a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#transitions")),
+	do(t, ctx, "open the problem", chromedp.Click(chromedp.CSS("#todo a.open-problem")), chromedp.WaitVisible(chromedp.CSS("#transitions")))
+	// The time left reads once: days, and the working days among them
+	// (not "剩 N 天,剩 M 个工作日").
+	if got := text("#problem"); !regexp.MustCompile(`剩 \d+ 天,其中 \d+ 个工作日`).MatchString(got) || regexp.MustCompile(`剩 \d+ 个工作日`).MatchString(got) {
+		t.Errorf("problem = %q, want the time left as 剩 N 天,其中 M 个工作日", got)
+	}
+	do(t, ctx, "ask for an extension",
 		chromedp.Click(chromedp.CSS("#ask-extension")), chromedp.WaitVisible(chromedp.CSS("#extension-form textarea[name=reason]")),
 		chromedp.SendKeys(chromedp.CSS("#extension-form input[name=extension_deadline]"), string(asked)+"\t"),
 		chromedp.SendKeys(chromedp.CSS("#extension-form textarea[name=reason]"), "需与城管部门联合制定裁量基准,报区政府审定"))
