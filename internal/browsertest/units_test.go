@@ -123,6 +123,9 @@ func TestConsoleUnits(t *testing.T) {
 	do(t, ctx, "the workspace on a phone", phone())
 	seen(t, ctx, "the deadline and status on a phone", "#todo .stacked-deadline", "#todo .stacked-status")
 	checkPage(t, ctx, dir, "console-unit-workspace-lead-phone")
+	if small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["#signout", ".menu-button"].filter((s) => document.querySelector(s).getBoundingClientRect().height < 40)`)); err != nil || len(small) > 0 {
+		t.Errorf("on a phone, %q are too small to tap (%v)", small, err)
+	}
 	do(t, ctx, "the workspace on a tablet", chromedp.EmulateViewport(820, 1180, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	seen(t, ctx, "the deadline and status on a tablet", "#todo .stacked-deadline", "#todo .stacked-status")
 	do(t, ctx, "back on the desktop", chromedp.EmulateViewport(1280, 900))
