@@ -143,6 +143,10 @@ func TestConsoleUnits(t *testing.T) {
 	}
 	do(t, ctx, "ask for an extension",
 		chromedp.Click(chromedp.CSS("#ask-extension")), chromedp.WaitVisible(chromedp.CSS("#extension-form textarea[name=reason]")),
+		still("#extension-submit"), chromedp.Click(chromedp.CSS("#extension-submit")))
+	// Sent empty, the form marks both the date and the reason at once.
+	waitJS(t, ctx, "both missing fields marked", `(() => { const e = [...document.querySelectorAll("#extension-form .el-form-item__error")].map((d) => d.innerText).join("|"); return e.includes("申请延至的日期") && e.includes("延期的理由"); })()`)
+	do(t, ctx, "fill in the extension",
 		chromedp.SendKeys(chromedp.CSS("#extension-form input[name=extension_deadline]"), string(asked)+"\t"),
 		chromedp.SendKeys(chromedp.CSS("#extension-form textarea[name=reason]"), "需与城管部门联合制定裁量基准,报区政府审定"))
 	// The 协办 report is the co-units' part: the lead unit reports through
