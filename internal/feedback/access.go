@@ -1,6 +1,9 @@
 package feedback
 
-import "slices"
+import (
+	"regexp"
+	"slices"
+)
 
 // Who may do what: every access rule of the use cases is here, so that a
 // reader checks one file to know what a role can reach.
@@ -166,7 +169,34 @@ func MaskFor(id Identity, sg *Suggestion) *Suggestion {
 	c := *sg
 	c.Name = MaskName(c.Name)
 	c.Contact = MaskContact(c.Contact)
+	c.Receipt = MaskReceipt(c.Receipt)
 	c.IdempotencyKey = ""
+	return &c
+}
+
+// receiptPattern matches a receipt number in a text, such as an audit
+// note's "回执号 K7QM-3XPA-9RTD".
+var receiptPattern = regexp.MustCompile(`[` + readableAlphabet + `]{4}-[` + readableAlphabet + `]{4}-[` + readableAlphabet + `]{4}`)
+
+// MaskReceipt keeps a receipt's first group ("K7QM-****-****"): enough to
+// tell a problem's suggestions apart, not enough to open the receipt. The
+// receipt is the submitter's key to the reply and to rating it, so a
+// responsible unit, whose reply the rating judges, never sees it whole.
+func MaskReceipt(r string) string {
+	return receiptPattern.ReplaceAllStringFunc(r, func(m string) string { return m[:4] + "-****-****" })
+}
+
+// MaskEventFor returns ev as the caller may see it: unchanged for admin and
+// staff, a copy with the receipts in its actor and notes masked for anyone
+// else.
+func MaskEventFor(id Identity, ev *AuditEvent) *AuditEvent {
+	if id.CanSeeContacts() || ev == nil {
+		return ev
+	}
+	c := *ev
+	c.Actor = MaskReceipt(c.Actor)
+	c.Note = MaskReceipt(c.Note)
+	c.Evidence = MaskReceipt(c.Evidence)
 	return &c
 }
 

@@ -2,6 +2,7 @@ package feedback_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/jianyan/jianyan/internal/feedback"
@@ -18,6 +19,37 @@ func TestMaskFor(t *testing.T) {
 	}
 	if sg.Name != "张三丰" {
 		t.Errorf("MaskFor changed its argument")
+	}
+}
+
+// TestUnitSeesNoWholeReceipt: the receipt is the submitter's key to the
+// reply and to rating it; the unit whose work the rating judges sees only
+// its first group, in the suggestions and in the problem's history.
+func TestUnitSeesNoWholeReceipt(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sg := f.submitRouted(t, feedback.Enterprise, "涉企执法", "门口停车被重复罚款,希望统一标准。")
+	p, err := f.svc.CreateProblem(ctx, f.staff, feedback.ProblemInput{ProblemListID: f.list(t, "涉企乱罚款问题清单").ID, Title: "停车重复罚款",
+		SuggestionIDs: []string{sg.ID}, ResponsibleUnit: unitMarket, Deadline: "2025-03-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	masked := sg.Receipt[:4] + "-****-****"
+	sgs, err := f.svc.ListSuggestions(ctx, f.unit, feedback.SuggestionFilter{ProblemID: p.ID})
+	if err != nil || len(sgs.Items) != 1 || sgs.Items[0].Receipt != masked {
+		t.Fatalf("the unit's suggestions = %+v, %v; want one with receipt %s", sgs.Items, err, masked)
+	}
+	hist, err := f.svc.History(ctx, f.unit, p.ID, feedback.MaxListLimit, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range hist.Items {
+		if strings.Contains(ev.Actor+ev.Note+ev.Evidence, sg.Receipt) {
+			t.Errorf("the unit's history shows the receipt: %+v", ev)
+		}
+	}
+	if notes := f.history(t, p.ID); !strings.Contains(notes[0].Note, sg.Receipt) {
+		t.Errorf("the office's history = %q, want the whole receipt", notes[0].Note)
 	}
 }
 

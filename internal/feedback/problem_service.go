@@ -701,6 +701,9 @@ func (s *Service) History(ctx context.Context, id Identity, problemID string, li
 	if err != nil {
 		return page, fmt.Errorf("history of problem %s: %w", problemID, err)
 	}
+	for i, ev := range page.Items {
+		page.Items[i] = MaskEventFor(id, ev)
+	}
 	return page, nil
 }
 
