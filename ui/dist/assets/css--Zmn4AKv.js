@@ -1,0 +1,1 @@
+import"./index-BFU37CW4.js";

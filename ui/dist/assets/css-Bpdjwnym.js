@@ -1,1 +1,0 @@
-import"./index-CZiSj8p8.js";

@@ -1,0 +1,1 @@
+import{zr as e}from"./index-BFU37CW4.js";var t=t=>[``,...e].includes(t);export{t};

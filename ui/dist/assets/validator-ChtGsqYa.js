@@ -1,1 +1,0 @@
-import{zr as e}from"./index-CZiSj8p8.js";var t=t=>[``,...e].includes(t);export{t};
