@@ -152,8 +152,10 @@ func pickMore(t *testing.T, ctx context.Context, text string) {
 // programs that open them, the paper size, the national standard's code, and the option that makes QR codes reachable (named in the warning
 // that says how), and the words the group robots' own settings screens
 // show (Webhook 地址, the SEC prefix of a DingTalk secret), and the
-// groups and the claim (cognito:groups) an administrator sets at sign-in.
-var allowedWords = regexp.MustCompile(`\bEnter\b|\.(?:csv|xlsx|html|png|docx|jpg|jpeg|webp|pdf)\b|--[a-z-]+|GB/T|\b(?:CSV|Excel|Word|A4|PNG|JPEG|WebP|PDF|KiB|PUBLIC_BASE_URL|Wi-Fi|HTML|UTF-8)\b|--public-base-url|https?://\S+|\bWebhook\b|\bSEC\b|\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b|\b[A-Z0-9]{8}\b|unit:\S*|\b(?:admin|staff)\b|Cognito|\bcognito:groups\b`)
+// groups and the claim (cognito:groups) an administrator sets at sign-in;
+// receipt numbers, whole or as units see them (K7QM-****-****), are
+// letters and digits by design.
+var allowedWords = regexp.MustCompile(`\bEnter\b|\.(?:csv|xlsx|html|png|docx|jpg|jpeg|webp|pdf)\b|--[a-z-]+|GB/T|\b(?:CSV|Excel|Word|A4|PNG|JPEG|WebP|PDF|KiB|PUBLIC_BASE_URL|Wi-Fi|HTML|UTF-8)\b|--public-base-url|https?://\S+|\bWebhook\b|\bSEC\b|\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b|\b[A-Z0-9]{4}-\*{4}-\*{4}|\b[A-Z0-9]{8}\b|unit:\S*|\b(?:admin|staff)\b|Cognito|\bcognito:groups\b`)
 
 var (
 	latinWord = regexp.MustCompile(`[A-Za-z]{2,}`)
