@@ -147,7 +147,7 @@ func (s *Service) DecideExtension(ctx context.Context, id Identity, problemID, e
 		}
 		if note != "" {
 			ev.Note += ";" + note
-			text += "审批意见:" + note + "。"
+			text += "审批意见:" + sentence(note)
 		}
 		p.PendingExtensionID, p.UpdatedAt = "", now
 		n := s.newNotice(NoticeExtensionDecision, p, p.ResponsibleUnit, nil, text)
@@ -194,6 +194,21 @@ func officeExtension(id Identity, p, old *Problem, reason string, now time.Time)
 	}
 	p.Extensions++
 	return ext, nil
+}
+
+// deadlineForward checks and records the office bringing p's deadline
+// forward (p.Deadline is already the earlier day). A request waiting for
+// a decision is decided first, as for a later deadline. Extensions
+// granted before stay counted; if the new deadline is earlier than the
+// first one, it is the one timeliness is judged against.
+func deadlineForward(p *Problem) error {
+	if p.PendingExtensionID != "" {
+		return &Error{Code: EConflict, Field: "deadline", Message: "该问题有待审批的延期申请,请先审批,再调整整改期限"}
+	}
+	if p.OriginalDeadline != "" && p.Deadline.Before(p.OriginalDeadline) {
+		p.OriginalDeadline = p.Deadline
+	}
+	return nil
 }
 
 // ListExtensions lists a problem's extension requests, oldest first, for

@@ -309,12 +309,12 @@ func TestOfficeMovesDeadline(t *testing.T) {
 
 	// Moved again, in working days and with another field: the first
 	// deadline stays, a second extension counts.
-	days := 40
+	days := 60 // later than 2025-04-30: a second extension
 	got, err = e.svc.EditProblem(ctx, e.admin, p.ID, feedback.ProblemEdit{DeadlineWorkingDays: &days, Requirement: str("统一裁量基准")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.OriginalDeadline != "2025-03-31" || got.Extensions != 2 || got.DeadlineWorkingDays != 40 || got.Requirement != "统一裁量基准" {
+	if got.OriginalDeadline != "2025-03-31" || got.Extensions != 2 || got.DeadlineWorkingDays != 60 || got.Requirement != "统一裁量基准" {
 		t.Errorf("second move: original %s extensions %d working days %d requirement %q", got.OriginalDeadline, got.Extensions, got.DeadlineWorkingDays, got.Requirement)
 	}
 	if last := e.history(t, p.ID); !strings.Contains(last[len(last)-1].Note, "整改要求") {
@@ -367,5 +367,68 @@ func TestOfficeMovesDeadline(t *testing.T) {
 		if u.Unit == unitMarket && (u.Rectified != 1 || u.RectifiedOnTime != 0 || u.Extended != 1) {
 			t.Errorf("scorecard = %+v, want 1 rectified, none on time, 1 extended", u)
 		}
+	}
+}
+
+// TestOfficeBringsDeadlineForward: the office moving a deadline to an
+// earlier day (a tighter deadline, or a mistyped one corrected) grants no
+// extension: nothing is listed or counted as one, the unit is judged
+// against the earlier day, the history keeps the move and its reason, and
+// the unit is told of its new deadline (its reason said once).
+func TestOfficeBringsDeadlineForward(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	p := e.problemFor(t, "门前三包罚款标准不一") // deadline 2025-03-31
+	e.takeDispatched()
+	date := func(d feedback.Date) *feedback.Date { return &d }
+
+	got, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{Deadline: date("2025-03-20"), Note: "区委督查要求提前完成。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Deadline != "2025-03-20" || got.OriginalDeadline != "" || got.Extensions != 0 {
+		t.Errorf("brought forward: deadline %s original %q extensions %d, want 2025-03-20, none, 0", got.Deadline, got.OriginalDeadline, got.Extensions)
+	}
+	if exts, err := e.svc.ListExtensions(ctx, e.unit, p.ID); err != nil || len(exts) != 0 {
+		t.Errorf("extensions = %+v, %v; want none", exts, err)
+	}
+	h := e.history(t, p.ID)
+	if last := h[len(h)-1]; last.Action != feedback.ActionEdited || !strings.Contains(last.Note, "2025-03-31 → 2025-03-20") ||
+		!strings.Contains(last.Note, "区委督查要求提前完成") {
+		t.Errorf("history = %+v, want an edit with the move and the reason", last)
+	}
+	ns := e.takeDispatched()
+	if len(ns) != 1 || ns[0].Unit != unitMarket || !strings.Contains(ns[0].Text, "2025-03-20") ||
+		strings.Contains(ns[0].Text, "延期") || strings.Contains(ns[0].Text, "。。") {
+		t.Errorf("notices = %+v, want the unit told of the earlier deadline, not of an extension", ns)
+	}
+
+	// Rectified after the earlier day, before the first one: late.
+	e.setDay("2025-03-25")
+	for _, to := range []feedback.ProblemStatus{feedback.ProblemRectifying, feedback.ProblemRectified} {
+		if _, err := e.svc.TransitionProblem(ctx, e.unit, p.ID, transition(to, "已整改")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := e.svc.Assess(ctx, e.staff, "2025-03-01", "2025-04-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := unitAssessment(t, a, unitMarket); m.Counts[feedback.EventExtension] != 0 || m.Counts[feedback.EventRectifiedLate] != 1 || m.Counts[feedback.EventRectifiedOnTime] != 0 {
+		t.Errorf("assessment counts = %v, want no extension and the rectification late", m.Counts)
+	}
+
+	// Extended, then brought forward before its first deadline: the
+	// extension stays counted, and the earlier day is the one judged.
+	q := e.problemFor(t, "罚没收入与绩效挂钩") // deadline 2025-03-31
+	if _, err := e.svc.EditProblem(ctx, e.staff, q.ID, feedback.ProblemEdit{Deadline: date("2025-04-30"), Note: "联合执法"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = e.svc.EditProblem(ctx, e.staff, q.ID, feedback.ProblemEdit{Deadline: date("2025-03-28")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Deadline != "2025-03-28" || got.OriginalDeadline != "2025-03-28" || got.Extensions != 1 {
+		t.Errorf("extended, then brought forward: deadline %s original %s extensions %d, want 2025-03-28, 2025-03-28, 1", got.Deadline, got.OriginalDeadline, got.Extensions)
 	}
 }

@@ -294,7 +294,7 @@ func (s *Service) assignmentNotice(ctx context.Context, p, old *Problem) (*Notic
 	}
 	b.WriteString("。")
 	if p.Requirement != "" {
-		b.WriteString("整改要求:" + p.Requirement + "。")
+		b.WriteString("整改要求:" + sentence(p.Requirement))
 	}
 	if p.Deadline != "" {
 		b.WriteString("整改期限:" + string(p.Deadline))

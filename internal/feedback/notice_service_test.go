@@ -116,7 +116,7 @@ func TestAssignmentNotice(t *testing.T) {
 	list := e.list(t, "涉企乱罚款问题清单")
 	p, err := e.svc.CreateProblem(ctx, e.staff, feedback.ProblemInput{
 		ProblemListID: list.ID, Title: "门前三包罚款标准不一", ResponsibleUnit: unitMarket, CoUnits: []string{unitJustice},
-		ResponsiblePerson: "王局长", Requirement: "统一裁量基准", Deadline: "2025-04-30",
+		ResponsiblePerson: "王局长", Requirement: "统一裁量基准。", Deadline: "2025-04-30",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +126,10 @@ func TestAssignmentNotice(t *testing.T) {
 		t.Fatalf("dispatched %d notices after the commit, want 1", len(ns))
 	}
 	n := ns[0]
+	// A requirement typed as a sentence keeps one full stop.
+	if strings.Contains(n.Text, "。。") {
+		t.Errorf("notice text %q doubles a full stop", n.Text)
+	}
 	for _, want := range []string{"交办通知", unitMarket + "牵头", unitJustice + "协办", "门前三包罚款标准不一", "涉企乱罚款问题清单", "统一裁量基准", "2025-04-30", "王局长"} {
 		if !strings.Contains(n.Text, want) {
 			t.Errorf("notice text %q lacks %q", n.Text, want)

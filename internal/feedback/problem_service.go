@@ -438,12 +438,19 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 			changed = append(changed, "deadline")
 		}
 		now := s.now()
-		// Moving a deadline the problem already has is an extension the
-		// office grants itself: the first deadline stays the one
-		// timeliness is judged against, and it counts as an extension.
+		// Moving a deadline the problem already has to a later day is an
+		// extension the office grants itself: the first deadline stays the
+		// one timeliness is judged against, and it counts as an extension.
+		// An earlier day (a tighter deadline, or a mistyped one corrected)
+		// is no extension: the unit is judged against it and told of it.
 		var ext *Extension
+		forward := false
 		if p.Deadline != old.Deadline && old.Deadline != "" {
-			if ext, err = officeExtension(id, p, &old, e.Note, now); err != nil {
+			if forward = p.Deadline.Before(old.Deadline); forward {
+				if err := deadlineForward(p); err != nil {
+					return nil, err
+				}
+			} else if ext, err = officeExtension(id, p, &old, e.Note, now); err != nil {
 				return nil, err
 			}
 		}
@@ -498,6 +505,9 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 				ev.Note += ";" + n
 			}
 		}
+		if forward && e.Note != "" {
+			ev.Note += ";理由:" + e.Note
+		}
 		assign, err := s.assignmentNotice(ctx, p, &old)
 		if err != nil {
 			return nil, err
@@ -518,10 +528,17 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 				text := fmt.Sprintf("【建言】整改期限调整:问题「%s」的整改期限已由督察部门调整为 %s(视同延期,按期与否仍按原定期限 %s 判断)。",
 					p.Title, p.Deadline, p.OriginalDeadline)
 				if e.Note != "" {
-					text += "理由:" + e.Note + "。"
+					text += "理由:" + sentence(e.Note)
 				}
 				ns = append(ns, s.newNotice(NoticeExtensionDecision, p, p.ResponsibleUnit, nil, text))
 			}
+		}
+		if forward && assign == nil {
+			text := fmt.Sprintf("【建言】整改期限调整:问题「%s」的整改期限已由督察部门提前至 %s,请按新的期限整改。", p.Title, p.Deadline)
+			if e.Note != "" {
+				text += "理由:" + sentence(e.Note)
+			}
+			ns = append(ns, s.newNotice(NoticeExtensionDecision, p, p.ResponsibleUnit, nil, text))
 		}
 		return func() error {
 			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Extension: ext, Notices: ns, Files: fileWrites}); err != nil {
