@@ -84,6 +84,27 @@ func TestConsoleUnits(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=unit_name]"), "区农业农村局"),
 		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=head]"), "陈局长"))
 	pick(t, ctx, "#unit-form .sel-channel", "钉钉自定义机器人")
+	// Another robot's address is refused under the field, the message
+	// (two lines here) above the next field's label, not over it.
+	do(t, ctx, "a wrong robot address", chromedp.WaitVisible(chromedp.CSS("#unit-form input[name=notify_url]")),
+		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=notify_url]"), "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=0123"),
+		still("#unit-submit"), chromedp.Click(chromedp.CSS("#unit-submit")))
+	waitJS(t, ctx, "the address refused", `[...document.querySelectorAll("#unit-form .el-form-item__error")].some((e) => e.innerText.includes("钉钉"))`)
+	do(t, ctx, "the message in place", still("#unit-form .el-form-item__error"))
+	if over, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const msg = [...document.querySelectorAll("#unit-form .el-form-item__error")].find((e) => e.innerText.includes("钉钉"));
+		const label = [...document.querySelectorAll("#unit-form .el-form-item__label")].find((l) => l.innerText.includes("签名密钥"));
+		return msg.getBoundingClientRect().bottom > label.getBoundingClientRect().top + 1;
+	})()`)); err != nil || over {
+		t.Errorf("the address's error overlaps the secret's label (%v)", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const i = document.querySelector("#unit-form input[name=notify_url]");
+		Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(i, "");
+		return i.dispatchEvent(new Event("input", { bubbles: true }));
+	})()`)); err != nil {
+		t.Fatalf("clear the address: %v", err)
+	}
 	do(t, ctx, "the robot", chromedp.WaitVisible(chromedp.CSS("#unit-form input[name=notify_url]")),
 		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=notify_url]"), "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef"),
 		chromedp.SendKeys(chromedp.CSS("#unit-form input[name=notify_secret]"), "SEC0123456789abcdef0123456789abcdef"),
@@ -122,6 +143,10 @@ func TestConsoleUnits(t *testing.T) {
 	// screen.
 	do(t, ctx, "the workspace on a phone", phone())
 	seen(t, ctx, "the deadline and status on a phone", "#todo .stacked-deadline", "#todo .stacked-status")
+	// An empty list's sentence wraps as text, not in 60 px lines.
+	if tall, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`parseFloat(getComputedStyle(document.querySelector("#assisted .el-table__empty-text")).lineHeight) > 40`)); err != nil || tall {
+		t.Errorf("on a phone, the empty co-handled list's sentence is set in tall lines (%v)", err)
+	}
 	checkPage(t, ctx, dir, "console-unit-workspace-lead-phone")
 	if small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["#signout", ".menu-button"].filter((s) => document.querySelector(s).getBoundingClientRect().height < 40)`)); err != nil || len(small) > 0 {
 		t.Errorf("on a phone, %q are too small to tap (%v)", small, err)
