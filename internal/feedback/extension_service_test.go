@@ -165,6 +165,10 @@ func TestSupervisionAndEscalation(t *testing.T) {
 	if _, err := e.svc.EditProblem(ctx, e.staff, p.ID, feedback.ProblemEdit{Supervised: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
+	// The history says what happened, not "修改了督办".
+	if h := e.history(t, p.ID); h[len(h)-1].Note != "设为督办" {
+		t.Errorf("history after supervising = %q, want 设为督办", h[len(h)-1].Note)
+	}
 	page, err := e.svc.ListProblems(ctx, e.staff, feedback.ProblemFilter{Supervised: true})
 	if err != nil || len(page.Items) != 1 || page.Items[0].ID != p.ID {
 		t.Fatalf("supervised list = %d, %v", len(page.Items), err)

@@ -500,6 +500,9 @@ func (s *Service) EditProblem(ctx context.Context, id Identity, problemID string
 		p.UpdatedAt = now
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionEdited,
 			Note: "修改了" + fieldList(changed), Files: files}
+		if len(changed) == 1 && changed[0] == "supervised" {
+			ev.Note = map[bool]string{true: "设为督办", false: "取消督办"}[p.Supervised]
+		}
 		for _, n := range []string{note, lookback} {
 			if n != "" {
 				ev.Note += ";" + n
