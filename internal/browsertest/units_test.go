@@ -171,7 +171,17 @@ func TestConsoleUnits(t *testing.T) {
 		still("#extension-submit"), chromedp.Click(chromedp.CSS("#extension-submit")))
 	// Sent empty, the form marks both the date and the reason at once.
 	waitJS(t, ctx, "both missing fields marked", `(() => { const e = [...document.querySelectorAll("#extension-form .el-form-item__error")].map((d) => d.innerText).join("|"); return e.includes("申请延至的日期") && e.includes("延期的理由"); })()`)
-	do(t, ctx, "fill in the extension",
+	// In working days it says where they count from: today, not the
+	// deadline being extended.
+	modeTo := func(m string) {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { [...document.querySelectorAll("#extension-form .deadline-mode label")].find((l) => l.innerText.trim() === `+jsString(m)+`).click(); return true; })()`)); err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+	}
+	modeTo("按工作日")
+	waitJS(t, ctx, "working days counted from today", `(document.querySelector("#extension-form .deadline-days") || {}).innerText?.includes("从今天起算") === true`)
+	modeTo("按日期")
+	do(t, ctx, "fill in the extension", chromedp.WaitVisible(chromedp.CSS("#extension-form input[name=extension_deadline]")),
 		chromedp.SendKeys(chromedp.CSS("#extension-form input[name=extension_deadline]"), string(asked)+"\t"),
 		chromedp.SendKeys(chromedp.CSS("#extension-form textarea[name=reason]"), "需与城管部门联合制定裁量基准,报区政府审定"))
 	// The 协办 report is the co-units' part: the lead unit reports through
