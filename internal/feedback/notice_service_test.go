@@ -298,3 +298,31 @@ func TestReminderLinks(t *testing.T) {
 		t.Errorf("the unit's own reminder %q should lead to its workspace %s only", e.robot[0], want)
 	}
 }
+
+// TestReopenNotice: a failed look-back, or a relapse after a passed one,
+// gives the problem back to its units with a new deadline; they hear of
+// it at once, with what was found and by when, not only when they next
+// open their workspace.
+func TestReopenNotice(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	p := e.problemFor(t, "门前三包罚款标准不一")
+	for _, to := range []feedback.ProblemStatus{feedback.ProblemRectifying, feedback.ProblemRectified} {
+		if _, err := e.svc.TransitionProblem(ctx, e.unit, p.ID, transition(to, "已整改")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.takeDispatched()
+	if _, err := e.svc.TransitionProblem(ctx, e.staff, p.ID, transition(feedback.ProblemReopened, "抽查两处仍按旧标准罚款。")); err != nil {
+		t.Fatal(err)
+	}
+	ns := e.takeDispatched()
+	if len(ns) != 1 || ns[0].Unit != unitMarket || !slices.Equal(ns[0].CoUnits, []string{unitJustice}) || ns[0].ProblemID != p.ID {
+		t.Fatalf("notices = %+v, want one to the lead unit and its co-unit", ns)
+	}
+	for _, want := range []string{"回头看未通过", "门前三包罚款标准不一", "抽查两处仍按旧标准罚款。整改期限", "2025-06-30"} {
+		if !strings.Contains(ns[0].Text, want) {
+			t.Errorf("notice text %q lacks %q", ns[0].Text, want)
+		}
+	}
+}

@@ -625,6 +625,10 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 				return nil, err
 			}
 		}
+		if t.To == ProblemReopened && p.ResponsibleUnit != "" {
+			// The units hear at once that the problem is theirs again.
+			ns = append(ns, s.newNotice(NoticeAssignment, p, p.ResponsibleUnit, p.CoUnits, reopenedText(p, ev)))
+		}
 		return func() error {
 			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Files: fileWrites, Notices: ns}); err != nil {
 				return fmt.Errorf("transition problem %s to %s: %w", problemID, t.To, err)
@@ -661,6 +665,27 @@ func (s *Service) rectifiedNotices(ctx context.Context, p *Problem) ([]*Notice, 
 		}
 	}
 	return s.submitterNotices(ctx, sgs, noticeRectified, p.ID)
+}
+
+// reopenedText tells the units a problem they had rectified is theirs
+// again: why, and by when.
+func reopenedText(p *Problem, ev *AuditEvent) string {
+	why := "回头看未通过"
+	if ev.From == string(ProblemVerified) {
+		why = "回头看通过后再次出现问题(整改反弹)"
+	}
+	text := fmt.Sprintf("【建言】重新整改通知:问题「%s」%s,请重新整改。", p.Title, why)
+	if ev.Note != "" {
+		text += "发现的问题:" + sentence(ev.Note)
+	}
+	if p.Deadline != "" {
+		text += "整改期限:" + string(p.Deadline)
+		if p.DeadlineWorkingDays > 0 {
+			text += fmt.Sprintf("(%d 个工作日)", p.DeadlineWorkingDays)
+		}
+		text += "。"
+	}
+	return text + "请登录建言系统查看问题详情,按期整改并报送进展。"
 }
 
 // problemFor reads a problem the caller may see: EForbidden for a unit
