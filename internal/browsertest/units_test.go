@@ -119,6 +119,11 @@ func TestConsoleUnits(t *testing.T) {
 		t.Errorf("the units table shows the robot's secret")
 	}
 	checkPage(t, ctx, dir, "console-units")
+	other, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "农贸市场收费不透明",
+		ResponsibleUnit: "区农业农村局", DeadlineWorkingDays: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, pg := range []struct{ name, path, ready string }{
 		{"console-unit-migration", "/unit-migration", "#migration"},
 		{"console-calendar", "/calendar", "#calendar-source"},
@@ -134,6 +139,16 @@ func TestConsoleUnits(t *testing.T) {
 	// days, and asks for an extension.
 	signIn(t, ctx, e.url, leadToken, "#workspace-figures")
 	waitJS(t, ctx, "the led problem", `document.querySelectorAll("#todo a.open-problem").length === 1`)
+	// A link to another unit's problem (a robot's message forwarded, or a
+	// problem given to another unit since) says so on the page, with the
+	// way back, rather than a blank page.
+	do(t, ctx, "another unit's problem", chromedp.Navigate(e.url+"/console/problems/"+other.ID), chromedp.WaitVisible(chromedp.CSS("#problem-missing")))
+	if got := text("#problem-missing"); !strings.Contains(got, "不属于本单位") {
+		t.Errorf("another unit's problem = %q, want why it cannot be opened", got)
+	}
+	checkPage(t, ctx, dir, "console-unit-problem-missing")
+	do(t, ctx, "back to the workspace", chromedp.Click(chromedp.CSS("#problem-missing-back")), chromedp.WaitVisible(chromedp.CSS("#workspace-figures")))
+	waitJS(t, ctx, "the led problem again", `document.querySelectorAll("#todo a.open-problem").length === 1`)
 	if got, want := text("#todo"), string(p.Deadline)+"(10 个工作日)"; !strings.Contains(got, want) {
 		t.Errorf("workspace = %q, want the deadline %s", got, want)
 	}

@@ -31,14 +31,15 @@ export function notifyOK(message) {
   ElMessage({ type: "success", message, duration: 3000 });
 }
 
-// guard runs fn and reports its error. A confirmation the person
+// guard runs fn and reports its error (unless report(err) says the page
+// shows it itself). A confirmation the person
 // declined (ElMessageBox rejects with "cancel" or "close") is no error.
-export async function guard(fn) {
+export async function guard(fn, report = () => true) {
   try {
     return await fn();
   } catch (err) {
     if (err === "cancel" || err === "close") return undefined;
-    notifyError(err);
+    if (report(err)) notifyError(err);
     return undefined;
   }
 }
