@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -196,6 +197,35 @@ func TestConsoleUnits(t *testing.T) {
 	modeTo("按工作日")
 	waitJS(t, ctx, "working days counted from today", `(document.querySelector("#extension-form .deadline-days") || {}).innerText?.includes("从今天起算") === true`)
 	modeTo("按日期")
+	// Its calendar offers no day up to the current deadline, which the
+	// request would only be refused for.
+	do(t, ctx, "the calendar", chromedp.Click(chromedp.CSS("#extension-form input[name=extension_deadline]")),
+		chromedp.WaitVisible(chromedp.CSS(".el-date-picker .el-date-table")))
+	deadline, _ := time.Parse(time.DateOnly, string(p.Deadline))
+	month := fmt.Sprintf(`(() => { const h = [...document.querySelectorAll(".el-date-picker")].find((e) => e.offsetParent)?.querySelector(".el-date-picker__header")?.innerText || "";
+		return h.replace(/\s/g, "") === "%d年%d月"; })()`, deadline.Year(), int(deadline.Month()))
+	for i := 0; i < 3; i++ {
+		if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](month)); ok {
+			break
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { [...document.querySelectorAll(".el-date-picker")].find((e) => e.offsetParent).querySelector(".arrow-right, .d-arrow-right + button, button[aria-label*='下个月'], button[aria-label*='next month' i]")?.click(); return true; })()`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitJS(t, ctx, "the deadline's month", month)
+	nextDay := deadline.AddDate(0, 0, 1).Day()
+	if nextDay == 1 {
+		nextDay = 0 // in the next month: only the deadline's own day is checked
+	}
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
+		const cells = [...[...document.querySelectorAll(".el-date-picker")].find((e) => e.offsetParent).querySelectorAll(".el-date-table td")]
+			.filter((td) => !td.classList.contains("prev-month") && !td.classList.contains("next-month"));
+		const on = cells.find((td) => td.innerText.trim() === "%d"), after = cells.find((td) => td.innerText.trim() === "%d");
+		return on.classList.contains("disabled") && (!after || !after.classList.contains("disabled"));
+	})()`, deadline.Day(), nextDay))); err != nil || !ok {
+		t.Errorf("the extension's calendar offers the current deadline %s (%v)", p.Deadline, err)
+	}
+	do(t, ctx, "close the calendar", chromedp.Click(chromedp.CSS("#extension-form p.muted")), chromedp.WaitNotVisible(chromedp.CSS(".el-date-picker .el-date-table")))
 	do(t, ctx, "fill in the extension", chromedp.WaitVisible(chromedp.CSS("#extension-form input[name=extension_deadline]")),
 		chromedp.SendKeys(chromedp.CSS("#extension-form input[name=extension_deadline]"), string(asked)+"\t"),
 		chromedp.SendKeys(chromedp.CSS("#extension-form textarea[name=reason]"), "需与城管部门联合制定裁量基准,报区政府审定"))
