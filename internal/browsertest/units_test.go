@@ -196,6 +196,17 @@ func TestConsoleUnits(t *testing.T) {
 	}
 	modeTo("按工作日")
 	waitJS(t, ctx, "working days counted from today", `(document.querySelector("#extension-form .deadline-days") || {}).innerText?.includes("从今天起算") === true`)
+	// Too few to pass the current deadline: the preview says so before
+	// the request is sent.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const i = document.querySelector("#extension-form .deadline-days input");
+		Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(i, "1");
+		i.dispatchEvent(new Event("input", { bubbles: true }));
+		return i.dispatchEvent(new Event("change", { bubbles: true }));
+	})()`)); err != nil {
+		t.Fatalf("one working day: %v", err)
+	}
+	waitJS(t, ctx, "the preview warns", `document.querySelector("#extension-form .deadline-preview").innerText.includes("须晚于 `+string(p.Deadline)+`")`)
 	modeTo("按日期")
 	// Its calendar offers no day up to the current deadline, which the
 	// request would only be refused for.
