@@ -316,6 +316,14 @@ func TestConsoleUnits(t *testing.T) {
 	do(t, ctx, "assessment", chromedp.Click(chromedp.CSS(`[data-nav="assessment"]`)), chromedp.WaitVisible(chromedp.CSS(`#assessment-table [data-unit="区市场监管局"]`)))
 	waitJS(t, ctx, "the extension counted", `[...document.querySelectorAll("#assessment-table tr")].some((tr) => tr.innerText.includes("区市场监管局") && tr.querySelector(".score").innerText === "99.5")`)
 	checkPage(t, ctx, dir, "console-assessment")
+	// On a tablet (the office's, held upright) the score and what made it
+	// are on the screen, not in columns scrolled off the right.
+	do(t, ctx, "the assessment on a tablet", chromedp.EmulateViewport(768, 1024, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	seen(t, ctx, "the score and its events on a tablet", `#assessment-table .score`, `#assessment-table .stacked-counts`)
+	if got := text("#assessment-table"); !strings.Contains(got, "申请延期 1") {
+		t.Errorf("assessment on a tablet = %q, want the extension counted in the unit's line", got)
+	}
+	do(t, ctx, "back on the desktop", chromedp.EmulateViewport(1280, 900))
 	do(t, ctx, "edit the scheme", chromedp.Click(chromedp.CSS("#edit-scheme")), chromedp.WaitVisible(chromedp.CSS("#scheme-form")))
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
 		const set = (name, v) => { const i = document.querySelector("#scheme-form input[name='" + name + "']"); i.value = v; i.dispatchEvent(new Event("input", { bubbles: true })); i.dispatchEvent(new Event("change", { bubbles: true })); };
