@@ -239,6 +239,11 @@ func TestConsoleSummary(t *testing.T) {
 	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 		t.Errorf("at 820 px the summary page scrolls sideways")
 	}
+	// Every unit's figures on the screen, not in columns off its right.
+	seen(t, ctx, "the scorecard and the assessment on a tablet", "#scorecard .stacked-counts", "#assessment-table .stacked-counts")
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#scorecard tbody tr")].find((tr) => tr.innerText.includes("区市场监管局"))?.innerText || ""`)); !strings.Contains(got, "交办 2 · 已整改 2 · 按期整改 1") || !strings.Contains(got, "50.0%") {
+		t.Errorf("区市场监管局 on a tablet = %q, want its figures under its name", got)
+	}
 	checkPage(t, ctx, dir, "console-summary-tablet")
 	// A phone: the menu folds into a drawer, the page still fits.
 	do(t, ctx, "phone", phone(), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#scorecard")))
