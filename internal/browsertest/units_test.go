@@ -290,6 +290,21 @@ func TestConsoleUnits(t *testing.T) {
 
 	// 4. The office approves the extension and supervises the problem.
 	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	// A request the unit overtook by rectifying is only refused: approving
+	// it would count an extension the unit did not need.
+	farm := feedback.Identity{Subject: "farm", Name: "农业农村局联络员", Role: feedback.RoleUnit, Unit: "区农业农村局"}
+	if _, err := e.svc.RequestExtension(bg, farm, other.ID, feedback.ExtensionInput{DeadlineWorkingDays: 30, Reason: "等待检测报告"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []feedback.ProblemStatus{feedback.ProblemRectifying, feedback.ProblemRectified} {
+		if _, err := e.svc.TransitionProblem(bg, farm, other.ID, feedback.Transition{To: to, Note: "已公示收费标准"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	do(t, ctx, "the rectified problem", chromedp.Navigate(e.url+"/console/problems/"+other.ID), chromedp.WaitVisible(chromedp.CSS("#extensions .extension-moot")))
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#extensions .approve-extension").length`)); n != 0 {
+		t.Errorf("a rectified problem's request offers 同意")
+	}
 	do(t, ctx, "the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#extensions .approve-extension")),
 		chromedp.Click(chromedp.CSS("#extensions .approve-extension")), chromedp.WaitVisible(chromedp.CSS("#decision-form textarea[name=decision_note]")),
 		chromedp.SendKeys(chromedp.CSS("#decision-form textarea[name=decision_note]"), "同意,请按新期限完成"))

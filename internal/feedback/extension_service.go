@@ -125,6 +125,11 @@ func (s *Service) DecideExtension(ctx context.Context, id Identity, problemID, e
 		if ext.Status != ExtensionPending || p.PendingExtensionID != ext.ID {
 			return nil, &Error{Code: EConflict, Field: "approve", Message: fmt.Sprintf("该延期申请已审批(%s)", ext.Status.Label())}
 		}
+		if approve && !p.Status.CanBeOverdue() {
+			// Rectified while the request waited: a later deadline would
+			// only count an extension against a unit that needed none.
+			return nil, &Error{Code: EConflict, Field: "approve", Message: fmt.Sprintf("问题已%s,不再需要延期;请选择不同意,结束这份申请", p.Status.Label())}
+		}
 		now := s.now()
 		ext.DecidedBy, ext.DecidedAt, ext.DecisionNote = actorName(id), now, note
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now}

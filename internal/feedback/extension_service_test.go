@@ -436,3 +436,31 @@ func TestOfficeBringsDeadlineForward(t *testing.T) {
 		t.Errorf("extended, then brought forward: deadline %s original %s extensions %d, want 2025-03-28, 2025-03-28, 1", got.Deadline, got.OriginalDeadline, got.Extensions)
 	}
 }
+
+// TestExtensionAfterRectified: a unit rectifies while its request waits;
+// approving it then would count an extension it no longer needs, so only
+// a refusal closes it.
+func TestExtensionAfterRectified(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	p := e.problemFor(t, "重复罚款") // deadline 2025-03-31
+	ext, err := e.svc.RequestExtension(ctx, e.unit, p.ID, feedback.ExtensionInput{Deadline: "2025-04-30", Reason: "调取案卷"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []feedback.ProblemStatus{feedback.ProblemRectifying, feedback.ProblemRectified} {
+		if _, err := e.svc.TransitionProblem(ctx, e.unit, p.ID, transition(to, "已整改")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.DecideExtension(ctx, e.staff, p.ID, ext.ID, true, ""); feedback.ErrorCode(err) != feedback.EConflict {
+		t.Errorf("approving after the rectification: %v, want conflict", err)
+	}
+	if _, err := e.svc.DecideExtension(ctx, e.staff, p.ID, ext.ID, false, "已整改完成"); err != nil {
+		t.Fatalf("refusing it: %v", err)
+	}
+	got, err := e.svc.GetProblem(ctx, e.staff, p.ID)
+	if err != nil || got.Deadline != "2025-03-31" || got.Extensions != 0 || got.PendingExtensionID != "" {
+		t.Errorf("problem = %+v, %v; want its deadline unmoved, no extension and nothing pending", got, err)
+	}
+}
