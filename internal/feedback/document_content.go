@@ -410,7 +410,13 @@ func replyLetterContent(in replyLetterInput) *document.Document {
 	if topic != "" {
 		title = "关于对“" + topic + "”" + what + "的答复函"
 	}
-	opening := "您于" + document.FormatDate(sg.SubmittedAt.In(Shanghai))
+	// A paper form was written at the symposium, often days before the
+	// office typed it in: the letter names the day the submitter wrote.
+	written := sg.SubmittedAt.In(Shanghai)
+	if sg.WrittenOn != "" && sg.WrittenOn.Valid() {
+		written = sg.WrittenOn.Start()
+	}
+	opening := "您于" + document.FormatDate(written)
 	if in.SymposiumTitle != "" {
 		opening += "在" + in.SymposiumTitle + "上"
 	}

@@ -324,6 +324,19 @@ func TestPeriodText(t *testing.T) {
 	}
 }
 
+// TestReplyLetterPaperForm: a paper form typed in days after it was
+// written is answered as written on its 书写日期, not on the day of entry.
+func TestReplyLetterPaperForm(t *testing.T) {
+	sg := &Suggestion{Receipt: "K7QM-3XPA-9RTD", Kind: KindProblemLead, ParticipantKind: Enterprise, Name: "梁某",
+		Topic: "乱罚款", WrittenOn: "2025-03-12", SubmittedAt: time.Date(2025, 3, 17, 2, 0, 0, 0, time.UTC)}
+	d := replyLetterContent(replyLetterInput{Issuer: testIssuer, Suggestion: sg, SymposiumTitle: "涉企乱罚款问题专项整治座谈会",
+		Reply: "已纳入问题清单。", Grade: "B", GradeLabel: "正在解决或列入计划", Day: "2025-04-08"})
+	text := allText(d)
+	if !strings.Contains(text, "您于2025年3月12日在涉企乱罚款问题专项整治座谈会上提出的问题线索") || strings.Contains(text, "3月17日") {
+		t.Errorf("the letter does not name the day the form was written:\n%s", text)
+	}
+}
+
 func TestReplyLetterContent(t *testing.T) {
 	sg := &Suggestion{Receipt: "K7QM-3XPA-9RTD", Kind: KindSuggestion, ParticipantKind: NPCDeputy, Name: "梁某",
 		Organization: "某某公司", Contact: "13800138000", Topic: "涉企行政检查频次",
