@@ -105,6 +105,22 @@ func TestConsoleUnits(t *testing.T) {
 		do(t, ctx, pg.name, chromedp.Navigate(e.url+"/console"+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
 		checkPage(t, ctx, dir, pg.name)
 	}
+	// A month's days wrap after 、, never inside a day: 2026's February on
+	// an office PC's 1366-pixel screen once broke 18｜日.
+	do(t, ctx, "2026 on an office screen", chromedp.EmulateViewport(1366, 768), chromedp.Navigate(e.url+"/console/calendar?year=2026"),
+		chromedp.WaitVisible(chromedp.CSS("#holidays")))
+	waitJS(t, ctx, "days whole", `[...document.querySelectorAll("#holidays li, #workdays li")].every((li) => {
+		const n = li.firstChild;
+		for (let i = 1; i < n.textContent.length; i++) {
+			if (n.textContent[i] !== "日") continue;
+			const r = document.createRange();
+			r.setStart(n, i - 1);
+			r.setEnd(n, i + 1);
+			if (new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size !== 1) return false;
+		}
+		return true;
+	})`)
+	do(t, ctx, "back to the usual screen", chromedp.EmulateViewport(1280, 900))
 	do(t, ctx, "working days", chromedp.Click(chromedp.CSS("#compute-working-days")))
 	waitJS(t, ctx, "the computed date", `document.querySelector("#working-days-result").innerText.includes("个工作日是")`)
 	signOut()
