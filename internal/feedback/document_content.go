@@ -155,7 +155,7 @@ func problemDocContent(in problemDocInput) *document.Document {
 			{Header: "问题"},
 			{Header: "整改要求"},
 			{Header: "第一责任人", Width: 5, Center: true},
-			{Header: "整改期限", Width: 7},
+			{Header: "整改期限", Width: 9.5},
 		}}
 		for i, p := range in.Problems {
 			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), p.Title, CleanText(p.Requirement), person(p), deadlineText(p, in.Day, in.Working, "\n")})
@@ -177,7 +177,7 @@ func problemDocContent(in problemDocInput) *document.Document {
 				{Header: "序号", Width: 2.5, Center: true},
 				{Header: "问题"},
 				{Header: "牵头单位", Width: 8},
-				{Header: "整改期限", Width: 7},
+				{Header: "整改期限", Width: 9.5},
 			}}
 			for i, p := range in.CoHandled {
 				t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), p.Title, p.ResponsibleUnit, deadlineText(p, in.Day, in.Working, "\n")})
@@ -312,7 +312,7 @@ func bulletinContent(issuer string, sm *Summary, day Date) *document.Document {
 			{Header: "序号", Width: 2.5, Center: true},
 			{Header: "问题"},
 			{Header: "责任单位", Width: 9},
-			{Header: "整改期限", Width: 7, Center: true},
+			{Header: "整改期限", Width: 9.5, Center: true},
 			{Header: "逾期天数", Width: 4, Center: true},
 		}}
 		for i, it := range ps.OverdueItems {
