@@ -406,8 +406,13 @@ func TestRestoreKeepsWhatWasThere(t *testing.T) {
 	if _, err := sqlite.BackupFile(t.Context(), aside, plain); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := restoreBackup(t.Context(), plain, data, time.Date(2025, time.March, 13, 9, 0, 0, 0, feedback.Shanghai)); err != nil {
+	res, err = restoreBackup(t.Context(), plain, data, time.Date(2025, time.March, 13, 9, 0, 0, 0, feedback.Shanghai))
+	if err != nil {
 		t.Fatalf("restore a plain copy: %v", err)
+	}
+	// It says the files folder stayed, not 文件 0 个 as if they were gone.
+	if msg := restoreMessage(plain, data, res); !strings.Contains(msg, "只恢复了数据文件,文件夹 jianyan-files 保持不变") || strings.Contains(msg, "文件 0 个") {
+		t.Errorf("restore says %q", msg)
 	}
 	if got := symposiumTitles(t, data); !slices.Equal(got, []string{"恢复前的座谈会"}) {
 		t.Errorf("after restoring a plain copy the data holds %v", got)
