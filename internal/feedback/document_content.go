@@ -74,6 +74,11 @@ func deadlineText(p *Problem, day Date, working WorkingDays, sep string) string 
 		return "另行通知"
 	}
 	s := document.FormatDate(p.Deadline.Start())
+	// A deadline already passed on the document's day says so: a unit
+	// told on 12月6日 to rectify by 12月3日 would otherwise wonder.
+	if p.OverdueOn(day) {
+		return s + sep + "（已逾期）"
+	}
 	if working != nil && day.Before(p.Deadline) {
 		if n, ok := working(day, p.Deadline); ok {
 			s += sep + "（" + strconv.Itoa(n) + "个工作日）"

@@ -265,6 +265,21 @@ func TestProblemDocContent(t *testing.T) {
 	}
 }
 
+// TestNoticePastDeadline: a problem whose deadline passed before the
+// notice's day is marked 已逾期 rather than stated as if still ahead; a
+// rectified one keeps its date as it was.
+func TestNoticePastDeadline(t *testing.T) {
+	ps := testProblems(2)
+	ps[0].Deadline, ps[0].Status = "2025-03-10", ProblemOpen
+	ps[1].Deadline, ps[1].Status = "2025-03-10", ProblemRectified
+	d := problemDocContent(problemDocInput{Kind: RectificationNotice, Issuer: testIssuer, List: testList(), Unit: "杜阮镇人民政府",
+		Problems: ps, Day: "2025-03-14", Working: fixedWorking})
+	text := allText(d)
+	if strings.Count(text, "2025年3月10日（已逾期）") != 1 || strings.Count(text, "2025年3月10日") != 2 {
+		t.Errorf("the notice does not mark only the open problem's passed deadline:\n%s", text)
+	}
+}
+
 func TestBulletinContent(t *testing.T) {
 	sm := &Summary{
 		ID: "monthly-2025-03-01", Period: Monthly, From: "2025-03-01", To: "2025-03-31", AsOf: "2025-04-01",
