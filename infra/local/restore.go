@@ -66,6 +66,9 @@ func restoreBackup(ctx context.Context, from, data string, now time.Time) (resto
 	var res restoreResult
 	head := make([]byte, len(sqliteMagic))
 	f, err := os.Open(from)
+	if errors.Is(err, fs.ErrNotExist) {
+		return res, fmt.Errorf("找不到备份文件 %s:请检查 --from 的路径;没有恢复任何内容", from)
+	}
 	if err != nil {
 		return res, fmt.Errorf("无法读取备份 %s:%w", from, err)
 	}
