@@ -95,6 +95,12 @@ func backupNameRE(stem string) *regexp.Regexp {
 func writeBackup(ctx context.Context, data, dir string, now time.Time) (string, manifest, error) {
 	m := manifest{Format: backupFormat, FormatVersion: backupFormatVersion, CreatedAt: now.In(feedback.Shanghai).Truncate(time.Second),
 		Database: filepath.Base(data), FilesFolder: filepath.Base(diskfiles.Dir(data))}
+	// A wrong --data (the command run from another folder) is said in
+	// words, not as the driver's "stat …: no such file or directory".
+	if st, err := os.Stat(data); err != nil || st.IsDir() {
+		abs, _ := filepath.Abs(data)
+		return "", m, fmt.Errorf("找不到数据文件 %s:请用 --data 指定服务正在使用的数据文件(服务启动时「数据:」后显示的那个)", abs)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", m, fmt.Errorf("备份目录 %s 无法创建:%w", dir, err)
 	}

@@ -406,8 +406,13 @@ func TestRestoreKeepsWhatWasThere(t *testing.T) {
 	if _, err := sqlite.BackupFile(t.Context(), aside, plain); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := restoreBackup(t.Context(), plain, data, time.Date(2025, time.March, 13, 9, 0, 0, 0, feedback.Shanghai)); err != nil {
+	res, err = restoreBackup(t.Context(), plain, data, time.Date(2025, time.March, 13, 9, 0, 0, 0, feedback.Shanghai))
+	if err != nil {
 		t.Fatalf("restore a plain copy: %v", err)
+	}
+	// It says the files folder stayed, not 文件 0 个 as if they were gone.
+	if msg := restoreMessage(plain, data, res); !strings.Contains(msg, "只恢复了数据文件,文件夹 jianyan-files 保持不变") || strings.Contains(msg, "文件 0 个") {
+		t.Errorf("restore says %q", msg)
 	}
 	if got := symposiumTitles(t, data); !slices.Equal(got, []string{"恢复前的座谈会"}) {
 		t.Errorf("after restoring a plain copy the data holds %v", got)
@@ -490,6 +495,12 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 			}
 		})
 	}
+	// A --from that names no file is said in words, not the system's
+	// "open …: no such file or directory".
+	if _, err := restoreBackup(t.Context(), filepath.Join(dir, "jianyan-20250312-023000.tar.gz"), data, time.Now()); err == nil ||
+		!strings.Contains(err.Error(), "找不到备份文件") || strings.Contains(err.Error(), "no such file") {
+		t.Errorf("restore from a missing file: %v", err)
+	}
 }
 
 func TestPruneBackups(t *testing.T) {
@@ -570,8 +581,15 @@ func TestBackupFlags(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"backup", "--data", filepath.Join(t.TempDir(), "missing.db"), "--to", t.TempDir()}, func(string) string { return "" }, &out); err == nil {
+	to := filepath.Join(t.TempDir(), "backups")
+	if err := run(t.Context(), []string{"backup", "--data", filepath.Join(t.TempDir(), "missing.db"), "--to", to}, func(string) string { return "" }, &out); err == nil {
 		t.Errorf("backup of a missing data file succeeded")
+	} else if msg := err.Error(); !strings.Contains(msg, "找不到数据文件") || strings.Contains(msg, "no such file") {
+		// Said in Chinese, naming what to fix, not the driver's words.
+		t.Errorf("backup of a missing data file says %q", msg)
+	}
+	if _, err := os.Stat(to); err == nil {
+		t.Errorf("a failed backup created the backup folder")
 	}
 	if err := run(t.Context(), []string{"backup"}, func(string) string { return "" }, &out); err == nil || !strings.Contains(err.Error(), "--to") {
 		t.Errorf("backup without --to: %v", err)

@@ -70,7 +70,7 @@ func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("恢复失败:%w", err)
 	}
-	fmt.Fprintf(stdout, "已从 %s 恢复到 %s(结构版本 %d,文件 %d 个)。\n", *from, *data, res.SchemaVersion, res.Files)
+	fmt.Fprintln(stdout, restoreMessage(*from, *data, res))
 	for _, k := range res.Kept {
 		fmt.Fprintf(stdout, "原来的 %s 保留为 %s,确认无误后可删除。\n", k[0], k[1])
 	}

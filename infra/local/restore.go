@@ -43,7 +43,16 @@ import (
 type restoreResult struct {
 	SchemaVersion int
 	Files         int
+	DatabaseOnly  bool        // from a plain data file: the files folder stayed as it was
 	Kept          [][2]string // what was in place, and the name it was renamed to
+}
+
+// restoreMessage is what the restore command says it did.
+func restoreMessage(from, data string, res restoreResult) string {
+	if res.DatabaseOnly {
+		return fmt.Sprintf("已从 %s 恢复到 %s(结构版本 %d;只恢复了数据文件,文件夹 %s 保持不变)。", from, data, res.SchemaVersion, filepath.Base(diskfiles.Dir(data)))
+	}
+	return fmt.Sprintf("已从 %s 恢复到 %s(结构版本 %d,文件 %d 个)。", from, data, res.SchemaVersion, res.Files)
 }
 
 var (
@@ -57,6 +66,9 @@ func restoreBackup(ctx context.Context, from, data string, now time.Time) (resto
 	var res restoreResult
 	head := make([]byte, len(sqliteMagic))
 	f, err := os.Open(from)
+	if errors.Is(err, fs.ErrNotExist) {
+		return res, fmt.Errorf("找不到备份文件 %s:请检查 --from 的路径;没有恢复任何内容", from)
+	}
 	if err != nil {
 		return res, fmt.Errorf("无法读取备份 %s:%w", from, err)
 	}
@@ -89,6 +101,7 @@ func restoreBackup(ctx context.Context, from, data string, now time.Time) (resto
 		if _, err := sqlite.BackupFile(ctx, from, stagedDB); err != nil {
 			return res, fmt.Errorf("备份 %s 无法读取:%w", from, err)
 		}
+		res.DatabaseOnly = true
 	default:
 		return res, fmt.Errorf("%s 不是建言的备份(既不是 .tar.gz 备份文件,也不是 SQLite 数据文件)", from)
 	}

@@ -26,7 +26,7 @@ func TestConsoleDocuments(t *testing.T) {
 	e := newEnv(t)
 	bg := context.Background()
 	if _, err := e.svc.PutSettings(bg, e.admin, feedback.SettingsInput{OfficeName: "区委依法治区办", Issuer: "中共某某区委全面依法治区委员会办公室",
-		NumberPrefixes: map[feedback.DocumentKind]string{feedback.RectificationNotice: "区依法治办", feedback.SupervisionBulletin: "区依法治通"}}); err != nil {
+		NumberPrefixes: map[feedback.DocumentKind]string{feedback.RectificationNotice: "区依法治办", feedback.SupervisionBulletin: "区依法治办通报"}}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
@@ -56,7 +56,7 @@ func TestConsoleDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	year := time.Now().In(feedback.Shanghai).Year()
-	notice, bulletin := fmt.Sprintf("区依法治办〔%d〕1号", year), fmt.Sprintf("区依法治通〔%d〕1号", year)
+	notice, bulletin := fmt.Sprintf("区依法治办〔%d〕1号", year), fmt.Sprintf("区依法治办通报〔%d〕1号", year)
 	notice2 := fmt.Sprintf("区依法治办〔%d〕2号", year)
 
 	ctx := startBrowser(t, 120*time.Second)
@@ -104,6 +104,18 @@ func TestConsoleDocuments(t *testing.T) {
 	// 文书: both, newest first, by number.
 	do(t, ctx, "open 文书", chromedp.Navigate(e.url+"/console/documents"), chromedp.WaitVisible(chromedp.CSS("#documents")))
 	waitJS(t, ctx, "both documents listed", `[...document.querySelectorAll("#documents .document-number")].map((e) => e.innerText).join("|") === `+quote(bulletin+"|"+notice))
+	// A long number (the README's 区依法治办通报) breaks, if at all, only
+	// before its year: 〔2026〕1号 stays on one line, 号 never alone.
+	waitJS(t, ctx, "numbers unbroken", `[...document.querySelectorAll("#documents .document-number")].every((el) => {
+		const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		const r = document.createRange();
+		for (let n = w.nextNode(); n; n = w.nextNode()) {
+			const i = n.textContent.indexOf("〔");
+			if (i >= 0) r.setStart(n, i);
+			r.setEnd(n, n.textContent.length);
+		}
+		return new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top))).size === 1;
+	})`)
 	// Who issued them is named in Chinese, as everywhere else.
 	waitJS(t, ctx, "issued by 管理员", `[...document.querySelectorAll("#documents .issued-by")].map((e) => e.innerText).join("|") === "管理员|管理员"`)
 	checkPage(t, ctx, dir, "console-documents")

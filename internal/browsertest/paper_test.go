@@ -125,6 +125,12 @@ func TestPaperForms(t *testing.T) {
 	pick(t, ctx, "#import-form", sym.Title)
 	do(t, ctx, "the same file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{goodFile}), still("#import-preview"), chromedp.Click(chromedp.CSS("#import-preview")))
 	waitJS(t, ctx, "both rows imported already", `[...document.querySelectorAll("#import-rows tbody tr")].filter((r) => r.innerText.includes("此前已导入")).length === 2 && document.querySelector("#import-submit").disabled`)
+	// The column saying so is whole in the dialog, not cut off at its
+	// right edge behind a sideways scroll.
+	waitJS(t, ctx, "此前已导入 whole", `(() => {
+		const table = document.querySelector("#import-rows").getBoundingClientRect();
+		return [...document.querySelectorAll("#import-rows tbody .el-tag")].every((g) => { const r = g.getBoundingClientRect(); return r.width > 0 && r.right <= table.right; });
+	})()`)
 	checkPage(t, ctx, shots, "console-import-preview-again")
 
 	// 5. The template, downloaded from the dialog and filled in as Excel,

@@ -132,6 +132,48 @@ func TestConsoleUnits(t *testing.T) {
 		do(t, ctx, pg.name, chromedp.Navigate(e.url+"/console"+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
 		checkPage(t, ctx, dir, pg.name)
 	}
+	// A month's days wrap after 、, never inside a day: 2026's February on
+	// an office PC's 1366-pixel screen once broke 18｜日.
+	do(t, ctx, "2026 on an office screen", chromedp.EmulateViewport(1366, 768), chromedp.Navigate(e.url+"/console/calendar?year=2026"),
+		chromedp.WaitVisible(chromedp.CSS("#holidays")))
+	waitJS(t, ctx, "days whole", `[...document.querySelectorAll("#holidays li, #workdays li")].every((li) => {
+		const n = li.firstChild;
+		for (let i = 1; i < n.textContent.length; i++) {
+			if (n.textContent[i] !== "日") continue;
+			const r = document.createRange();
+			r.setStart(n, i - 1);
+			r.setEnd(n, i + 1);
+			if (new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size !== 1) return false;
+		}
+		return true;
+	})`)
+	// A year the data lacks: the administrator enters it from the State
+	// Council's notice, picking the days, and sees what was picked
+	// (the picker itself shows only the first two).
+	do(t, ctx, "a year not entered", chromedp.Navigate(e.url+"/console/calendar?year=2040"), chromedp.WaitVisible(chromedp.CSS("#edit-calendar")),
+		chromedp.Click(chromedp.CSS("#edit-calendar")), chromedp.WaitVisible(chromedp.CSS("#calendar-editor")),
+		still("#calendar-editor .dates-picker"), chromedp.Click(chromedp.CSS("#calendar-editor .dates-picker")))
+	waitJS(t, ctx, "the picker's January 2040", `[...document.querySelectorAll(".el-picker-panel")].some((p) => p.offsetParent !== null && p.innerText.includes("2040 年") && p.innerText.includes("1 月"))`)
+	for _, day := range []string{"1", "2", "3"} {
+		// One click at a time: each waits for the picker to show it chosen.
+		waitJS(t, ctx, "pick January "+day, `(() => {
+			const td = [...document.querySelectorAll(".el-picker-panel .el-date-table td.available")].find((td) => td.offsetParent !== null && td.innerText.trim() === "`+day+`");
+			if (!td) return false;
+			if (td.classList.contains("selected")) return true;
+			td.querySelector(".el-date-table-cell__text").click();
+			return false;
+		})()`)
+	}
+	waitJS(t, ctx, "confirm the days", `(() => {
+		const b = [...document.querySelectorAll(".el-picker-panel__footer .el-button")].find((b) => b.offsetParent !== null);
+		if (b) b.click();
+		return !b;
+	})()`)
+	waitJS(t, ctx, "the days picked, listed", `document.querySelector("#picked-holidays").innerText === "已选 3 天:1月:1日、2日、3日" && document.querySelector("#picked-workdays").innerText === "已选 0 天"`)
+	checkPage(t, ctx, dir, "console-calendar-editor")
+	do(t, ctx, "save the year", chromedp.Click(chromedp.CSS("#save-calendar")))
+	waitJS(t, ctx, "the year entered", `!document.querySelector("#calendar-editor") && document.querySelector("#calendar-source").innerText === "本办录入" && document.querySelector("#holidays").innerText === "1月:1日、2日、3日"`)
+	do(t, ctx, "back to the usual screen", chromedp.EmulateViewport(1280, 900))
 	do(t, ctx, "working days", chromedp.Click(chromedp.CSS("#compute-working-days")))
 	waitJS(t, ctx, "the computed date", `document.querySelector("#working-days-result").innerText.includes("个工作日是")`)
 	signOut()

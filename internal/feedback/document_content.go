@@ -74,6 +74,11 @@ func deadlineText(p *Problem, day Date, working WorkingDays, sep string) string 
 		return "另行通知"
 	}
 	s := document.FormatDate(p.Deadline.Start())
+	// A deadline already passed on the document's day says so: a unit
+	// told on 12月6日 to rectify by 12月3日 would otherwise wonder.
+	if p.OverdueOn(day) {
+		return s + sep + "（已逾期）"
+	}
 	if working != nil && day.Before(p.Deadline) {
 		if n, ok := working(day, p.Deadline); ok {
 			s += sep + "（" + strconv.Itoa(n) + "个工作日）"
@@ -155,7 +160,7 @@ func problemDocContent(in problemDocInput) *document.Document {
 			{Header: "问题"},
 			{Header: "整改要求"},
 			{Header: "第一责任人", Width: 5, Center: true},
-			{Header: "整改期限", Width: 7},
+			{Header: "整改期限", Width: 9.5},
 		}}
 		for i, p := range in.Problems {
 			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), p.Title, CleanText(p.Requirement), person(p), deadlineText(p, in.Day, in.Working, "\n")})
@@ -177,7 +182,7 @@ func problemDocContent(in problemDocInput) *document.Document {
 				{Header: "序号", Width: 2.5, Center: true},
 				{Header: "问题"},
 				{Header: "牵头单位", Width: 8},
-				{Header: "整改期限", Width: 7},
+				{Header: "整改期限", Width: 9.5},
 			}}
 			for i, p := range in.CoHandled {
 				t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), p.Title, p.ResponsibleUnit, deadlineText(p, in.Day, in.Working, "\n")})
@@ -312,7 +317,7 @@ func bulletinContent(issuer string, sm *Summary, day Date) *document.Document {
 			{Header: "序号", Width: 2.5, Center: true},
 			{Header: "问题"},
 			{Header: "责任单位", Width: 9},
-			{Header: "整改期限", Width: 7, Center: true},
+			{Header: "整改期限", Width: 9.5, Center: true},
 			{Header: "逾期天数", Width: 4, Center: true},
 		}}
 		for i, it := range ps.OverdueItems {
@@ -410,7 +415,13 @@ func replyLetterContent(in replyLetterInput) *document.Document {
 	if topic != "" {
 		title = "关于对“" + topic + "”" + what + "的答复函"
 	}
-	opening := "您于" + document.FormatDate(sg.SubmittedAt.In(Shanghai))
+	// A paper form was written at the symposium, often days before the
+	// office typed it in: the letter names the day the submitter wrote.
+	written := sg.SubmittedAt.In(Shanghai)
+	if sg.WrittenOn != "" && sg.WrittenOn.Valid() {
+		written = sg.WrittenOn.Start()
+	}
+	opening := "您于" + document.FormatDate(written)
 	if in.SymposiumTitle != "" {
 		opening += "在" + in.SymposiumTitle + "上"
 	}

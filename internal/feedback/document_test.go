@@ -265,6 +265,21 @@ func TestProblemDocContent(t *testing.T) {
 	}
 }
 
+// TestNoticePastDeadline: a problem whose deadline passed before the
+// notice's day is marked 已逾期 rather than stated as if still ahead; a
+// rectified one keeps its date as it was.
+func TestNoticePastDeadline(t *testing.T) {
+	ps := testProblems(2)
+	ps[0].Deadline, ps[0].Status = "2025-03-10", ProblemOpen
+	ps[1].Deadline, ps[1].Status = "2025-03-10", ProblemRectified
+	d := problemDocContent(problemDocInput{Kind: RectificationNotice, Issuer: testIssuer, List: testList(), Unit: "杜阮镇人民政府",
+		Problems: ps, Day: "2025-03-14", Working: fixedWorking})
+	text := allText(d)
+	if strings.Count(text, "2025年3月10日（已逾期）") != 1 || strings.Count(text, "2025年3月10日") != 2 {
+		t.Errorf("the notice does not mark only the open problem's passed deadline:\n%s", text)
+	}
+}
+
 func TestBulletinContent(t *testing.T) {
 	sm := &Summary{
 		ID: "monthly-2025-03-01", Period: Monthly, From: "2025-03-01", To: "2025-03-31", AsOf: "2025-04-01",
@@ -321,6 +336,19 @@ func TestPeriodText(t *testing.T) {
 		if got := periodText(&Summary{Period: c.p, From: c.from, To: c.to}); got != c.want {
 			t.Errorf("periodText(%s %s..%s) = %q, want %q", c.p, c.from, c.to, got, c.want)
 		}
+	}
+}
+
+// TestReplyLetterPaperForm: a paper form typed in days after it was
+// written is answered as written on its 书写日期, not on the day of entry.
+func TestReplyLetterPaperForm(t *testing.T) {
+	sg := &Suggestion{Receipt: "K7QM-3XPA-9RTD", Kind: KindProblemLead, ParticipantKind: Enterprise, Name: "梁某",
+		Topic: "乱罚款", WrittenOn: "2025-03-12", SubmittedAt: time.Date(2025, 3, 17, 2, 0, 0, 0, time.UTC)}
+	d := replyLetterContent(replyLetterInput{Issuer: testIssuer, Suggestion: sg, SymposiumTitle: "涉企乱罚款问题专项整治座谈会",
+		Reply: "已纳入问题清单。", Grade: "B", GradeLabel: "正在解决或列入计划", Day: "2025-04-08"})
+	text := allText(d)
+	if !strings.Contains(text, "您于2025年3月12日在涉企乱罚款问题专项整治座谈会上提出的问题线索") || strings.Contains(text, "3月17日") {
+		t.Errorf("the letter does not name the day the form was written:\n%s", text)
 	}
 }
 

@@ -77,7 +77,7 @@ func (h *StaffHandler) getSummary(w http.ResponseWriter, r *http.Request, id fee
 		if err != nil {
 			return err
 		}
-		writeDownload(w, mimeXLSXDoc, "summary-"+sm.ID+".xlsx", "建言汇总-"+sm.ID+".xlsx", body)
+		writeDownload(w, mimeXLSXDoc, "summary-"+sm.ID+".xlsx", "建言"+sm.Period.Label()+"-"+string(sm.From)+".xlsx", body)
 		return nil
 	}
 	writeJSON(w, http.StatusOK, ToSummaryJSON(sm))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -127,7 +128,12 @@ func TestSummaryRoutes(t *testing.T) {
 		}
 	})
 	t.Run("xlsx sheets", func(t *testing.T) {
-		f, err := excelize.OpenReader(bytes.NewReader(do("GET", "/api/v1/summaries/weekly-2025-03-10.xlsx", "staff", "").Body.Bytes()))
+		w := do("GET", "/api/v1/summaries/weekly-2025-03-10.xlsx", "staff", "")
+		// The name the console shows (已下载:…) is Chinese, not 建言汇总-weekly-….
+		if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''"+url.PathEscape("建言周汇总-2025-03-10.xlsx")) {
+			t.Errorf("Content-Disposition = %q", cd)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
 		if err != nil {
 			t.Fatal(err)
 		}

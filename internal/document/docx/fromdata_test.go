@@ -67,7 +67,7 @@ func TestPrintedFromTheData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var titles []string
+	var titles, deadlines []string
 	for i, p := range duruanProblems[:5] {
 		in := feedback.ProblemInput{ProblemListID: list.ID, Title: p.title, ResponsibleUnit: unit, ResponsiblePerson: p.person,
 			Requirement: p.requirement, Deadline: feedback.DateOf(now).AddDays(20 + 10*i)}
@@ -78,6 +78,7 @@ func TestPrintedFromTheData(t *testing.T) {
 			t.Fatal(err)
 		}
 		titles = append(titles, p.title)
+		deadlines = append(deadlines, fmt.Sprintf("%d年%d月%d日", in.Deadline.Start().Year(), in.Deadline.Start().Month(), in.Deadline.Start().Day()))
 	}
 	const reply = "已交杜阮镇人民政府整改,首违不罚清单已于本月公布并逐案适用。"
 	if _, err := svc.ReplyToSuggestion(ctx, admin, sg.ID, reply, feedback.GradeA); err != nil {
@@ -89,14 +90,15 @@ func TestPrintedFromTheData(t *testing.T) {
 	}
 
 	kinds := []struct {
-		req      feedback.DocumentRequest
-		about    []string // on its pages
-		addresse string
+		req       feedback.DocumentRequest
+		about     []string // on its pages
+		addresse  string
+		deadlines []string // in a table's cells
 	}{
-		{feedback.DocumentRequest{Kind: feedback.RectificationNotice, ProblemListID: list.ID, Unit: unit}, titles, unit},
-		{feedback.DocumentRequest{Kind: feedback.FeedbackOpinion, ProblemListID: list.ID, Unit: unit}, titles, unit},
-		{feedback.DocumentRequest{Kind: feedback.SupervisionBulletin, SummaryID: sm.ID}, []string{unit}, "各有关单位"},
-		{feedback.DocumentRequest{Kind: feedback.ReplyLetter, SuggestionID: sg.ID}, []string{reply, sg.Receipt}, "梁某代表"},
+		{feedback.DocumentRequest{Kind: feedback.RectificationNotice, ProblemListID: list.ID, Unit: unit}, titles, unit, deadlines},
+		{feedback.DocumentRequest{Kind: feedback.FeedbackOpinion, ProblemListID: list.ID, Unit: unit}, titles, unit, deadlines},
+		{feedback.DocumentRequest{Kind: feedback.SupervisionBulletin, SummaryID: sm.ID}, []string{unit}, "各有关单位", nil},
+		{feedback.DocumentRequest{Kind: feedback.ReplyLetter, SuggestionID: sg.ID}, []string{reply, sg.Receipt}, "梁某代表", nil},
 	}
 	files := map[string][]byte{}
 	numbers := map[string]string{}
@@ -143,6 +145,17 @@ func TestPrintedFromTheData(t *testing.T) {
 			}
 			if strings.Contains(all.String(), contact) {
 				t.Error("the document carries the submitter's contact")
+			}
+			// Each deadline in the attachment's table stays on one line:
+			// the 整改期限 column once broke 2025年3月24｜日.
+			for _, d := range k.deadlines {
+				whole := false
+				for _, line := range strings.Split(string(raw), "\n") {
+					whole = whole || strings.Contains(squeeze(line), d)
+				}
+				if !whole {
+					t.Errorf("the deadline %s breaks across lines:\n%s", d, raw)
+				}
 			}
 			renderPage(t, pdf, fmt.Sprintf("from-data-%s", name), 1, 100)
 		})

@@ -11,7 +11,14 @@ func TestBalance(t *testing.T) {
 		want  []string
 	}{
 		// Fits one line of 20 characters.
-		{"关于2025年第一季度法治督察整改情况的通报", []string{"关于2025年第一季度法治督察整改情况的通报"}},
+		{"关于2025年第一季度督察整改情况的通报", []string{"关于2025年第一季度督察整改情况的通报"}},
+		// Twenty characters, but the word processor puts a quarter of a
+		// character between 于 and 2025 and between 2025 and 年: it
+		// would not fit, and 报 would wrap alone.
+		{"关于2025年第一季度法治督察整改情况的通报", []string{"关于2025年第一季度", "法治督察整改情况的通报"}},
+		// A week's bulletin: its dates' spacing made the first line run
+		// over by one character (意见建｜议).
+		{"关于2026年11月30日至12月6日意见建议办理和问题整改情况的通报", []string{"关于2026年11月30日至12月6日", "意见建议办理和问题整改情况的通报"}},
 		// Even lines, not a last line of one character.
 		{"关于对涉企行政检查频次问题意见建议的答复函", []string{"关于对涉企行政检查频次", "问题意见建议的答复函"}},
 		// After a word that ends a name, near the middle.
