@@ -74,6 +74,11 @@ func deadlineText(p *Problem, day Date, working WorkingDays, sep string) string 
 		return "另行通知"
 	}
 	s := document.FormatDate(p.Deadline.Start())
+	// A problem already rectified when the document is issued is listed
+	// for the record, marked so the unit does not rectify it twice.
+	if p.Status == ProblemRectified || p.Status == ProblemVerified {
+		return s + sep + "（" + p.Status.Label() + "）"
+	}
 	// A deadline already passed on the document's day says so: a unit
 	// told on 12月6日 to rectify by 12月3日 would otherwise wonder.
 	if p.OverdueOn(day) {
@@ -193,7 +198,7 @@ func problemDocContent(in problemDocInput) *document.Document {
 	d.Body = append(d.Body,
 		&document.Heading{Level: 1, Text: "有关要求"},
 		&document.Heading{Level: 2, Text: "压实整改责任。", Body: "单位主要负责人为整改第一责任人，要对照问题逐项制定整改措施，明确责任人和完成时限，确保按期整改到位。"},
-		&document.Heading{Level: 2, Text: "按期完成整改。", Body: "整改期限按工作日计算。确需延期的，应当在期限届满前提出延期申请并说明理由；需要长期坚持的，明确整改目标，落实整改措施。"},
+		&document.Heading{Level: 2, Text: "按期完成整改。", Body: "请在所列整改期限内完成整改，括号内为自本文印发之日起的工作日数。确需延期的，应当在期限届满前提出延期申请并说明理由；需要长期坚持的，明确整改目标，落实整改措施。"},
 		&document.Heading{Level: 2, Text: "巩固整改成效。", Body: sig + "将对已完成整改的问题适时组织“回头看”，整改情况纳入法治建设考评。"},
 		&document.Heading{Level: 1, Text: "反馈方式"},
 		&document.Paragraph{Text: "请在建言系统中逐项报告整改进展并上传佐证材料；全部问题整改完成后，将整改情况书面报送" + sig + "。"},

@@ -266,17 +266,20 @@ func TestProblemDocContent(t *testing.T) {
 }
 
 // TestNoticePastDeadline: a problem whose deadline passed before the
-// notice's day is marked 已逾期 rather than stated as if still ahead; a
-// rectified one keeps its date as it was.
+// notice's day is marked 已逾期 rather than stated as if still ahead; one
+// already rectified says so, for the unit not to rectify it twice.
 func TestNoticePastDeadline(t *testing.T) {
-	ps := testProblems(2)
+	ps := testProblems(3)
 	ps[0].Deadline, ps[0].Status = "2025-03-10", ProblemOpen
 	ps[1].Deadline, ps[1].Status = "2025-03-10", ProblemRectified
+	ps[2].Deadline, ps[2].Status = "2025-03-28", ProblemVerified
 	d := problemDocContent(problemDocInput{Kind: RectificationNotice, Issuer: testIssuer, List: testList(), Unit: "杜阮镇人民政府",
 		Problems: ps, Day: "2025-03-14", Working: fixedWorking})
 	text := allText(d)
-	if strings.Count(text, "2025年3月10日（已逾期）") != 1 || strings.Count(text, "2025年3月10日") != 2 {
-		t.Errorf("the notice does not mark only the open problem's passed deadline:\n%s", text)
+	for _, want := range []string{"2025年3月10日（已逾期）", "2025年3月10日（已整改）", "2025年3月28日（回头看通过）"} {
+		if got := strings.Count(text, want); got != 1 {
+			t.Errorf("the notice has %q %d times, want once:\n%s", want, got, text)
+		}
 	}
 }
 
