@@ -198,3 +198,34 @@ func TestProblemRatingWording(t *testing.T) {
 	}
 	checkPage(t, ctx, dir, "problem-rating-wording")
 }
+
+// TestProblemDeadlineWorkingDaysOnOneLine: a deadline set in working days
+// reads 2026-12-25(15 个工作日) in the problem table at 1366 px, the
+// parenthesis on one line, never broken as 工作 / 日.
+func TestProblemDeadlineWorkingDaysOnOneLine(t *testing.T) {
+	requireChromium(t)
+	e := newEnv(t)
+	bg := context.Background()
+	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "首违不罚清单未落实",
+		ResponsibleUnit: "区市场监管局", ResponsiblePerson: "王局长", Requirement: "公布首违不罚清单", DeadlineWorkingDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := startBrowser(t, 60*time.Second)
+	dir := artifacts(t)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1366, 768))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "open 问题跟踪", chromedp.Navigate(e.url+"/console/problems"), chromedp.WaitVisible(chromedp.CSS("#problems a.open-problem")))
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const wd = document.querySelector("#problems .deadline-wd");
+		return wd ? wd.innerText + "|" + wd.getClientRects().length : "";
+	})()`))
+	if want := "(15 个工作日)|1"; err != nil || got != want {
+		t.Errorf("the deadline's working days read %q (%v), want %q (on one line) for %s", got, err, want, p.Deadline)
+	}
+	checkPage(t, ctx, dir, "problems-deadline-working-days")
+}
