@@ -158,19 +158,26 @@ func TestConsoleSummary(t *testing.T) {
 	// side in a third of the page (three charts a row from 1366 px).
 	for _, w := range []int64{1280, 1366} {
 		do(t, ctx, "viewport", chromedp.EmulateViewport(w, 900))
-		time.Sleep(300 * time.Millisecond) // the charts redraw on resize
-		if clash, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](chartClashes)); err != nil || len(clash) > 0 {
+		// The charts redraw on resize: give them up to 3 s.
+		var clash []string
+		var err error
+		for range 15 {
+			time.Sleep(200 * time.Millisecond)
+			if clash, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](chartClashes)); err == nil && len(clash) == 0 {
+				break
+			}
+		}
+		if err != nil || len(clash) > 0 {
 			t.Errorf("at %d px chart labels overlap: %q, %v", w, clash, err)
 		}
 	}
 	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
-	// The due-soon table shows all its columns: its last header ends inside its card.
-	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+	// The due-soon table shows all its columns once laid out again: its
+	// last header ends inside its card.
+	waitJS(t, ctx, "the due-soon table whole in its card", `(() => {
 		const th = [...document.querySelectorAll("#due-soon-table th")].find((th) => th.innerText.includes("剩余天数"));
 		return !!th && th.getBoundingClientRect().right <= document.querySelector("#summary-due-soon").getBoundingClientRect().right;
-	})()`)); err != nil || !ok {
-		t.Errorf("the due-soon table is cut off in its card: %v, %v", ok, err)
-	}
+	})()`)
 	// Units with nothing rectified have no rate: "—".
 	if got := strings.Join(bars["chart-ontime"], "|"); !strings.Contains(got, "区市场监管局:50%") || !strings.Contains(got, "区财政局:—") {
 		t.Errorf("chart-ontime bars = %q", got)
