@@ -137,6 +137,10 @@ func TestCampaign(t *testing.T) {
 	do(t, ctx, "reroute", chromedp.Click(chromedp.CSS("#reroute-submit")))
 	waitJS(t, ctx, "one left in triage", `document.querySelectorAll("#triage a.open-suggestion").length === 1`)
 	shot("triage-after")
+	// The one left in 待分拣 has no list to fall back on: its 问题清单
+	// asks for one rather than promising 按分拣结果.
+	do(t, ctx, "open the one in triage", chromedp.Click(chromedp.CSS("#triage a.open-suggestion")), chromedp.WaitVisible(chromedp.CSS("#make-problem")))
+	waitJS(t, ctx, "the list asked for", `document.querySelector("#make-problem .sel-problem_list_id")?.innerText.trim() === "请选择问题清单"`)
 
 	// 6. The first suggestion becomes a problem with unit, person, deadline.
 	deadline := feedback.DateOf(time.Now()).AddDays(30)

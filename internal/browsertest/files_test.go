@@ -7,14 +7,17 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/jianyan/jianyan/internal/feedback"
+	"github.com/jianyan/jianyan/internal/httpapi"
 )
 
 const evidenceUnitToken = "browser-test-unit-token-0123456789ab"
@@ -183,5 +186,52 @@ func TestFormPhotoOnPhone(t *testing.T) {
 			waitJS(t, ctx, "the lead's photo as a thumbnail", `(() => { const i = document.querySelector('#photos .file-item[data-file="现场照片.png"] img'); return !!i && i.src.startsWith("blob:") && i.naturalWidth === 120; })()`)
 			checkPage(t, ctx, dir, "form-photo-"+name+"-office")
 		})
+	}
+}
+
+// TestFormPhotoNetworkDrop: the venue's Wi-Fi drops while a photo uploads.
+// The phone says, in Chinese, that the draft is kept and it will try again
+// (never the browser's own "Failed to fetch"), and once the network is back
+// the lead goes in with its photo and the receipt opens.
+func TestFormPhotoNetworkDrop(t *testing.T) {
+	e := newEnv(t)
+	sym := e.symposium(t, "综合行政执法进驻式监督座谈会", "综合行政执法")
+	ctx := startBrowser(t, 60*time.Second)
+	dir := artifacts(t)
+	photo := writePhoto(t, t.TempDir(), "现场照片.png")
+	content := "执法人员检查时未出示执法证件,现场照片见附件(网络中断后重试)。"
+	block := func(on bool) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			var patterns []*network.BlockPattern
+			if on {
+				patterns = []*network.BlockPattern{{URLPattern: e.url + httpapi.LocalUploadPath, Block: true}}
+			}
+			_, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: patterns})
+			return err
+		})
+	}
+	do(t, ctx, "fill the form", phone(),
+		chromedp.Navigate(e.url+"/s/"+sym.Code),
+		chromedp.WaitReady(chromedp.CSS("#suggestion-form")),
+		chromedp.Click(chromedp.CSS("#pk-enterprise"), chromedp.NodeReady),
+		chromedp.Click(chromedp.CSS("#kind-problem_lead"), chromedp.NodeReady),
+		chromedp.SendKeys(chromedp.CSS("#f-content"), content, chromedp.NodeReady),
+		chromedp.SetUploadFiles(chromedp.CSS("#f-photo_file_ids"), []string{photo}, chromedp.NodeReady),
+		block(true),
+		chromedp.Click(chromedp.CSS("#send"), chromedp.NodeReady))
+	waitJS(t, ctx, "the retry note", `document.querySelector("#send-status").innerText.includes("网络不稳定")`)
+	if txt, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#form-error").innerText + document.querySelector("#send-status").innerText + document.querySelector("#photo-status").innerText`)); err != nil || strings.Contains(txt, "fetch") || strings.Contains(txt, "Failed") {
+		t.Errorf("the form while the network is down says %q (%v); want only Chinese", txt, err)
+	}
+	screenshot(t, ctx, dir, "form-photo-network-drop")
+	do(t, ctx, "the network back", block(false))
+	waitJS(t, ctx, "the receipt after the retry", `!!document.querySelector(".receipt")`)
+	receipt := checkReceipt(t, ctx, e, content, feedback.ChannelQR)
+	sg, err := e.store.GetSuggestionByReceipt(t.Context(), receipt)
+	if err != nil || len(sg.PhotoFileIDs) != 1 {
+		t.Fatalf("stored lead = %+v, %v; want one photo", sg, err)
 	}
 }

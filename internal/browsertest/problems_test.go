@@ -153,3 +153,79 @@ func exportAndCompare(t *testing.T, ctx context.Context, downloads, view string,
 		t.Errorf("export of %s holds %q, want %q", view, got, want)
 	}
 }
+
+// TestProblemRatingWording: a problem whose only rating is 基本满意 says so
+// on its page: the count of 满意和基本满意, as the summary and the unit
+// scorecard word it, never "满意 1 条" beside a history that reads 基本满意.
+func TestProblemRatingWording(t *testing.T) {
+	requireChromium(t)
+	e := newEnv(t)
+	bg := context.Background()
+	sym := e.symposium(t, "涉企乱罚款专项治理座谈会", "涉企乱罚款")
+	sg, _, err := e.svc.Submit(bg, sym.Code, feedback.SubmissionInput{ParticipantKind: feedback.Enterprise,
+		Content: "对小微企业首次轻微违法也罚款,建议落实首违不罚清单。"}, feedback.ChannelQR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "首违不罚清单未落实",
+		SuggestionIDs: []string{sg.ID}, ResponsibleUnit: "区市场监管局", ResponsiblePerson: "王局长",
+		Requirement: "公布首违不罚清单", Deadline: feedback.DateOf(time.Now()).AddDays(20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.ReplyToSuggestion(bg, e.admin, sg.ID, "清单已起草,下月公布。", feedback.GradeB); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.RateReply(bg, sg.Receipt, feedback.RatingInput{Rating: feedback.RatingBasicallySatisfied}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := startBrowser(t, 60*time.Second)
+	dir := artifacts(t)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1366, 768))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "open the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#timeline")))
+	waitJS(t, ctx, "the rating in the history", `document.querySelector("#timeline").innerText.includes("基本满意")`)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const l = [...document.querySelectorAll(".el-descriptions__label")].find((l) => l.innerText.trim() === "提交人评价");
+		return l ? l.nextElementSibling.innerText.trim() : "";
+	})()`))
+	if want := "已评价 1 条,满意和基本满意 1 条"; err != nil || got != want {
+		t.Errorf("提交人评价 reads %q (%v), want %q", got, err, want)
+	}
+	checkPage(t, ctx, dir, "problem-rating-wording")
+}
+
+// TestProblemDeadlineWorkingDaysOnOneLine: a deadline set in working days
+// reads 2026-12-25(15 个工作日) in the problem table at 1366 px, the
+// parenthesis on one line, never broken as 工作 / 日.
+func TestProblemDeadlineWorkingDaysOnOneLine(t *testing.T) {
+	requireChromium(t)
+	e := newEnv(t)
+	bg := context.Background()
+	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.CreateProblem(bg, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "首违不罚清单未落实",
+		ResponsibleUnit: "区市场监管局", ResponsiblePerson: "王局长", Requirement: "公布首违不罚清单", DeadlineWorkingDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := startBrowser(t, 60*time.Second)
+	dir := artifacts(t)
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1366, 768))
+	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	do(t, ctx, "open 问题跟踪", chromedp.Navigate(e.url+"/console/problems"), chromedp.WaitVisible(chromedp.CSS("#problems a.open-problem")))
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const wd = document.querySelector("#problems .deadline-wd");
+		return wd ? wd.innerText + "|" + wd.getClientRects().length : "";
+	})()`))
+	if want := "(15 个工作日)|1"; err != nil || got != want {
+		t.Errorf("the deadline's working days read %q (%v), want %q (on one line) for %s", got, err, want, p.Deadline)
+	}
+	checkPage(t, ctx, dir, "problems-deadline-working-days")
+}

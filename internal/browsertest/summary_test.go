@@ -153,6 +153,31 @@ func TestConsoleSummary(t *testing.T) {
 			t.Errorf("chart %s bars = %q, want %q", tt.chart, got, tt.want)
 		}
 	}
+	// Every bar's label is readable: no two words of a chart (axis labels,
+	// values) run into each other, even with six problem states side by
+	// side in a third of the page (three charts a row from 1366 px).
+	for _, w := range []int64{1280, 1366} {
+		do(t, ctx, "viewport", chromedp.EmulateViewport(w, 900))
+		// The charts redraw on resize: give them up to 3 s.
+		var clash []string
+		var err error
+		for range 15 {
+			time.Sleep(200 * time.Millisecond)
+			if clash, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](chartClashes)); err == nil && len(clash) == 0 {
+				break
+			}
+		}
+		if err != nil || len(clash) > 0 {
+			t.Errorf("at %d px chart labels overlap: %q, %v", w, clash, err)
+		}
+	}
+	do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+	// The due-soon table shows all its columns once laid out again: its
+	// last header ends inside its card.
+	waitJS(t, ctx, "the due-soon table whole in its card", `(() => {
+		const th = [...document.querySelectorAll("#due-soon-table th")].find((th) => th.innerText.includes("剩余天数"));
+		return !!th && th.getBoundingClientRect().right <= document.querySelector("#summary-due-soon").getBoundingClientRect().right;
+	})()`)
 	// Units with nothing rectified have no rate: "—".
 	if got := strings.Join(bars["chart-ontime"], "|"); !strings.Contains(got, "区市场监管局:50%") || !strings.Contains(got, "区财政局:—") {
 		t.Errorf("chart-ontime bars = %q", got)
@@ -306,3 +331,18 @@ func TestConsoleSummary(t *testing.T) {
 		checkPage(t, ctx, dir, "console-reminder-"+r.who)
 	}
 }
+
+// chartClashes lists the pairs of texts that overlap in the charts on the
+// page, as "chart: a / b".
+const chartClashes = `(() => {
+	const out = [];
+	for (const svg of document.querySelectorAll("section[id^=chart-] svg")) {
+		const ts = [...svg.querySelectorAll("text")].map((t) => ({ s: t.textContent, r: t.getBoundingClientRect() })).filter((t) => t.s.trim() && t.r.width);
+		for (let i = 0; i < ts.length; i++) for (let j = i + 1; j < ts.length; j++) {
+			const a = ts[i].r, b = ts[j].r;
+			if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1)
+				out.push(svg.closest("section").id + ": " + ts[i].s + " / " + ts[j].s);
+		}
+	}
+	return out;
+})()`

@@ -206,16 +206,21 @@ func (s *Service) planImport(ctx context.Context, id Identity, symposiumID strin
 			plan.bad = append(plan.bad, RowError{Row: r.Row, Field: "content", Message: "这是导入模板的示例行,请删除或改为实际内容"})
 			continue
 		}
-		if r.WrittenOn != "" && r.Input.WrittenOn == "" {
+		// A date that cannot be read does not hide the row's other
+		// error: the clerk corrects both before previewing again.
+		badDate := r.WrittenOn != "" && r.Input.WrittenOn == ""
+		if badDate {
 			_, err := ParseLooseDate(r.WrittenOn)
 			plan.bad = append(plan.bad, RowError{Row: r.Row, Field: "written_on", Message: "书写日期" + strings.TrimPrefix(ErrorMessage(err), "日期")})
-			continue
 		}
 		in := r.Input
 		in.IdempotencyKey = "import-" + digest + "-" + strconv.Itoa(r.Row)
 		sg, err := s.newSubmission(sym, in, ChannelImport)
 		if err != nil {
 			plan.bad = append(plan.bad, importRowError(r.Row, in, err))
+			continue
+		}
+		if badDate {
 			continue
 		}
 		plan.rows = append(plan.rows, ImportPreviewRow{Row: r.Row, Suggestion: sg})

@@ -122,6 +122,7 @@ func TestImportPreview(t *testing.T) {
 		{Row: 4, Input: feedback.SubmissionInput{ParticipantKind: "群众", Content: "写于将来的一条意见。"}, WrittenOn: "2025-03-02"},
 		{Row: 5, Input: feedback.SubmissionInput{ParticipantKind: "群众", Content: "日期看不清的一条意见。"}, WrittenOn: "二月底"},
 		{Row: 6, Input: feedback.SubmissionInput{ParticipantKind: "乡贤", Content: "身份不明的一条意见。"}},
+		{Row: 7, Input: feedback.SubmissionInput{ParticipantKind: "市长", Content: "日期和身份都错的一条意见。"}, WrittenOn: "2025-13-40"},
 	}
 	listed := func() int {
 		t.Helper()
@@ -150,9 +151,12 @@ func TestImportPreview(t *testing.T) {
 		{4, "written_on", "书写日期不能晚于录入日期(2025-03-01)"},
 		{5, "written_on", "书写日期「二月底」无法识别,请写成 2025-03-12 或 2025年3月12日"},
 		{6, "participant_kind", ""},
+		// Both of a row's errors, not only the date's.
+		{7, "written_on", ""},
+		{7, "participant_kind", "参会身份「市长」无法识别,应为人大代表、政协委员、企业代表、村(社区)代表、群众/其他之一"},
 	}
 	if len(p.Errors) != len(wantErrs) {
-		t.Fatalf("preview errors = %+v, want rows 4, 5, 6", p.Errors)
+		t.Fatalf("preview errors = %+v, want rows 4, 5, 6 and twice 7", p.Errors)
 	}
 	for i, w := range wantErrs {
 		if e := p.Errors[i]; e.Row != w.row || e.Field != w.field || (w.msg != "" && e.Message != w.msg) {

@@ -208,12 +208,14 @@ func TestCompileRulesInvalid(t *testing.T) {
 		rules     []feedback.RoutingRule
 		wantField string
 	}{
-		{"no name", []feedback.RoutingRule{{ProblemListID: "l"}}, "rules.name"},
-		{"duplicate name", []feedback.RoutingRule{{Name: "a", ProblemListID: "l"}, {Name: "a", ProblemListID: "l"}}, "rules.name"},
-		{"no list", []feedback.RoutingRule{{Name: "a"}}, "rules.problem_list_id"},
+		// Each error names the rule by its place, so that the console marks
+		// the rule to correct (an empty name cannot say which one it is).
+		{"no name", []feedback.RoutingRule{{Name: "a", ProblemListID: "l"}, {ProblemListID: "l"}}, "rules[1].name"},
+		{"duplicate name", []feedback.RoutingRule{{Name: "a", ProblemListID: "l"}, {Name: "a", ProblemListID: "l"}}, "rules[1].name"},
+		{"no list", []feedback.RoutingRule{{Name: "a"}}, "rules[0].problem_list_id"},
 		{"bad kind", []feedback.RoutingRule{{Name: "a", ProblemListID: "l",
-			Match: feedback.RuleMatch{ParticipantKinds: []feedback.ParticipantKind{"mayor"}}}}, "rules.match.participant_kinds"},
-		{"negative deadline", []feedback.RoutingRule{{Name: "a", ProblemListID: "l", DeadlineDays: -1}}, "rules.deadline_days"},
+			Match: feedback.RuleMatch{ParticipantKinds: []feedback.ParticipantKind{"mayor"}}}}, "rules[0].match.participant_kinds"},
+		{"negative deadline", []feedback.RoutingRule{{Name: "a", ProblemListID: "l", DeadlineDays: -1}}, "rules[0].deadline_days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -52,15 +52,15 @@ func (rs *RuleSet) Validate() error {
 	seen := map[string]bool{}
 	for i := range rs.Rules {
 		r := &rs.Rules[i]
-		if err := checkText("rules.name", r.Name, true, RuleNameMaxRunes, false); err != nil {
+		if err := checkText(fmt.Sprintf("rules[%d].name", i), r.Name, true, RuleNameMaxRunes, false); err != nil {
 			return err
 		}
 		if seen[r.Name] {
-			return FieldErrorf("rules.name", "规则名称「%s」重复", r.Name)
+			return FieldErrorf(fmt.Sprintf("rules[%d].name", i), "规则名称「%s」重复", r.Name)
 		}
 		seen[r.Name] = true
 		if r.ProblemListID == "" {
-			return FieldErrorf("rules.problem_list_id", "请为规则「%s」选择问题清单", r.Name)
+			return FieldErrorf(fmt.Sprintf("rules[%d].problem_list_id", i), "请为规则「%s」选择问题清单", r.Name)
 		}
 		if !ValidKey(r.ProblemListID) {
 			return FieldErrorf(fmt.Sprintf("rules[%d].problem_list_id", i), "规则「%s」的问题清单不存在", r.Name)
@@ -77,23 +77,23 @@ func (rs *RuleSet) Validate() error {
 			return FieldErrorf(fmt.Sprintf("rules[%d].deadline_working_days", i), "规则「%s」的默认期限只能按自然日或工作日之一填写", r.Name)
 		}
 		if r.DeadlineDays < 0 || r.DeadlineDays > 3650 {
-			return FieldErrorf("rules.deadline_days", "规则「%s」的默认整改天数应为 0 到 3650", r.Name)
+			return FieldErrorf(fmt.Sprintf("rules[%d].deadline_days", i), "规则「%s」的默认整改天数应为 0 到 3650", r.Name)
 		}
-		if err := checkText("rules.responsible_unit", r.ResponsibleUnit, false, UnitMaxRunes, false); err != nil {
+		if err := checkText(fmt.Sprintf("rules[%d].responsible_unit", i), r.ResponsibleUnit, false, UnitMaxRunes, false); err != nil {
 			return err
 		}
 		for _, k := range r.Match.ParticipantKinds {
 			if !k.Valid() {
-				return FieldErrorf("rules.match.participant_kinds", "规则「%s」含有未知的参会身份「%s」", r.Name, k)
+				return FieldErrorf(fmt.Sprintf("rules[%d].match.participant_kinds", i), "规则「%s」含有未知的参会身份「%s」", r.Name, k)
 			}
 		}
 		kw := len(r.Match.KeywordsAny) + len(r.Match.KeywordsAll)
 		if kw > MaxKeywordsPerRule {
-			return FieldErrorf("rules.match", "规则「%s」的关键词最多 %d 个", r.Name, MaxKeywordsPerRule)
+			return FieldErrorf(fmt.Sprintf("rules[%d].match", i), "规则「%s」的关键词最多 %d 个", r.Name, MaxKeywordsPerRule)
 		}
 		for _, list := range [][]string{r.Match.KeywordsAny, r.Match.KeywordsAll, r.Match.Topics, r.Match.Campaigns} {
 			for _, k := range list {
-				if err := checkText("rules.match", k, true, KeywordMaxRunes, false); err != nil {
+				if err := checkText(fmt.Sprintf("rules[%d].match", i), k, true, KeywordMaxRunes, false); err != nil {
 					return err
 				}
 			}

@@ -207,7 +207,12 @@ func formPage(d formData) string {
 		}
 		b.WriteString(esc(d.ErrMessage))
 		if d.PhotosLost {
-			b.WriteString(" " + photosLost)
+			// Two sentences, not one run-on line: the messages mostly
+			// end without a full stop.
+			if !strings.HasSuffix(d.ErrMessage, "。") {
+				b.WriteString("。")
+			}
+			b.WriteString(photosLost)
 		}
 	}
 	b.WriteString("</div>")

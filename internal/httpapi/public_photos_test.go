@@ -244,6 +244,8 @@ func TestPhotoFormPostRefusedKeepsTheForm(t *testing.T) {
 				`value="` + name + `"`, `value="` + contact + `"`, `value="problem_lead" checked`, `value="enterprise" checked`,
 				">" + tt.content + "</textarea>",
 				`<p class="status" id="photo-status" aria-live="polite">` + photosLost + `</p>`,
+				// The error and the request for the photos read as two sentences.
+				"。" + photosLost + "</div>",
 			} {
 				if !strings.Contains(page, want) {
 					t.Errorf("the form again lacks %q", want)

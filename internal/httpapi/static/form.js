@@ -164,7 +164,7 @@
           ids.push(id);
           next(i + 1);
         });
-      }).catch(function (e) { photoStatus.textContent = ""; fail(e && e.message ? e : null); });
+      }).catch(function (e) { photoStatus.textContent = ""; fail(e && e.field ? e : null); });
     }
     if (files.length > 3) { fail({ field: "photo_file_ids", message: "最多附 3 张照片。" }); return; }
     next(0);
