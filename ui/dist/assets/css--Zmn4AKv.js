@@ -1,1 +1,0 @@
-import"./index-BFU37CW4.js";

@@ -1,0 +1,1 @@
+import"./index-9JKjN80p.js";

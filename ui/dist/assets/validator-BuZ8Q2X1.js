@@ -1,1 +1,0 @@
-import{zr as e}from"./index-BFU37CW4.js";var t=t=>[``,...e].includes(t);export{t};
