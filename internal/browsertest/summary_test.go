@@ -3,6 +3,7 @@ package browsertest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -52,6 +53,15 @@ func TestConsoleSummary(t *testing.T) {
 	list, err := e.svc.CreateProblemList(bg, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// With no rules all five went to 待分拣; a rule saved now files the
+	// community representative's to the list, four stay waiting.
+	if err := e.svc.PutRules(bg, e.admin, &feedback.RuleSet{Rules: []feedback.RoutingRule{{Name: "村(社区)代表意见",
+		Match: feedback.RuleMatch{ParticipantKinds: []feedback.ParticipantKind{feedback.Community}}, ProblemListID: list.ID}}}); err != nil {
+		t.Fatalf("save rules: %v", err)
+	}
+	if c, err := e.svc.RerouteTriage(bg, e.admin); err != nil || c.Moved != 1 {
+		t.Fatalf("reroute the triage list: %+v, %v", c, err)
 	}
 	problem := func(title, unit string, deadline feedback.Date, steps ...feedback.Transition) *feedback.Problem {
 		t.Helper()
@@ -136,7 +146,9 @@ func TestConsoleSummary(t *testing.T) {
 		{"chart-symposium", []string{"涉企乱罚款专项治理座谈会:3条", "综合行政执法进驻式监督座谈会:2条"}},
 		{"chart-kind", []string{"意见建议:4条", "问题线索:1条"}},
 		{"chart-channel", []string{"扫码:5条", "网页:0条", "工作人员录入:0条", "批量导入:0条"}},
-		{"chart-status", nil}, // depends on routing; checked below by its total
+		// 待分拣 as the triage list says (checked below), 已分拣 only for
+		// the one filed to a real list.
+		{"chart-status", []string{"已收到:0条", "待分拣:4条", "已分拣:1条", "已采纳:0条", "未采纳:0条"}},
 		{"chart-problem-states", []string{"待整改:1个", "整改中:0个", "已整改:2个", "回头看通过:0个", "重新整改:1个", "长期坚持:0个"}},
 		{"chart-overdue", []string{"罚没收入公开不及时:3天"}},
 		{"chart-due", []string{"[到期] 夜间施工扰民:2天", "[回头看] 首违不罚清单未落实:2天"}},
@@ -283,6 +295,19 @@ func TestConsoleSummary(t *testing.T) {
 	checkPage(t, ctx, dir, "console-summaries-list")
 	do(t, ctx, "daily filter", chromedp.Click(chromedp.CSS(`#summary-period label:nth-of-type(2)`)))
 	waitJS(t, ctx, "the daily filter", `location.search === "?period=daily" && document.querySelector("#summaries .el-table__empty-text") !== null`)
+
+	// The chart's 待分拣 is the number the triage list itself shows.
+	do(t, ctx, "the triage list", chromedp.Navigate(e.url+"/console/problem-lists/triage"), chromedp.WaitVisible(chromedp.CSS("#list-counts")))
+	counts, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#list-counts").textContent`))
+	waiting := -1
+	for _, b := range bars["chart-status"] {
+		if label, num, _ := strings.Cut(b, ":"); label == "待分拣" {
+			waiting, _ = strconv.Atoi(strings.TrimSuffix(num, "条"))
+		}
+	}
+	if want := fmt.Sprintf("待分拣 %d 条", waiting); waiting < 1 || !strings.HasPrefix(counts, want) {
+		t.Errorf("the summary says 待分拣 %d (bars %q), the triage list says %q", waiting, bars["chart-status"], counts)
+	}
 
 	// A unit account never sees the summaries: its menu lacks them and the
 	// link gives a clear message, not a broken page.

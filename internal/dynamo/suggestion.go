@@ -518,6 +518,7 @@ func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]fee
 		st  feedback.SuggestionStatus
 		ch  feedback.Channel
 		rs  feedback.ReplyState
+		tr  bool
 	}
 	idx := map[key]int{}
 	var out []feedback.SuggestionCount
@@ -528,12 +529,12 @@ func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]fee
 			return nil, fmt.Errorf("dynamo: count suggestions: %w", err)
 		}
 		for _, sg := range page.Items {
-			k := key{sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel, sg.ReplyState()}
+			k := key{sg.SymposiumID, sg.ParticipantKind, sg.Kind, sg.Status, sg.Channel, sg.ReplyState(), sg.InTriage()}
 			i, ok := idx[k]
 			if !ok {
 				i = len(out)
 				idx[k] = i
-				out = append(out, feedback.SuggestionCount{SymposiumID: k.sym, ParticipantKind: k.pk, Kind: k.k, Status: k.st, Channel: k.ch, ReplyState: k.rs})
+				out = append(out, feedback.SuggestionCount{SymposiumID: k.sym, ParticipantKind: k.pk, Kind: k.k, Status: k.st, Channel: k.ch, ReplyState: k.rs, Triage: k.tr})
 			}
 			out[i].N++
 		}

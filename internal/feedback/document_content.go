@@ -290,8 +290,7 @@ func bulletinContent(issuer string, sm *Summary, day Date) *document.Document {
 	if by := counted(st.ByParticipantKind, kinds, func(k string) string { return ParticipantKind(k).Label() }, "条"); by != "" && st.Received > 0 {
 		intake += "，其中" + by
 	}
-	statuses := []string{string(SuggestionReceived), string(SuggestionRouted), string(SuggestionAdopted), string(SuggestionDeclined)}
-	if by := counted(st.ByStatus, statuses, func(k string) string { return SuggestionStatus(k).Label() }, "条"); by != "" && st.Received > 0 {
+	if by := counted(st.ByStatus, SummaryStatuses, st.StatusLabel, "条"); by != "" && st.Received > 0 {
 		intake += "；目前" + by
 	}
 	d.Body = append(d.Body, &document.Paragraph{Text: intake + "。"})

@@ -288,7 +288,7 @@ func TestBulletinContent(t *testing.T) {
 		ID: "monthly-2025-03-01", Period: Monthly, From: "2025-03-01", To: "2025-03-31", AsOf: "2025-04-01",
 		Suggestions: SuggestionStats{Received: 30,
 			ByParticipantKind: map[string]int{"npc_deputy": 9, "cppcc_member": 6, "enterprise": 11, "community": 4},
-			ByStatus:          map[string]int{"routed": 10, "adopted": 18, "declined": 2}},
+			ByStatus:          map[string]int{"received": 0, "triage": 3, "routed": 7, "adopted": 18, "declined": 2}},
 		Problems: ProblemStats{Open: 2, Rectifying: 5, Rectified: 5, Verified: 8, LongTerm: 1, Overdue: 1,
 			Activity:     ProblemActivity{Created: 12, Rectified: 6, Verified: 3},
 			OverdueItems: []OverdueItem{{Title: "罚款收缴未严格执行罚缴分离制度", ResponsibleUnit: "环市街道办事处", Deadline: "2025-03-20", DaysOverdue: 12}}},
@@ -306,7 +306,7 @@ func TestBulletinContent(t *testing.T) {
 	for _, want := range []string{
 		"关于2025年3月意见建议办理和问题整改情况的通报",
 		"共收到意见建议和问题线索30条，其中人大代表9条、政协委员6条、企业代表11条、村(社区)代表4条",
-		"已分拣10条、已采纳18条、未采纳2条",
+		"目前待分拣3条、已分拣7条、已采纳18条、未采纳2条",
 		"截至2025年4月1日，共有问题21项，其中待整改2项、整改中5项、已整改5项、回头看通过8项、长期坚持1项；逾期未整改1项",
 		"本期新交办问题12项，完成整改6项",
 		"环市街道办事处等1个单位共有1项问题逾期未完成整改",
@@ -317,6 +317,12 @@ func TestBulletinContent(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the bulletin does not say %q:\n%s", want, text)
 		}
+	}
+	// A summary stored before the triage list was counted apart: its
+	// routed figure holds both, and the bulletin does not call it 已分拣.
+	sm.Suggestions.ByStatus = map[string]int{"routed": 10, "adopted": 18, "declined": 2}
+	if text := allText(bulletinContent(testIssuer, sm, "2025-04-03")); !strings.Contains(text, "目前已分拣或待分拣10条、已采纳18条、未采纳2条") {
+		t.Errorf("an older summary's bulletin:\n%s", text)
 	}
 	empty := bulletinContent(testIssuer, &Summary{Period: Daily, From: "2025-03-12", To: "2025-03-12", AsOf: "2025-03-12"}, "2025-03-12")
 	if text := allText(empty); !strings.Contains(text, "2025年3月12日共收到意见建议和问题线索0条。") || !strings.Contains(text, "本期没有逾期未整改的问题。") {

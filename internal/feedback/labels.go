@@ -81,10 +81,16 @@ func (s SuggestionStatus) Label() string {
 // submitter (on the receipt) and staff (in lists and exports) read it: a
 // suggestion routed to the triage list is 待分拣, not 已分拣.
 func (s *Suggestion) StatusLabel() string {
-	if s.Status == SuggestionRouted && s.ProblemListID == TriageListID {
+	if s.InTriage() {
 		return TriageLabel
 	}
 	return s.Status.Label()
+}
+
+// InTriage reports whether the suggestion waits in the triage list: routed
+// there by default and not yet sorted by hand.
+func (s *Suggestion) InTriage() bool {
+	return s.Status == SuggestionRouted && s.ProblemListID == TriageListID
 }
 
 // Label is the Chinese label shown to people.

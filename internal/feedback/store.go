@@ -370,7 +370,10 @@ type SuggestionCount struct {
 	Status          SuggestionStatus
 	Channel         Channel
 	ReplyState      ReplyState
-	N               int
+	// Triage is true for routed suggestions that wait in the triage list
+	// (Suggestion.InTriage): a summary counts them as 待分拣, not 已分拣.
+	Triage bool
+	N      int
 }
 
 // ClampLimit applies the list-limit convention.

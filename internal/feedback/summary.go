@@ -85,6 +85,40 @@ type SuggestionStats struct {
 	SatisfactionRate float64
 }
 
+// StatusTriage is the key of SuggestionStats.ByStatus that counts the
+// suggestions waiting in the triage list (待分拣). Beside it, "routed" counts
+// only those filed to a real list (已分拣), so the figures add up to
+// Received. Summaries stored before this key existed have no "triage" and
+// count both under "routed".
+const StatusTriage = "triage"
+
+// SummaryStatuses are the keys of SuggestionStats.ByStatus in the order
+// people read them.
+var SummaryStatuses = []string{string(SuggestionReceived), StatusTriage, string(SuggestionRouted), string(SuggestionAdopted), string(SuggestionDeclined)}
+
+// RoutedOrTriageLabel names "routed" in a summary stored before ByStatus
+// counted the triage list apart: its figure holds both.
+const RoutedOrTriageLabel = "已分拣或待分拣"
+
+// StatusLabel is the Chinese label of a key of ByStatus: 待分拣 for
+// StatusTriage, 已分拣 for suggestions filed to a real list, and for a
+// summary made before the triage list was counted apart, a label saying its
+// routed figure holds both. An unknown key reads as itself.
+func (st *SuggestionStats) StatusLabel(k string) string {
+	switch {
+	case k == StatusTriage:
+		return TriageLabel
+	case k == string(SuggestionRouted) && st.ByStatus != nil:
+		if _, ok := st.ByStatus[StatusTriage]; !ok {
+			return RoutedOrTriageLabel
+		}
+	}
+	if l := SuggestionStatus(k).Label(); l != "" {
+		return l
+	}
+	return k
+}
+
 // ProblemStats counts problems by state at the end of the period.
 type ProblemStats struct {
 	Open         int

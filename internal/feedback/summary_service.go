@@ -181,8 +181,8 @@ func (s *Service) summarizeSuggestions(ctx context.Context, sm *Summary) error {
 	for _, k := range ParticipantKinds {
 		st.ByParticipantKind[string(k)] = 0
 	}
-	for _, k := range []SuggestionStatus{SuggestionReceived, SuggestionRouted, SuggestionAdopted, SuggestionDeclined} {
-		st.ByStatus[string(k)] = 0
+	for _, k := range SummaryStatuses {
+		st.ByStatus[k] = 0
 	}
 	for _, k := range SuggestionKinds {
 		st.ByKind[string(k)] = 0
@@ -197,7 +197,11 @@ func (s *Service) summarizeSuggestions(ctx context.Context, sm *Summary) error {
 	for _, c := range counts {
 		st.Received += c.N
 		st.ByParticipantKind[string(c.ParticipantKind)] += c.N
-		st.ByStatus[string(c.Status)] += c.N
+		if c.Triage {
+			st.ByStatus[StatusTriage] += c.N
+		} else {
+			st.ByStatus[string(c.Status)] += c.N
+		}
 		st.ByKind[string(c.Kind)] += c.N
 		st.ByChannel[string(c.Channel)] += c.N
 		st.BySymposium[c.SymposiumID] += c.N

@@ -23,3 +23,29 @@ func TestPeriodBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryStatusLabel checks the words of a summary's by-status keys: a
+// suggestion waiting in the triage list is 待分拣 and only one filed to a
+// real list 已分拣; a summary stored before the triage list was counted
+// apart says its routed figure holds both, never a bare 已分拣.
+func TestSummaryStatusLabel(t *testing.T) {
+	current := &SuggestionStats{ByStatus: map[string]int{"received": 1, "triage": 2, "routed": 1, "adopted": 0, "declined": 0}}
+	old := &SuggestionStats{ByStatus: map[string]int{"received": 1, "routed": 3, "adopted": 0, "declined": 0}}
+	for _, tt := range []struct {
+		st   *SuggestionStats
+		key  string
+		want string
+	}{
+		{current, "received", "已收到"},
+		{current, "triage", "待分拣"},
+		{current, "routed", "已分拣"},
+		{current, "adopted", "已采纳"},
+		{current, "declined", "未采纳"},
+		{old, "routed", "已分拣或待分拣"},
+		{old, "received", "已收到"},
+	} {
+		if got := tt.st.StatusLabel(tt.key); got != tt.want {
+			t.Errorf("StatusLabel(%q) of %v = %q, want %q", tt.key, tt.st.ByStatus, got, tt.want)
+		}
+	}
+}

@@ -117,6 +117,11 @@ type SuggestionStatsJSON struct {
 	ByStatus          map[string]int `json:"by_status"`
 	ByKind            map[string]int `json:"by_kind"`
 	ByChannel         map[string]int `json:"by_channel"`
+	// StatusLabels names each key of ByStatus as people read it
+	// (feedback.SuggestionStats.StatusLabel): "triage" is 待分拣 and
+	// "routed" 已分拣, or 已分拣或待分拣 in a summary made before the
+	// triage list was counted apart.
+	StatusLabels map[string]string `json:"status_labels"`
 	// The reply loop of the period's suggestions (feedback.SuggestionStats).
 	Replied          int     `json:"replied"`
 	ReplyRate        float64 `json:"reply_rate"`
@@ -236,6 +241,10 @@ func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 			"xlsx": "/api/v1/summaries/" + sm.ID + ".xlsx",
 		},
 		Symposia: []summarySymposiumRef{},
+	}
+	out.Suggestions.StatusLabels = map[string]string{}
+	for k := range out.Suggestions.ByStatus {
+		out.Suggestions.StatusLabels[k] = st.StatusLabel(k)
 	}
 	if !sm.GeneratedAt.IsZero() {
 		out.GeneratedAt = formatTime(sm.GeneratedAt)

@@ -42,13 +42,6 @@ func participantLabel(k string) string {
 	return k
 }
 
-func suggestionStatusLabel(k string) string {
-	if l := feedback.SuggestionStatus(k).Label(); l != "" {
-		return l
-	}
-	return k
-}
-
 func kindLabel(k string) string {
 	if l := feedback.SuggestionKind(k).Label(); l != "" {
 		return l
@@ -151,8 +144,7 @@ func summaryPage(sm *feedback.Summary) string {
 	countTable("参会身份", st.ByParticipantKind, orderedKeys(st.ByParticipantKind, feedback.ParticipantKinds), participantLabel)
 	countTable("类别", st.ByKind, orderedKeys(st.ByKind, feedback.SuggestionKinds), kindLabel)
 	countTable("渠道", st.ByChannel, orderedKeys(st.ByChannel, feedback.Channels), channelLabel)
-	countTable("办理状态", st.ByStatus, orderedKeys(st.ByStatus, []feedback.SuggestionStatus{
-		feedback.SuggestionReceived, feedback.SuggestionRouted, feedback.SuggestionAdopted, feedback.SuggestionDeclined}), suggestionStatusLabel)
+	countTable("办理状态", st.ByStatus, orderedKeys(st.ByStatus, feedback.SummaryStatuses), st.StatusLabel)
 	if len(st.BySymposium) > 0 {
 		countTable("座谈会", st.BySymposium, sortedKeys(st.BySymposium), func(id string) string {
 			if t := st.SymposiumTitles[id]; t != "" {

@@ -3,10 +3,13 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +158,100 @@ func TestSummaryRoutes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSummaryTriageWords checks the words of a summary's status figures
+// wherever a person reads them (JSON labels, printable page, workbook):
+// suggestions waiting in the triage list are 待分拣, only those filed to a
+// real list 已分拣, and a summary stored before the two were counted apart
+// names its routed figure 已分拣或待分拣.
+func TestSummaryTriageWords(t *testing.T) {
+	now := time.Date(2025, 3, 18, 9, 0, 0, 0, feedback.Shanghai)
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "jianyan.db"), sqlite.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := feedback.NewService(st, feedback.Config{Now: func() time.Time { return now }})
+	h := httpapi.NewStaffHandler(httpapi.StaffConfig{Service: svc, Auth: headerAuth{}, Spreadsheets: xlsx.Codec{}})
+	get := func(path string) []byte {
+		r := httptest.NewRequest("GET", path, nil)
+		r.Header.Set("X-Test-Role", "staff")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 {
+			t.Fatalf("GET %s = %d: %s", path, w.Code, w.Body)
+		}
+		return w.Body.Bytes()
+	}
+	for _, tt := range []struct {
+		name     string
+		byStatus map[string]int
+		want     map[string]int // label → figure
+		absent   string
+	}{
+		{"current", map[string]int{"received": 1, "triage": 4, "routed": 2, "adopted": 0, "declined": 1},
+			map[string]int{"已收到": 1, "待分拣": 4, "已分拣": 2, "未采纳": 1}, "已分拣或待分拣"},
+		{"stored before", map[string]int{"received": 1, "routed": 6, "adopted": 0, "declined": 1},
+			map[string]int{"已收到": 1, "已分拣或待分拣": 6, "未采纳": 1}, "<td>已分拣</td>"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			from := feedback.Date("2025-03-10")
+			if tt.name != "current" {
+				from = "2025-03-03"
+			}
+			sm := &feedback.Summary{ID: feedback.SummaryID(feedback.Weekly, from), Period: feedback.Weekly, From: from, To: from.AddDays(6),
+				GeneratedAt: now, AsOf: "2025-03-18", Suggestions: feedback.SuggestionStats{Received: 8, ByStatus: tt.byStatus}}
+			if err := st.PutSummary(t.Context(), sm); err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				Suggestions struct {
+					ByStatus     map[string]int    `json:"by_status"`
+					StatusLabels map[string]string `json:"status_labels"`
+				} `json:"suggestions"`
+			}
+			if err := json.Unmarshal(get("/api/v1/summaries/"+sm.ID), &got); err != nil {
+				t.Fatal(err)
+			}
+			labelled := map[string]int{}
+			for k, n := range got.Suggestions.ByStatus {
+				if n > 0 {
+					labelled[got.Suggestions.StatusLabels[k]] = n
+				}
+			}
+			if !reflect.DeepEqual(labelled, tt.want) {
+				t.Errorf("JSON figures by label = %v, want %v", labelled, tt.want)
+			}
+			page := string(get("/api/v1/summaries/" + sm.ID + ".html"))
+			for label, n := range tt.want {
+				if row := fmt.Sprintf(`<tr><td>%s</td><td class="n">%d</td></tr>`, label, n); !strings.Contains(page, row) {
+					t.Errorf("printable page lacks %s", row)
+				}
+			}
+			if strings.Contains(page, tt.absent) {
+				t.Errorf("printable page says %q", tt.absent)
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(get("/api/v1/summaries/" + sm.ID + ".xlsx")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := f.GetRows("意见建议")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sheet := map[string]string{}
+			for _, r := range rows {
+				if len(r) == 3 && r[0] == "办理状态" {
+					sheet[r[1]] = r[2]
+				}
+			}
+			for label, n := range tt.want {
+				if sheet[label] != strconv.Itoa(n) {
+					t.Errorf("workbook 办理状态 %s = %q, want %d (rows %v)", label, sheet[label], n, sheet)
+				}
+			}
+		})
+	}
 }

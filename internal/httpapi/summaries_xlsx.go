@@ -32,8 +32,7 @@ func summaryWorkbook(sm *feedback.Summary) *sheet.Workbook {
 	add("参会身份", st.ByParticipantKind, orderedKeys(st.ByParticipantKind, feedback.ParticipantKinds), participantLabel)
 	add("类别", st.ByKind, orderedKeys(st.ByKind, feedback.SuggestionKinds), kindLabel)
 	add("渠道", st.ByChannel, orderedKeys(st.ByChannel, feedback.Channels), channelLabel)
-	add("办理状态", st.ByStatus, orderedKeys(st.ByStatus, []feedback.SuggestionStatus{
-		feedback.SuggestionReceived, feedback.SuggestionRouted, feedback.SuggestionAdopted, feedback.SuggestionDeclined}), suggestionStatusLabel)
+	add("办理状态", st.ByStatus, orderedKeys(st.ByStatus, feedback.SummaryStatuses), st.StatusLabel)
 	add("座谈会", st.BySymposium, sortedKeys(st.BySymposium), func(id string) string {
 		if t := st.SymposiumTitles[id]; t != "" {
 			return t

@@ -22,14 +22,26 @@ CREATE INDEX suggestions_summary ON suggestions
 DROP INDEX suggestions_by_time;
 `
 
-// qCountSuggestions is answered from suggestions_summary_replies alone (a covering
-// index scan; see TestCountSuggestionsPlan).
-const qCountSuggestions = `SELECT symposium_id, participant_kind, kind, status, channel, reply_state, count(*)
+// triageIndexMigration replaces the summary's covering index with one that
+// also holds problem_list_id, so the count can tell a suggestion waiting in
+// the triage list (待分拣) from one filed to a real list (已分拣) and still
+// read the index alone.
+const triageIndexMigration = `
+CREATE INDEX suggestions_summary_lists ON suggestions
+	(submitted_at, id, participant_kind, status, kind, channel, symposium_id, reply_state, problem_list_id);
+DROP INDEX suggestions_summary_replies;
+`
+
+// qCountSuggestions is answered from suggestions_summary_lists alone (a
+// covering index scan; see TestCountSuggestionsPlan). Its seventh column is
+// feedback.Suggestion.InTriage.
+const qCountSuggestions = `SELECT symposium_id, participant_kind, kind, status, channel, reply_state,
+	status = '` + string(feedback.SuggestionRouted) + `' AND problem_list_id = '` + feedback.TriageListID + `' AS triage, count(*)
 	FROM suggestions WHERE submitted_at >= ? AND submitted_at < ?
-	GROUP BY symposium_id, participant_kind, kind, status, channel, reply_state`
+	GROUP BY symposium_id, participant_kind, kind, status, channel, reply_state, triage`
 
 // CountSuggestions implements feedback.Store from the covering index
-// suggestions_summary_replies (replies.go). A zero from or to leaves that end open.
+// suggestions_summary_lists. A zero from or to leaves that end open.
 func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]feedback.SuggestionCount, error) {
 	st, err := s.stmt(ctx, s.reader, qCountSuggestions)
 	if err != nil {
@@ -50,7 +62,7 @@ func (s *Store) CountSuggestions(ctx context.Context, from, to time.Time) ([]fee
 	var out []feedback.SuggestionCount
 	for rows.Next() {
 		var c feedback.SuggestionCount
-		if err := rows.Scan(&c.SymposiumID, &c.ParticipantKind, &c.Kind, &c.Status, &c.Channel, &c.ReplyState, &c.N); err != nil {
+		if err := rows.Scan(&c.SymposiumID, &c.ParticipantKind, &c.Kind, &c.Status, &c.Channel, &c.ReplyState, &c.Triage, &c.N); err != nil {
 			return nil, fmt.Errorf("sqlite: count suggestions: %w", err)
 		}
 		out = append(out, c)

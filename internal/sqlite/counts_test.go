@@ -7,7 +7,7 @@ import (
 )
 
 // TestCountSuggestionsPlan checks that a summary's count reads the covering
-// index only: a SEARCH of suggestions_summary_replies, no table lookups.
+// index only: a SEARCH of suggestions_summary_lists, no table lookups.
 func TestCountSuggestionsPlan(t *testing.T) {
 	st, err := Open(t.Context(), filepath.Join(t.TempDir(), "jianyan.db"))
 	if err != nil {
@@ -29,7 +29,7 @@ func TestCountSuggestionsPlan(t *testing.T) {
 		plan = append(plan, detail)
 	}
 	got := strings.Join(plan, "; ")
-	if want := "SEARCH suggestions USING COVERING INDEX suggestions_summary_replies"; !strings.Contains(got, want) {
+	if want := "SEARCH suggestions USING COVERING INDEX suggestions_summary_lists"; !strings.Contains(got, want) {
 		t.Errorf("plan = %q, want it to contain %q", got, want)
 	}
 }

@@ -171,6 +171,9 @@ CREATE INDEX problems_by_deadline ON problems (deadline, created_at, id) WHERE d
 	settingsMigration,
 	// 10: replies with grades and ratings (replies.go).
 	replyMigration,
+	// 11: the summary's count tells the triage list from the others
+	// (counts.go).
+	triageIndexMigration,
 }
 
 // SchemaVersion is the schema version this code writes.

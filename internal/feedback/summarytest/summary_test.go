@@ -2,6 +2,7 @@ package summarytest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"reflect"
 	"slices"
@@ -25,7 +26,7 @@ func zeroFilled(keys []string, set map[string]int) map[string]int {
 
 var (
 	allKinds    = []string{"npc_deputy", "cppcc_member", "enterprise", "community", "public"}
-	allStatuses = []string{"received", "routed", "adopted", "declined"}
+	allStatuses = []string{"received", "triage", "routed", "adopted", "declined"}
 	allSKinds   = []string{"suggestion", "problem_lead"}
 	allChannels = []string{"qr", "web", "staff_entry", "import"}
 )
@@ -113,6 +114,40 @@ func TestIntakeOverPeriodEdges(t *testing.T) {
 				}
 				check(t, "daily summaries", ids, []string{"daily-2025-03-10", "daily-2025-03-09", "daily-2025-02-14"})
 			})
+		})
+	}
+}
+
+// TestTriageCountedApart checks that a summary counts the suggestions
+// routing left in the triage list as 待分拣 ("triage"), apart from those
+// filed to a real list (已分拣, "routed"), as the triage list itself shows
+// them.
+func TestTriageCountedApart(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			w := build(t, b.open)
+			ctx := t.Context()
+			// No routing rules: s2, s3 and s4 of the week of 2025-03-10 go
+			// to the triage list; s5 stays received.
+			for _, i := range []int{1, 2, 3} {
+				must(t, w.svc.RouteSuggestion(ctx, fmt.Sprintf("01jnsugg%04d", i)), "route")
+			}
+			w.at(sh(2025, 3, 12, 9, 0, 0, 0))
+			l, err := w.svc.CreateProblemList(ctx, office, feedback.ProblemListInput{Title: "社区意见清单", Campaign: "涉企乱罚款专项整治"})
+			must(t, err, "problem list")
+			admin := feedback.Identity{Subject: "acc-admin", Name: "管理员", Role: feedback.RoleAdmin}
+			must(t, w.svc.PutRules(ctx, admin, &feedback.RuleSet{Rules: []feedback.RoutingRule{
+				{Name: "社区代表", Match: feedback.RuleMatch{ParticipantKinds: []feedback.ParticipantKind{feedback.Community}}, ProblemListID: l.ID}}}), "rules")
+			if _, err := w.svc.RerouteTriage(ctx, office); err != nil { // s3 leaves the triage list
+				t.Fatalf("reroute: %v", err)
+			}
+			detail, err := w.svc.GetProblemList(ctx, office, feedback.TriageListID)
+			must(t, err, "triage list")
+			sm, err := w.svc.GenerateSummary(ctx, office, feedback.Weekly, "2025-03-12")
+			must(t, err, "generate")
+			check(t, "by status", sm.Suggestions.ByStatus, zeroFilled(allStatuses, map[string]int{"received": 1, "triage": 2, "routed": 1}))
+			check(t, "triage as the triage list counts it", sm.Suggestions.ByStatus[feedback.StatusTriage], detail.Counts.Waiting)
+			check(t, "labels", []string{sm.Suggestions.StatusLabel("triage"), sm.Suggestions.StatusLabel("routed")}, []string{"待分拣", "已分拣"})
 		})
 	}
 }
