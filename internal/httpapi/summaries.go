@@ -114,14 +114,18 @@ type SuggestionStatsJSON struct {
 	Received          int            `json:"received"`
 	ByParticipantKind map[string]int `json:"by_participant_kind"`
 	BySymposium       map[string]int `json:"by_symposium"`
-	ByStatus          map[string]int `json:"by_status"`
-	ByKind            map[string]int `json:"by_kind"`
-	ByChannel         map[string]int `json:"by_channel"`
-	// StatusLabels names each key of ByStatus as people read it
-	// (feedback.SuggestionStats.StatusLabel): "triage" is 待分拣 and
-	// "routed" 已分拣, or 已分拣或待分拣 in a summary made before the
-	// triage list was counted apart.
-	StatusLabels map[string]string `json:"status_labels"`
+	// ByStatus counts by the suggestion's status, as the contract says:
+	// "routed" holds those waiting in the triage list too.
+	ByStatus  map[string]int `json:"by_status"`
+	ByKind    map[string]int `json:"by_kind"`
+	ByChannel map[string]int `json:"by_channel"`
+	// ByState is ByStatus as people read it: "triage" (待分拣) apart
+	// from "routed" (filed to a real list, 已分拣), so the figures never
+	// call a suggestion still waiting to be sorted 已分拣. A summary stored
+	// before the two were counted apart has no "triage". StateLabels names
+	// each key (feedback.SuggestionStats.StatusLabel).
+	ByState     map[string]int    `json:"by_state"`
+	StateLabels map[string]string `json:"state_labels"`
 	// The reply loop of the period's suggestions (feedback.SuggestionStats).
 	Replied          int     `json:"replied"`
 	ReplyRate        float64 `json:"reply_rate"`
@@ -216,6 +220,19 @@ func nonNilCounts(m map[string]int) map[string]int {
 	return m
 }
 
+// statusCounts is a summary's figures by suggestion status: the triage
+// list's waiting suggestions, which the summary counts apart, are routed.
+func statusCounts(m map[string]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, n := range m {
+		if k == feedback.StatusTriage {
+			k = string(feedback.SuggestionRouted)
+		}
+		out[k] += n
+	}
+	return out
+}
+
 // ToSummaryJSON converts a summary for the API.
 func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 	st := sm.Suggestions
@@ -226,7 +243,8 @@ func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 			Received:          st.Received,
 			ByParticipantKind: nonNilCounts(st.ByParticipantKind),
 			BySymposium:       nonNilCounts(st.BySymposium),
-			ByStatus:          nonNilCounts(st.ByStatus),
+			ByStatus:          statusCounts(st.ByStatus),
+			ByState:           nonNilCounts(st.ByStatus),
 			ByKind:            nonNilCounts(st.ByKind),
 			ByChannel:         nonNilCounts(st.ByChannel),
 			Replied:           st.Replied, ReplyRate: st.ReplyRate, Rated: st.Rated, Satisfied: st.Satisfied,
@@ -242,9 +260,9 @@ func ToSummaryJSON(sm *feedback.Summary) SummaryJSON {
 		},
 		Symposia: []summarySymposiumRef{},
 	}
-	out.Suggestions.StatusLabels = map[string]string{}
-	for k := range out.Suggestions.ByStatus {
-		out.Suggestions.StatusLabels[k] = st.StatusLabel(k)
+	out.Suggestions.StateLabels = map[string]string{}
+	for k := range out.Suggestions.ByState {
+		out.Suggestions.StateLabels[k] = st.StatusLabel(k)
 	}
 	if !sm.GeneratedAt.IsZero() {
 		out.GeneratedAt = formatTime(sm.GeneratedAt)

@@ -207,17 +207,24 @@ func TestSummaryTriageWords(t *testing.T) {
 			}
 			var got struct {
 				Suggestions struct {
-					ByStatus     map[string]int    `json:"by_status"`
-					StatusLabels map[string]string `json:"status_labels"`
+					ByStatus    map[string]int    `json:"by_status"`
+					ByState     map[string]int    `json:"by_state"`
+					StateLabels map[string]string `json:"state_labels"`
 				} `json:"suggestions"`
 			}
 			if err := json.Unmarshal(get("/api/v1/summaries/"+sm.ID), &got); err != nil {
 				t.Fatal(err)
 			}
+			// by_status keeps the contract's keys: a suggestion waiting in
+			// the triage list is routed there.
+			wantStatus := map[string]int{"received": 1, "routed": 6, "adopted": 0, "declined": 1}
+			if !reflect.DeepEqual(got.Suggestions.ByStatus, wantStatus) {
+				t.Errorf("by_status = %v, want %v", got.Suggestions.ByStatus, wantStatus)
+			}
 			labelled := map[string]int{}
-			for k, n := range got.Suggestions.ByStatus {
+			for k, n := range got.Suggestions.ByState {
 				if n > 0 {
-					labelled[got.Suggestions.StatusLabels[k]] = n
+					labelled[got.Suggestions.StateLabels[k]] = n
 				}
 			}
 			if !reflect.DeepEqual(labelled, tt.want) {
