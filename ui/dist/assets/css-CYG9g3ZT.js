@@ -1,1 +1,0 @@
-import"./index-9JKjN80p.js";

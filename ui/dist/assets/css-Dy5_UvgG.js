@@ -1,0 +1,1 @@
+import"./index-DZU1saoY.js";

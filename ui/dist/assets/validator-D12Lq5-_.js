@@ -1,0 +1,1 @@
+import{zr as e}from"./index-DZU1saoY.js";var t=t=>[``,...e].includes(t);export{t};

@@ -1,1 +1,0 @@
-import{zr as e}from"./index-9JKjN80p.js";var t=t=>[``,...e].includes(t);export{t};
