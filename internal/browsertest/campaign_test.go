@@ -122,7 +122,7 @@ func TestCampaign(t *testing.T) {
 
 	// 5. A routing rule, tried on what arrived, then saved; the triage
 	// list is routed again by it.
-	do(t, ctx, "rules", chromedp.Navigate(e.url+"/console/routing-rules"), chromedp.WaitVisible(chromedp.CSS("#add-rule")),
+	do(t, ctx, "rules", chromedp.Navigate(e.url+"/console/routing-rules"), chromedp.WaitEnabled(chromedp.CSS("#add-rule")),
 		chromedp.Click(chromedp.CSS("#add-rule")), chromedp.WaitVisible(chromedp.CSS(".rule input[name=name]")),
 		chromedp.SendKeys(chromedp.CSS(".rule input[name=name]"), "涉企罚款"))
 	pick(t, ctx, ".rule .sel-list", "涉企乱罚款问题清单")
@@ -227,7 +227,11 @@ func TestCampaign(t *testing.T) {
 	waitJS(t, ctx, "the progress", `document.querySelectorAll("#timeline .el-timeline-item").length === 3`)
 	noDialog(t, ctx)
 	do(t, ctx, "report rectified", chromedp.Click(chromedp.CSS(`#transitions button[data-status="rectified"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=evidence]")),
+		chromedp.WaitVisible(chromedp.CSS("#transition-form textarea[name=evidence]")))
+	// Nothing said and nothing attached: the dialog asks for it under 说明.
+	do(t, ctx, "report rectified with nothing", still("#transition-submit"), chromedp.Click(chromedp.CSS("#transition-submit")))
+	waitJS(t, ctx, "the request for an account", `[...document.querySelectorAll("#transition-form .el-form-item__error")].some((e) => e.textContent.includes("请说明整改完成的情况"))`)
+	do(t, ctx, "account of the rectification",
 		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=note]"), "清单已印发并在政府网站公开"),
 		chromedp.SendKeys(chromedp.CSS("#transition-form textarea[name=evidence]"), "区市监发〔2025〕12号"))
 	shot("unit-report-rectified")
