@@ -177,7 +177,7 @@ func TestConsole(t *testing.T) {
 		checkPage(t, ctx, dir, pg.name)
 		if pg.name == "console-rules" {
 			// A rule, tried on recent suggestions before saving, then saved.
-			do(t, ctx, "add a rule", chromedp.Click(chromedp.CSS("#add-rule")), chromedp.WaitVisible(chromedp.CSS(".rule input[name=name]")),
+			do(t, ctx, "add a rule", chromedp.WaitEnabled(chromedp.CSS("#add-rule")), chromedp.Click(chromedp.CSS("#add-rule")), chromedp.WaitVisible(chromedp.CSS(".rule input[name=name]")),
 				chromedp.SendKeys(chromedp.CSS(".rule input[name=name]"), "涉企罚款"))
 			pick(t, ctx, ".rule .sel-list", list.Title)
 			do(t, ctx, "keywords", chromedp.SendKeys(chromedp.CSS(".rule input[placeholder='如:罚款、处罚']"), "罚没、执法证件"),

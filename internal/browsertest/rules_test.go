@@ -91,7 +91,7 @@ func TestConsoleRules(t *testing.T) {
 	// A rule added last and left without a name: trying the rules marks
 	// that rule's card, not just a message at the top of the page.
 	do(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`.rule[data-index="3"]`)))
-	do(t, ctx, "add a rule", chromedp.Click(chromedp.CSS("#add-rule")), chromedp.WaitVisible(chromedp.CSS(`.rule[data-index="4"]`)))
+	do(t, ctx, "add a rule", chromedp.WaitEnabled(chromedp.CSS("#add-rule")), chromedp.Click(chromedp.CSS("#add-rule")), chromedp.WaitVisible(chromedp.CSS(`.rule[data-index="4"]`)))
 	do(t, ctx, "try", chromedp.Click(chromedp.CSS("#try-rules")))
 	waitJS(t, ctx, "the unnamed rule marked", `document.querySelector('.rule[data-index="4"] .el-alert')?.innerText.includes("规则名称") && document.querySelectorAll(".rule .el-alert").length === 1`)
 }
