@@ -339,6 +339,15 @@ func TestConsoleUnits(t *testing.T) {
 	signIn(t, ctx, e.url, adminToken, "#suggestions")
 	menuCount := `((document.querySelector('.aside [data-nav="problems"] .menu-count-n') || {}).textContent || "")`
 	viewCount := `((document.querySelector("#view-extension-pending .view-count") || {}).textContent || "")`
+	// openPending goes to 问题跟踪 through the menu and, once its first
+	// view has loaded and the button is uncovered (the messages of what
+	// was just done stack at the top centre, over the views' buttons), to
+	// 延期待审批.
+	openPending := func(what string) {
+		do(t, ctx, what+": 问题跟踪", chromedp.Click(chromedp.CSS(`.aside [data-nav="problems"]`)), chromedp.WaitVisible(chromedp.CSS("#view-extension-pending")))
+		waitJS(t, ctx, what+": 问题跟踪 loaded", `document.querySelector("#view-all").classList.contains("el-button--primary") && !document.querySelector("#problems .el-loading-mask") && `+onScreen("#view-extension-pending"))
+		do(t, ctx, what+": 延期待审批", still("#view-extension-pending"), chromedp.Click(chromedp.CSS("#view-extension-pending")))
+	}
 	waitJS(t, ctx, "the unit's request counted in the menu", menuCount+` === "1"`)
 	// A request the unit overtook by rectifying is only refused: approving
 	// it would count an extension the unit did not need.
@@ -353,8 +362,8 @@ func TestConsoleUnits(t *testing.T) {
 	}
 	waiting := `[...document.querySelectorAll("#problems a.open-problem")].map((a) => a.textContent.trim()).join("|")`
 	do(t, ctx, "open 问题跟踪", chromedp.Click(chromedp.CSS(`.aside [data-nav="problems"]`)), chromedp.WaitVisible(chromedp.CSS("#view-extension-pending")))
-	waitJS(t, ctx, "both requests counted", menuCount+` === "2" && `+viewCount+` === "2"`)
-	do(t, ctx, "延期待审批", chromedp.Click(chromedp.CSS("#view-extension-pending")))
+	waitJS(t, ctx, "both requests counted", menuCount+` === "2" && `+viewCount+` === "2" && !document.querySelector("#problems .el-loading-mask") && `+onScreen("#view-extension-pending"))
+	do(t, ctx, "延期待审批", still("#view-extension-pending"), chromedp.Click(chromedp.CSS("#view-extension-pending")))
 	waitJS(t, ctx, "the requests waiting", waiting+` === `+jsString(p.Title+"|"+other.Title)+` && document.querySelector("#view-extension-pending").classList.contains("el-button--primary")`)
 	if got := text("#problems"); strings.Count(got, "延期申请待审批") != 2 {
 		t.Errorf("the 延期待审批 view = %q, want each row marked 延期申请待审批", got)
@@ -374,8 +383,7 @@ func TestConsoleUnits(t *testing.T) {
 	waitJS(t, ctx, "the refusal", `document.querySelector("#extensions [data-status=refused]") !== null`)
 	noDialog(t, ctx)
 	waitJS(t, ctx, "one request left in the menu's count", menuCount+` === "1"`)
-	do(t, ctx, "back to 延期待审批", chromedp.Click(chromedp.CSS(`.aside [data-nav="problems"]`)), chromedp.WaitVisible(chromedp.CSS("#view-extension-pending")),
-		chromedp.Click(chromedp.CSS("#view-extension-pending")))
+	openPending("back to 延期待审批")
 	waitJS(t, ctx, "the other request still waiting", waiting+` === `+jsString(p.Title)+` && `+viewCount+` === "1"`)
 	waitJS(t, ctx, "the problem's link uncovered", onScreen(`#problems a.open-problem[data-id="`+p.ID+`"]`))
 	do(t, ctx, "open the problem from the view", chromedp.Click(chromedp.CSS(`#problems a.open-problem[data-id="`+p.ID+`"]`)),
@@ -397,8 +405,7 @@ func TestConsoleUnits(t *testing.T) {
 		t.Fatalf("problem = deadline %s original %s supervised %v extensions %d, %v", got.Deadline, got.OriginalDeadline, got.Supervised, got.Extensions, err)
 	}
 	waitJS(t, ctx, "nothing left in the menu's count", `document.querySelector(".aside .menu-count") === null`)
-	do(t, ctx, "延期待审批 again", chromedp.Click(chromedp.CSS(`.aside [data-nav="problems"]`)), chromedp.WaitVisible(chromedp.CSS("#view-extension-pending")),
-		chromedp.Click(chromedp.CSS("#view-extension-pending")))
+	openPending("延期待审批 again")
 	waitJS(t, ctx, "延期待审批 empty", `document.querySelector("#view-extension-pending").classList.contains("el-button--primary") && `+
 		`document.querySelectorAll("#problems a.open-problem").length === 0 && document.querySelector("#problems").innerText.includes("没有待审批的延期申请") && `+viewCount+` === ""`)
 	do(t, ctx, "supervised problems", chromedp.Navigate(e.url+"/console/problems?supervised=true"), chromedp.WaitVisible(chromedp.CSS("#problems a.open-problem")))
