@@ -26,8 +26,10 @@ import (
 // lead unit sees its problem with a deadline in working days and asks for
 // an extension (and is not offered the co-units' 协办 report); the co-unit
 // finds the problem under 协办, cannot move it, and reports its part with a
-// photo, which the lead unit reads; the office approves the extension,
-// supervises the problem, and reads the assessment, changing the scheme.
+// photo, which the lead unit reads; the office finds the requests in
+// 延期待审批 (counted in the menu), refuses one the rectification
+// overtook, approves the extension, supervises the problem, and reads the
+// assessment, changing the scheme.
 // The registry, calendar and migration screens pass checkPage.
 func TestConsoleUnits(t *testing.T) {
 	e := newEnv(t)
@@ -330,8 +332,23 @@ func TestConsoleUnits(t *testing.T) {
 	waitJS(t, ctx, "the co-unit's report, read-only", `[...document.querySelectorAll("#contributions .contribution-text")].some((d) => d.innerText.includes("三条修改意见")) && document.querySelector("#contributions").innerText.includes("区司法局") && !document.querySelector("#contribution-form")`)
 	signOut()
 
-	// 4. The office approves the extension and supervises the problem.
+	// 4. The office finds the requests waiting for it in 问题跟踪's
+	// 延期待审批 (their count beside 问题跟踪 in the menu), refuses the
+	// one overtaken by the rectification, approves the other and
+	// supervises the problem; the view is empty then.
 	signIn(t, ctx, e.url, adminToken, "#suggestions")
+	menuCount := `((document.querySelector('.aside [data-nav="problems"] .menu-count-n') || {}).textContent || "")`
+	viewCount := `((document.querySelector("#view-extension-pending .view-count") || {}).textContent || "")`
+	// openPending goes to 问题跟踪 through the menu and, once its first
+	// view has loaded and the button is uncovered (the messages of what
+	// was just done stack at the top centre, over the views' buttons), to
+	// 延期待审批.
+	openPending := func(what string) {
+		do(t, ctx, what+": 问题跟踪", chromedp.Click(chromedp.CSS(`.aside [data-nav="problems"]`)), chromedp.WaitVisible(chromedp.CSS("#view-extension-pending")))
+		waitJS(t, ctx, what+": 问题跟踪 loaded", `document.querySelector("#view-all").classList.contains("el-button--primary") && !document.querySelector("#problems .el-loading-mask") && `+onScreen("#view-extension-pending"))
+		do(t, ctx, what+": 延期待审批", still("#view-extension-pending"), chromedp.Click(chromedp.CSS("#view-extension-pending")))
+	}
+	waitJS(t, ctx, "the unit's request counted in the menu", menuCount+` === "1"`)
 	// A request the unit overtook by rectifying is only refused: approving
 	// it would count an extension the unit did not need.
 	farm := feedback.Identity{Subject: "farm", Name: "农业农村局联络员", Role: feedback.RoleUnit, Unit: "区农业农村局"}
@@ -343,11 +360,34 @@ func TestConsoleUnits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	do(t, ctx, "the rectified problem", chromedp.Navigate(e.url+"/console/problems/"+other.ID), chromedp.WaitVisible(chromedp.CSS("#extensions .extension-moot")))
+	waiting := `[...document.querySelectorAll("#problems a.open-problem")].map((a) => a.textContent.trim()).join("|")`
+	do(t, ctx, "open 问题跟踪", chromedp.Click(chromedp.CSS(`.aside [data-nav="problems"]`)), chromedp.WaitVisible(chromedp.CSS("#view-extension-pending")))
+	waitJS(t, ctx, "both requests counted", menuCount+` === "2" && `+viewCount+` === "2" && !document.querySelector("#problems .el-loading-mask") && `+onScreen("#view-extension-pending"))
+	do(t, ctx, "延期待审批", still("#view-extension-pending"), chromedp.Click(chromedp.CSS("#view-extension-pending")))
+	waitJS(t, ctx, "the requests waiting", waiting+` === `+jsString(p.Title+"|"+other.Title)+` && document.querySelector("#view-extension-pending").classList.contains("el-button--primary")`)
+	if got := text("#problems"); strings.Count(got, "延期申请待审批") != 2 {
+		t.Errorf("the 延期待审批 view = %q, want each row marked 延期申请待审批", got)
+	}
+	checkPage(t, ctx, dir, "console-problems-extension-pending")
+	// The list's loading mask fades out over the rows: click once the
+	// link is where a person sees it.
+	waitJS(t, ctx, "the rectified problem's link uncovered", onScreen(`#problems a.open-problem[data-id="`+other.ID+`"]`))
+	do(t, ctx, "open the rectified problem from the view", chromedp.Click(chromedp.CSS(`#problems a.open-problem[data-id="`+other.ID+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#extensions .extension-moot")))
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#extensions .approve-extension").length`)); n != 0 {
 		t.Errorf("a rectified problem's request offers 同意")
 	}
-	do(t, ctx, "the problem", chromedp.Navigate(e.url+"/console/problems/"+p.ID), chromedp.WaitVisible(chromedp.CSS("#extensions .approve-extension")),
+	do(t, ctx, "refuse it", chromedp.Click(chromedp.CSS("#extensions .refuse-extension")), chromedp.WaitVisible(chromedp.CSS("#decision-form textarea[name=decision_note]")),
+		chromedp.SendKeys(chromedp.CSS("#decision-form textarea[name=decision_note]"), "已整改完成,无需延期"),
+		still("#decision-submit"), chromedp.Click(chromedp.CSS("#decision-submit")))
+	waitJS(t, ctx, "the refusal", `document.querySelector("#extensions [data-status=refused]") !== null`)
+	noDialog(t, ctx)
+	waitJS(t, ctx, "one request left in the menu's count", menuCount+` === "1"`)
+	openPending("back to 延期待审批")
+	waitJS(t, ctx, "the other request still waiting", waiting+` === `+jsString(p.Title)+` && `+viewCount+` === "1"`)
+	waitJS(t, ctx, "the problem's link uncovered", onScreen(`#problems a.open-problem[data-id="`+p.ID+`"]`))
+	do(t, ctx, "open the problem from the view", chromedp.Click(chromedp.CSS(`#problems a.open-problem[data-id="`+p.ID+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#extensions .approve-extension")),
 		chromedp.Click(chromedp.CSS("#extensions .approve-extension")), chromedp.WaitVisible(chromedp.CSS("#decision-form textarea[name=decision_note]")),
 		chromedp.SendKeys(chromedp.CSS("#decision-form textarea[name=decision_note]"), "同意,请按新期限完成"))
 	checkPage(t, ctx, dir, "console-extension-decision")
@@ -364,6 +404,10 @@ func TestConsoleUnits(t *testing.T) {
 	if err != nil || got.Deadline != asked || got.OriginalDeadline != p.Deadline || !got.Supervised || got.Extensions != 1 {
 		t.Fatalf("problem = deadline %s original %s supervised %v extensions %d, %v", got.Deadline, got.OriginalDeadline, got.Supervised, got.Extensions, err)
 	}
+	waitJS(t, ctx, "nothing left in the menu's count", `document.querySelector(".aside .menu-count") === null`)
+	openPending("延期待审批 again")
+	waitJS(t, ctx, "延期待审批 empty", `document.querySelector("#view-extension-pending").classList.contains("el-button--primary") && `+
+		`document.querySelectorAll("#problems a.open-problem").length === 0 && document.querySelector("#problems").innerText.includes("没有待审批的延期申请") && `+viewCount+` === ""`)
 	do(t, ctx, "supervised problems", chromedp.Navigate(e.url+"/console/problems?supervised=true"), chromedp.WaitVisible(chromedp.CSS("#problems a.open-problem")))
 	waitJS(t, ctx, "the registered units offered in the unit filter", `(document.querySelector("#problem-filters input[name=unit]").list?.options.length || 0) === 5`)
 	checkPage(t, ctx, dir, "console-problems-supervised")

@@ -306,6 +306,10 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		id:    listID("problems", f.ProblemListID, f.Unit, string(f.Status), string(f.OverdueOn), fmt.Sprint(f.Supervised), string(f.LookbackDueOn)),
 		limit: feedback.ClampLimit(f.Limit),
 	}
+	if f.ExtensionPending {
+		// Only when set, so that cursors of the other views stay valid.
+		spec.id = listID(spec.id, "extension_pending")
+	}
 	var conds []expression.ConditionBuilder
 	eq := func(attr, v string) {
 		if v != "" {
@@ -339,6 +343,15 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		// Supervised problems are few (the office's own focus): a filter on
 		// the index chosen above, not an index of their own.
 		conds = append(conds, expression.Name("supervised").Equal(expression.Value(true)))
+	}
+	if f.ExtensionPending {
+		// Requests waiting for a decision are few, like supervised
+		// problems: a filter on the index chosen above. The attribute is
+		// the problem's PendingExtensionID, present only while a request
+		// waits (omitempty), on every problem item and co-unit copy since
+		// extensions exist, so items stored before this filter need no
+		// backfill.
+		conds = append(conds, expression.AttributeExists(expression.Name("pending_extension_id")))
 	}
 	if f.LookbackDueOn != "" {
 		conds = append(conds,

@@ -84,10 +84,14 @@ func (s *Service) RequestExtension(ctx context.Context, id Identity, problemID s
 		}
 		ev := &AuditEvent{ID: NewID(now), ProblemID: p.ID, Actor: actorName(id), At: now, Action: ActionExtensionRequested,
 			Note: note + ";理由:" + ext.Reason}
+		// The office hears at once that a decision waits for it: on its
+		// own channel only (no unit is addressed), linking to the problem.
+		ns := []*Notice{s.newNotice(NoticeExtensionRequest, p, "", nil, extensionRequestText(p, ext))}
 		return func() error {
-			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Extension: ext}); err != nil {
+			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Extension: ext, Notices: ns}); err != nil {
 				return fmt.Errorf("request extension of problem %s: %w", p.ID, err)
 			}
+			s.committed(ns)
 			return nil
 		}, nil
 	})
@@ -96,6 +100,21 @@ func (s *Service) RequestExtension(ctx context.Context, id Identity, problemID s
 	}
 	s.log.InfoContext(ctx, "extension requested", "problem_id", problemID, "extension_id", ext.ID, "by", ext.RequestedBy)
 	return ext, nil
+}
+
+// extensionRequestText tells the office who asks for how much more time
+// on which problem, and why.
+func extensionRequestText(p *Problem, ext *Extension) string {
+	who := ext.RequestedUnit
+	if who == "" {
+		who = "督察部门" + ext.RequestedBy
+	}
+	asked := string(ext.Deadline)
+	if ext.WorkingDays > 0 {
+		asked += fmt.Sprintf("(%d 个工作日)", ext.WorkingDays)
+	}
+	return fmt.Sprintf("【建言】延期申请待审批:%s申请将问题「%s」的整改期限由 %s 延至 %s。理由:%s请登录建言系统,在问题跟踪的「延期待审批」中审批。",
+		who, p.Title, orText(string(ext.PreviousDeadline), "未设"), asked, sentence(ext.Reason))
 }
 
 // DecideExtension approves or refuses a pending request. The office only

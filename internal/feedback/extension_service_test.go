@@ -48,6 +48,9 @@ func TestExtensionRequestAndDecision(t *testing.T) {
 	if ext.Status != feedback.ExtensionPending || ext.PreviousDeadline != "2025-03-31" || ext.RequestedUnit != unitMarket {
 		t.Errorf("request = %+v", ext)
 	}
+	if ns := e.takeDispatched(); len(ns) != 1 || ns[0].Kind != feedback.NoticeExtensionRequest || ns[0].Unit != "" || ns[0].ProblemID != p.ID {
+		t.Fatalf("request notices = %+v, want one to the office", ns)
+	}
 	if _, err := e.svc.RequestExtension(ctx, e.staff, p.ID, feedback.ExtensionInput{Deadline: "2025-05-31", Reason: "x"}); feedback.ErrorCode(err) != feedback.EConflict {
 		t.Errorf("a second pending request: %v, want conflict", err)
 	}
@@ -87,6 +90,11 @@ func TestExtensionRequestAndDecision(t *testing.T) {
 	}
 	if ext2.WorkingDays != 60 || ext2.Deadline != "2025-05-30" { // from 2025-03-04, over Qingming and Labour Day
 		t.Errorf("request in working days: %s (%d)", ext2.Deadline, ext2.WorkingDays)
+	}
+	// The office asking itself still tells the office's channel, which
+	// names the clerk who asked and the working days.
+	if ns := e.takeDispatched(); len(ns) != 1 || !strings.Contains(ns[0].Text, "督察部门"+e.staff.Name+"申请") || !strings.Contains(ns[0].Text, "2025-05-30(60 个工作日)") {
+		t.Errorf("office's own request notice = %+v", ns)
 	}
 	if _, err := e.svc.DecideExtension(ctx, e.admin, p.ID, ext2.ID, false, "理由不充分"); err != nil {
 		t.Fatal(err)

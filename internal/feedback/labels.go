@@ -327,6 +327,7 @@ var fieldLabels = map[string]string{
 	"holidays":                             "放假日期",
 	"workdays":                             "调休上班日期",
 	"supervised":                           "督办",
+	"extension_pending":                    "延期待审批",
 	"approve":                              "审批结果",
 	"mappings":                             "单位名称对应",
 	"mappings.from":                        "原单位名称",

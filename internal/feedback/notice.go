@@ -71,6 +71,13 @@ const (
 	NoticeExtensionDecision = "extension_decision" // the office decided a unit's extension request
 	NoticeEscalation        = "escalation"         // a supervised problem is overdue
 	NoticeReply             = "reply"              // the office answered a submitter who asked to be told
+	// NoticeExtensionRequest tells the office an extension request waits
+	// for its decision; it goes to the office's channel only, never to
+	// the unit's own.
+	NoticeExtensionRequest = "extension_request"
+	// NoticeReopened gives a rectified or verified problem back to its
+	// units (a failed look-back, a relapse).
+	NoticeReopened = "reopened"
 )
 
 // noticeTitles are the Chinese headings of the notice kinds.
@@ -81,6 +88,8 @@ var noticeTitles = map[string]string{
 	NoticeExtensionDecision: "延期申请审批结果",
 	NoticeEscalation:        "督办提醒",
 	NoticeReply:             "办理答复",
+	NoticeExtensionRequest:  "延期申请待审批",
+	NoticeReopened:          "重新整改通知",
 }
 
 // NoticeTitle is the Chinese heading of a notice of kind, e.g. 「建言 · 交办通知」,

@@ -317,12 +317,85 @@ func TestReopenNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns := e.takeDispatched()
-	if len(ns) != 1 || ns[0].Unit != unitMarket || !slices.Equal(ns[0].CoUnits, []string{unitJustice}) || ns[0].ProblemID != p.ID {
-		t.Fatalf("notices = %+v, want one to the lead unit and its co-unit", ns)
+	if len(ns) != 1 || ns[0].Kind != feedback.NoticeReopened || ns[0].Unit != unitMarket || !slices.Equal(ns[0].CoUnits, []string{unitJustice}) || ns[0].ProblemID != p.ID {
+		t.Fatalf("notices = %+v, want one reopened notice to the lead unit and its co-unit", ns)
 	}
 	for _, want := range []string{"回头看未通过", "门前三包罚款标准不一", "抽查两处仍按旧标准罚款。整改期限", "2025-06-30"} {
 		if !strings.Contains(ns[0].Text, want) {
 			t.Errorf("notice text %q lacks %q", ns[0].Text, want)
 		}
+	}
+	// The robot's heading says what the text says, not 交办通知.
+	if done, err := e.svc.DeliverNotice(ctx, ns[0]); err != nil || !done {
+		t.Fatalf("DeliverNotice = %v, %v", done, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.robot) != 1 || !strings.Contains(e.robot[0], "重新整改通知") || strings.Contains(e.robot[0], "交办通知") {
+		t.Errorf("the unit's robot got %q, want the 重新整改通知 heading", e.robot)
+	}
+	if len(e.office) != 1 || e.office[0]["kind"] != "reopened" || e.office[0]["title"] != "建言 · 重新整改通知" {
+		t.Errorf("office webhook body = %v", e.office)
+	}
+}
+
+// TestExtensionRequestNotice: a unit asking for more time is a decision
+// waiting for the office, which hears of it at once on its own channel
+// (the webhook locally, SNS on AWS) with who asks, for which problem,
+// until when and why, and a link to the problem's console page. The
+// unit's robot gets nothing: the request is the unit's own.
+func TestExtensionRequestNotice(t *testing.T) {
+	e := newNoticeEnv(t)
+	ctx := context.Background()
+	p := e.problemFor(t, "门前三包罚款标准不一") // deadline 2025-03-31
+	for _, n := range e.takeDispatched() {
+		if _, err := e.svc.DeliverNotice(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	office, robot, _ := e.counts()
+	ext, err := e.svc.RequestExtension(ctx, e.unit, p.ID, feedback.ExtensionInput{Deadline: "2025-04-30", Reason: "需要与城管部门联合制定裁量基准"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := e.takeDispatched()
+	if len(ns) != 1 {
+		t.Fatalf("dispatched %d notices after the request, want 1", len(ns))
+	}
+	n := ns[0]
+	if n.Kind != feedback.NoticeExtensionRequest || n.Unit != "" || len(n.CoUnits) != 0 || n.ProblemID != p.ID {
+		t.Errorf("notice = %+v, want an extension_request to no unit", n)
+	}
+	for _, want := range []string{"延期申请待审批", unitMarket + "申请", "「门前三包罚款标准不一」", "由 2025-03-31 延至 2025-04-30", "需要与城管部门联合制定裁量基准。", "延期待审批"} {
+		if !strings.Contains(n.Text, want) {
+			t.Errorf("notice text %q lacks %q", n.Text, want)
+		}
+	}
+	if want := "https://jianyan.example.gov.cn/console/problems/" + p.ID; n.Link != want {
+		t.Errorf("link = %q, want the console's problem page %q", n.Link, want)
+	}
+	if done, err := e.svc.DeliverNotice(ctx, n); err != nil || !done {
+		t.Fatalf("DeliverNotice = %v, %v; want done", done, err)
+	}
+	gotOffice, gotRobot, _ := e.counts()
+	if gotOffice != office+1 || gotRobot != robot {
+		t.Fatalf("office got %d more, the unit's robot %d more; want 1 and 0", gotOffice-office, gotRobot-robot)
+	}
+	body := e.office[len(e.office)-1]
+	if body["kind"] != "extension_request" || body["title"] != "建言 · 延期申请待审批" || body["problem_id"] != p.ID ||
+		body["link"] != n.Link || body["text"] != n.Text || body["unit"] != nil {
+		t.Errorf("office webhook body = %v", body)
+	}
+	stored, err := e.store.GetNotice(ctx, n.ID)
+	if err != nil || !slices.Equal(stored.Delivered, []string{feedback.TargetOffice}) || stored.DeliveredAt.IsZero() {
+		t.Errorf("stored notice = %+v, %v; want delivered to the office only", stored, err)
+	}
+	// The decision goes to the unit as before, not back to the office's
+	// waiting list.
+	if _, err := e.svc.DecideExtension(ctx, e.staff, p.ID, ext.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if ns := e.takeDispatched(); len(ns) != 1 || ns[0].Kind != feedback.NoticeExtensionDecision || ns[0].Unit != unitMarket {
+		t.Errorf("decision notices = %+v", ns)
 	}
 }

@@ -75,7 +75,8 @@ func TestNotifyChannelMasked(t *testing.T) {
 }
 
 func TestNoticeTitle(t *testing.T) {
-	for _, kind := range []string{NoticeSummary, NoticeReminder, NoticeAssignment, NoticeExtensionDecision, NoticeEscalation, NoticeReply} {
+	for _, kind := range []string{NoticeSummary, NoticeReminder, NoticeAssignment, NoticeExtensionDecision, NoticeEscalation, NoticeReply,
+		NoticeExtensionRequest, NoticeReopened} {
 		title := NoticeTitle(kind)
 		if !strings.HasPrefix(title, "建言 · ") || title == "建言 · 通知" {
 			t.Errorf("NoticeTitle(%q) = %q, want a Chinese title of its own", kind, title)

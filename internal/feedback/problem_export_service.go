@@ -85,6 +85,9 @@ func (s *Service) describeProblemFilter(ctx context.Context, f ProblemFilter) st
 	if f.Supervised {
 		parts = append(parts, "督办")
 	}
+	if f.ExtensionPending {
+		parts = append(parts, "延期待审批")
+	}
 	if len(parts) == 0 {
 		return "全部问题"
 	}

@@ -627,7 +627,7 @@ func (s *Service) TransitionProblem(ctx context.Context, id Identity, problemID 
 		}
 		if t.To == ProblemReopened && p.ResponsibleUnit != "" {
 			// The units hear at once that the problem is theirs again.
-			ns = append(ns, s.newNotice(NoticeAssignment, p, p.ResponsibleUnit, p.CoUnits, reopenedText(p, ev)))
+			ns = append(ns, s.newNotice(NoticeReopened, p, p.ResponsibleUnit, p.CoUnits, reopenedText(p, ev)))
 		}
 		return func() error {
 			if err := s.store.UpdateProblem(ctx, ProblemWrite{Problem: p, Event: ev, Files: fileWrites, Notices: ns}); err != nil {

@@ -99,6 +99,9 @@ type ProblemFilter struct {
 	OverdueOn Date
 	// Supervised keeps only the problems the office supervises (督办).
 	Supervised bool
+	// ExtensionPending keeps only the problems with an extension request
+	// waiting for the office's decision (延期待审批: PendingExtensionID set).
+	ExtensionPending bool
 	// LookbackDueOn, when set, keeps only the problems whose look-back
 	// (回头看) is due on that day: rectified, with a look-back date on or
 	// before it (Problem.LookbackDueOn).

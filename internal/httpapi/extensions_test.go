@@ -45,6 +45,42 @@ func TestExtensionsAndSupervisionAPI(t *testing.T) {
 		t.Errorf("a second pending request: %d, want 409", r.status)
 	}
 
+	// 延期待审批: the office finds the request waiting; a unit account
+	// gets its own, as with the other filters.
+	pending := func(r response) []problemJSON {
+		t.Helper()
+		var page listJSON[problemJSON]
+		r.json(t, &page)
+		if r.status != http.StatusOK {
+			t.Fatalf("pending list: %d %s", r.status, r.body)
+		}
+		return page.Items
+	}
+	if got := pending(e.call(t, "GET", "/api/v1/problems?extension_pending=true", "")); len(got) != 1 || got[0].ID != p.ID || got[0].PendingExtensionID != ext.ID {
+		t.Errorf("the office's pending list = %+v, want the problem with its request", got)
+	}
+	asUnit := func(unit, query string) response {
+		ev := withGroups(loadEvent(t, "apigw-export-problems.json"), "[unit:"+unit+"]")
+		ev.RawPath, ev.RequestContext.HTTP.Path = "/api/v1/problems", "/api/v1/problems"
+		ev.RawQueryString, ev.QueryStringParameters = query, nil
+		return invoke(t, e.staff, ev)
+	}
+	if got := pending(asUnit("区市场监督管理局", "extension_pending=true")); len(got) != 1 || got[0].ID != p.ID {
+		t.Errorf("the lead unit's pending list = %+v, want its own problem", got)
+	}
+	if got := pending(asUnit("区城管执法局", "extension_pending=true")); len(got) != 0 {
+		t.Errorf("another unit's pending list = %+v, want none", got)
+	}
+	if r := asUnit("区城管执法局", "extension_pending=true&unit=%E5%8C%BA%E5%B8%82%E5%9C%BA%E7%9B%91%E7%9D%A3%E7%AE%A1%E7%90%86%E5%B1%80"); r.status != http.StatusForbidden {
+		t.Errorf("another unit asking for the lead's pending list: %d, want 403", r.status)
+	}
+	if r := e.call(t, "GET", "/api/v1/problems?extension_pending=maybe", ""); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "延期待审批筛选条件无效") {
+		t.Errorf("a bad extension_pending: %d %s, want 400 in Chinese", r.status, r.body)
+	}
+	if r := e.call(t, "GET", "/api/v1/problems.xlsx?extension_pending=true", ""); r.status != http.StatusOK || r.header.Get("Content-Type") != mimeXLSXDoc {
+		t.Errorf("export of the pending view: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+
 	decide := withPath(loadEvent(t, "apigw-decide-extension.json"), sampleProblemID, p.ID, "01jn9a4f6h8k0n2q4t6w8y0c2e", ext.ID)
 	if r := invoke(t, e.staff, withGroups(decide, "[unit:区市场监督管理局]")); r.status != http.StatusForbidden {
 		t.Errorf("a unit deciding: %d, want 403", r.status)
@@ -59,6 +95,9 @@ func TestExtensionsAndSupervisionAPI(t *testing.T) {
 	}
 	if r := invoke(t, e.staff, decide); r.status != http.StatusConflict {
 		t.Errorf("deciding again: %d, want 409", r.status)
+	}
+	if got := pending(e.call(t, "GET", "/api/v1/problems?extension_pending=true", "")); len(got) != 0 {
+		t.Errorf("the pending list after the decision = %+v, want none", got)
 	}
 	if r := e.call(t, "POST", "/api/v1/problems/"+p.ID+"/extensions/"+ext.ID+"/decision", `{"note":"x"}`); r.status != 400 {
 		t.Errorf("decision without approve: %d", r.status)

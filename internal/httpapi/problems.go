@@ -209,7 +209,8 @@ func parseDateField(field, s string) (feedback.Date, error) {
 }
 
 // problemFilterFrom reads a problem view's filters: problem_list_id, unit,
-// status, and overdue, supervised and lookback_due (true or false).
+// status, and overdue, supervised, lookback_due and extension_pending
+// (true or false).
 func (h *StaffHandler) problemFilterFrom(q url.Values) (feedback.ProblemFilter, error) {
 	f := feedback.ProblemFilter{
 		ProblemListID: q.Get("problem_list_id"),
@@ -224,6 +225,7 @@ func (h *StaffHandler) problemFilterFrom(q url.Values) (feedback.ProblemFilter, 
 		{"overdue", "逾期", func() { f.OverdueOn = today }},
 		{"supervised", "督办", func() { f.Supervised = true }},
 		{"lookback_due", "待回头看", func() { f.LookbackDueOn = today }},
+		{"extension_pending", "延期待审批", func() { f.ExtensionPending = true }},
 	} {
 		switch q.Get(flag.name) {
 		case "", "false", "0":
@@ -236,7 +238,7 @@ func (h *StaffHandler) problemFilterFrom(q url.Values) (feedback.ProblemFilter, 
 	return f, nil
 }
 
-// listProblems serves GET /api/v1/problems?problem_list_id=&unit=&status=&overdue=&supervised=&lookback_due=.
+// listProblems serves GET /api/v1/problems?problem_list_id=&unit=&status=&overdue=&supervised=&lookback_due=&extension_pending=.
 func (h *StaffHandler) listProblems(w http.ResponseWriter, r *http.Request, id feedback.Identity) error {
 	limit, cursor, err := listParams(r)
 	if err != nil {

@@ -366,7 +366,7 @@ func TestSplitSuggestionAPI(t *testing.T) {
 }
 
 // TestProblemViewsAndExport: the views of 问题跟踪 — overdue, by unit, by
-// status, look-back due, supervised — each exported as the spreadsheet of
+// status, look-back due, supervised, extension pending — each exported as the spreadsheet of
 // exactly what the view lists, in its order, titled with the view.
 func TestProblemViewsAndExport(t *testing.T) {
 	e := newEnv(t)
@@ -395,7 +395,10 @@ func TestProblemViewsAndExport(t *testing.T) {
 	if _, err := e.svc.EditProblem(ctx, adminID, overdue.ID, feedback.ProblemEdit{Supervised: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
-	mk("首违不罚清单未公布", "区市场监督管理局", today.AddDays(20))
+	waiting := mk("首违不罚清单未公布", "区市场监督管理局", today.AddDays(20))
+	if _, err := e.svc.RequestExtension(ctx, adminID, waiting.ID, feedback.ExtensionInput{Deadline: today.AddDays(30), Reason: "需征求企业意见"}); err != nil {
+		t.Fatal(err)
+	}
 	mk("门前三包以罚代管", "区城管执法局", today.AddDays(-1))
 	due := mk("重复检查", "区市场监督管理局", today.AddDays(5), feedback.Transition{To: feedback.ProblemRectifying},
 		feedback.Transition{To: feedback.ProblemRectified, LookbackDue: today})
@@ -441,6 +444,7 @@ func TestProblemViewsAndExport(t *testing.T) {
 		{"status=rectified", "已整改", []string{"重复检查", "夜间施工扰民"}},
 		{"lookback_due=true", "待回头看", []string{"重复检查"}},
 		{"supervised=true", "督办", []string{"罚没收入公开不及时"}},
+		{"extension_pending=true", "延期待审批", []string{"首违不罚清单未公布"}},
 		{"unit=区市场监督管理局&overdue=true", "单位「区市场监督管理局」、逾期", []string{"罚没收入公开不及时"}},
 	} {
 		t.Run(tt.view, func(t *testing.T) {

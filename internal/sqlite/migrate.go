@@ -174,6 +174,9 @@ CREATE INDEX problems_by_deadline ON problems (deadline, created_at, id) WHERE d
 	// 11: the summary's count tells the triage list from the others
 	// (counts.go).
 	triageIndexMigration,
+	// 12: problems with an extension request waiting for a decision
+	// (office.go).
+	extensionPendingMigration,
 }
 
 // SchemaVersion is the schema version this code writes.

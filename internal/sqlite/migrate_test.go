@@ -187,3 +187,78 @@ func mustLatestReply(tb testing.TB, st *sqlite.Store, receipt string) feedback.R
 	}
 	return *r
 }
+
+// TestMigrateExtensionPending opens a file written before the
+// extension-pending column (schema version 11) holding a problem whose
+// extension request waits and one without: the upgrade marks the first
+// from its stored JSON, so 延期待审批 lists it, and a decision clears it.
+func TestMigrateExtensionPending(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v11.db")
+	old, err := sqlite.Open(t.Context(), path, sqlite.WithSchemaVersion(11))
+	if err != nil {
+		t.Fatalf("open at version 11: %v", err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	now := time.Date(2025, time.March, 3, 9, 0, 0, 0, feedback.Shanghai)
+	listID := feedback.NewID(now)
+	var problems []*feedback.Problem
+	for i, title := range []string{"门前三包罚款标准不一", "执法文书不规范"} {
+		at := now.Add(time.Duration(i+1) * time.Minute)
+		p := &feedback.Problem{ID: feedback.NewID(at), ProblemListID: listID, Title: title, ResponsibleUnit: "区市场监管局",
+			Status: feedback.ProblemRectifying, Deadline: "2025-04-30", CreatedAt: at, UpdatedAt: at, Version: 1}
+		if i == 0 {
+			p.PendingExtensionID = feedback.NewID(at)
+		}
+		problems = append(problems, p)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := json.Marshal(&feedback.ProblemList{ID: listID, Title: "涉企乱罚款问题清单", CreatedAt: now, UpdatedAt: now, Version: 1})
+	if _, err := db.Exec(`INSERT INTO problem_lists (id, created_at, version, data) VALUES (?, ?, 1, ?)`, listID, now.UnixNano(), string(list)); err != nil {
+		t.Fatalf("insert a version-11 problem list: %v", err)
+	}
+	for _, p := range problems {
+		raw, _ := json.Marshal(p)
+		if _, err := db.Exec(`INSERT INTO problems (id, problem_list_id, unit, status, deadline, supervised, created_at, version, data)
+			VALUES (?, ?, ?, ?, ?, 0, ?, 1, ?)`, p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.CreatedAt.UnixNano(), string(raw)); err != nil {
+			t.Fatalf("insert a version-11 problem: %v", err)
+		}
+	}
+	db.Close()
+
+	st, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open with current code: %v", err)
+	}
+	defer st.Close()
+	pending := func() []string {
+		t.Helper()
+		page, err := st.ListProblems(t.Context(), feedback.ProblemFilter{ExtensionPending: true})
+		if err != nil {
+			t.Fatalf("list pending: %v", err)
+		}
+		var ids []string
+		for _, p := range page.Items {
+			ids = append(ids, p.ID)
+		}
+		return ids
+	}
+	if got := pending(); len(got) != 1 || got[0] != problems[0].ID {
+		t.Fatalf("pending after the upgrade = %v, want only %s", got, problems[0].ID)
+	}
+	p, err := st.GetProblem(t.Context(), problems[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.PendingExtensionID = ""
+	if err := st.UpdateProblem(t.Context(), feedback.ProblemWrite{Problem: p}); err != nil {
+		t.Fatalf("clear the request: %v", err)
+	}
+	if got := pending(); len(got) != 0 {
+		t.Fatalf("pending after the decision = %v, want none", got)
+	}
+}

@@ -88,6 +88,18 @@ ALTER TABLE problems ADD COLUMN supervised INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX problems_supervised ON problems (created_at, id) WHERE supervised = 1;
 `
 
+// extensionPendingMigration adds the column of problems with an extension
+// request waiting for the office's decision (延期待审批), written from
+// Problem.PendingExtensionID with every problem write, so it changes in
+// the same transaction as the request, its decision, or anything else
+// that changes the problem. Problems already stored with a pending
+// request get it from their JSON.
+const extensionPendingMigration = `
+ALTER TABLE problems ADD COLUMN extension_pending INTEGER NOT NULL DEFAULT 0;
+UPDATE problems SET extension_pending = 1 WHERE coalesce(json_extract(data, '$.PendingExtensionID'), '') <> '';
+CREATE INDEX problems_extension_pending ON problems (created_at, id) WHERE extension_pending = 1;
+`
+
 // writeProblemUnits replaces the unit rows of p inside tx: its lead unit
 // and its co-units.
 func writeProblemUnits(ctx context.Context, s *Store, tx *sql.Tx, p *feedback.Problem) error {

@@ -191,9 +191,9 @@ func (s *Store) CreateProblem(ctx context.Context, pw feedback.ProblemWrite) err
 // createProblemTx inserts a new problem and the rest of its write in tx.
 func (s *Store) createProblemTx(ctx context.Context, tx *sql.Tx, pw feedback.ProblemWrite, w *problemWrite) error {
 	p := pw.Problem
-	_, err := s.txExec(ctx, tx, `INSERT INTO problems (id, problem_list_id, unit, status, deadline, supervised, created_at, version, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-		p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data)
+	_, err := s.txExec(ctx, tx, `INSERT INTO problems (id, problem_list_id, unit, status, deadline, supervised, extension_pending,
+		created_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+		p.ID, p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, p.PendingExtensionID != "", nanos(p.CreatedAt), w.data)
 	if err != nil {
 		return dbError(err)
 	}
@@ -281,8 +281,9 @@ func (s *Store) updateProblemTx(ctx context.Context, tx *sql.Tx, pw feedback.Pro
 		return err
 	}
 	res, err := s.txExec(ctx, tx, `UPDATE problems SET problem_list_id = ?, unit = ?, status = ?, deadline = ?,
-		supervised = ?, created_at = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
-		p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, nanos(p.CreatedAt), w.data, p.ID, p.Version)
+		supervised = ?, extension_pending = ?, created_at = ?, version = version + 1, data = ? WHERE id = ? AND version = ?`,
+		p.ProblemListID, p.ResponsibleUnit, p.Status, p.Deadline, p.Supervised, p.PendingExtensionID != "", nanos(p.CreatedAt),
+		w.data, p.ID, p.Version)
 	if err != nil {
 		return dbError(err)
 	}
@@ -308,6 +309,10 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 		keys:   []string{"created_at", "id"},
 		filter: fmt.Sprintf("%q|%q|%q|%q|%v|%q", f.ProblemListID, f.Unit, f.Status, f.OverdueOn, f.Supervised, f.LookbackDueOn),
 	}
+	if f.ExtensionPending {
+		// Only when set, so that cursors of the other views stay valid.
+		spec.filter += "|extension_pending"
+	}
 	eq := func(col, v string) {
 		if v != "" {
 			spec.where = append(spec.where, col+" = ?")
@@ -323,6 +328,9 @@ func (s *Store) ListProblems(ctx context.Context, f feedback.ProblemFilter) (fee
 	eq("status", string(f.Status))
 	if f.Supervised {
 		spec.where = append(spec.where, "supervised = 1")
+	}
+	if f.ExtensionPending {
+		spec.where = append(spec.where, "extension_pending = 1")
 	}
 	if f.LookbackDueOn != "" {
 		// Rectified problems are few at any time: the status index narrows,

@@ -484,6 +484,97 @@ func testExtensions(t *testing.T, open Opener) {
 	})
 }
 
+// The extension-pending filter (延期待审批) lists the problems whose
+// PendingExtensionID is set, in creation order and paged like the other
+// filters, combined with them; the flag changes with the problem write
+// that sets or clears the request, and a write that fails changes nothing.
+func testExtensionPendingFilter(t *testing.T, open Opener) {
+	st := open(t)
+	c := newClock()
+	list := mustProblemList(t, st, c, "涉企乱罚款问题清单", campaignFines, unitJustice)
+	other := mustProblemList(t, st, c, "镇街执法问题清单", campaignFines, unitJustice)
+	p1 := mustProblem(t, st, c, list, "门前三包罚款标准不一", unitMarket, "2025-03-01", feedback.ProblemRectifying)
+	p2 := newProblem(c, other, "以罚代管", unitTown, "2025-04-30", feedback.ProblemOpen)
+	p2.CoUnits = []string{unitMarket}
+	must(t, st.CreateProblem(ctx(t), feedback.ProblemWrite{Problem: p2, Event: creationEvent(c, p2)}), "create co-handled")
+	p3 := mustProblem(t, st, c, list, "执法文书不规范", unitMarket, "2025-04-30", feedback.ProblemOpen)
+	p4 := mustProblem(t, st, c, list, "罚款票据不规范", unitCity, "2025-04-30", feedback.ProblemReopened)
+	request := func(p *feedback.Problem) *feedback.Extension {
+		t.Helper()
+		e := newExtension(c, p, "2025-06-30")
+		u := clone(p)
+		u.PendingExtensionID, u.UpdatedAt = e.ID, c.Next()
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Extension: e}), "request "+p.Title)
+		*p = *u
+		return e
+	}
+	pending := func(what string, f feedback.ProblemFilter, want ...*feedback.Problem) {
+		t.Helper()
+		f.ExtensionPending = true
+		for _, limit := range []int{1, 10} {
+			got := collect(t, limit, func(cur string) (feedback.Page[*feedback.Problem], error) {
+				f.Limit, f.Cursor = limit, cur
+				return st.ListProblems(ctx(t), f)
+			})
+			var ids []string
+			for _, p := range want {
+				ids = append(ids, p.ID)
+			}
+			wantIDs(t, what, got, ids)
+		}
+	}
+	pending("before any request", feedback.ProblemFilter{})
+
+	e1, e2 := request(p1), request(p2)
+	request(p4)
+	pending("requests waiting", feedback.ProblemFilter{}, p1, p2, p4)
+	pending("by unit, co-handled included", feedback.ProblemFilter{Unit: unitMarket}, p1, p2)
+	pending("by the co-handled problem's lead", feedback.ProblemFilter{Unit: unitTown}, p2)
+	pending("by list", feedback.ProblemFilter{ProblemListID: list.ID}, p1, p4)
+	pending("by status", feedback.ProblemFilter{Status: feedback.ProblemOpen}, p2)
+	pending("overdue", feedback.ProblemFilter{OverdueOn: "2025-03-10"}, p1)
+	pending("supervised (none)", feedback.ProblemFilter{Supervised: true})
+	if got := getProblem(t, st, p3.ID); got.PendingExtensionID != "" {
+		t.Fatalf("problem without a request has %q pending", got.PendingExtensionID)
+	}
+
+	t.Run("a failed request write sets nothing", func(t *testing.T) {
+		stale := clone(p3)
+		stale.Version = 99
+		e := newExtension(c, p3, "2025-06-30")
+		stale.PendingExtensionID = e.ID
+		wantStoreConflict(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: stale, Extension: e}))
+		pending("after a failed request", feedback.ProblemFilter{}, p1, p2, p4)
+	})
+	t.Run("a decision clears it in the same write", func(t *testing.T) {
+		u, e := clone(p1), clone(e1)
+		e.Status, e.DecidedBy, e.DecidedAt = feedback.ExtensionRefused, "张科长", c.Next()
+		u.PendingExtensionID, u.UpdatedAt = "", e.DecidedAt
+		stale := clone(u)
+		stale.Version = 99
+		wantStoreConflict(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: stale, Extension: clone(e)}))
+		pending("after a failed decision", feedback.ProblemFilter{}, p1, p2, p4)
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Extension: e}), "decide")
+		*p1 = *u
+		pending("after the decision", feedback.ProblemFilter{}, p2, p4)
+	})
+	t.Run("a request overtaken by the rectification waits for its refusal", func(t *testing.T) {
+		u := clone(p2)
+		u.Status, u.RectifiedAt, u.UpdatedAt = feedback.ProblemRectified, c.Next(), c.Now()
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u}), "rectify")
+		*p2 = *u
+		pending("rectified with a request waiting", feedback.ProblemFilter{}, p2, p4)
+		pending("rectified, by status", feedback.ProblemFilter{Status: feedback.ProblemRectified}, p2)
+		pending("rectified, by co-unit", feedback.ProblemFilter{Unit: unitMarket}, p2)
+		u, e := clone(p2), clone(e2)
+		e.Status, e.DecidedBy, e.DecidedAt = feedback.ExtensionRefused, "张科长", c.Next()
+		u.PendingExtensionID, u.UpdatedAt = "", e.DecidedAt
+		must(t, st.UpdateProblem(ctx(t), feedback.ProblemWrite{Problem: u, Extension: e}), "refuse")
+		pending("after the refusal", feedback.ProblemFilter{}, p4)
+		pending("after the refusal, by co-unit", feedback.ProblemFilter{Unit: unitMarket})
+	})
+}
+
 // Contributions are created with the problem write that records them,
 // atomically, and listed oldest first.
 func testContributions(t *testing.T, open Opener) {

@@ -102,6 +102,7 @@ func Run(t *testing.T, open Opener) {
 		{"UnitRewrites", testUnitRewrites},
 		{"CalendarYears", testCalendarYears},
 		{"Extensions", testExtensions},
+		{"ExtensionPendingFilter", testExtensionPendingFilter},
 		{"WriteProblems", testWriteProblems},
 		{"Contributions", testContributions},
 		{"Assessment", testAssessment},
