@@ -1,1 +1,0 @@
-import"./index-DZU1saoY.js";

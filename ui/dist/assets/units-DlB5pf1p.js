@@ -1,1 +1,0 @@
-import{d as e,o as t}from"./index-DZU1saoY.js";var n=null;function r(){return n||=t(`/api/v1/units`).catch(e=>{throw n=null,e}),n}function i(){n=null}async function a(t,n){if(!t||t<1)return{date:``};try{return{date:(await e(`/api/v1/calendar/add-working-days`,{days:t,from:n})).date}}catch(e){return{date:``,message:e.message}}}export{r as n,a as r,i as t};

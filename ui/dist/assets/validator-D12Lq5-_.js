@@ -1,1 +1,0 @@
-import{zr as e}from"./index-DZU1saoY.js";var t=t=>[``,...e].includes(t);export{t};
