@@ -99,20 +99,7 @@ func (e *awsEnv) pendingFile(t *testing.T, ctx context.Context, name string) *fe
 func TestEvidenceCheckedOnAWS(t *testing.T) {
 	e := newAWSEnv(t)
 	ctx := context.Background()
-	const unit = "区市场监管局"
-	if err := e.store.CreateAccount(ctx, &feedback.Account{ID: feedback.NewID(time.Now()), Name: "市场监管局联络员", Role: feedback.RoleUnit, Unit: unit,
-		TokenHash: feedback.HashToken(evidenceUnitToken), CreatedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	list, err := e.svc.CreateProblemList(ctx, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.svc.CreateProblem(ctx, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "对首次轻微违法企业罚款",
-		ResponsibleUnit: unit, Requirement: "落实首违不罚清单", Deadline: feedback.DateOf(time.Now()).AddDays(30)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := evidenceProblem(t, e.store, e.svc, e.admin)
 	dir := t.TempDir()
 	photo := writePhoto(t, dir, "整改后现场.png")
 	fake := filepath.Join(dir, "整改报告.pdf")

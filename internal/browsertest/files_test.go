@@ -22,6 +22,30 @@ import (
 
 const evidenceUnitToken = "browser-test-unit-token-0123456789ab"
 
+// evidenceProblem gives the evidence tests' unit (区市场监管局) an account
+// signing in with evidenceUnitToken and a problem to rectify, on either
+// store.
+func evidenceProblem(t *testing.T, accounts interface {
+	CreateAccount(context.Context, *feedback.Account) error
+}, svc *feedback.Service, admin feedback.Identity) *feedback.Problem {
+	t.Helper()
+	ctx := context.Background()
+	if err := accounts.CreateAccount(ctx, &feedback.Account{ID: feedback.NewID(time.Now()), Name: "市场监管局联络员", Role: feedback.RoleUnit, Unit: "区市场监管局",
+		TokenHash: feedback.HashToken(evidenceUnitToken), CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := svc.CreateProblemList(ctx, admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProblem(ctx, admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "对首次轻微违法企业罚款",
+		ResponsibleUnit: "区市场监管局", Requirement: "落实首违不罚清单", Deadline: feedback.DateOf(time.Now()).AddDays(30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // writePhoto writes a small PNG photo named name into dir.
 func writePhoto(t *testing.T, dir, name string) string {
 	t.Helper()
@@ -51,20 +75,7 @@ func writePhoto(t *testing.T, dir, name string) string {
 func TestEvidenceUnitToOffice(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	const unit = "区市场监管局"
-	if err := e.store.CreateAccount(ctx, &feedback.Account{ID: feedback.NewID(time.Now()), Name: "市场监管局联络员", Role: feedback.RoleUnit, Unit: unit,
-		TokenHash: feedback.HashToken(evidenceUnitToken), CreatedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	list, err := e.svc.CreateProblemList(ctx, e.admin, feedback.ProblemListInput{Title: "涉企乱罚款问题清单", Campaign: "涉企乱罚款"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.svc.CreateProblem(ctx, e.admin, feedback.ProblemInput{ProblemListID: list.ID, Title: "对首次轻微违法企业罚款",
-		ResponsibleUnit: unit, Requirement: "落实首违不罚清单", Deadline: feedback.DateOf(time.Now()).AddDays(30)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := evidenceProblem(t, e.store, e.svc, e.admin)
 	photo := writePhoto(t, t.TempDir(), "整改后现场.png")
 
 	browser := startBrowser(t, 90*time.Second)
