@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
-
-	jianyan "github.com/jianyan/jianyan"
 )
 
 // TestDeadLetterQueuesHaveAlarms reads template.yaml: every queue a
@@ -24,19 +22,11 @@ import (
 // do; and the route function's queue must have its scheduled redrive.
 // moto has no CloudWatch, so this is what shows the alarms exist.
 func TestDeadLetterQueuesHaveAlarms(t *testing.T) {
-	var doc struct {
-		Resources map[string]struct {
-			Type       string    `yaml:"Type"`
-			Properties yaml.Node `yaml:"Properties"`
-		} `yaml:"Resources"`
-	}
-	if err := yaml.Unmarshal(jianyan.Template, &doc); err != nil {
-		t.Fatalf("template.yaml: %v", err)
-	}
+	resources := templateResources(t)
 	// The queues: a stream's on-failure destination, an EventBridge
 	// rule's dead-letter queue (SAM creates it under QueueLogicalId).
 	queues := map[string]string{} // logical ID → function
-	for id, r := range doc.Resources {
+	for id, r := range resources {
 		if r.Type != "AWS::Serverless::Function" {
 			continue
 		}
@@ -112,7 +102,7 @@ func TestDeadLetterQueuesHaveAlarms(t *testing.T) {
 	const day = 24 * 60 * 60
 	for q, fn := range queues {
 		found := map[string]bool{}
-		for id, r := range doc.Resources {
+		for id, r := range resources {
 			if r.Type != "AWS::CloudWatch::Alarm" {
 				continue
 			}
@@ -161,7 +151,7 @@ func TestDeadLetterQueuesHaveAlarms(t *testing.T) {
 	// The route function's dead letters go back through routing on a
 	// schedule: the summarize function's redrive task.
 	redrive := false
-	for id, r := range doc.Resources {
+	for id, r := range resources {
 		if r.Type != "AWS::Scheduler::Schedule" {
 			continue
 		}

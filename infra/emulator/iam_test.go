@@ -254,20 +254,31 @@ func linkedSymbols(t *testing.T, root, name string) map[string]bool {
 	return kept
 }
 
+// templateResource is a resource of template.yaml by its type, its
+// properties left for each test to decode.
+type templateResource struct {
+	Type       string    `yaml:"Type"`
+	Properties yaml.Node `yaml:"Properties"`
+}
+
+// templateResources reads template.yaml's resources by logical ID.
+func templateResources(t *testing.T) map[string]templateResource {
+	t.Helper()
+	var doc struct {
+		Resources map[string]templateResource `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(jianyan.Template, &doc); err != nil {
+		t.Fatalf("template.yaml: %v", err)
+	}
+	return doc.Resources
+}
+
 // templateGrants reads template.yaml: per function (logical ID), the S3,
 // SNS and SQS grants of its policy statements, S3 ones per key prefix of
 // the files bucket ("s3:GetObject files/").
 func templateGrants(t *testing.T) map[string]map[string]bool {
 	t.Helper()
-	var doc struct {
-		Resources map[string]struct {
-			Type       string    `yaml:"Type"`
-			Properties yaml.Node `yaml:"Properties"`
-		} `yaml:"Resources"`
-	}
-	if err := yaml.Unmarshal(jianyan.Template, &doc); err != nil {
-		t.Fatalf("template.yaml: %v", err)
-	}
+	resources := templateResources(t)
 	type function struct {
 		Policies []struct {
 			Statement []struct {
@@ -289,7 +300,7 @@ func templateGrants(t *testing.T) map[string]map[string]bool {
 	}
 	const bucket = "${FilesBucket.Arn}/"
 	grants := map[string]map[string]bool{}
-	for id, r := range doc.Resources {
+	for id, r := range resources {
 		if r.Type != "AWS::Serverless::Function" {
 			continue
 		}
