@@ -1,8 +1,8 @@
 // pending.js: how many extension requests (延期申请) wait for the office's
 // decision, for the count beside 问题跟踪 in the menu and on its 延期待审批
 // view. Read when the console opens, again on a page change once a minute
-// has passed (at once on 问题跟踪 and a problem's page), and after the
-// office decides or asks on a problem's page.
+// has passed (at once on 问题跟踪), and at once after the office decides or
+// asks on a problem's page.
 import { reactive } from "vue";
 import { all } from "./api.js";
 import { isOffice } from "./session.js";

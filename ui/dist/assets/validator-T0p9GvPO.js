@@ -1,1 +1,0 @@
-import{Vr as e}from"./index-xlp_NPYa.js";var t=t=>[``,...e].includes(t);export{t};
