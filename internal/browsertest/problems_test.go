@@ -227,5 +227,16 @@ func TestProblemDeadlineWorkingDaysOnOneLine(t *testing.T) {
 	if want := "(15 个工作日)|1"; err != nil || got != want {
 		t.Errorf("the deadline's working days read %q (%v), want %q (on one line) for %s", got, err, want, p.Deadline)
 	}
+	// The date itself stays whole too, even where the column is narrow
+	// (a tablet): never 2026-12- / 25.
+	do(t, ctx, "tablet", chromedp.EmulateViewport(1100, 800))
+	got, err = chromedp.Run(ctx, chromedp.Poll[string](`(() => {
+		const wd = document.querySelector("#problems .deadline-wd");
+		const day = wd && wd.previousElementSibling;
+		return day && day.textContent.length === 10 ? day.textContent + "|" + day.getClientRects().length : "";
+	})()`))
+	if want := string(p.Deadline) + "|1"; err != nil || got != want {
+		t.Errorf("the deadline reads %q (%v), want %q (on one line)", got, err, want)
+	}
 	checkPage(t, ctx, dir, "problems-deadline-working-days")
 }

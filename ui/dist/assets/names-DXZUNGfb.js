@@ -1,1 +1,0 @@
-import{c as e}from"./index-CucvpGap.js";var t=null,n=null;async function r(n){return(!t||n)&&(t=await e(`/api/v1/symposia`)),t}async function i(t){return(!n||t)&&(n=await e(`/api/v1/problem-lists`)),n}function a(){t=null,n=null}var o=(e,t,n=``)=>(e||[]).find(e=>e.id===t)?.title||(t?n:``);export{o as i,i as n,r,a as t};

@@ -1,1 +1,0 @@
-import{Ui as e}from"./index-CucvpGap.js";var t=typeof window<`u`&&window.matchMedia?window.matchMedia(`(max-width: 1023px)`):null,n=e(t?t.matches:!1);t&&t.addEventListener(`change`,e=>{n.value=e.matches});export{n as t};

@@ -1,1 +1,0 @@
-import{M as e}from"./index-CucvpGap.js";function t(t){let n=e[t.period]||`汇总`;return t.from===t.to?`建言工作${n}(${t.from})`:`建言工作${n}(${t.from} 至 ${t.to})`}export{t};

@@ -1,0 +1,1 @@
+import{c as e,p as t}from"./index-MEYhETFT.js";var n=null;function r(){return n||=e(`/api/v1/units`).catch(e=>{throw n=null,e}),n}function i(){n=null}async function a(e,n){if(!e||e<1)return{date:``};try{return{date:(await t(`/api/v1/calendar/add-working-days`,{days:e,from:n})).date}}catch(e){return{date:``,message:e.message}}}export{r as n,a as r,i as t};

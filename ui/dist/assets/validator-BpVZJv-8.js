@@ -1,1 +1,0 @@
-import{Vr as e}from"./index-CucvpGap.js";var t=t=>[``,...e].includes(t);export{t};

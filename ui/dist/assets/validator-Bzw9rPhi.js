@@ -1,0 +1,1 @@
+import{Vr as e}from"./index-MEYhETFT.js";var t=t=>[``,...e].includes(t);export{t};
